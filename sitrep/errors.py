@@ -1,0 +1,31 @@
+"""One error hierarchy for sitrep. Every error a user can see derives from `SitrepError`."""
+
+from __future__ import annotations
+
+
+class SitrepError(Exception):
+    """Base class: a problem sitrep can explain in one line."""
+
+
+class SettingsError(SitrepError):
+    """A setting has an invalid value or an unknown name."""
+
+
+class InputError(SitrepError):
+    """A document could not be read: missing, empty, binary, too large, undecodable."""
+
+
+class GazetteerError(SitrepError):
+    """The gazetteer could not be built, loaded or extended."""
+
+
+class NlpError(SitrepError):
+    """The spaCy pipeline could not be loaded or run."""
+
+
+class ExtractionError(SitrepError):
+    """Event extraction failed on a document."""
+
+
+class StoreError(SitrepError):
+    """The database could not be opened, migrated, read or written."""
