@@ -1,0 +1,330 @@
+"""The actor catalogue, and finding actors in a text with the side each mention stands for.
+
+The catalogue (`sitrep/data/actors.tsv`, extendable with user files of the same format) lists named
+groups ("Tiger Forces", "Jabhat Fatah al-Sham") with a fixed side, and generic or pejorative labels
+("rebels", "militants", "terrorists", "regime") whose side depends on context. `find_actors` resolves a
+label's side, first match wins:
+
+1. a qualifier in the same noun phrase: an actor right before it ("ISIS militants", "the regime's
+   militias", "Nusra-linked fighters"), or right after it through "of", "from", "loyal to"...
+   ("fighters loyal to the government"); a qualifier after "anti-" does not count ("anti-ISIS rebels");
+2. a backer right before it: "Turkish-backed rebels" are opposition, "Russian-backed militias" government;
+3. the source's stance, through the label's `stance_sides` in the catalogue: "terrorists" in a
+   pro-government report are the opposition, "militias" in an opposition report the government's;
+4. otherwise the label's own side, usually `unknown`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import Final
+
+from sitrep.model import Actor
+from sitrep.phrases import APOSTROPHES, HYPHENS, LexiconError, PhraseMatcher, read_tsv, split_list
+
+DEFAULT_CATALOGUE: Final = Path(__file__).parent / "data" / "actors.tsv"
+CATALOGUE_COLUMNS: Final = ("name", "side", "actor_type", "generic", "stance_sides", "aliases")
+
+SIDES: Final = frozenset(
+    {
+        "government",
+        "opposition",
+        "kurdish",
+        "isis",
+        "russia",
+        "turkey",
+        "us_coalition",
+        "civilians",
+        "unknown",
+    }
+)
+UNKNOWN_SIDE: Final = "unknown"
+ACTOR_TYPES: Final = frozenset(
+    {
+        "State forces",
+        "Rebel group",
+        "Political militia",
+        "Identity militia",
+        "Rioters",
+        "Protesters",
+        "Civilians",
+        "External/Other forces",
+    }
+)
+
+# The `generic` column: a named group, a label for whoever fits, or a hostile label.
+NAMED: Final = "no"
+GENERIC: Final = "generic"
+PEJORATIVE: Final = "pejorative"
+LABEL_KINDS: Final = frozenset({NAMED, GENERIC, PEJORATIVE})
+
+# Stances as `Document.stance` spells them, mapped to the keys of the `stance_sides` column. Stances not
+# listed here are used as they are, so a user catalogue can key its own ("pro-turkish=...").
+NEUTRAL: Final = "neutral"
+ANY_STANCE: Final = "*"
+STANCE_SYNONYMS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "": NEUTRAL,
+        "unknown": NEUTRAL,
+        "neutral": NEUTRAL,
+        "pro-government": "pro-government",
+        "government": "pro-government",
+        "pro-regime": "pro-government",
+        "pro-assad": "pro-government",
+        "loyalist": "pro-government",
+        "opposition": "opposition",
+        "pro-opposition": "opposition",
+        "rebel": "opposition",
+        "pro-rebel": "opposition",
+        "anti-government": "opposition",
+        "kurdish": "pro-kurdish",
+        "pro-kurdish": "pro-kurdish",
+    }
+)
+
+# The side a group's proxies are on, by the backer's side: "Turkish-backed rebels" are opposition.
+# A US backer says nothing by itself (it backed both rebels and the SDF), so it is left to the stance.
+BACKED_SIDE: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "government": "government",
+        "russia": "government",
+        "turkey": "opposition",
+        "opposition": "opposition",
+        "kurdish": "kurdish",
+        "isis": "isis",
+    }
+)
+
+# The most characters between a qualifier and the label it qualifies; a noun phrase is short.
+MAX_QUALIFIER_GAP: Final = 30
+
+_APOSTROPHE: Final = "[" + re.escape(APOSTROPHES) + "]"
+_HYPHEN: Final = "[" + re.escape(HYPHENS) + "]"
+# Between a qualifier and its label: a possessive, spaces, hyphens, or an affiliation ("Nusra-linked").
+_QUALIFIER_GAP: Final = re.compile(
+    rf"(?:{_APOSTROPHE}s?)?(?:[\s]|{_HYPHEN})*"
+    rf"(?:(?:linked|affiliated|allied|aligned|led|loyal|affiliate|inspired)(?:\s|{_HYPHEN})+)?",
+    re.IGNORECASE,
+)
+_BACKER_GAP: Final = re.compile(
+    rf"(?:\s|{_HYPHEN})*(?:backed|supported|sponsored|funded|armed|trained|controlled)(?:\s|{_HYPHEN})+",
+    re.IGNORECASE,
+)
+# Between a label and a qualifier after it: "fighters loyal to the government".
+_FOLLOWING_GAP: Final = re.compile(
+    r"\s+(?:of|from|belonging\s+to|affiliated\s+(?:with|to)|loyal\s+to|linked\s+to|allied\s+(?:with|to)"
+    r"|fighting\s+for|fighting\s+with)\s+(?:the\s+)?",
+    re.IGNORECASE,
+)
+# Right before a qualifier, a prefix that turns it around: "anti-ISIS rebels" are not ISIS.
+_NEGATING_PREFIX: Final = re.compile(rf"\b(?:anti|counter|non){_HYPHEN}?\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogueEntry:
+    """One catalogue row: the actor, what kind of label it is, and how its side depends on the stance."""
+
+    actor: Actor
+    label: str = NAMED  # NAMED, GENERIC or PEJORATIVE
+    stance_sides: Mapping[str, str] = field(default_factory=dict)
+    pejorative_aliases: tuple[str, ...] = ()
+
+    def side_for(self, stance: str) -> str:
+        """The side this label stands for in a source of the given (normalised) stance."""
+        return self.stance_sides.get(stance, self.stance_sides.get(ANY_STANCE, self.actor.side))
+
+
+@dataclass(frozen=True, slots=True)
+class ActorMention:
+    """An actor named in a text. `text[start:end] == surface`; `side` is resolved in context."""
+
+    surface: str
+    start: int
+    end: int
+    actor: Actor
+    side: str
+    generic: bool = False  # a label for whoever fits ("rebels", "terrorists"), not one named group
+    pejorative: bool = False  # a hostile label ("terrorists", "regime", "Daesh"): framing by the source
+    basis: str = "catalogue"  # how `side` was decided: catalogue, qualifier, backer, stance, unresolved
+    qualifier: Actor | None = None  # the actor that decided a label's side ("ISIS" in "ISIS militants")
+
+
+class ActorCatalogue:
+    """Every known actor and label, with one matcher over all their names."""
+
+    def __init__(self, entries: Iterable[CatalogueEntry]) -> None:
+        self.entries: tuple[CatalogueEntry, ...] = tuple(entries)
+        phrases: list[str] = []
+        owners: list[tuple[int, bool]] = []  # per phrase: entry index, whether the alias is pejorative
+        by_name: dict[str, CatalogueEntry] = {}
+        for index, entry in enumerate(self.entries):
+            pejorative = {p.casefold() for p in entry.pejorative_aliases}
+            for name in _names_with_plurals(entry):
+                phrases.append(name)
+                owners.append((index, name.casefold() in pejorative))
+                by_name.setdefault(name.casefold(), entry)
+        self._owners = tuple(owners)
+        self._by_name = by_name
+        self.matcher = PhraseMatcher(phrases)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __iter__(self) -> Iterator[Actor]:
+        return (entry.actor for entry in self.entries)
+
+    def get(self, name: str) -> CatalogueEntry | None:
+        """The entry with this name or alias, ignoring case; None when unknown."""
+        return self._by_name.get(name.strip().casefold())
+
+    def owner(self, phrase_index: int) -> tuple[CatalogueEntry, bool]:
+        """The entry a matched phrase belongs to, and whether that phrase is a pejorative alias."""
+        index, pejorative = self._owners[phrase_index]
+        return self.entries[index], pejorative
+
+
+def _names_with_plurals(entry: CatalogueEntry) -> list[str]:
+    """The entry's name and aliases, plus "-ies" plurals of names ending in consonant + y ("mercenary")."""
+    names = [entry.actor.name, *entry.actor.aliases]
+    plurals = [n[:-1] + "ies" for n in names if len(n) > 2 and n[-1] == "y" and n[-2] not in "aeiou"]
+    return names + plurals
+
+
+def normalize_stance(stance: str) -> str:
+    """A source's stance as the `stance_sides` column keys it: pro-government, opposition, neutral..."""
+    key = stance.strip().lower().replace("_", "-").replace(" ", "-")
+    return STANCE_SYNONYMS.get(key, key)
+
+
+def load_actor_catalogue(path: Path | None = None, extra: Iterable[Path] = ()) -> ActorCatalogue:
+    """Read the built-in catalogue (or `path`), extended by the `extra` files in order.
+
+    A row whose name is already known adds its aliases to that actor and overrides the fields it fills.
+    Raises `LexiconError` for an unreadable file or an invalid side, actor type, label kind or stance rule.
+    """
+    merged: dict[str, dict[str, str]] = {}
+    for file in (path or DEFAULT_CATALOGUE, *extra):
+        for row in read_tsv(file, CATALOGUE_COLUMNS):
+            _merge_row(merged, row)
+    return ActorCatalogue(_parse_entry(row) for row in merged.values())
+
+
+def _merge_row(merged: dict[str, dict[str, str]], row: dict[str, str]) -> None:
+    key = row["name"].casefold()
+    if not key:
+        raise LexiconError(f"{row['_line']}: empty actor name")
+    known = merged.get(key)
+    if known is None:
+        merged[key] = dict(row)
+        return
+    for column, value in row.items():
+        if column in ("aliases", "pejorative_aliases"):
+            known[column] = "|".join(_unique(split_list(known.get(column, "")) + split_list(value)))
+        elif value and column != "name":
+            known[column] = value
+
+
+def _unique(items: list[str]) -> list[str]:
+    """The items in order, each once, ignoring case."""
+    firsts: dict[str, str] = {}
+    for item in items:
+        firsts.setdefault(item.casefold(), item)
+    return list(firsts.values())
+
+
+def _parse_entry(row: dict[str, str]) -> CatalogueEntry:
+    where = row["_line"]
+    side, actor_type, label = row["side"], row["actor_type"], row["generic"] or NAMED
+    if side not in SIDES:
+        raise LexiconError(f"{where}: unknown side {side!r} (one of {', '.join(sorted(SIDES))})")
+    if actor_type and actor_type not in ACTOR_TYPES:
+        raise LexiconError(f"{where}: unknown actor type {actor_type!r}")
+    if label not in LABEL_KINDS:
+        raise LexiconError(f"{where}: generic must be one of {', '.join(sorted(LABEL_KINDS))}, not {label!r}")
+    pejorative = split_list(row.get("pejorative_aliases", ""))
+    aliases = _unique(split_list(row["aliases"]) + pejorative)
+    actor = Actor(name=row["name"], side=side, actor_type=actor_type, aliases=tuple(aliases))
+    stance_sides = _parse_stance_sides(row["stance_sides"], where)
+    return CatalogueEntry(actor, label, MappingProxyType(stance_sides), tuple(pejorative))
+
+
+def _parse_stance_sides(cell: str, where: str) -> dict[str, str]:
+    """`pro-government=opposition;*=unknown` as a mapping from normalised stance to side."""
+    rules: dict[str, str] = {}
+    for rule in filter(None, (r.strip() for r in cell.split(";"))):
+        stance, sep, side = (part.strip() for part in rule.partition("="))
+        if not sep or side not in SIDES:
+            raise LexiconError(f"{where}: bad stance rule {rule!r}; write stance=side, e.g. neutral=unknown")
+        rules[stance if stance == ANY_STANCE else normalize_stance(stance)] = side
+    return rules
+
+
+def find_actors(text: str, catalogue: ActorCatalogue, *, stance: str = "") -> list[ActorMention]:
+    """Every actor named in `text`, left to right, with its side resolved for a source of `stance`.
+
+    Matching is case-insensitive on word boundaries, longest name first (see `sitrep.phrases`);
+    linear in the length of the text.
+    """
+    stance_key = normalize_stance(stance)
+    found = [(m.start, m.end, *catalogue.owner(m.index)) for m in catalogue.matcher.finditer(text)]
+    mentions: list[ActorMention] = []
+    for i, (start, end, entry, pejorative_alias) in enumerate(found):
+        mention = ActorMention(
+            surface=text[start:end],
+            start=start,
+            end=end,
+            actor=entry.actor,
+            side=entry.actor.side,
+            generic=entry.label != NAMED,
+            pejorative=pejorative_alias or entry.label == PEJORATIVE,
+        )
+        if entry.label != NAMED:
+            following = found[i + 1] if i + 1 < len(found) else None
+            mention = _resolve_label(text, mention, entry, stance_key, mentions[-1:], following)
+        mentions.append(mention)
+    return mentions
+
+
+def _resolve_label(
+    text: str,
+    mention: ActorMention,
+    entry: CatalogueEntry,
+    stance: str,
+    before: list[ActorMention],
+    after: tuple[int, int, CatalogueEntry, bool] | None,
+) -> ActorMention:
+    """Decide a generic or pejorative label's side: qualifier, backer, stance, then its own side."""
+    if before:
+        resolved = _resolve_by_preceding(text, mention, before[0])
+        if resolved is not None:
+            return resolved
+    if after is not None:
+        start, _, following, _ = after
+        if following.label == NAMED and following.actor.side != UNKNOWN_SIDE:
+            gap = text[mention.end : start]
+            if len(gap) <= MAX_QUALIFIER_GAP and _FOLLOWING_GAP.fullmatch(gap):
+                return _with_side(mention, following.actor.side, "qualifier", following.actor)
+    side = entry.side_for(stance)
+    return _with_side(mention, side, "stance" if side != UNKNOWN_SIDE else "unresolved", None)
+
+
+def _resolve_by_preceding(text: str, mention: ActorMention, previous: ActorMention) -> ActorMention | None:
+    """The side given by the actor right before a label ("ISIS militants", "Turkish-backed rebels")."""
+    gap = text[previous.end : mention.start]
+    if previous.side == UNKNOWN_SIDE or len(gap) > MAX_QUALIFIER_GAP:
+        return None
+    if _NEGATING_PREFIX.search(text, max(0, previous.start - MAX_QUALIFIER_GAP), previous.start):
+        return None
+    if _QUALIFIER_GAP.fullmatch(gap):
+        return _with_side(mention, previous.side, "qualifier", previous.actor)
+    if _BACKER_GAP.fullmatch(gap) and previous.side in BACKED_SIDE:
+        return _with_side(mention, BACKED_SIDE[previous.side], "backer", previous.actor)
+    return None
+
+
+def _with_side(mention: ActorMention, side: str, basis: str, qualifier: Actor | None) -> ActorMention:
+    return replace(mention, side=side, basis=basis, qualifier=qualifier)
