@@ -60,6 +60,7 @@ class Mention:
     end: int
     cues: tuple[str, ...] = ()  # how it was found: gazetteer, ner, feature-word, list...
     feature: str = ""  # a feature word next to it ("hill", "camp", "district"), normalised to a kind
+    name: str = ""  # the part of `surface` that names the place (without "hill", "village of"...)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,306 @@
+"""Build the gazetteer from the source data sets, and import GeoNames dumps.
+
+Sources (see NOTICE): Who's On First `wof_sy.tsv` (CC BY 4.0, localities from GeoNames), Wikipedia's Syrian
+Civil War detailed map `syria_wikimap.tsv` (CC BY-SA) and `syria_districts.tsv` (Wikipedia, CC BY-SA).
+The same place from two sources becomes one place with both sets of names.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import sys
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from pathlib import Path
+
+from sitrep.errors import GazetteerError
+from sitrep.geo.aliases import slug
+from sitrep.geo.gazetteer import PACKAGE_DATA, km_between, with_names
+from sitrep.geo.translit import fold, is_arabic, skeleton
+from sitrep.model import Place
+
+csv.field_size_limit(sys.maxsize)
+
+# Two records of the same name closer than this are one place (km). Wikipedia's map marks and GeoNames
+# points for one village differ by up to ~2 km; distinct villages that share a name are rarely this close.
+MERGE_KM = 3.0
+# Grid cell for nearest-neighbour lookups (degrees; ~11 km), used to give map marks an admin unit.
+GRID_DEG = 0.1
+# GeoNames feature codes and WOF placetypes to sitrep kinds.
+WOF_KIND = {"PPLC": "city", "PPLA": "city", "PPLA2": "town", "PPLA3": "town", "PPLX": "district",
+            "PPLL": "village", "PPLQ": "village", "PPLF": "farm", "PPLS": "village", "PPLW": "village",
+            "PPLH": "village", "STLMT": "village", "PPL": "village"}
+TOWN_POPULATION = 10_000  # a PPL this populous is a town rather than a village
+CITY_POPULATION = 100_000
+WIKIMAP_KIND_SUFFIX = {"hill": "hill", "base": "base", "industry": "industrial", "air": "airport",
+                       "oil": "oilfield", "heli": "base", "naval": "base"}
+# English descriptor words in map labels; the label without them is also a name ("Al-Layramoun Garages").
+DESCRIPTORS = frozenset(["garages", "garage", "complex", "industrial", "area", "zone", "base", "airbase", "airport", "military", "army", "artillery", "air", "defence", "defense", "sam", "brigade", "battalion", "regiment", "division", "academy", "college", "school", "factory", "plant", "station", "hospital", "roundabout", "checkpoint", "quarry", "quarries", "dam", "oilfield", "oil", "gas", "field", "fields", "farms", "farm", "camp", "prison", "silos", "silo", "bridge", "crossing", "junction", "village", "town", "city", "international", "power", "depot", "warehouses", "housing", "project", "hill", "hills", "syrian", "russian", "turkish", "kurdish", "iranian", "iraqi", "american", "government", "regime", "rebel", "army", "isis", "new", "old", "national", "the"])
+HILL_PREFIXES = ("jabal", "jebel", "tall", "tell", "tal", "tel")
+
+
+def _latin_or_arabic(name: str) -> bool:
+    """Keep names in Latin or Arabic script; the gazetteer has no use for the other 40 scripts."""
+    for ch in name:
+        if ch.isalpha():
+            script = unicodedata.name(ch, "")
+            if not (script.startswith("LATIN") or script.startswith("ARABIC")):
+                return False
+    return bool(fold(name))
+
+
+def _clean_names(names: Iterable[str]) -> list[str]:
+    seen: set[str] = set()
+    kept = []
+    for name in names:
+        name = name.strip()
+        if name and _latin_or_arabic(name) and name not in seen:
+            seen.add(name)
+            kept.append(name)
+    return kept
+
+
+def _read_tsv(path: Path) -> list[dict[str, str]]:
+    try:
+        with path.open(encoding="utf-8", newline="") as f:
+            return list(csv.DictReader(f, delimiter="\t"))
+    except OSError as e:
+        raise GazetteerError(f"{path}: cannot read: {e}") from e
+
+
+# --- Who's On First ----------------------------------------------------------------------------------------
+
+
+def read_wof(path: Path) -> list[Place]:
+    rows = _read_tsv(path)
+    by_id = {r["wof_id"]: r for r in rows}
+    places = []
+    for row in rows:
+        kind = _wof_kind(row)
+        if kind is None:
+            continue
+        admin1, admin2 = _wof_admins(row, by_id)
+        names = _clean_names([row["name"], *row["all_names"].split("|")])
+        primary = row["name"] if _latin_or_arabic(row["name"]) else (names[0] if names else row["name"])
+        places.append(Place(
+            place_id=f"wof:{row['wof_id']}", name=primary, lat=float(row["lat"]), lon=float(row["lon"]),
+            kind=kind, admin1=admin1, admin2=admin2, population=int(row["population"] or 0),
+            names=tuple(names) or (primary,), sources=("wof",),
+            geo_precision=3 if kind in ("governorate", "region", "country") else 1))
+    return places
+
+
+def _wof_kind(row: dict[str, str]) -> str | None:
+    placetype = row["placetype"]
+    if placetype == "region":
+        return "governorate"
+    if placetype == "county":
+        return "region"
+    if placetype == "country":
+        return "country"
+    if placetype == "campus":
+        return "airport"
+    if placetype == "neighbourhood":
+        return "district"
+    if placetype != "locality":
+        return None
+    kind = WOF_KIND.get(row["feature_code"], "village")
+    population = int(row["population"] or 0)
+    if kind in ("village", "town") and population >= CITY_POPULATION:
+        return "city"
+    if kind == "village" and population >= TOWN_POPULATION:
+        return "town"
+    return kind
+
+
+def _wof_admins(row: dict[str, str], by_id: dict[str, dict[str, str]]) -> tuple[str, str]:
+    admin1 = admin2 = ""
+    current: dict[str, str] | None = row
+    for _ in range(4):  # locality -> county -> region -> country
+        if current is None:
+            break
+        if current["placetype"] == "county" and not admin2:
+            admin2 = current["name"]
+        if current["placetype"] == "region" and not admin1:
+            admin1 = current["name"]
+        current = by_id.get(current["parent_id"])
+    return admin1, admin2
+
+
+# --- Wikipedia's conflict map --------------------------------------------------------------------------------
+
+
+def _split_label(label: str) -> list[str]:
+    """'Castello complex & Tal' -> names; parenthesised words are kept as further names."""
+    parts = re.split(r"\s*(?:&|/|\band\b)\s*", re.sub(r"\(([^)]*)\)", r"/\1", label))
+    names = []
+    for part in parts:
+        part = part.strip(" ,-")
+        if not part:
+            continue
+        names.append(part)
+        words = part.split()
+        core = [w for w in words if fold(w) not in DESCRIPTORS]
+        if core and len(core) < len(words):
+            names.append(" ".join(core))
+    return [n for n in names if len(skeleton(n)) >= 2]
+
+
+def _wikimap_kind(mark: str, detail: str) -> str:
+    if "dam" in detail.split(";")[-1].lower().split():
+        return "dam"
+    for suffix, kind in WIKIMAP_KIND_SUFFIX.items():
+        if mark.endswith("_" + suffix):
+            return kind
+    if mark.startswith("pass_"):
+        return "pass"
+    if mark.startswith("BSicon"):
+        return "road"
+    return "village"
+
+
+def read_wikimap(path: Path) -> list[Place]:
+    places = []
+    for number, row in enumerate(_read_tsv(path), 2):
+        if "inset" in row["status_detail"] or not row["lat"] or not row["lon"]:
+            continue  # the city insets are drawing positions, not places
+        names = _clean_names(_split_label(row["label"]))
+        if not names:
+            continue
+        kind = _wikimap_kind(row["mark"], row["status_detail"])
+        if kind == "hill":
+            names += [" ".join(n.split()[1:]) for n in names if fold(n).split()[0] in HILL_PREFIXES
+                      and len(n.split()) > 1]
+        places.append(Place(place_id=f"wikimap:{number}", name=names[0], lat=float(row["lat"]),
+                            lon=float(row["lon"]), kind=kind, names=tuple(dict.fromkeys(names)),
+                            sources=("wikimap",)))
+    return places
+
+
+# --- districts with published coordinates ------------------------------------------------------------------
+
+
+def read_districts(path: Path) -> list[Place]:
+    places = []
+    for row in _read_tsv(path):
+        names = _clean_names([row["name"], *row["alt_names"].split("|")])
+        places.append(Place(place_id=f"district:{slug(row['name'])}", name=row["name"],
+                            lat=float(row["lat"]), lon=float(row["lon"]), kind=row["kind"] or "district",
+                            names=tuple(names), sources=("districts",),
+                            admin1=row.get("city", "")))
+    return places
+
+
+# --- merging -------------------------------------------------------------------------------------------------
+
+
+class _Grid:
+    """Places bucketed by GRID_DEG cells for neighbour queries."""
+
+    def __init__(self, places: Iterable[Place]) -> None:
+        self.cells: dict[tuple[int, int], list[Place]] = defaultdict(list)
+        for place in places:
+            self.cells[self._cell(place.lat, place.lon)].append(place)
+
+    @staticmethod
+    def _cell(lat: float, lon: float) -> tuple[int, int]:
+        return int(lat // GRID_DEG), int(lon // GRID_DEG)
+
+    def near(self, lat: float, lon: float) -> Iterator[Place]:
+        cy, cx = self._cell(lat, lon)
+        for dy in (-1, 0, 1):
+            for dx in (-1, 0, 1):
+                yield from self.cells.get((cy + dy, cx + dx), ())
+
+
+POINT_KINDS = frozenset({"village", "town", "city", "district", "farm"})
+
+
+def merge_into(base: list[Place], extra: list[Place]) -> list[Place]:
+    """Add `extra` places to `base`; one that names a base place within MERGE_KM becomes its extra names."""
+    grid = _Grid(p for p in base if p.kind in POINT_KINDS)
+    merged: dict[str, Place] = {p.place_id: p for p in base}
+    localities = [p for p in base if p.kind in POINT_KINDS]
+    for place in extra:
+        twin = _find_twin(place, grid) if place.kind in POINT_KINDS else None
+        if twin is None:
+            merged[place.place_id] = _with_admin(place, grid, localities)
+            continue
+        current = merged[twin.place_id]
+        merged[twin.place_id] = replace(with_names(current, place.names),
+                                        sources=tuple(dict.fromkeys(current.sources + place.sources)))
+    return list(merged.values())
+
+
+def _find_twin(place: Place, grid: _Grid) -> Place | None:
+    keys = {skeleton(n) for n in place.names if not is_arabic(n)}
+    best: tuple[float, Place] | None = None
+    for other in grid.near(place.lat, place.lon):
+        if not keys & {skeleton(n) for n in other.names}:
+            continue
+        distance = km_between(place.lat, place.lon, other.lat, other.lon)
+        if distance <= MERGE_KM and (best is None or distance < best[0]):
+            best = (distance, other)
+    return best[1] if best else None
+
+
+def _with_admin(place: Place, grid: _Grid, localities: list[Place]) -> Place:
+    """Give a place without admin units those of its nearest locality."""
+    if place.admin2:
+        return place
+    near = list(grid.near(place.lat, place.lon)) or localities
+    nearest = min(near, key=lambda p: km_between(place.lat, place.lon, p.lat, p.lon), default=None)
+    if nearest is None:
+        return place
+    return replace(place, admin1=nearest.admin1, admin2=nearest.admin2)
+
+
+def apply_corrections(places: list[Place], path: Path) -> list[Place]:
+    by_id = {p.place_id: p for p in places}
+    with path.open(encoding="utf-8", newline="") as f:
+        lines = [line for line in f if line.strip() and not line.startswith("#")]
+    for row in csv.DictReader(lines, delimiter="\t"):
+        place = by_id.get(row["place_id"])
+        if place is None:
+            raise GazetteerError(f"{path}: correction for unknown place {row['place_id']}")
+        field_name, value = row["field"], row["value"]
+        if field_name in ("lat", "lon"):
+            place = replace(place, **{field_name: float(value)})
+        elif field_name == "name":
+            place = replace(with_names(place, [value]), name=value)
+        elif field_name == "kind":
+            place = replace(place, kind=value)
+        else:
+            raise GazetteerError(f"{path}: cannot correct field {field_name!r}")
+        by_id[place.place_id] = place
+    return [by_id[p.place_id] for p in places]
+
+
+def _link_parents(places: list[Place]) -> list[Place]:
+    """Districts from syria_districts.tsv name their city; link them to it."""
+    cities: dict[str, Place] = {}
+    for place in places:
+        if place.kind == "city":
+            for name in place.names:
+                cities.setdefault(fold(name), place)
+    out = []
+    for place in places:
+        city = cities.get(fold(place.admin1)) if "districts" in place.sources and place.kind != "city" else None
+        if city is not None and city.place_id != place.place_id:
+            place = replace(place, parent_id=city.place_id, admin1=city.admin1, admin2=city.admin2)
+        out.append(place)
+    return out
+
+
+def build_gazetteer(data_dir: Path) -> list[Place]:
+    """All places from the three source files in `data_dir`, merged, corrected and linked."""
+    wof = apply_corrections(read_wof(data_dir / "wof_sy.tsv"), PACKAGE_DATA / "corrections.tsv")
+    districts = read_districts(data_dir / "syria_districts.tsv")
+    places = merge_into(wof, districts)
+    places = merge_into(places, read_wikimap(data_dir / "syria_wikimap.tsv"))
+    places = _link_parents(places)
+    places.sort(key=lambda p: p.place_id)
+    return places

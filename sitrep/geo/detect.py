@@ -1,0 +1,385 @@
+"""Find the stretches of a report that name places.
+
+Detection combines three signals, none of which suffices alone:
+- the gazetteer itself: word sequences whose transliteration key matches a known name;
+- context: feature words ("Humra hill", "village of Shillif", "Obari farms"), Arabic generic prefixes
+  ("Hawsh al-Shalaq", "Tell Kurdi"), section headings ("Lattakia:") and lists that start with a place
+  ("‘Ayn Al-Qantara and Hinsibba");
+- spaCy's part-of-speech tags and entities, to keep English words, nationalities, dates and armed groups
+  out (spaCy alone tags "Zuwayqaat" as a PERSON, so its entities only add unknown names, never veto a
+  strong gazetteer match).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from sitrep.geo.gazetteer import PACKAGE_DATA, Gazetteer
+from sitrep.geo.translit import GENERIC_PREFIXES, fold, skeleton
+from sitrep.model import Mention
+
+# A word: letters with inner apostrophes, backticks and hyphens ("Ma’aarat", "al-Ashrafiyah", "Liwaa`").
+WORD_RE = re.compile(r"[^\W\d_](?:[\w’'`ʿ‘\u00b4]*[^\W_]|)(?:-[^\W_][\w’'`ʿ‘]*)*[`’']?", re.UNICODE)
+# The longest place name we try to match, in words ("Ma'arrat al-Nu'man al-Kabira" is 4).
+MAX_NAME_WORDS = 5
+# Two words belong to one name only when separated by this (spaces or a hyphen, no punctuation).
+JOINER_RE = re.compile(r"[ \t\u00a0]{1,2}|-")
+
+FEATURE_WORDS = {
+    "hill": "hill", "hills": "hill", "mount": "hill", "mountain": "hill", "heights": "hill",
+    "camp": "camp", "farm": "farm", "farms": "farm", "district": "district", "districts": "district",
+    "neighbourhood": "district", "neighborhood": "district", "quarter": "district", "suburb": "district",
+    "road": "road", "highway": "road", "roundabout": "road", "crossroad": "road", "crossroads": "road",
+    "village": "village", "villages": "village", "town": "town", "city": "city", "airport": "airport",
+    "airbase": "airport", "base": "base", "dam": "dam", "area": "area", "countryside": "region",
+    "plain": "region", "plains": "region", "valley": "region", "junction": "road", "bridge": "road",
+}
+# Feature words written before the name: "the village of Shillif".
+PREFIX_FEATURE_RE = re.compile(
+    r"\b(village|town|city|district|neighbo(?:u)?rhood|hill|area|outskirts|suburb|camp|countryside)s?\s+of\s+$",
+    re.IGNORECASE)
+ARTICLE_PREFIX_RE = re.compile(r"^(?:al|el|as|ad|ash|an|ar|at|az|adh|ath)-", re.IGNORECASE)
+DIRECTIONS = frozenset(["west", "western", "east", "eastern", "north", "northern", "south", "southern", "central", "northwest", "northeast", "southwest", "southeast", "north-west", "north-east", "south-west", "south-east", "central-east", "central-west", "central-north", "central-south"])
+# Words that, right after a name, make it an armed group rather than a place ("Hamza Division").
+GROUP_WORDS = frozenset(["brigade", "brigades", "forces", "force", "division", "front", "army", "battalion", "battalions", "regiment", "corps", "commandos", "hawks", "movement", "militia", "militias", "group", "council", "party", "guard", "guards", "legion", "unit", "units", "shield"])
+# Words that, right before a name, start an armed group's name ("Liwa al-Quds", "Jaysh al-Islam").
+GROUP_PREFIXES = frozenset(["liwa", "liwaa", "jaysh", "jaish", "jaish", "harakat", "harakah", "faylaq", "failaq", "kataib", "katibat", "jabhat", "jabha", "ahrar", "tajammu", "ansar", "junud", "jund", "saraya"])
+# spaCy entity labels that are never places.
+NOT_PLACE_ENTITIES = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"})
+# Entity labels and parts of speech that spaCy often gets wrong on Arabic names ("Aleppo" as NORP,
+# "Zuwayqaat" as PERSON): such a word is a place only on a near-exact gazetteer match.
+DOUBTFUL_ENTITIES = frozenset({"NORP", "PERSON", "ORG", "LANGUAGE", "LAW", "WORK_OF_ART", "PRODUCT",
+                               "EVENT"})
+DOUBTFUL_POS = frozenset({"NOUN", "ADJ"})
+MIN_SIM_DOUBTFUL = 0.9
+MIN_DOUBTFUL_LETTERS = 4  # "Map", "Sea": too short to take spaCy's doubt away
+# An all-capitals word this short is an acronym (SAA, NDF, YPG, NE, SW), not a place name.
+MAX_ACRONYM = 5
+# Levels of how a word may start a name.
+CANNOT, DOUBTFUL, LIKELY = 0, 1, 2
+# Parts of speech a place name's first word never has.
+NOT_NAME_POS = frozenset({"VERB", "AUX", "PRON", "DET", "ADP", "CCONJ", "SCONJ", "NUM", "PART", "INTJ",
+                          "ADV", "SYM", "PUNCT"})
+# Minimum phonetic similarity (0..1) for a gazetteer match: exact skeleton, one-edit skeleton, and for
+# short skeletons (two consonants or fewer, e.g. "md", "dr"), which collide with many unrelated names.
+MIN_SIM_EXACT_KEY = 0.72
+MIN_SIM_FUZZY_KEY = 0.80
+MIN_SIM_SHORT_KEY = 0.90
+SHORT_KEY = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    start: int
+    end: int
+    text: str
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+
+@lru_cache(maxsize=1)
+def foreign_names(path: Path = PACKAGE_DATA / "foreign_names.txt") -> frozenset[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(fold(line) for line in lines if line.strip() and not line.startswith("#"))
+
+
+def tokenize_words(text: str) -> list[Word]:
+    return [Word(m.start(), m.end(), m.group(0)) for m in WORD_RE.finditer(text)]
+
+
+class TokenInfo:
+    """Per-character access to spaCy's analysis (or nothing, when no pipeline is passed)."""
+
+    def __init__(self, doc: Any | None, length: int) -> None:
+        self.doc = doc
+        self._index: list[int] = []
+        if doc is not None:
+            self._index = [-1] * (length + 1)
+            for token in doc:
+                for i in range(token.idx, min(length, token.idx + len(token.text))):
+                    self._index[i] = token.i
+
+    def token(self, char: int) -> Any | None:
+        if self.doc is None or char >= len(self._index) or self._index[char] < 0:
+            return None
+        return self.doc[self._index[char]]
+
+
+def _joined(text: str, a: Word, b: Word) -> bool:
+    return bool(JOINER_RE.fullmatch(text[a.end:b.start]))
+
+
+def _is_capitalised(word: Word) -> bool:
+    first = word.text[0]
+    return first.isupper() or (bool(ARTICLE_PREFIX_RE.match(word.text)) and word.text[3:4].isalpha())
+
+
+def _start_level(word: Word, info: TokenInfo) -> int:
+    """How a place name may begin with this word (before any gazetteer look-up): CANNOT, DOUBTFUL, LIKELY."""
+    if not _is_capitalised(word):
+        return CANNOT
+    bare = word.text.strip("`’'")
+    if (bare.isupper() and len(bare) <= MAX_ACRONYM) or fold(bare) in GROUP_PREFIXES:
+        return CANNOT
+    if ARTICLE_PREFIX_RE.match(word.text) or fold(word.text) in ("al", "el") or fold(bare) in GENERIC_PREFIXES:
+        return LIKELY
+    token = info.token(word.start)
+    if token is None:
+        return LIKELY if word.lower not in STOP_WORDS else CANNOT
+    if token.ent_type_ in NOT_PLACE_ENTITIES or token.is_stop or token.pos_ in NOT_NAME_POS:
+        return CANNOT
+    if token.is_sent_start and token.pos_ != "PROPN" and not token.ent_type_:
+        return CANNOT
+    if token.ent_type_ in DOUBTFUL_ENTITIES or token.pos_ in DOUBTFUL_POS:
+        return DOUBTFUL if len(bare) >= MIN_DOUBTFUL_LETTERS else CANNOT
+    return LIKELY
+
+
+def _strength_ok(surface: str, gazetteer: Gazetteer, level: int = LIKELY, sentence_start: bool = False) -> bool:
+    """A gazetteer match good enough to count as a mention."""
+    from sitrep.geo.gazetteer import name_similarity
+
+    key = skeleton(surface)
+    if not key:
+        return False
+    for hit in gazetteer.lookup(surface, fuzzy=level == LIKELY):
+        sim = name_similarity(surface, hit.name)
+        floor = MIN_SIM_EXACT_KEY if hit.exact else MIN_SIM_FUZZY_KEY
+        if not hit.exact and sentence_start:
+            continue  # a typo-distance match on a sentence's first word is too often an English word
+        if len(key) <= SHORT_KEY:
+            floor = MIN_SIM_SHORT_KEY
+        if level == DOUBTFUL:
+            floor = max(floor, MIN_SIM_DOUBTFUL) if len(key) > SHORT_KEY else 1.0
+        if sim >= floor:
+            return True
+    return False
+
+
+def _next_word(words: list[Word], j: int, text: str) -> Word | None:
+    if j + 1 < len(words) and _joined(text, words[j], words[j + 1]):
+        return words[j + 1]
+    return None
+
+
+def _feature_after(words: list[Word], j: int, text: str) -> str:
+    following = _next_word(words, j, text)
+    return FEATURE_WORDS.get(following.lower, "") if following else ""
+
+
+def _is_group_name(words: list[Word], i: int, j: int, text: str) -> bool:
+    following = _next_word(words, j, text)
+    if following and following.lower.strip("`’'") in GROUP_WORDS:
+        return True
+    if i > 0 and _joined(text, words[i - 1], words[i]):
+        before = fold(words[i - 1].text).split()
+        return bool(before) and before[0] in GROUP_PREFIXES
+    return False
+
+
+def detect_mentions(text: str, gazetteer: Gazetteer, doc: Any | None = None, *, doc_id: str = "",
+                    exclude: Iterable[tuple[int, int]] = ()) -> list[Mention]:
+    """Every place mention in `text`, in order, non-overlapping. `doc` is spaCy's analysis of the same
+    text (optional); `exclude` are spans known not to be places (e.g. actor names)."""
+    words = tokenize_words(text)
+    info = TokenInfo(doc, len(text))
+    blocked = sorted(exclude)
+    foreign = foreign_names()
+    mentions: list[Mention] = []
+    i = 0
+    while i < len(words):
+        found = _match_at(words, i, text, gazetteer, info, foreign, doc_id)
+        if found is None or _overlaps(found, blocked):
+            i += 1
+            continue
+        mention, last = found
+        mentions.append(mention)
+        i = last + 1
+    mentions = _add_list_members(mentions, words, text, info, foreign, doc_id, blocked)
+    mentions = _add_entities(mentions, info, foreign, doc_id, blocked, text)
+    return sorted(mentions, key=lambda m: m.start)
+
+
+def _overlaps(mention: Mention, blocked: list[tuple[int, int]]) -> bool:
+    return any(s < mention.end and mention.start < e for s, e in blocked)
+
+
+def _make_mention(text: str, words: list[Word], i: int, j: int, cues: tuple[str, ...],
+                  doc_id: str) -> tuple[Mention, int]:
+    """A mention of words[i..j], extended over a directly following singular feature word."""
+    start, end = words[i].start, words[j].end
+    name = text[start:end].rstrip("`’'")
+    feature = _feature_after(words, j, text)
+    last = j
+    if feature:
+        last = j + 1
+        end = words[last].end
+    elif j > i and words[j].lower in FEATURE_WORDS:  # "Humrah Hill" matched whole: the name is "Humrah"
+        feature = FEATURE_WORDS[words[j].lower]
+        name = text[start:words[j - 1].end].rstrip("`’'")
+    before = PREFIX_FEATURE_RE.search(text[max(0, start - 40):start])
+    if before and not feature:
+        feature = FEATURE_WORDS.get(before.group(1).lower(), "area")
+    return Mention(doc_id=doc_id, surface=text[start:end], start=start, end=end, cues=cues,
+                   feature=feature, name=name), last
+
+
+def _match_at(words: list[Word], i: int, text: str, gazetteer: Gazetteer, info: TokenInfo,
+              foreign: frozenset[str], doc_id: str) -> tuple[Mention, int] | None:
+    word = words[i]
+    start_i = i
+    if word.lower in DIRECTIONS and i + 1 < len(words) and _joined(text, word, words[i + 1]):
+        # "west Ghouta" may be a place of its own; otherwise the direction is not part of the name
+        found = _longest_known(words, i, text, gazetteer, foreign, min_words=2, level=DOUBTFUL)
+        if found is not None:
+            return _make_mention(text, words, i, found, ("gazetteer",), doc_id)
+        return None
+    level = _start_level(word, info)
+    if level == CANNOT:
+        return None
+    last = _longest_known(words, start_i, text, gazetteer, foreign, level=level)
+    generic_alone = last == start_i and fold(word.text) in GENERIC_PREFIXES and \
+        _next_word(words, start_i, text) is not None and _is_capitalised(words[start_i + 1])
+    if last is not None and not generic_alone and not _is_group_name(words, start_i, last, text):
+        found = _make_mention(text, words, start_i, last, ("gazetteer",), doc_id)
+        return None if _part_of_longer_name(found[0], info, text) else found
+    return _unknown_by_context(words, start_i, text, info, foreign, doc_id)
+
+
+def _sentence_start(word: Word, text: str) -> bool:
+    before = text[max(0, word.start - 3):word.start].strip(" \t\u00a0\"“'‘")
+    return not before or before[-1] in ".!?:\n"
+
+
+def _part_of_longer_name(mention: Mention, info: TokenInfo, text: str) -> bool:
+    """A match on part of a person's or group's name ("Hamza" of "Hamza Suliman", "al-Quds" of "Liwaa`
+    al-Quds") names the person or group, not a place: the entity goes on, directly joined, with a name
+    word that is not a feature word."""
+    for ent in info.doc.ents if info.doc is not None else ():
+        if ent.start_char < mention.end and mention.start < ent.end_char:
+            if ent.label_ not in ("PERSON", "ORG"):
+                return False
+            before = re.search(r"([^\W\d_][\w’'`]*)[ \t-]+$", text[ent.start_char:mention.start])
+            after = re.match(r"[ \t-]+([^\W\d_][\w’'`]*)", text[mention.end:ent.end_char])
+            return any(m and m.group(1).lower() not in FEATURE_WORDS and m.group(1).lower() not in STOP_WORDS
+                       for m in (before, after))
+    return False
+
+
+def _longest_known(words: list[Word], i: int, text: str, gazetteer: Gazetteer, foreign: frozenset[str],
+                   min_words: int = 1, level: int = LIKELY) -> int | None:
+    """The last word index j of the longest words[i..j] that the gazetteer knows, or None."""
+    best = None
+    j = i
+    while j < len(words) and j - i < MAX_NAME_WORDS:
+        if j > i and not _joined(text, words[j - 1], words[j]):
+            break
+        if j > i and not _is_capitalised(words[j]) and words[j].lower not in ("al", "el"):
+            break  # names continue with capitalised words or articles
+        surface = text[words[i].start:words[j].end]
+        # a trailing feature word ("Castillo Road") joins the name only on a near-exact match
+        strict = DOUBTFUL if j > i and words[j].lower in FEATURE_WORDS else level
+        if j - i + 1 >= min_words and fold(surface) not in foreign and not _all_generic(words[i:j + 1]) \
+                and _strength_ok(surface, gazetteer, strict, _sentence_start(words[i], text)):
+            best = j
+        j += 1
+    return best
+
+
+def _all_generic(words: list[Word]) -> bool:
+    """Words that only describe ("Forces", "Military Council") name no place on their own."""
+    return all(w.lower.strip("`’'") in GROUP_WORDS or w.lower in FEATURE_WORDS or w.lower in STOP_WORDS
+               for w in words)
+
+
+def _unknown_by_context(words: list[Word], i: int, text: str, info: TokenInfo, foreign: frozenset[str],
+                        doc_id: str) -> tuple[Mention, int] | None:
+    """A name the gazetteer lacks, recognised by a feature word, a generic prefix or 'village of'."""
+    j = i
+    while j + 1 < len(words) and j - i + 1 < MAX_NAME_WORDS and _joined(text, words[j], words[j + 1]) \
+            and (_is_capitalised(words[j + 1]) or words[j + 1].lower in ("al", "el")):
+        j += 1
+    surface = text[words[i].start:words[j].end]
+    if fold(surface) in foreign or _is_group_name(words, i, j, text):
+        return None
+    generic = fold(words[i].text).split()[0] in GENERIC_PREFIXES and j > i
+    feature = _feature_after(words, j, text)
+    prefixed = PREFIX_FEATURE_RE.search(text[max(0, words[i].start - 40):words[i].start])
+    if feature in ("", "city", "area", "region") and not generic and not prefixed:
+        return None
+    if _start_level(words[i], info) == CANNOT:
+        return None
+    return _make_mention(text, words, i, j, ("context",), doc_id)
+
+
+def _add_list_members(mentions: list[Mention], words: list[Word], text: str, info: TokenInfo,
+                      foreign: frozenset[str], doc_id: str,
+                      blocked: list[tuple[int, int]]) -> list[Mention]:
+    """In "A, B and C" where A is a place, capitalised B and C are places too."""
+    by_start = {m.start: m for m in mentions}
+    starts = {w.start: k for k, w in enumerate(words)}
+    added = list(mentions)
+    for mention in mentions:
+        k = starts.get(mention.start)
+        while k is not None:
+            end_k = max(n for n, w in enumerate(words) if w.start < mention.end) if k < len(words) else k
+            nxt = end_k + 1
+            if nxt >= len(words) or not re.fullmatch(r"\s*(?:,|and|or|/|,\s*and)\s*",
+                                                     text[words[end_k].end:words[nxt].start]):
+                break
+            if words[nxt].lower in ("and", "or") and nxt + 1 < len(words):
+                nxt += 1
+            if words[nxt].start in by_start:
+                mention = by_start[words[nxt].start]
+                k = starts.get(mention.start)
+                continue
+            if _start_level(words[nxt], info) == CANNOT:
+                break
+            j = nxt
+            while j + 1 < len(words) and _joined(text, words[j], words[j + 1]) and \
+                    (_is_capitalised(words[j + 1]) or words[j + 1].lower in ("al", "el")) and j - nxt < 3:
+                j += 1
+            surface = text[words[nxt].start:words[j].end]
+            if fold(surface) in foreign or _is_group_name(words, nxt, j, text):
+                break
+            new, _ = _make_mention(text, words, nxt, j, ("list",), doc_id)
+            if _overlaps(new, blocked) or any(m.start < new.end and new.start < m.end for m in added):
+                break
+            added.append(new)
+            by_start[new.start] = new
+            mention = new
+            k = starts.get(new.start)
+    return added
+
+
+def _add_entities(mentions: list[Mention], info: TokenInfo, foreign: frozenset[str], doc_id: str,
+                  blocked: list[tuple[int, int]], text: str) -> list[Mention]:
+    """spaCy's GPE/LOC/FAC entities that nothing else found (kept as possibly unknown places)."""
+    if info.doc is None:
+        return mentions
+    out = list(mentions)
+    for ent in info.doc.ents:
+        if ent.label_ not in ("GPE", "LOC", "FAC"):
+            continue
+        start, end = ent.start_char, ent.end_char
+        surface = text[start:end]
+        if surface.lower().startswith("the "):
+            start += 4
+            surface = text[start:end]
+        if fold(surface) in foreign or not surface[:1].isupper() or fold(surface) in GROUP_PREFIXES or \
+                (surface.isupper() and len(surface) <= MAX_ACRONYM):
+            continue
+        if any(m.start < end and start < m.end for m in out) or any(s < end and start < e for s, e in blocked):
+            continue
+        out.append(Mention(doc_id=doc_id, surface=surface, start=start, end=end, cues=("ner",),
+                           name=surface))
+    return out

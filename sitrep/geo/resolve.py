@@ -1,0 +1,253 @@
+"""Choose, for each detected mention, the place it names.
+
+Every candidate gets a score in [0, 1], a weighted sum of named terms:
+
+    name       how close the spelling is to one of the place's names (phonetic keys)
+    prior      how likely a report names this kind of place at all (cities over hamlets, places that
+               several sources know over places one source knows)
+    feature    agreement with a feature word next to the mention ("hill", "camp", "district")
+    heading    nearness to the section the mention sits in ("Lattakia:" ... until the next heading)
+    neighbours nearness to the other places named in the same paragraph
+
+then the same name within one document keeps one reading (one sense per discourse), and a small feature
+the gazetteer lacks ("Humra hill") is placed at the place it is reported beside, with geo_precision 2.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sitrep.geo.gazetteer import Gazetteer, km_between, name_similarity
+from sitrep.geo.translit import skeleton
+from sitrep.model import Candidate, Mention, Place, PlaceMention
+
+# Weights of the score terms; they sum to 1 so a score reads as a share of a perfect match.
+W_NAME = 0.45
+W_PRIOR = 0.12
+W_FEATURE = 0.10
+W_HEADING = 0.15
+W_NEIGHBOURS = 0.18
+# How much a one-edit (typo) match is worth against an exact transliteration key.
+FUZZY_FACTOR = 0.8
+# Distance scales (km) of the context terms: a section heading names a front tens of km across; places
+# named in one paragraph are usually within a few km of each other.
+HEADING_KM = 40.0
+NEIGHBOUR_KM = 12.0
+SECTION_KM = 20.0  # how far a section's places typically lie from the place its heading names
+# A candidate whose score is below this is no reading at all; the mention stays unresolved.
+MIN_SCORE = 0.42
+# A small feature (hill, farm, camp) whose best candidate lies farther than this from the place it is
+# reported beside is taken to be an unknown feature near that place (km).
+LOCAL_KM = 10.0
+# Rounds of re-scoring with the neighbours' current readings (converges in two on real reports).
+ROUNDS = 3
+ALTERNATIVES = 3
+
+KIND_PRIOR = {"city": 1.0, "town": 0.7, "governorate": 0.65, "region": 0.5, "district": 0.65, "airport": 0.5,
+              "camp": 0.45,
+              "village": 0.35, "hill": 0.35, "base": 0.35, "farm": 0.35, "industrial": 0.35, "road": 0.3,
+              "dam": 0.3, "oilfield": 0.3, "landmark": 0.4, "pass": 0.25, "country": 0.1}
+# Which gazetteer kinds a feature word agrees with.
+FEATURE_KINDS = {
+    "hill": {"hill"}, "camp": {"camp", "village", "town", "district"}, "farm": {"farm", "village"},
+    "district": {"district", "town", "village"}, "road": {"road", "base", "pass"},
+    "village": {"village", "town"}, "town": {"town", "village", "city"}, "city": {"city", "town"},
+    "airport": {"airport", "base"}, "base": {"base", "airport"}, "dam": {"dam"},
+    "region": {"region", "governorate"}, "area": set(),
+}
+# Features small enough that, when unknown, they are placed beside the place they are reported with.
+LOCAL_FEATURES = frozenset({"hill", "farm", "camp", "road", "base", "district"})
+HEADING_RE = re.compile(r"^[ \t]*([A-Z][^\n:]{1,40}):", re.MULTILINE)
+PARAGRAPH_RE = re.compile(r"\n[ \t]*\n")
+KIND_PRECISION = {"governorate": 3, "region": 3, "country": 3}
+
+
+@dataclass
+class _Slot:
+    """One mention during resolution: its candidates and current reading."""
+
+    mention: Mention
+    paragraph: int
+    heading: list[Place]
+    is_heading: bool = False
+    candidates: list[tuple[Place, float]] = field(default_factory=list)  # place, name similarity
+    scored: list[Candidate] = field(default_factory=list)
+
+    @property
+    def best(self) -> Candidate | None:
+        return self.scored[0] if self.scored and self.scored[0].score >= MIN_SCORE else None
+
+
+def _closeness(place: Place, others: list[Place], scale_km: float) -> float:
+    if not others:
+        return 0.0
+    nearest = min(km_between(place.lat, place.lon, o.lat, o.lon) for o in others)
+    return math.exp(-nearest / scale_km)
+
+
+def _prior(place: Place) -> float:
+    kind = KIND_PRIOR.get(place.kind, 0.3)
+    population = min(1.0, math.log10(1 + place.population) / 7) if place.population else 0.0
+    corroborated = 0.1 if len(place.sources) > 1 else 0.0
+    return min(1.0, 0.7 * kind + 0.3 * population + corroborated)
+
+
+def _feature(place: Place, feature: str) -> float:
+    if not feature:
+        return 0.5
+    kinds = FEATURE_KINDS.get(feature, set())
+    return 1.0 if place.kind in kinds else 0.0
+
+
+def _score(slot: _Slot, place: Place, name_sim: float, neighbours: list[Place]) -> float:
+    base = W_NAME * name_sim + W_PRIOR * _prior(place) + W_FEATURE * _feature(place, slot.mention.feature)
+    if slot.is_heading:
+        # a heading names the front its section covers: the reading nearest the section's places
+        return base + (W_HEADING + W_NEIGHBOURS) * _closeness(place, neighbours, SECTION_KM)
+    return (base + W_HEADING * _closeness(place, slot.heading, HEADING_KM)
+            + W_NEIGHBOURS * _closeness(place, neighbours, NEIGHBOUR_KM))
+
+
+def _candidates(mention: Mention, gazetteer: Gazetteer) -> list[tuple[Place, float]]:
+    """Places named by the mention's name, or by its whole surface ("Castello Road"), best similarity each."""
+    best: dict[str, tuple[Place, float]] = {}
+    for name in dict.fromkeys((mention.name or mention.surface, mention.surface)):
+        for hit in gazetteer.lookup(name):
+            sim = name_similarity(name, hit.name) * (1.0 if hit.exact else FUZZY_FACTOR)
+            if hit.place.kind != "country" and sim > best.get(hit.place.place_id, (hit.place, -1.0))[1]:
+                best[hit.place.place_id] = (hit.place, sim)
+    return list(best.values())
+
+
+def _sections(text: str, mentions: list[Mention],
+              gazetteer: Gazetteer) -> list[tuple[int, list[Place], Mention]]:
+    """(start offset, candidate places, mention) of each section heading such as "Aleppo:"."""
+    sections = []
+    for match in HEADING_RE.finditer(text):
+        heads = [m for m in mentions if match.start(1) <= m.start < match.end(1)]
+        if not heads:
+            continue
+        places = [p for p, sim in _candidates(heads[0], gazetteer)
+                  if sim >= 0.9 and p.kind in ("city", "governorate", "region", "town")]
+        if places:
+            sections.append((match.start(), places, heads[0]))
+    return sections
+
+
+def resolve_mentions(text: str, mentions: list[Mention], gazetteer: Gazetteer) -> list[PlaceMention]:
+    """Resolve every mention of one document against the gazetteer, using the whole document as context."""
+    sections = _sections(text, mentions, gazetteer)
+    breaks = [m.end() for m in PARAGRAPH_RE.finditer(text)]
+    slots = []
+    heads = {id(m) for _, _, m in sections}
+    for mention in mentions:
+        section = [k for k, (start, _, _) in enumerate(sections) if start <= mention.start]
+        paragraph = sum(1 for b in breaks if b <= mention.start)
+        slot = _Slot(mention, paragraph, sections[section[-1]][1] if section else [], id(mention) in heads)
+        if section:
+            paragraph = -1 - section[-1]  # a section is one context, however many paragraphs it has
+        slot.candidates = _candidates(mention, gazetteer)
+        slots.append(slot)
+    _drop_lookalikes(slots)
+    for _ in range(ROUNDS):
+        readings = {id(s): s.best.place for s in slots if s.best}
+        by_paragraph: dict[int, list[tuple[int, Place]]] = defaultdict(list)
+        for s in slots:
+            if id(s) in readings:
+                by_paragraph[s.paragraph].append((id(s), readings[id(s)]))
+        for s in slots:
+            neighbours = [p for key, p in by_paragraph[s.paragraph]
+                          if key != id(s) and p.kind not in ("region", "governorate")]
+            scored = [Candidate(place, round(_score(s, place, sim, neighbours), 4))
+                      for place, sim in s.candidates]
+            scored.sort(key=lambda c: (-c.score, c.place.place_id))
+            s.scored = scored
+    _one_sense_per_discourse(slots)
+    return _follow_features([_finish(s, slots) for s in slots])
+
+
+def _drop_lookalikes(slots: list[_Slot]) -> None:
+    """A typo-distance candidate that another mention of the same document names exactly is a different
+    place: a writer who spells "Kinsibba" and "Hinsibba" in one sentence means two villages."""
+    exact: dict[str, set[str]] = defaultdict(set)
+    for s in slots:
+        key = skeleton(s.mention.name or s.mention.surface)
+        for place, _ in s.candidates:
+            if any(skeleton(n) == key for n in place.names):
+                exact[place.place_id].add(key)
+    for s in slots:
+        key = skeleton(s.mention.name or s.mention.surface)
+        s.candidates = [(p, sim) for p, sim in s.candidates
+                        if not exact[p.place_id] or key in exact[p.place_id]]
+
+
+def _one_sense_per_discourse(slots: list[_Slot]) -> None:
+    """Mentions of one name keep the reading of its best-scored mention, where that reading is theirs too."""
+    groups: dict[str, list[_Slot]] = defaultdict(list)
+    for s in slots:
+        groups[skeleton(s.mention.name or s.mention.surface)].append(s)
+    for group in groups.values():
+        leader = max((s for s in group if s.best), key=lambda s: s.best.score if s.best else 0, default=None)
+        if leader is None or leader.best is None:
+            continue
+        chosen = leader.best.place
+        for s in group:
+            match = next((c for c in s.scored if c.place.place_id == chosen.place_id), None)
+            if match is not None:
+                s.scored = [Candidate(match.place, max(match.score, MIN_SCORE))] + [
+                    c for c in s.scored if c.place.place_id != chosen.place_id]
+
+
+def _anchor(slot: _Slot, slots: list[_Slot]) -> Place | None:
+    """The place a small feature is reported beside: the nearest resolved, non-region mention before it in
+    its paragraph (or after it, when none precedes)."""
+    same = [s for s in slots if s.paragraph == slot.paragraph and s is not slot and s.best
+            and s.best.place.kind not in ("region", "governorate", "country")
+            and skeleton(s.mention.name) != skeleton(slot.mention.name)]
+    before = [s for s in same if s.mention.start < slot.mention.start]
+    pool = before[-1:] or [s for s in same if s.mention.start > slot.mention.start][:1]
+    return pool[0].best.place if pool and pool[0].best else None
+
+
+def _follow_features(results: list[PlaceMention]) -> list[PlaceMention]:
+    """Once a name is shown to be an unknown small feature ("Humra hill"), its bare mentions in the same
+    document ("storm Humrah") are that feature too, not a like-named village elsewhere."""
+    placed: dict[str, PlaceMention] = {}
+    for r in results:
+        if r.note.startswith("unknown "):
+            placed.setdefault(skeleton(r.mention.name), r)  # the first placement, nearest its context
+    out = []
+    for r in results:
+        twin = placed.get(skeleton(r.mention.name))
+        if twin is not None and r is not twin and (r.note.startswith("unknown ") or
+                                                   r.place is None or
+                                                   r.place.kind not in FEATURE_KINDS[twin.mention.feature]):
+            r = PlaceMention(r.mention, twin.place, score=twin.score, geo_precision=2,
+                             alternatives=r.alternatives, note=twin.note)
+        out.append(r)
+    return out
+
+
+def _finish(slot: _Slot, slots: list[_Slot]) -> PlaceMention:
+    best = slot.best
+    alternatives = tuple(slot.scored[1:1 + ALTERNATIVES]) if best else tuple(slot.scored[:ALTERNATIVES])
+    if slot.mention.feature in LOCAL_FEATURES:
+        anchor = _anchor(slot, slots)
+        far = best is None or (anchor is not None and
+                               km_between(best.place.lat, best.place.lon, anchor.lat, anchor.lon) > LOCAL_KM)
+        if anchor is not None and far and not (best and best.place.kind in FEATURE_KINDS[slot.mention.feature]
+                                               and best.score >= 0.75):
+            return PlaceMention(slot.mention, anchor, score=round(best.score if best else MIN_SCORE, 4),
+                                geo_precision=2, alternatives=alternatives,
+                                note=f"unknown {slot.mention.feature}, placed at {anchor.name} beside it")
+    if best is None:
+        return PlaceMention(slot.mention, None, alternatives=alternatives)
+    precision = max(best.place.geo_precision, KIND_PRECISION.get(best.place.kind, 1))
+    note = ""
+    if best.place.geo_precision == 2 and best.place.parent_id:
+        note = "district without own coordinates: placed at its city"
+    return PlaceMention(slot.mention, best.place, score=best.score, geo_precision=precision,
+                        alternatives=alternatives, note=note)
