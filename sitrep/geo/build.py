@@ -304,3 +304,50 @@ def build_gazetteer(data_dir: Path) -> list[Place]:
     places = _link_parents(places)
     places.sort(key=lambda p: p.place_id)
     return places
+
+
+# --- GeoNames dumps (any country file, or allCountries) ------------------------------------------------------
+
+GEONAMES_COLUMNS = 19  # geonameid, name, asciiname, alternatenames, lat, lon, class, code, country, ...
+GEONAMES_CLASSES = frozenset("PAST")  # populated places, admin units, spots (camps, bases), hills
+GEONAMES_KIND = {"PPLC": "city", "PPLA": "city", "PPLA2": "town", "PPLA3": "town", "PPLX": "district",
+                 "ADM1": "governorate", "ADM2": "region", "ADM3": "region", "HLL": "hill", "HLLS": "hill",
+                 "MT": "hill", "MTS": "hill", "CMP": "camp", "CMPRF": "camp", "AIRP": "airport",
+                 "AIRB": "airport", "MILB": "base", "DAM": "dam", "FRM": "farm", "FRMS": "farm", "RD": "road"}
+
+
+def read_geonames(path: Path) -> Iterator[Place]:
+    """Places of a GeoNames dump (tab-separated, GeoNames' 19 columns). Bad rows raise GazetteerError
+    with their line number."""
+    try:
+        with path.open(encoding="utf-8", newline="") as f:
+            for number, line in enumerate(f, 1):
+                place = _geonames_row(line.rstrip("\n").split("\t"), f"{path}:{number}")
+                if place is not None:
+                    yield place
+    except (OSError, UnicodeDecodeError) as e:
+        raise GazetteerError(f"{path}: cannot read GeoNames dump: {e}") from e
+
+
+def _geonames_row(cols: list[str], where: str) -> Place | None:
+    if len(cols) < GEONAMES_COLUMNS:
+        raise GazetteerError(f"{where}: expected {GEONAMES_COLUMNS} tab-separated columns, got {len(cols)}")
+    feature_class, code = cols[6], cols[7]
+    if feature_class not in GEONAMES_CLASSES:
+        return None
+    try:
+        lat, lon, population = float(cols[4]), float(cols[5]), int(cols[14] or 0)
+    except ValueError as e:
+        raise GazetteerError(f"{where}: bad number: {e}") from e
+    kind = GEONAMES_KIND.get(code, "village" if feature_class == "P" else "")
+    if not kind:
+        return None
+    if kind == "village" and population >= CITY_POPULATION:
+        kind = "city"
+    elif kind == "village" and population >= TOWN_POPULATION:
+        kind = "town"
+    names = _clean_names([cols[1], cols[2], *cols[3].split(",")])
+    return Place(place_id=f"geonames:{cols[0]}", name=cols[1], lat=lat, lon=lon, kind=kind,
+                 admin1=f"{cols[8]}.{cols[10]}" if cols[10] else cols[8], population=population,
+                 names=tuple(names) or (cols[1],), sources=("geonames",),
+                 geo_precision=3 if kind in ("governorate", "region") else 1)
