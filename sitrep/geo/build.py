@@ -267,8 +267,10 @@ def apply_corrections(places: list[Place], path: Path) -> list[Place]:
         if place is None:
             raise GazetteerError(f"{path}: correction for unknown place {row['place_id']}")
         field_name, value = row["field"], row["value"]
-        if field_name in ("lat", "lon"):
-            place = replace(place, **{field_name: float(value)})
+        if field_name == "lat":
+            place = replace(place, lat=float(value))
+        elif field_name == "lon":
+            place = replace(place, lon=float(value))
         elif field_name == "name":
             place = replace(with_names(place, [value]), name=value)
         elif field_name == "kind":

@@ -198,7 +198,7 @@ def detect_mentions(text: str, gazetteer: Gazetteer, doc: Any | None = None, *, 
     i = 0
     while i < len(words):
         found = _match_at(words, i, text, gazetteer, info, foreign, doc_id)
-        if found is None or _overlaps(found, blocked):
+        if found is None or _overlaps(found[0], blocked):
             i += 1
             continue
         mention, last = found
@@ -239,9 +239,9 @@ def _match_at(words: list[Word], i: int, text: str, gazetteer: Gazetteer, info: 
     start_i = i
     if word.lower in DIRECTIONS and i + 1 < len(words) and _joined(text, word, words[i + 1]):
         # "west Ghouta" may be a place of its own; otherwise the direction is not part of the name
-        found = _longest_known(words, i, text, gazetteer, foreign, min_words=2, level=DOUBTFUL)
-        if found is not None:
-            return _make_mention(text, words, i, found, ("gazetteer",), doc_id)
+        last_word = _longest_known(words, i, text, gazetteer, foreign, min_words=2, level=DOUBTFUL)
+        if last_word is not None:
+            return _make_mention(text, words, i, last_word, ("gazetteer",), doc_id)
         return None
     level = _start_level(word, info)
     if level == CANNOT:

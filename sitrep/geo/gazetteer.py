@@ -62,12 +62,14 @@ class Gazetteer:
     _by_key: dict[str, list[tuple[int, str]]] = field(default_factory=lambda: defaultdict(list), repr=False)
     _by_deletion: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set), repr=False)
     _children: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list), repr=False)
+    _lookups: dict[tuple[str, bool], list[NameHit]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for index, place in enumerate(self.places):
             self._index_place(index, place)
 
     def _index_place(self, index: int, place: Place) -> None:
+        self._lookups.clear()  # a new name may change any earlier answer
         self._by_id[place.place_id] = place
         if place.parent_id:
             self._children[place.parent_id].append(place.place_id)
@@ -104,7 +106,14 @@ class Gazetteer:
 
     def lookup(self, surface: str, *, fuzzy: bool = True) -> list[NameHit]:
         """Places one of whose names has the same skeleton as `surface` (or, with `fuzzy`, one edit away).
-        Each place appears once, through its best-matching name."""
+        Each place appears once, through its best-matching name. Answers are remembered: reports repeat
+        their place names, and the gazetteer changes only through `add`."""
+        cached = self._lookups.get((surface, fuzzy))
+        if cached is None:
+            cached = self._lookups[(surface, fuzzy)] = self._lookup(surface, fuzzy)
+        return list(cached)
+
+    def _lookup(self, surface: str, fuzzy: bool) -> list[NameHit]:
         key = skeleton(surface)
         if not key:
             return []
