@@ -32,7 +32,9 @@ from sitrep.taxonomy import SUB_EVENT_TYPES
 DEFAULT_LEXICON_PATH: Final = Path(__file__).parent / "data" / "event_triggers.yaml"
 
 GAP_WORD: Final = "..."  # in a phrase: up to GAP_MAX_TOKENS words may fall here
-GAP_MAX_TOKENS: Final = 3  # tokens; enough for "set the shops on fire", short enough to stay in a clause
+GAP_MAX_TOKENS: Final = (
+    4  # tokens; enough for "killed and wounded scores of terrorists", short enough to stay in a clause
+)
 PREFIX_MARK: Final = "*"  # a phrase word ending so matches any word that starts with it
 CUE_SET_MARK: Final = "@"  # "@protest" stands for every phrase of the cue set "protest"
 
@@ -42,6 +44,15 @@ OTHER_TRIGGER_SHARE: Final = 0.25
 # Weight multiplier for triggers in the first sentence: news leads with the event; later sentences
 # add background (earlier attacks, context), so a lead-sentence trigger is stronger evidence.
 FIRST_SENTENCE_BONUS: Final = 1.25
+# Syntactic salience. A trigger at or next to its sentence's root ("Gunmen stormed...") is the event
+# being reported; one deep in the tree or inside a relative/participial clause ("a town that was the scene
+# of a chemical attack", "protests over mass arrests") is usually background.
+SALIENT_DEPTH: Final = 1  # arcs from the root; a trigger this close gets SALIENT_BONUS
+SALIENT_BONUS: Final = 1.15
+DEEP_DEPTH: Final = 4  # arcs from the root; a trigger this deep or deeper gets DEEP_DISCOUNT
+DEEP_DISCOUNT: Final = 0.85
+CLAUSE_DISCOUNT: Final = 0.7  # for a trigger inside a relative or participial clause
+BACKGROUND_CLAUSE_DEPS: Final = frozenset({"relcl", "acl"})
 # The least score (in trigger-weight units) that counts as an event; every trigger weighs more.
 MIN_EVENT_SCORE: Final = 1.0
 # How far (in dependency arcs) to climb from a verb to find its subject ("...by controlling the area").
@@ -74,6 +85,7 @@ class Trigger:
     weight: float
     requires: tuple[Pattern, ...] = ()
     excludes: tuple[Pattern, ...] = ()
+    pos: frozenset[str] = frozenset()  # coarse parts of speech its first word may have; empty: any
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +104,7 @@ class TerritoryRules:
 
     weight: float
     gain_verbs: tuple[Pattern, ...]
+    attempt_words: frozenset[str]  # a gain verb governed by one of these ("tried to capture") is no gain
     loser_verbs: frozenset[Pattern]
     weak_verbs: frozenset[Pattern]
     not_objects: frozenset[str]  # single words
@@ -194,16 +207,19 @@ def _compile_label(
     if is_event and label not in SUB_EVENT_TYPES:
         raise LexiconError(f"lexicon label {label!r} is not an ACLED sub-event type")
     default_weight = float(spec.get("weight", 1.0))
+    label_excludes = _expand(nlp, cue_sets, spec.get("excludes") or ())
     triggers = []
     for item in spec.get("triggers") or ():
         entry = item if isinstance(item, dict) else {"phrase": item}
+        pos = entry.get("pos") or ()
         for pattern in _expand(nlp, cue_sets, [entry["phrase"]]):
             triggers.append(
                 Trigger(
                     pattern=pattern,
                     weight=float(entry.get("weight", default_weight)),
                     requires=_expand(nlp, cue_sets, entry.get("requires") or ()),
-                    excludes=_expand(nlp, cue_sets, entry.get("excludes") or ()),
+                    excludes=_expand(nlp, cue_sets, entry.get("excludes") or ()) + label_excludes,
+                    pos=frozenset([pos] if isinstance(pos, str) else pos),
                 )
             )
     return LabelRule(label, label if is_event else None, int(spec.get("priority", 99)), tuple(triggers))
@@ -218,6 +234,7 @@ def _compile_territory(
     return TerritoryRules(
         weight=float(spec.get("weight", 1.0)),
         gain_verbs=patterns("gain_verbs"),
+        attempt_words=frozenset(p[0] for p in patterns("attempt_words") if len(p) == 1),
         loser_verbs=frozenset(patterns("loser_verbs")),
         weak_verbs=frozenset(patterns("weak_verbs")),
         not_objects=frozenset(p[0] for p in patterns("not_objects") if len(p) == 1),
@@ -297,21 +314,39 @@ def index_matches(doc: Doc, classifier: Classifier) -> MatchIndex:
 # Scoring
 
 
-def _trigger_strength(trigger: Trigger, index: MatchIndex) -> float:
-    """The trigger's weight at its best valid occurrence (0 when none is valid)."""
-    best = 0.0
+def _salience(token: Token) -> float:
+    """How strongly a trigger at `token` speaks for the snippet's event (see SALIENT_BONUS)."""
+    depth, in_clause, node = 0, False, token
+    while node.head.i != node.i:
+        in_clause = in_clause or node.dep_ in BACKGROUND_CLAUSE_DEPS
+        depth, node = depth + 1, node.head
+    factor = SALIENT_BONUS if depth <= SALIENT_DEPTH else DEEP_DISCOUNT if depth >= DEEP_DEPTH else 1.0
+    if in_clause:
+        factor *= CLAUSE_DISCOUNT
+    return factor * (FIRST_SENTENCE_BONUS if token.sent.start == 0 else 1.0)
+
+
+def _trigger_occurrences(trigger: Trigger, index: MatchIndex) -> list[tuple[int, float]]:
+    """(token, strength) for each valid occurrence of the trigger."""
+    found = []
     for start, _ in index.spans.get(trigger.pattern, ()):
         sentence = index.sentence_of[start]
+        if trigger.pos and index.doc[start].pos_ not in trigger.pos:
+            continue
         if trigger.requires and not any(index.in_sentence(p, sentence) for p in trigger.requires):
             continue
         if any(index.in_sentence(p, sentence) for p in trigger.excludes):
             continue
-        best = max(best, trigger.weight * (FIRST_SENTENCE_BONUS if sentence == 0 else 1.0))
-    return best
+        found.append((start, trigger.weight * _salience(index.doc[start])))
+    return found
 
 
-def _combine(strengths: Iterable[float]) -> float:
-    ordered = sorted((s for s in strengths if s > 0), reverse=True)
+def _combine(occurrences: Iterable[tuple[int, float]]) -> float:
+    """A label's score: its strongest token plus a share of the others (each token counted once)."""
+    best_by_token: dict[int, float] = {}
+    for token, strength in occurrences:
+        best_by_token[token] = max(strength, best_by_token.get(token, 0.0))
+    ordered = sorted(best_by_token.values(), reverse=True)
     if not ordered:
         return 0.0
     return ordered[0] + OTHER_TRIGGER_SHARE * sum(ordered[1:])
@@ -320,12 +355,13 @@ def _combine(strengths: Iterable[float]) -> float:
 def score_labels(doc: Doc, classifier: Classifier) -> dict[str, float]:
     """Every label's score for `doc` (labels that did not fire are left out)."""
     index = index_matches(doc, classifier)
-    strengths: defaultdict[str, list[float]] = defaultdict(list)
+    occurrences: defaultdict[str, list[tuple[int, float]]] = defaultdict(list)
     for rule in classifier.rules:
-        strengths[rule.label].extend(_trigger_strength(t, index) for t in rule.triggers)
-    for label, strength in territory_evidence(index, classifier.territory):
-        strengths[label].append(strength)
-    scores = {label: _combine(values) for label, values in strengths.items()}
+        for trigger in rule.triggers:
+            occurrences[rule.label].extend(_trigger_occurrences(trigger, index))
+    for label, token, strength in territory_evidence(index, classifier.territory):
+        occurrences[label].append((token, strength))
+    scores = {label: _combine(found) for label, found in occurrences.items()}
     return {label: score for label, score in scores.items() if score > 0}
 
 
@@ -367,27 +403,39 @@ def _parse(nlp: Language, text: str) -> Doc:
 # Territory: who gains ground
 
 
-def territory_evidence(index: MatchIndex, rules: TerritoryRules) -> list[tuple[str, float]]:
-    """(label, strength) for each verb of gaining ground whose winner's side can be told."""
+def territory_evidence(index: MatchIndex, rules: TerritoryRules) -> list[tuple[str, int, float]]:
+    """(label, verb token, strength) for each verb of gaining ground, by the side that gains."""
     evidence = []
     doc = index.doc
     for verb_pattern in rules.gain_verbs:
         for start, end in index.spans.get(verb_pattern, ()):
             verb = doc[start]
-            if verb.pos_ != "VERB" or not _has_territorial_object(verb, verb_pattern, end, index, rules):
+            if not _is_gain_of_ground(verb, verb_pattern, end, index, rules):
                 continue
             side = _winner_side(verb, verb_pattern, index, rules)
             label = GOVERNMENT_REGAINS if side == STATE else NON_STATE_OVERTAKES
-            bonus = FIRST_SENTENCE_BONUS if index.sentence_of[start] == 0 else 1.0
-            evidence.append((label, rules.weight * bonus))
+            evidence.append((label, start, rules.weight * _salience(verb)))
     return evidence
+
+
+def _is_gain_of_ground(
+    verb: Token, pattern: Pattern, end: int, index: MatchIndex, rules: TerritoryRules
+) -> bool:
+    """A finite or infinitive verb use ("captured", not "rebel-controlled"), not a mere attempt."""
+    if verb.pos_ != "VERB" or verb.dep_ in ("amod", "compound"):
+        return False
+    governor = verb.head
+    if governor.i != verb.i and {governor.lemma_.lower(), governor.lower_} & rules.attempt_words:
+        return False
+    return _has_territorial_object(verb, pattern, end, index, rules)
 
 
 def _has_territorial_object(
     verb: Token, pattern: Pattern, end: int, index: MatchIndex, rules: TerritoryRules
 ) -> bool:
     objects = [child for child in verb.children if child.dep_ in ("dobj", "nsubjpass")]
-    if any(obj.lower_ in rules.not_objects or obj.lemma_.lower() in rules.not_objects for obj in objects):
+    taken = [obj for obj in objects if {obj.lower_, obj.lemma_.lower()} & rules.not_objects]
+    if taken and pattern not in rules.loser_verbs:
         return False
     if pattern not in rules.weak_verbs:
         return True
@@ -414,15 +462,18 @@ def _winner_side(verb: Token, pattern: Pattern, index: MatchIndex, rules: Territ
 
 
 def _find_subject(verb: Token) -> Token | None:
-    token = verb
+    """The verb's subject, climbing to governing verbs when it has none; a pronoun gives way to the
+    governing verb's subject ("the army confirmed it regained...")."""
+    token, pronoun = verb, None
     for _ in range(SUBJECT_SEARCH_STEPS + 1):
         subject = next((c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-        if subject is not None:
+        if subject is not None and subject.pos_ != "PRON":
             return subject
-        if token.head is token:
-            return None
+        pronoun = pronoun or subject
+        if token.head.i == token.i:
+            break
         token = token.head
-    return None
+    return pronoun
 
 
 def _passive_agent(verb: Token) -> Token | None:
