@@ -52,7 +52,12 @@ SALIENT_BONUS: Final = 1.15
 DEEP_DEPTH: Final = 4  # arcs from the root; a trigger this deep or deeper gets DEEP_DISCOUNT
 DEEP_DISCOUNT: Final = 0.85
 CLAUSE_DISCOUNT: Final = 0.7  # for a trigger inside a relative or participial clause
-BACKGROUND_CLAUSE_DEPS: Final = frozenset({"relcl", "acl"})
+BACKGROUND_CLAUSE_DEPS: Final = frozenset({"relcl"})
+# A modifier inside a noun phrase ("landmine" in "a landmine attack") is as salient as the phrase's head.
+MODIFIER_DEPS: Final = frozenset({"compound", "amod", "nmod"})
+# Clause relations under which a gain verb may be a mere attempt ("tried to capture", "an attack to seize").
+ATTEMPT_DEPS: Final = frozenset({"xcomp", "acl", "advcl", "relcl", "pcomp"})
+NEGATION_DETERMINERS: Final = frozenset({"no"})
 # The least score (in trigger-weight units) that counts as an event; every trigger weighs more.
 MIN_EVENT_SCORE: Final = 1.0
 # How far (in dependency arcs) to climb from a verb to find its subject ("...by controlling the area").
@@ -96,6 +101,8 @@ class LabelRule:
     sub_event_type: str | None
     priority: int
     triggers: tuple[Trigger, ...]
+    overrides: frozenset[str] = frozenset()  # labels this one silences whenever it fires
+    lead_only: bool = False  # fires only in the first sentence (e.g. a claim of responsibility)
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,7 +229,14 @@ def _compile_label(
                     pos=frozenset([pos] if isinstance(pos, str) else pos),
                 )
             )
-    return LabelRule(label, label if is_event else None, int(spec.get("priority", 99)), tuple(triggers))
+    return LabelRule(
+        label=label,
+        sub_event_type=label if is_event else None,
+        priority=int(spec.get("priority", 99)),
+        triggers=tuple(triggers),
+        overrides=frozenset(spec.get("overrides") or ()),
+        lead_only=bool(spec.get("lead_only", False)),
+    )
 
 
 def _compile_territory(
@@ -316,6 +330,8 @@ def index_matches(doc: Doc, classifier: Classifier) -> MatchIndex:
 
 def _salience(token: Token) -> float:
     """How strongly a trigger at `token` speaks for the snippet's event (see SALIENT_BONUS)."""
+    while token.dep_ in MODIFIER_DEPS and token.head.i != token.i:
+        token = token.head
     depth, in_clause, node = 0, False, token
     while node.head.i != node.i:
         in_clause = in_clause or node.dep_ in BACKGROUND_CLAUSE_DEPS
@@ -326,12 +342,30 @@ def _salience(token: Token) -> float:
     return factor * (FIRST_SENTENCE_BONUS if token.sent.start == 0 else 1.0)
 
 
-def _trigger_occurrences(trigger: Trigger, index: MatchIndex) -> list[tuple[int, float]]:
+def _is_negated(token: Token) -> bool:
+    """ "not detained", "no arrests", "no group claimed": the trigger reports that nothing happened."""
+    if any(child.dep_ == "neg" for child in token.children):
+        return True
+    if any(child.dep_ == "det" and child.lower_ in NEGATION_DETERMINERS for child in token.children):
+        return True
+    subjects = [child for child in token.children if child.dep_ in ("nsubj", "nsubjpass")]
+    return any(
+        child.dep_ == "det" and child.lower_ in NEGATION_DETERMINERS
+        for subject in subjects
+        for child in subject.children
+    )
+
+
+def _trigger_occurrences(trigger: Trigger, index: MatchIndex, lead_only: bool) -> list[tuple[int, float]]:
     """(token, strength) for each valid occurrence of the trigger."""
     found = []
     for start, _ in index.spans.get(trigger.pattern, ()):
         sentence = index.sentence_of[start]
+        if lead_only and sentence != 0:
+            continue
         if trigger.pos and index.doc[start].pos_ not in trigger.pos:
+            continue
+        if _is_negated(index.doc[start]):
             continue
         if trigger.requires and not any(index.in_sentence(p, sentence) for p in trigger.requires):
             continue
@@ -358,11 +392,13 @@ def score_labels(doc: Doc, classifier: Classifier) -> dict[str, float]:
     occurrences: defaultdict[str, list[tuple[int, float]]] = defaultdict(list)
     for rule in classifier.rules:
         for trigger in rule.triggers:
-            occurrences[rule.label].extend(_trigger_occurrences(trigger, index))
+            occurrences[rule.label].extend(_trigger_occurrences(trigger, index, rule.lead_only))
     for label, token, strength in territory_evidence(index, classifier.territory):
         occurrences[label].append((token, strength))
     scores = {label: _combine(found) for label, found in occurrences.items()}
-    return {label: score for label, score in scores.items() if score > 0}
+    scores = {label: score for label, score in scores.items() if score >= MIN_EVENT_SCORE}
+    silenced = {label for rule in classifier.rules if rule.label in scores for label in rule.overrides}
+    return {label: score for label, score in scores.items() if label not in silenced}
 
 
 def _pick_label(scores: Mapping[str, float], rules: Sequence[LabelRule]) -> LabelRule | None:
@@ -425,7 +461,7 @@ def _is_gain_of_ground(
     if verb.pos_ != "VERB" or verb.dep_ in ("amod", "compound"):
         return False
     governor = verb.head
-    if governor.i != verb.i and {governor.lemma_.lower(), governor.lower_} & rules.attempt_words:
+    if verb.dep_ in ATTEMPT_DEPS and {governor.lemma_.lower(), governor.lower_} & rules.attempt_words:
         return False
     return _has_territorial_object(verb, pattern, end, index, rules)
 
@@ -437,7 +473,7 @@ def _has_territorial_object(
     taken = [obj for obj in objects if {obj.lower_, obj.lemma_.lower()} & rules.not_objects]
     if taken and pattern not in rules.loser_verbs:
         return False
-    if pattern not in rules.weak_verbs:
+    if pattern not in rules.weak_verbs or any(obj.pos_ == "PROPN" for obj in objects):
         return True
     window_end = min(len(index.doc), end + OBJECT_WINDOW_TOKENS)
     return any(index.in_range(place, end, window_end) for place in rules.places)
