@@ -57,7 +57,14 @@ BACKGROUND_CLAUSE_DEPS: Final = frozenset({"relcl"})
 MODIFIER_DEPS: Final = frozenset({"compound", "amod", "nmod"})
 # Clause relations under which a gain verb may be a mere attempt ("tried to capture", "an attack to seize").
 ATTEMPT_DEPS: Final = frozenset({"xcomp", "acl", "advcl", "relcl", "pcomp"})
+# A verb in these relations describes a state, not an event: "rebel-controlled", "fighters occupying
+# the town", "the town, seized by rebels last year,".
+NON_EVENT_VERB_DEPS: Final = frozenset({"amod", "compound", "acl"})
 NEGATION_DETERMINERS: Final = frozenset({"no"})
+# A label silences the labels it `overrides` only when its own score is at least this share of theirs:
+# "mortar attacks on army positions" is shelling, but a passing "a vehicle was detonated" after a
+# report of clashes does not turn the clashes into an IED attack.
+OVERRIDE_MIN_RATIO: Final = 0.75
 # The least score (in trigger-weight units) that counts as an event; every trigger weighs more.
 MIN_EVENT_SCORE: Final = 1.0
 # How far (in dependency arcs) to climb from a verb to find its subject ("...by controlling the area").
@@ -397,7 +404,13 @@ def score_labels(doc: Doc, classifier: Classifier) -> dict[str, float]:
         occurrences[label].append((token, strength))
     scores = {label: _combine(found) for label, found in occurrences.items()}
     scores = {label: score for label, score in scores.items() if score >= MIN_EVENT_SCORE}
-    silenced = {label for rule in classifier.rules if rule.label in scores for label in rule.overrides}
+    silenced = {
+        label
+        for rule in classifier.rules
+        if rule.label in scores
+        for label in rule.overrides
+        if scores.get(label, 0.0) * OVERRIDE_MIN_RATIO <= scores[rule.label]
+    }
     return {label: score for label, score in scores.items() if label not in silenced}
 
 
@@ -458,7 +471,7 @@ def _is_gain_of_ground(
     verb: Token, pattern: Pattern, end: int, index: MatchIndex, rules: TerritoryRules
 ) -> bool:
     """A finite or infinitive verb use ("captured", not "rebel-controlled"), not a mere attempt."""
-    if verb.pos_ != "VERB" or verb.dep_ in ("amod", "compound"):
+    if verb.pos_ != "VERB" or verb.dep_ in NON_EVENT_VERB_DEPS:
         return False
     governor = verb.head
     if verb.dep_ in ATTEMPT_DEPS and {governor.lemma_.lower(), governor.lower_} & rules.attempt_words:
@@ -474,6 +487,8 @@ def _has_territorial_object(
     if taken and pattern not in rules.loser_verbs:
         return False
     if pattern not in rules.weak_verbs or any(obj.pos_ == "PROPN" for obj in objects):
+        return True
+    if any({(obj.lower_,), (obj.lemma_.lower(),)} & set(rules.places) for obj in objects):
         return True
     window_end = min(len(index.doc), end + OBJECT_WINDOW_TOKENS)
     return any(index.in_range(place, end, window_end) for place in rules.places)
