@@ -14,8 +14,8 @@ from sitrep.taxonomy import SUB_EVENT_TYPES
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 DEV_SET = SHARED / "data" / "case2021-dev.tsv"
 BENCH = Path(__file__).resolve().parents[1] / "bench"
-# Weighted F1 on the CASE 2021 dev half may not fall below this; it measured 0.90 when pinned.
-DEV_WEIGHTED_F1_FLOOR = 0.88
+# Weighted F1 on the CASE 2021 dev half may not fall below this; it measured 0.915 when pinned.
+DEV_WEIGHTED_F1_FLOOR = 0.90
 
 
 @pytest.fixture(scope="session")
@@ -188,6 +188,36 @@ def test_classify_negated_trigger_does_not_fire(classifier: Classifier) -> None:
 def test_classify_attempt_is_not_a_territorial_gain(classifier: Classifier) -> None:
     text = "Rebels tried to capture the army base but were repelled after heavy clashes with soldiers."
     assert classify_snippet(text, classifier) == "Armed clash"
+
+
+def test_classify_irregular_verb_forms_still_count(classifier: Classifier) -> None:
+    text = "Government forces retook the city from Islamic State fighters on Saturday."
+    assert classify_snippet(text, classifier) == "Government regains territory"
+
+
+def test_classify_riot_police_alone_is_no_riot(classifier: Classifier) -> None:
+    text = "Riot police used water cannon against demonstrators who had gathered outside parliament."
+    assert classify_snippet(text, classifier) == "Protest with intervention"
+
+
+def test_classify_state_described_by_participle_is_no_gain(classifier: Classifier) -> None:
+    text = "Troops attacked insurgents occupying the hilltop, and a fierce battle followed."
+    assert classify_snippet(text, classifier) == "Armed clash"
+
+
+def test_classify_crime_a_victim_is_accused_of_is_not_the_event(classifier: Classifier) -> None:
+    text = "Villagers beat to death two men suspected of cattle theft."
+    assert classify_snippet(text, classifier) == "Mob violence"
+
+
+def test_classify_specific_weapon_beats_generic_attack(classifier: Classifier) -> None:
+    text = "The base came under a missile attack that killed three soldiers."
+    assert classify_snippet(text, classifier) == "Shelling/artillery/missile attack"
+
+
+def test_classify_helicopter_rockets_are_air_strike(classifier: Classifier) -> None:
+    text = "Army helicopters fired rockets at rebel positions in the hills."
+    assert classify_snippet(text, classifier) == "Air/drone strike"
 
 
 def test_classify_snippets_matches_one_at_a_time(classifier: Classifier) -> None:
