@@ -96,3 +96,53 @@ class Reject:
     origin: str  # a path, "path:line" for a JSON Lines batch, or "<stdin>"
     reason: str  # one line, for people
     stage: str = "ingest"  # the pipeline stage that gave up
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A labelled stretch of a document: `text[start:end] == surface`. Used for framing and hedge cues."""
+
+    start: int
+    end: int
+    surface: str
+    label: str  # e.g. the framing technique ("name_calling") or the hedge kind ("hedge")
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One event as one source reports it: a claim, not a fact. Field names follow ACLED and
+    ../shared/eval/README.md; `evidence` is verbatim, `document.text[evidence_start:evidence_end]`."""
+
+    event_id: str
+    doc_id: str
+    event_date: date | None
+    time_precision: int  # 1 day, 2 week, 3 month (ACLED)
+    event_type: str
+    sub_event_type: str
+    actor1: str
+    actor1_side: str
+    actor2: str
+    actor2_side: str
+    location: str
+    latitude: float | None
+    longitude: float | None
+    geo_precision: int
+    fact_status: str  # reported, attributed_claim, expected, hypothetical, negated
+    evidence: str
+    evidence_start: int
+    evidence_end: int
+    place_id: str = ""
+    admin1: str = ""
+    hedges: tuple[str, ...] = ()
+    claimant: str = ""  # who makes the claim, for attributed_claim ("SANA", "the rebels")
+    framing: tuple[Span, ...] = ()
+    source: str = ""
+    stance: str = ""
+    url: str = ""
+    published: date | None = None
+    confidence: float = 0.0
+    notes: tuple[str, ...] = ()  # how the event was coded, for people reviewing it
+
+
+FACT_STATUSES = ("reported", "attributed_claim", "expected", "hypothetical", "negated")
+HAPPENED = frozenset({"reported", "attributed_claim"})
