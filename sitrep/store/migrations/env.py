@@ -1,0 +1,34 @@
+"""Alembic's environment for sitrep: migrate the connection the store hands over (never configures logging).
+
+Run programmatically by `sitrep.store.database.upgrade_database`, which passes its connection in
+`config.attributes["connection"]`; run from the alembic command line, it reads `sqlalchemy.url`.
+"""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import Connection, create_engine
+
+from sitrep.store.schema import Base
+
+
+def _migrate(connection: Connection) -> None:
+    # Batch mode lets later revisions alter SQLite tables (by copy-and-move); other backends alter in place.
+    context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations() -> None:
+    connection = context.config.attributes.get("connection")
+    if connection is not None:
+        _migrate(connection)
+        return
+    url = context.config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise RuntimeError("no connection passed and no sqlalchemy.url configured")
+    with create_engine(url).begin() as own_connection:
+        _migrate(own_connection)
+
+
+run_migrations()
