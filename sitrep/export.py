@@ -1,0 +1,282 @@
+"""Events as files other tools read: JSON Lines (and back), GeoJSON, and ACLED-style CSV.
+
+JSON Lines carries every `Event` field and is the lossless format (`events_from_jsonl` reads it back to
+equal records). GeoJSON (RFC 7946) maps the events that have coordinates. The CSV has ACLED's columns, filled
+where sitrep knows the value and left blank where it does not (fatalities, associated actors, admin2/3,
+ACLED's upload timestamp); sitrep's own judgements (fact status, claimant, hedges) go in `tags`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import fields
+from datetime import date
+from types import MappingProxyType
+from typing import Any, Final
+
+from sitrep.errors import InputError
+from sitrep.model import Event, Span
+from sitrep.taxonomy import (
+    BATTLES,
+    EXPLOSIONS,
+    PROTESTS,
+    RIOTS,
+    STRATEGIC_DEVELOPMENTS,
+    VIOLENCE_AGAINST_CIVILIANS,
+)
+
+# --- JSON Lines ---------------------------------------------------------------------------------------
+
+EVENT_FIELDS: Final[tuple[str, ...]] = tuple(f.name for f in fields(Event))
+DATE_FIELDS: Final = frozenset({"event_date", "published"})
+TUPLE_FIELDS: Final = frozenset({"hedges", "notes"})
+
+
+def event_record(event: Event) -> dict[str, Any]:
+    """An event as a JSON-ready dict: every field, dates ISO, framing as {start, end, surface, technique}."""
+    record: dict[str, Any] = {}
+    for name in EVENT_FIELDS:
+        value = getattr(event, name)
+        if name in DATE_FIELDS:
+            value = value.isoformat() if value is not None else None
+        elif name in TUPLE_FIELDS:
+            value = list(value)
+        elif name == "framing":
+            value = [{"start": s.start, "end": s.end, "surface": s.surface, "technique": s.label} for s in value]
+        record[name] = value
+    return record
+
+
+def events_to_jsonl(events: Iterable[Event]) -> str:
+    """One JSON object per line (UTF-8 text, not ASCII-escaped), each ending with a newline."""
+    return "".join(json.dumps(event_record(e), ensure_ascii=False) + "\n" for e in events)
+
+
+def event_from_record(record: Mapping[str, Any]) -> Event:
+    """The event a record from `event_record` describes; fields it lacks take the `Event` defaults."""
+    values: dict[str, Any] = {}
+    for name in EVENT_FIELDS:
+        if name not in record:
+            continue
+        value = record[name]
+        if name in DATE_FIELDS:
+            value = date.fromisoformat(value) if value else None
+        elif name in TUPLE_FIELDS:
+            value = tuple(value)
+        elif name == "framing":
+            value = tuple(Span(s["start"], s["end"], s["surface"], s["technique"]) for s in value)
+        values[name] = value
+    return Event(**values)
+
+
+def events_from_jsonl(text: str) -> list[Event]:
+    """Read back what `events_to_jsonl` wrote; blank lines are skipped, a bad line raises InputError."""
+    events = []
+    # Split on "\n" only: JSON escapes it inside strings, but not U+2028 and the other characters that
+    # str.splitlines() would also break on.
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            events.append(event_from_record(json.loads(line)))
+        except (ValueError, TypeError, KeyError) as e:
+            raise InputError(f"event line {number}: {e}") from e
+    return events
+
+
+# --- GeoJSON ------------------------------------------------------------------------------------------
+
+
+def events_to_geojson(events: Iterable[Event]) -> str:
+    """An RFC 7946 FeatureCollection of Point features, [longitude, latitude]; unlocated events skipped."""
+    features = []
+    for event in events:
+        if event.latitude is None or event.longitude is None:
+            continue
+        properties = {k: v for k, v in event_record(event).items() if k not in ("latitude", "longitude")}
+        features.append({"type": "Feature", "id": event.event_id,
+                         "geometry": {"type": "Point", "coordinates": [event.longitude, event.latitude]},
+                         "properties": properties})
+    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
+
+
+# --- ACLED CSV ----------------------------------------------------------------------------------------
+
+# ACLED's export columns, in ACLED's order.
+ACLED_COLUMNS: Final[tuple[str, ...]] = (
+    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type",
+    "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction",
+    "civilian_targeting", "iso", "region", "country", "admin1", "admin2", "admin3", "location", "latitude",
+    "longitude", "geo_precision", "source", "source_scale", "notes", "fatalities", "tags", "timestamp",
+)
+
+# ACLED's disorder types, derived from the event type (and, for protests and riots, the sub-event type).
+POLITICAL_VIOLENCE: Final = "Political violence"
+DEMONSTRATIONS: Final = "Demonstrations"
+DISORDER_BY_EVENT_TYPE: Final = MappingProxyType({
+    BATTLES: POLITICAL_VIOLENCE, EXPLOSIONS: POLITICAL_VIOLENCE, VIOLENCE_AGAINST_CIVILIANS: POLITICAL_VIOLENCE,
+    PROTESTS: DEMONSTRATIONS, RIOTS: DEMONSTRATIONS, STRATEGIC_DEVELOPMENTS: STRATEGIC_DEVELOPMENTS,
+})
+DISORDER_BY_SUB_EVENT_TYPE: Final = MappingProxyType({
+    "Mob violence": POLITICAL_VIOLENCE,  # a riot without a demonstration behind it
+    "Excessive force against protesters": f"{POLITICAL_VIOLENCE}; {DEMONSTRATIONS}",
+})
+
+# ACLED's interaction codes ("inter1", "inter2") for its eight actor types.
+STATE_FORCES: Final = 1
+REBEL_GROUP: Final = 2
+POLITICAL_MILITIA: Final = 3
+IDENTITY_MILITIA: Final = 4
+RIOTERS: Final = 5
+PROTESTERS: Final = 6
+CIVILIANS: Final = 7
+EXTERNAL_FORCES: Final = 8
+INTER_BY_ACTOR_TYPE: Final = MappingProxyType({
+    "State forces": STATE_FORCES, "Rebel group": REBEL_GROUP, "Political militia": POLITICAL_MILITIA,
+    "Identity militia": IDENTITY_MILITIA, "Rioters": RIOTERS, "Protesters": PROTESTERS,
+    "Civilians": CIVILIANS, "External/Other forces": EXTERNAL_FORCES,
+})
+# When the actor's ACLED type is not known, its side decides. Allied militias on the government side
+# are coded as state forces here (ACLED codes some as political militias: pass the catalogue's actor
+# types to be exact). ACLED codes the SDF/YPG and the Islamic State as rebel groups, foreign militaries
+# acting in Syria as external forces, and unidentified armed groups as political militias.
+INTER_BY_SIDE: Final = MappingProxyType({
+    "government": STATE_FORCES, "opposition": REBEL_GROUP, "isis": REBEL_GROUP, "kurdish": REBEL_GROUP,
+    "russia": EXTERNAL_FORCES, "turkey": EXTERNAL_FORCES, "us_coalition": EXTERNAL_FORCES,
+    "civilians": CIVILIANS, "unknown": POLITICAL_MILITIA,
+})
+# The crowd in a protest or riot is coded by the event, whatever side a report gives it.
+CROWD_SIDES: Final = frozenset({"civilians", "unknown", ""})
+CROWD_INTER_BY_EVENT_TYPE: Final = MappingProxyType({PROTESTS: PROTESTERS, RIOTS: RIOTERS})
+CIVILIAN_TARGETING: Final = "Civilian targeting"
+
+SYRIA: Final = "Syria"
+SYRIA_ISO: Final = 760  # ISO 3166-1 numeric
+SYRIA_REGION: Final = "Middle East"
+# Syria's bounding box in decimal degrees (south, north, west, east), rounded outwards by about 0.1°;
+# it also takes in slivers of neighbouring countries, so a named governorate is the better test.
+SYRIA_BOUNDS: Final = (32.3, 37.4, 35.6, 42.4)
+# Syria's 14 governorates, by ACLED's spelling, with spellings found in reports and gazetteers.
+SYRIAN_GOVERNORATES: Final = MappingProxyType({
+    "Aleppo": ("Aleppo", "Halab"),
+    "Al Hasakeh": ("Al Hasakeh", "Al-Hasakah", "Hasakah", "Hasaka", "Hassakeh", "Hasaka (Al Haksa)"),
+    "Ar-Raqqa": ("Ar-Raqqa", "Ar Raqqah", "Raqqa", "Raqqah", "Al-Raqqa"),
+    "As-Sweida": ("As-Sweida", "As Suwayda'", "As-Suwayda", "Suwayda", "Sweida", "Suweida"),
+    "Damascus": ("Damascus", "Dimashq"),
+    "Dara": ("Dara", "Daraa", "Dar'a", "Dar`a", "Deraa", "Dara'a"),
+    "Deir-ez-Zor": ("Deir-ez-Zor", "Deir ez-Zor", "Deir al-Zour", "Deir el-Zour", "Dayr az Zawr",
+                    "Days Az Zawr", "Deir Ezzor"),
+    "Hama": ("Hama", "Hamah"),
+    "Homs": ("Homs", "Hims", "Homs (Hims)"),
+    "Idleb": ("Idleb", "Idlib"),
+    "Lattakia": ("Lattakia", "Latakia", "Al-Ladhiqiyah", "Ladhiqiyah"),
+    "Quneitra": ("Quneitra", "Al-Qunaytirah", "Qunaytirah"),
+    "Rural Damascus": ("Rural Damascus", "Rif Dimashq", "Reef Dimashq", "Damascus Countryside"),
+    "Tartous": ("Tartous", "Tartus"),
+})
+
+
+def _spelling_key(name: str) -> str:
+    return re.sub(r"[^a-z]", "", name.casefold())
+
+
+GOVERNORATE_BY_SPELLING: Final = MappingProxyType(
+    {_spelling_key(v): acled for acled, variants in SYRIAN_GOVERNORATES.items() for v in variants})
+
+
+def syrian_governorate(admin1: str) -> str:
+    """ACLED's spelling of the Syrian governorate `admin1` names; "" when it names none."""
+    return GOVERNORATE_BY_SPELLING.get(_spelling_key(admin1), "") if admin1 else ""
+
+
+def in_syria(event: Event) -> bool:
+    """Whether the event's governorate is Syrian or its coordinates fall in Syria's bounding box."""
+    if syrian_governorate(event.admin1):
+        return True
+    if event.latitude is None or event.longitude is None:
+        return False
+    south, north, west, east = SYRIA_BOUNDS
+    return south <= event.latitude <= north and west <= event.longitude <= east
+
+
+def disorder_type(event: Event) -> str:
+    """ACLED's disorder type for the event; "" for an event type outside ACLED's six."""
+    return DISORDER_BY_SUB_EVENT_TYPE.get(event.sub_event_type, DISORDER_BY_EVENT_TYPE.get(event.event_type, ""))
+
+
+def inter_code(actor: str, side: str, event_type: str, actor_types: Mapping[str, str], *,
+               first: bool) -> int | None:
+    """ACLED's inter code for an actor: its catalogue type if known, else its side; None without an actor."""
+    if not actor:
+        return None
+    if actor in actor_types and actor_types[actor] in INTER_BY_ACTOR_TYPE:
+        return INTER_BY_ACTOR_TYPE[actor_types[actor]]
+    if first and side in CROWD_SIDES and event_type in CROWD_INTER_BY_EVENT_TYPE:
+        return CROWD_INTER_BY_EVENT_TYPE[event_type]
+    return INTER_BY_SIDE.get(side, POLITICAL_MILITIA)
+
+
+def interaction_code(inter1: int | None, inter2: int | None) -> str:
+    """ACLED's interaction: both codes, lower first ("12"); a sole actor's code then 0 ("10")."""
+    if inter1 is None:
+        return ""
+    if inter2 is None:
+        return f"{inter1}0"
+    low, high = sorted((inter1, inter2))
+    return f"{low}{high}"
+
+
+def sitrep_tags(event: Event) -> str:
+    """What sitrep knows that ACLED has no column for, as `key: value` pairs separated by "; "."""
+    tags = [f"fact_status: {event.fact_status}"]
+    if event.claimant:
+        tags.append(f"claimant: {event.claimant}")
+    if event.hedges:
+        tags.append(f"hedges: {', '.join(event.hedges)}")
+    if event.confidence:
+        tags.append(f"confidence: {event.confidence:.2f}")
+    return "; ".join(tags)
+
+
+def acled_row(event: Event, actor_types: Mapping[str, str] | None = None) -> dict[str, str]:
+    """One event as an ACLED row; every value is text, blank where sitrep does not know it."""
+    types = actor_types or {}
+    inter1 = inter_code(event.actor1, event.actor1_side, event.event_type, types, first=True)
+    inter2 = inter_code(event.actor2, event.actor2_side, event.event_type, types, first=False)
+    disorder = disorder_type(event)
+    syria = in_syria(event)
+    row = dict.fromkeys(ACLED_COLUMNS, "")
+    row.update({
+        "event_id_cnty": event.event_id,
+        "event_date": event.event_date.isoformat() if event.event_date else "",
+        "year": str(event.event_date.year) if event.event_date else "",
+        "time_precision": str(event.time_precision), "disorder_type": disorder,
+        "event_type": event.event_type, "sub_event_type": event.sub_event_type,
+        "actor1": event.actor1, "inter1": "" if inter1 is None else str(inter1),
+        "actor2": event.actor2, "inter2": "" if inter2 is None else str(inter2),
+        "interaction": interaction_code(inter1, inter2),
+        "civilian_targeting": CIVILIAN_TARGETING if inter2 == CIVILIANS and POLITICAL_VIOLENCE in disorder else "",
+        "iso": str(SYRIA_ISO) if syria else "", "region": SYRIA_REGION if syria else "",
+        "country": SYRIA if syria else "", "admin1": syrian_governorate(event.admin1) or event.admin1,
+        "location": event.location,
+        "latitude": "" if event.latitude is None else repr(event.latitude),
+        "longitude": "" if event.longitude is None else repr(event.longitude),
+        "geo_precision": str(event.geo_precision), "source": event.source, "notes": event.evidence,
+        "tags": sitrep_tags(event),
+    })
+    return row
+
+
+def events_to_acled_csv(events: Iterable[Event], actor_types: Mapping[str, str] | None = None) -> str:
+    """CSV with ACLED's header and one row per event. `actor_types` (actor name -> ACLED actor type, as in
+    the actor catalogue) makes inter codes exact; without it they follow the actors' sides."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=ACLED_COLUMNS)
+    writer.writeheader()
+    for event in events:
+        writer.writerow(acled_row(event, actor_types))
+    return out.getvalue()

@@ -1,0 +1,220 @@
+"""Exports: JSON Lines round trip, GeoJSON geometry, ACLED CSV columns and codes.
+
+The reports are short sentences written for these tests, not article text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import replace
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sitrep.errors import InputError
+from sitrep.export import (
+    ACLED_COLUMNS,
+    events_from_jsonl,
+    events_to_acled_csv,
+    events_to_geojson,
+    events_to_jsonl,
+    interaction_code,
+    syrian_governorate,
+)
+from sitrep.model import FACT_STATUSES, Event, Span
+
+REPORT = ("Army units retook the hill of Tal Sheikh Youssef near Aleppo on Monday, the defence ministry said. "
+          "Terrorist gangs fired rockets at the Hamdaniyah neighbourhood, killing a child.")
+
+
+def report_event(evidence: str, **fields: object) -> Event:
+    start = REPORT.index(evidence)
+    base = Event(
+        event_id="wire-1", doc_id="wire", event_date=date(2016, 8, 1), time_precision=1, event_type="Battles",
+        sub_event_type="Government regains territory", actor1="Syrian Arab Army", actor1_side="government",
+        actor2="", actor2_side="", location="Aleppo", latitude=36.2021, longitude=37.1343, geo_precision=2,
+        fact_status="attributed_claim", evidence=evidence, evidence_start=start,
+        evidence_end=start + len(evidence), place_id="wof:101751555", admin1="Aleppo",
+        claimant="the defence ministry", source="Wire Desk", stance="neutral", url="https://example.org/1",
+        published=date(2016, 8, 2), confidence=0.75, notes=("weekday resolved against publication date",))
+    return replace(base, **fields)  # type: ignore[arg-type]
+
+
+def sample_events() -> list[Event]:
+    framing_at = REPORT.index("Terrorist gangs")
+    retaking = report_event(REPORT.split(". ")[0] + ".")
+    rockets = report_event(
+        "Terrorist gangs fired rockets at the Hamdaniyah neighbourhood, killing a child.", event_id="wire-2",
+        event_type="Explosions/Remote violence", sub_event_type="Shelling/artillery/missile attack",
+        actor1="Rebels", actor1_side="opposition", actor2="Civilians", actor2_side="civilians",
+        location="Hamdaniyah", latitude=36.1808, longitude=37.1239, geo_precision=1, fact_status="reported",
+        claimant="", place_id="", hedges=(), framing=(Span(framing_at, framing_at + 15, "Terrorist gangs",
+                                                           "name_calling"),))
+    unlocated = report_event(REPORT.split(". ")[0] + ".", event_id="wire-3", latitude=None, longitude=None,
+                             location="", admin1="", place_id="", event_date=None)
+    return [retaking, rockets, unlocated]
+
+
+def acled_rows(events: list[Event], **options: object) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(events_to_acled_csv(events, **options))))  # type: ignore[arg-type]
+
+
+def test_export_jsonl_one_object_per_line_with_iso_dates_and_framing() -> None:
+    lines = events_to_jsonl(sample_events()).splitlines()
+    assert len(lines) == 3
+    second = json.loads(lines[1])
+    assert second["event_date"] == "2016-08-01" and second["published"] == "2016-08-02"
+    assert second["framing"] == [{"start": 99, "end": 114, "surface": "Terrorist gangs",
+                                  "technique": "name_calling"}]
+    assert REPORT[99:114] == "Terrorist gangs"
+    assert json.loads(lines[2])["event_date"] is None
+
+
+def test_export_jsonl_round_trip_equals() -> None:
+    events = sample_events()
+    assert events_from_jsonl(events_to_jsonl(events)) == events
+
+
+def test_export_jsonl_reader_skips_blank_lines_and_names_bad_line() -> None:
+    text = "\n" + events_to_jsonl(sample_events()[:1]) + "\n"
+    assert len(events_from_jsonl(text)) == 1
+    with pytest.raises(InputError, match="line 2"):
+        events_from_jsonl(events_to_jsonl(sample_events()[:1]) + '{"event_id": "x"}\n')
+
+
+def test_export_geojson_feature_collection_lon_lat_skips_unlocated() -> None:
+    collection = json.loads(events_to_geojson(sample_events()))
+    assert collection["type"] == "FeatureCollection"
+    features = collection["features"]
+    assert [f["id"] for f in features] == ["wire-1", "wire-2"]
+    assert features[0]["geometry"] == {"type": "Point", "coordinates": [37.1343, 36.2021]}
+    assert features[1]["properties"]["sub_event_type"] == "Shelling/artillery/missile attack"
+    assert "latitude" not in features[0]["properties"]
+
+
+def test_export_acled_csv_has_acled_header_and_fills_known_columns() -> None:
+    text = events_to_acled_csv(sample_events())
+    assert text.splitlines()[0].split(",") == list(ACLED_COLUMNS)
+    retaking, rockets, unlocated = acled_rows(sample_events())
+    assert retaking["event_id_cnty"] == "wire-1" and retaking["year"] == "2016"
+    assert retaking["event_date"] == "2016-08-01"
+    assert retaking["disorder_type"] == "Political violence"
+    assert (retaking["country"], retaking["iso"], retaking["region"]) == ("Syria", "760", "Middle East")
+    assert (retaking["inter1"], retaking["inter2"], retaking["interaction"]) == ("1", "", "10")
+    assert retaking["latitude"] == "36.2021" and retaking["longitude"] == "37.1343"
+    assert "claimant: the defence ministry" in retaking["tags"]
+    assert retaking["notes"] == REPORT.split(". ")[0] + "."
+    assert (rockets["inter1"], rockets["inter2"], rockets["interaction"]) == ("2", "7", "27")
+    assert rockets["civilian_targeting"] == "Civilian targeting"
+    assert retaking["fatalities"] == "" and retaking["timestamp"] == ""
+    assert (unlocated["country"], unlocated["year"], unlocated["latitude"]) == ("", "", "")
+
+
+def test_export_acled_country_only_for_syrian_governorate_or_coordinates() -> None:
+    base = sample_events()[0]
+    by_coordinates = replace(base, admin1="")
+    by_governorate = replace(base, admin1="Idlib", latitude=None, longitude=None)
+    beirut = replace(base, admin1="Beirut", latitude=33.8938, longitude=35.5018)
+    rows = acled_rows([by_coordinates, by_governorate, beirut])
+    assert [r["country"] for r in rows] == ["Syria", "Syria", ""]
+    assert rows[1]["admin1"] == "Idleb"  # ACLED's spelling
+    assert rows[2]["admin1"] == "Beirut" and rows[2]["iso"] == ""
+
+
+def test_export_acled_governorate_spellings() -> None:
+    assert syrian_governorate("Days Az Zawr") == "Deir-ez-Zor"
+    assert syrian_governorate("Rif Dimashq") == "Rural Damascus"
+    assert syrian_governorate("Hasaka (Al Haksa)") == "Al Hasakeh"
+    assert syrian_governorate("Akkar") == ""
+
+
+@pytest.mark.parametrize("event_type, sub_event_type, expected", [
+    ("Protests", "Peaceful protest", "Demonstrations"),
+    ("Protests", "Excessive force against protesters", "Political violence; Demonstrations"),
+    ("Riots", "Violent demonstration", "Demonstrations"),
+    ("Riots", "Mob violence", "Political violence"),
+    ("Strategic developments", "Agreement", "Strategic developments"),
+    ("Violence against civilians", "Attack", "Political violence"),
+])
+def test_export_acled_disorder_type(event_type: str, sub_event_type: str, expected: str) -> None:
+    event = replace(sample_events()[0], event_type=event_type, sub_event_type=sub_event_type)
+    assert acled_rows([event])[0]["disorder_type"] == expected
+
+
+def test_export_acled_inter_codes_from_side_crowd_or_catalogue_type() -> None:
+    base = sample_events()[0]
+    protest = replace(base, event_type="Protests", sub_event_type="Protest with intervention",
+                      actor1="Protesters", actor1_side="civilians", actor2="Syrian Arab Army",
+                      actor2_side="government")
+    militia = replace(base, actor1="National Defence Forces", actor2="Islamic State", actor2_side="isis")
+    russian = replace(base, actor1="Russian Air Force", actor1_side="russia", actor2="YPG", actor2_side="kurdish")
+    rows = acled_rows([protest, militia, russian])
+    assert (rows[0]["inter1"], rows[0]["inter2"], rows[0]["interaction"]) == ("6", "1", "16")
+    assert (rows[1]["inter1"], rows[1]["interaction"]) == ("1", "12")
+    assert (rows[2]["inter1"], rows[2]["inter2"], rows[2]["interaction"]) == ("8", "2", "28")
+    exact = acled_rows([militia], actor_types={"National Defence Forces": "Political militia"})
+    assert (exact[0]["inter1"], exact[0]["interaction"]) == ("3", "23")
+
+
+def test_export_interaction_code_lower_first() -> None:
+    assert interaction_code(7, 1) == "17"
+    assert interaction_code(2, None) == "20"
+    assert interaction_code(None, None) == ""
+
+
+# --- property tests -------------------------------------------------------------------------------
+
+ANY_TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=20)
+LATITUDE = st.floats(-90, 90)
+LONGITUDE = st.floats(-180, 180)
+
+
+@st.composite
+def events(draw: st.DrawFn) -> Event:
+    text = draw(st.text(st.characters(exclude_categories=["Cs"]), max_size=40))
+    start = draw(st.integers(0, len(text)))
+    end = draw(st.integers(start, len(text)))
+    located = draw(st.booleans())
+    framing = tuple(Span(s, s + len(w), w, draw(ANY_TEXT))
+                    for s, w in draw(st.lists(st.tuples(st.integers(0, 10_000), ANY_TEXT), max_size=2)))
+    return Event(
+        event_id=draw(ANY_TEXT), doc_id=draw(ANY_TEXT), event_date=draw(st.none() | st.dates()),
+        time_precision=draw(st.integers(1, 3)), event_type=draw(ANY_TEXT), sub_event_type=draw(ANY_TEXT),
+        actor1=draw(ANY_TEXT), actor1_side=draw(ANY_TEXT), actor2=draw(ANY_TEXT), actor2_side=draw(ANY_TEXT),
+        location=draw(ANY_TEXT), latitude=draw(LATITUDE) if located else None,
+        longitude=draw(LONGITUDE) if located else None, geo_precision=draw(st.integers(1, 3)),
+        fact_status=draw(st.sampled_from(FACT_STATUSES)), evidence=text[start:end], evidence_start=start,
+        evidence_end=end, place_id=draw(ANY_TEXT), admin1=draw(ANY_TEXT),
+        hedges=tuple(draw(st.lists(ANY_TEXT, max_size=2))), claimant=draw(ANY_TEXT), framing=framing,
+        source=draw(ANY_TEXT), stance=draw(ANY_TEXT), url=draw(ANY_TEXT),
+        published=draw(st.none() | st.dates()), confidence=draw(st.floats(allow_nan=False)),
+        notes=tuple(draw(st.lists(ANY_TEXT, max_size=2))))
+
+
+@given(st.lists(events(), max_size=5))
+def test_export_property_jsonl_round_trip(generated: list[Event]) -> None:
+    assert events_from_jsonl(events_to_jsonl(generated)) == generated
+
+
+@given(st.lists(events(), max_size=5))
+def test_export_property_geojson_coordinates_in_range_lon_lat(generated: list[Event]) -> None:
+    features = json.loads(events_to_geojson(generated))["features"]
+    located = [e for e in generated if e.latitude is not None and e.longitude is not None]
+    assert len(features) == len(located)
+    for feature, event in zip(features, located, strict=True):
+        lon, lat = feature["geometry"]["coordinates"]
+        assert (lon, lat) == (event.longitude, event.latitude)
+        assert -180 <= lon <= 180 and -90 <= lat <= 90
+
+
+@given(st.lists(events(), max_size=5))
+def test_export_property_acled_csv_parses_with_acled_header(generated: list[Event]) -> None:
+    reader = csv.DictReader(io.StringIO(events_to_acled_csv(generated), newline=""))
+    rows = list(reader)
+    assert reader.fieldnames == list(ACLED_COLUMNS)
+    assert [r["event_id_cnty"] for r in rows] == [e.event_id for e in generated]
+    assert [r["notes"] for r in rows] == [e.evidence for e in generated]
