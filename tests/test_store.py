@@ -5,9 +5,14 @@ The reports are short sentences written for these tests, not article text.
 
 from __future__ import annotations
 
+import io
 import itertools
-import sqlite3
+import os
+import shutil
+import subprocess
+import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -15,7 +20,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import inspect
+from sqlalchemy import create_engine, inspect
+from sqlalchemy.engine import make_url
 
 from sitrep.errors import StoreError
 from sitrep.model import FACT_STATUSES, HAPPENED, Document, Event, Place, Reject, Span
@@ -88,9 +94,87 @@ def daraya_events(document: Document) -> list[Event]:
     return [clash, barrels]
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with open_store(str(tmp_path / "sitrep.db")) as opened:
+# A PostgreSQL server to run the store tests against as well: SITREP_TEST_POSTGRES_URL if set (a URL
+# whose user may create databases), else a throwaway cluster started with the local initdb and pg_ctl.
+POSTGRES_URL_VARIABLE = "SITREP_TEST_POSTGRES_URL"
+POSTGRES_PORT = 54329  # an unusual port, so the throwaway cluster does not collide with a real one
+
+
+def start_postgres(folder: Path) -> tuple[str, list[str]] | None:
+    """Start a throwaway PostgreSQL cluster in `folder`: its URL and the command that stops it."""
+    initdb, pg_ctl = shutil.which("initdb"), shutil.which("pg_ctl")
+    if not (initdb and pg_ctl):
+        return None
+    as_owner: list[str] = []
+    if os.geteuid() == 0:  # PostgreSQL refuses to run as root: run it as the postgres user
+        if not shutil.which("runuser"):
+            return None
+        as_owner = ["runuser", "-u", "postgres", "--"]
+        shutil.chown(folder, "postgres")
+    data = folder / "data"
+    subprocess.run([*as_owner, initdb, "-A", "trust", "-U", "sitrep", "-D", str(data)], check=True,
+                   capture_output=True)
+    options = f"-k {folder} -p {POSTGRES_PORT} -c listen_addresses=''"
+    subprocess.run([*as_owner, pg_ctl, "-D", str(data), "-l", str(folder / "log"), "-o", options, "-w",
+                    "start"], check=True, capture_output=True)
+    url = f"postgresql+psycopg://sitrep@/postgres?host={folder}&port={POSTGRES_PORT}"
+    return url, [*as_owner, pg_ctl, "-D", str(data), "-m", "fast", "stop"]
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    pytest.importorskip("psycopg", reason="the PostgreSQL driver psycopg is not installed")
+    if os.environ.get(POSTGRES_URL_VARIABLE):
+        yield os.environ[POSTGRES_URL_VARIABLE]
+        return
+    # Not under pytest's tmp_path: its parent folders are private to the user running the tests.
+    folder = Path(tempfile.mkdtemp(prefix="sitrep-postgres-"))
+    try:
+        started = start_postgres(folder)
+    except (OSError, LookupError) as e:
+        started = None
+        reason = str(e)
+    except subprocess.CalledProcessError as e:
+        started = None
+        reason = e.stderr.decode(errors="replace").strip()
+    else:
+        reason = f"set {POSTGRES_URL_VARIABLE} or install initdb and pg_ctl"
+    if started is None:
+        shutil.rmtree(folder, ignore_errors=True)
+        pytest.skip(f"no PostgreSQL to test against: {reason}")
+    url, stop = started
+    yield url
+    subprocess.run(stop, check=False, capture_output=True)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def fresh_postgres_database(server: str) -> Iterator[str]:
+    """A new empty database on the server, dropped afterwards."""
+    name = f"sitrep_test_{next(_databases)}_{os.getpid()}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f"CREATE DATABASE {name}")
+    try:
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")
+        admin.dispose()
+
+
+_databases = itertools.count()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """An empty migrated store: a SQLite file, and a PostgreSQL database where one can be had."""
+    if request.param == "sqlite":
+        with open_store(str(tmp_path / "sitrep.db")) as opened:
+            yield opened
+        return
+    server = request.getfixturevalue("postgres_server")
+    with fresh_postgres_database(server) as url, open_store(url) as opened:
         yield opened
 
 
@@ -141,6 +225,21 @@ def test_store_migrations_match_the_models(store: Store) -> None:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
 
 
+def test_store_migrations_render_portable_postgresql_ddl() -> None:
+    from alembic import command
+
+    from sitrep.store.database import migration_config
+
+    config = migration_config()
+    config.set_main_option("sqlalchemy.url", "postgresql://")
+    config.output_buffer = io.StringIO()
+    command.upgrade(config, "head", sql=True)  # offline: no server, only the dialect
+    ddl = config.output_buffer.getvalue()
+    assert "CREATE TABLE events" in ddl and "hedges JSON NOT NULL" in ddl
+    assert "CREATE INDEX ix_events_event_date ON events (event_date)" in ddl
+    assert "PRAGMA" not in ddl and "AUTOINCREMENT" not in ddl
+
+
 def test_store_sqlite_uses_wal_and_foreign_keys(tmp_path: Path) -> None:
     path = tmp_path / "wal.db"
     with open_store(str(path)) as store, store.engine.connect() as connection:
@@ -165,15 +264,15 @@ def test_store_same_document_twice_changes_nothing(store: Store) -> None:
     assert store.counts() == before == {"documents": 1, "events": 2, "places": 2, "rejects": 0}
 
 
-def test_store_inconsistent_evidence_raises_and_writes_nothing(store: Store, tmp_path: Path) -> None:
+def test_store_inconsistent_evidence_raises_and_writes_nothing(store: Store) -> None:
     document = aleppo_document()
     good, shifted = aleppo_events(document)
     shifted = replace(shifted, evidence_start=shifted.evidence_start + 1)
     with pytest.raises(StoreError, match="evidence does not match"):
         store.save_document(document, [good, shifted], [ALEPPO, RAMOUSEH])
     assert store.counts() == {"documents": 0, "events": 0, "places": 0, "rejects": 0}
-    rows = sqlite3.connect(tmp_path / "sitrep.db").execute("SELECT count(*) FROM documents").fetchone()
-    assert rows == (0,)
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT count(*) FROM documents").scalar() == 0
 
 
 def test_store_database_failure_rolls_back_whole_document(store: Store) -> None:
@@ -304,7 +403,7 @@ _unique = itertools.count()
 @st.composite
 def document_with_events(draw: st.DrawFn) -> tuple[Document, list[Event], list[Place]]:
     n = next(_unique)
-    text = draw(SAFE_TEXT.filter(bool)) + f" #{n}"  # unique text: every example is a new document
+    text = draw(SAFE_TEXT.filter(bool)) + f" #{n:08d}"  # unique (fixed width: same draws on replay)
     document = Document(doc_id=f"doc-{n}", text=text, source=f"source-{n}", url=draw(SAFE_TEXT),
                         published=draw(st.none() | st.dates()), stance=draw(SAFE_TEXT))
     places = draw(st.lists(st.builds(Place, place_id=st.just("") | SAFE_TEXT, name=SAFE_TEXT,

@@ -1,7 +1,7 @@
 """Alembic's environment for sitrep: migrate the connection the store hands over (never configures logging).
 
 Run programmatically by `sitrep.store.database.upgrade_database`, which passes its connection in
-`config.attributes["connection"]`; run from the alembic command line, it reads `sqlalchemy.url`.
+`config.attributes["connection"]`; otherwise it reads `sqlalchemy.url`, and in offline mode writes the SQL.
 """
 
 from __future__ import annotations
@@ -19,7 +19,18 @@ def _migrate(connection: Connection) -> None:
         context.run_migrations()
 
 
+def _render_sql() -> None:
+    """Offline mode (`--sql`): write the DDL for `sqlalchemy.url`'s dialect instead of running it."""
+    context.configure(url=context.config.get_main_option("sqlalchemy.url"), target_metadata=Base.metadata,
+                      literal_binds=True, dialect_opts={"paramstyle": "named"})
+    with context.begin_transaction():
+        context.run_migrations()
+
+
 def run_migrations() -> None:
+    if context.is_offline_mode():
+        _render_sql()
+        return
     connection = context.config.attributes.get("connection")
     if connection is not None:
         _migrate(connection)
