@@ -9,13 +9,15 @@ Two keys per name:
 - `phonetic(name)`: a finer key used to *score* candidates: the same folding, but every vowel group
   becomes one "a" and y/w stay, so "Darayya" ("daraya") and "Daraa" ("dara") stay apart.
 
-Both are pure functions of the name; the gazetteer stores names and recomputes nothing per query.
+Both are pure functions of the name. The gazetteer file stores both keys of every name (so loading it
+computes none), and `Spelling` bundles what `name_similarity` compares so each spelling is keyed once.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 
 # Marks that romanisations use for ʿayn, hamza and elision; they carry no consonant we can match on.
@@ -128,6 +130,27 @@ def split_generic(name: str) -> tuple[str, str]:
     if len(parts) == 2 and fold(parts[0]) in GENERIC_PREFIXES:
         return parts[0], parts[1]
     return "", name
+
+
+@dataclass(frozen=True, slots=True)
+class Spelling:
+    """The keys of one spelling that name similarity compares, computed once per spelling."""
+
+    skeleton: str
+    phonetic: str
+    arabic: bool  # written in Arabic script: only the skeleton can be compared
+    generic_rest: str | None  # phonetic key of what follows a generic first word ("Tell Kurdi": "karda")
+
+
+def spelling_from_keys(name: str, skeleton_key: str, phonetic_key: str) -> Spelling:
+    """The spelling of `name` whose two keys are known already (stored in the gazetteer file)."""
+    generic, rest = split_generic(name)
+    return Spelling(skeleton_key, phonetic_key, is_arabic(name), phonetic(rest) if generic else None)
+
+
+@lru_cache(maxsize=200_000)
+def spelling(name: str) -> Spelling:
+    return spelling_from_keys(name, skeleton(name), phonetic(name))
 
 
 def deletions(key: str) -> set[str]:
