@@ -146,13 +146,11 @@ def _start_level(word: Word, info: TokenInfo) -> int:
 
 def _strength_ok(surface: str, gazetteer: Gazetteer, level: int = LIKELY, sentence_start: bool = False) -> bool:
     """A gazetteer match good enough to count as a mention."""
-    from sitrep.geo.gazetteer import name_similarity
-
     key = skeleton(surface)
     if not key:
         return False
     for hit in gazetteer.lookup(surface, fuzzy=level == LIKELY):
-        sim = name_similarity(surface, hit.name)
+        sim = hit.similarity
         floor = MIN_SIM_EXACT_KEY if hit.exact else MIN_SIM_FUZZY_KEY
         if not hit.exact and sentence_start:
             continue  # a typo-distance match on a sentence's first word is too often an English word

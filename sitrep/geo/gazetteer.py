@@ -88,6 +88,7 @@ class Gazetteer:
     _children: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list), repr=False)
     _lookups: dict[tuple[str, bool], list[NameHit]] = field(default_factory=dict, repr=False)
     _spellings: dict[str, Spelling] = field(default_factory=dict, repr=False)
+    _skeletons: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)  # by place id
     _derived: dict[str, dict[Any, Any]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self, keys: Sequence[NameKeys | None] | None) -> None:
@@ -107,6 +108,7 @@ class Gazetteer:
         names = place.names or (place.name,)
         if keys is None or len(keys[0]) != len(names):
             keys = name_keys(names)
+        self._skeletons[place.place_id] = keys[0] if place.names else ()
         seen: set[str] = set()
         for name, key, phonetic_key in zip(names, *keys, strict=True):
             if not key:
@@ -138,6 +140,13 @@ class Gazetteer:
             index = len(self.places)
             self.places.append(place)
         self._index_place(index, place, replacing=old is not None)
+
+    def skeletons(self, place: Place) -> tuple[str, ...]:
+        """`skeleton` of each of `place.names`, in order (stored, not recomputed, for indexed places)."""
+        stored = self._skeletons.get(place.place_id)
+        if stored is None or self._by_id.get(place.place_id) is not place:
+            stored = tuple(skeleton(name) for name in place.names)
+        return stored
 
     def has_key(self, key: str) -> bool:
         return key in self._by_key

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from sitrep.geo.gazetteer import Gazetteer, km_between, name_similarity
+from sitrep.geo.gazetteer import Gazetteer, km_between
 from sitrep.geo.translit import skeleton
 from sitrep.model import Candidate, Mention, Place, PlaceMention
 
@@ -65,15 +67,25 @@ PARAGRAPH_RE = re.compile(r"\n[ \t]*\n")
 KIND_PRECISION = {"governorate": 3, "region": 3, "country": 3}
 
 
+class _Option(NamedTuple):
+    """A candidate place for one spelling, with the score terms that do not depend on the document."""
+
+    place: Place
+    similarity: float  # name similarity, discounted for a one-edit match
+    base: float  # W_NAME * similarity + W_PRIOR * prior
+    names_key: bool  # one of the place's names has the mention's skeleton (see `_drop_lookalikes`)
+
+
 @dataclass
 class _Slot:
     """One mention during resolution: its candidates and current reading."""
 
     mention: Mention
+    key: str  # skeleton of the mention's name
     paragraph: int
     heading: list[Place]
     is_heading: bool = False
-    candidates: list[tuple[Place, float]] = field(default_factory=list)  # place, name similarity
+    candidates: list[_Option] = field(default_factory=list)
     scored: list[Candidate] = field(default_factory=list)
 
     @property
@@ -102,24 +114,42 @@ def _feature(place: Place, feature: str) -> float:
     return 1.0 if place.kind in kinds else 0.0
 
 
-def _score(slot: _Slot, place: Place, name_sim: float, neighbours: list[Place]) -> float:
-    base = W_NAME * name_sim + W_PRIOR * _prior(place) + W_FEATURE * _feature(place, slot.mention.feature)
+def _score(slot: _Slot, option: _Option, neighbours: list[Place]) -> float:
+    place = option.place
+    score = option.base + W_FEATURE * _feature(place, slot.mention.feature)
     if slot.is_heading:
         # a heading names the front its section covers: the reading nearest the section's places
-        return base + (W_HEADING + W_NEIGHBOURS) * _closeness(place, neighbours, SECTION_KM)
-    return (base + W_HEADING * _closeness(place, slot.heading, HEADING_KM)
-            + W_NEIGHBOURS * _closeness(place, neighbours, NEIGHBOUR_KM))
+        return score + (W_HEADING + W_NEIGHBOURS) * _closeness(place, neighbours, SECTION_KM)
+    # a missing context term adds exactly 0.0: skipping it leaves the score as it is, and saves the work
+    if slot.heading:
+        score += W_HEADING * _closeness(place, slot.heading, HEADING_KM)
+    if neighbours:
+        score += W_NEIGHBOURS * _closeness(place, neighbours, NEIGHBOUR_KM)
+    return score
 
 
-def _candidates(mention: Mention, gazetteer: Gazetteer) -> list[tuple[Place, float]]:
-    """Places named by the mention's name, or by its whole surface ("Castello Road"), best similarity each."""
+def _candidates(mention: Mention, gazetteer: Gazetteer) -> list[_Option]:
+    """Places named by the mention's name, or by its whole surface ("Castello Road"), best similarity each.
+    Remembered per spelling until the gazetteer changes: reports repeat their place names."""
+    name = mention.name or mention.surface
+    cache = gazetteer.derived("resolve.candidates")
+    options: tuple[_Option, ...] | None = cache.get((name, mention.surface))
+    if options is None:
+        options = cache[(name, mention.surface)] = _find_candidates(name, mention.surface, gazetteer)
+    return list(options)
+
+
+def _find_candidates(name: str, surface: str, gazetteer: Gazetteer) -> tuple[_Option, ...]:
     best: dict[str, tuple[Place, float]] = {}
-    for name in dict.fromkeys((mention.name or mention.surface, mention.surface)):
-        for hit in gazetteer.lookup(name):
-            sim = name_similarity(name, hit.name) * (1.0 if hit.exact else FUZZY_FACTOR)
+    for spelling in dict.fromkeys((name, surface)):
+        for hit in gazetteer.lookup(spelling):
+            sim = hit.similarity * (1.0 if hit.exact else FUZZY_FACTOR)
             if hit.place.kind != "country" and sim > best.get(hit.place.place_id, (hit.place, -1.0))[1]:
                 best[hit.place.place_id] = (hit.place, sim)
-    return list(best.values())
+    key = skeleton(name)
+    return tuple(_Option(place, sim, W_NAME * sim + W_PRIOR * _prior(place),
+                         key in gazetteer.skeletons(place))
+                 for place, sim in best.values())
 
 
 def _sections(text: str, mentions: list[Mention],
@@ -130,8 +160,8 @@ def _sections(text: str, mentions: list[Mention],
         heads = [m for m in mentions if match.start(1) <= m.start < match.end(1)]
         if not heads:
             continue
-        places = [p for p, sim in _candidates(heads[0], gazetteer)
-                  if sim >= 0.9 and p.kind in ("city", "governorate", "region", "town")]
+        places = [o.place for o in _candidates(heads[0], gazetteer)
+                  if o.similarity >= 0.9 and o.place.kind in ("city", "governorate", "region", "town")]
         if places:
             sections.append((match.start(), places, heads[0]))
     return sections
@@ -139,57 +169,77 @@ def _sections(text: str, mentions: list[Mention],
 
 def resolve_mentions(text: str, mentions: list[Mention], gazetteer: Gazetteer) -> list[PlaceMention]:
     """Resolve every mention of one document against the gazetteer, using the whole document as context."""
-    sections = _sections(text, mentions, gazetteer)
-    breaks = [m.end() for m in PARAGRAPH_RE.finditer(text)]
-    slots = []
-    heads = {id(m) for _, _, m in sections}
-    for mention in mentions:
-        section = [k for k, (start, _, _) in enumerate(sections) if start <= mention.start]
-        paragraph = sum(1 for b in breaks if b <= mention.start)
-        slot = _Slot(mention, paragraph, sections[section[-1]][1] if section else [], id(mention) in heads)
-        if section:
-            paragraph = -1 - section[-1]  # a section is one context, however many paragraphs it has
-        slot.candidates = _candidates(mention, gazetteer)
-        slots.append(slot)
+    slots = _slots(text, mentions, gazetteer)
     _drop_lookalikes(slots)
+    previous: list[list[Place]] | None = None
     for _ in range(ROUNDS):
-        readings = {id(s): s.best.place for s in slots if s.best}
-        by_paragraph: dict[int, list[tuple[int, Place]]] = defaultdict(list)
-        for s in slots:
-            if id(s) in readings:
-                by_paragraph[s.paragraph].append((id(s), readings[id(s)]))
-        for s in slots:
-            neighbours = [p for key, p in by_paragraph[s.paragraph]
-                          if key != id(s) and p.kind not in ("region", "governorate")]
-            scored = [Candidate(place, round(_score(s, place, sim, neighbours), 4))
-                      for place, sim in s.candidates]
-            scored.sort(key=lambda c: (-c.score, c.place.place_id))
+        neighbours = _neighbours(slots)
+        if neighbours == previous:
+            break  # every mention has the context of the last round: its scores would not change
+        for s, near in zip(slots, neighbours, strict=True):
+            scored = [Candidate(o.place, round(_score(s, o, near), 4)) for o in s.candidates]
+            scored.sort(key=_candidate_order)
             s.scored = scored
+        previous = neighbours
     _one_sense_per_discourse(slots)
     return _follow_features([_finish(s, slots) for s in slots])
+
+
+def _candidate_order(candidate: Candidate) -> tuple[float, str]:
+    return -candidate.score, candidate.place.place_id
+
+
+def _slots(text: str, mentions: list[Mention], gazetteer: Gazetteer) -> list[_Slot]:
+    """Each mention with its candidates, paragraph and section heading."""
+    sections = _sections(text, mentions, gazetteer)
+    section_starts = [start for start, _, _ in sections]
+    breaks = [m.end() for m in PARAGRAPH_RE.finditer(text)]
+    heads = {id(m) for _, _, m in sections}
+    slots = []
+    for mention in mentions:
+        section = bisect_right(section_starts, mention.start) - 1  # the last section starting at or before it
+        paragraph = bisect_right(breaks, mention.start)  # paragraph breaks at or before it
+        slot = _Slot(mention, skeleton(mention.name or mention.surface), paragraph,
+                     sections[section][1] if section >= 0 else [], id(mention) in heads)
+        slot.candidates = _candidates(mention, gazetteer)
+        slots.append(slot)
+    return slots
+
+
+def _neighbours(slots: list[_Slot]) -> list[list[Place]]:
+    """For each slot, the current readings of the other mentions in its paragraph (regions aside)."""
+    by_paragraph: dict[int, list[tuple[int, Place]]] = defaultdict(list)
+    for k, s in enumerate(slots):
+        best = s.best
+        if best is not None:
+            by_paragraph[s.paragraph].append((k, best.place))
+    return [[p for j, p in by_paragraph.get(s.paragraph, ()) if j != k and p.kind not in ("region", "governorate")]
+            for k, s in enumerate(slots)]
 
 
 def _drop_lookalikes(slots: list[_Slot]) -> None:
     """A typo-distance candidate that another mention of the same document names exactly is a different
     place: a writer who spells "Kinsibba" and "Hinsibba" in one sentence means two villages."""
+    if len({s.key for s in slots}) < 2:
+        return  # one spelling: a candidate named exactly is named by that very spelling, and stays
     exact: dict[str, set[str]] = defaultdict(set)
     for s in slots:
-        key = skeleton(s.mention.name or s.mention.surface)
-        for place, _ in s.candidates:
-            if any(skeleton(n) == key for n in place.names):
-                exact[place.place_id].add(key)
+        for option in s.candidates:
+            if option.names_key:
+                exact[option.place.place_id].add(s.key)
     for s in slots:
-        key = skeleton(s.mention.name or s.mention.surface)
-        s.candidates = [(p, sim) for p, sim in s.candidates
-                        if not exact[p.place_id] or key in exact[p.place_id]]
+        s.candidates = [o for o in s.candidates
+                        if not exact.get(o.place.place_id) or s.key in exact[o.place.place_id]]
 
 
 def _one_sense_per_discourse(slots: list[_Slot]) -> None:
     """Mentions of one name keep the reading of its best-scored mention, where that reading is theirs too."""
     groups: dict[str, list[_Slot]] = defaultdict(list)
     for s in slots:
-        groups[skeleton(s.mention.name or s.mention.surface)].append(s)
+        groups[s.key].append(s)
     for group in groups.values():
+        if len(group) == 1:
+            continue  # a lone mention's best reading is its own already
         leader = max((s for s in group if s.best), key=lambda s: s.best.score if s.best else 0, default=None)
         if leader is None or leader.best is None:
             continue
