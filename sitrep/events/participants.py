@@ -1,0 +1,125 @@
+"""Who did it, to whom: the actors of one trigger, and the side that gained in a change of control."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sitrep.actors import ActorMention
+
+# Sides that are the Syrian state or fight for it; a change of control by one of them is
+# "Government regains territory", by anyone else "Non-state actor overtakes territory" (ACLED).
+STATE_SIDES = frozenset({"government", "russia"})
+NOT_COMBATANTS = frozenset({"civilians"})
+# Which side a stance speaks for when it writes "liberated" with no agent.
+STANCE_SIDE = {"pro-government": "government", "government": "government", "opposition": "opposition",
+               "pro-opposition": "opposition", "kurdish": "kurdish", "pro-kurdish": "kurdish"}
+# The dependency-path length (arcs) beyond which an actor is too far from a trigger to be its agent.
+MAX_ACTOR_PATH = 14
+
+
+@dataclass(frozen=True, slots=True)
+class Participants:
+    actor1: str
+    actor1_side: str
+    actor2: str
+    actor2_side: str
+    gained_by: str  # the side that gained ground, for a change of control ("" when unknown)
+
+
+# Arcs that join the members of one name or list: "Bani Zayd and Al-Ashafriyeh" are equally near "victory".
+FREE_ARCS = frozenset({"conj", "cc", "appos", "compound", "flat"})
+
+
+def _path_costs(token: Any) -> dict[int, int]:
+    costs, cost = {token.i: 0}, 0
+    while token.head.i != token.i:
+        cost += 0 if token.dep_ in FREE_ARCS else 1
+        token = token.head
+        costs[token.i] = cost
+    return costs
+
+
+def tree_distance(a: Any, b: Any) -> int:
+    """Arcs between two tokens of one sentence in spaCy's dependency tree, list and name arcs free."""
+    costs_a, costs_b = _path_costs(a), _path_costs(b)
+    shared = [costs_a[i] + costs_b[i] for i in costs_a.keys() & costs_b.keys()]
+    return min(shared) if shared else 99
+
+
+def _token_at(doc: Any, char: int) -> Any:
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
+    return span.root if span is not None and len(span) else None
+
+
+def _ranked(trigger: Any, mentions: Sequence[ActorMention], doc: Any) -> list[ActorMention]:
+    scored = []
+    for mention in mentions:
+        token = _token_at(doc, mention.start)
+        if token is None or token.sent.start != trigger.sent.start:
+            continue
+        distance = tree_distance(trigger, token)
+        if distance <= MAX_ACTOR_PATH:
+            # English puts the agent before its verb: the nearest actor before the trigger first, then
+            # the nearest after it ("the victory ... by the Syrian forces")
+            before = mention.start < trigger.idx
+            scored.append((0 if before else 1, abs(trigger.idx - mention.start), mention))
+    if not any(item[0] == 0 for item in scored):
+        return []  # only actors after the trigger: too often the other side ("the battle for X, the
+        # terrorists' nerve centre"); the caller falls back on the paragraph or the source's side
+    scored.sort(key=lambda item: item[:2])
+    return [item[2] for item in scored]
+
+
+def _is_target(mention: ActorMention, doc: Any) -> bool:
+    """An actor governed by "against"/"on"/"at", or a direct object, is on the receiving end."""
+    token = _token_at(doc, mention.start)
+    if token is None:
+        return False
+    head = token
+    while head.dep_ in ("compound", "amod", "conj", "appos") and head.head.i != head.i:
+        head = head.head
+    return head.dep_ in ("dobj",) or (head.dep_ == "pobj" and head.head.lower_ in ("against", "on", "at"))
+
+
+def _subject_of(trigger: Any, mentions: Sequence[ActorMention], doc: Any) -> ActorMention | None:
+    """The actor that is the grammatical subject (or "by" agent) of the trigger's verb."""
+    if trigger.dep_ == "acl":  # "civilians leaving the city": the noun is the subject
+        for mention in mentions:
+            if mention.start <= trigger.head.idx < mention.end:
+                return mention
+    verb = trigger
+    for _ in range(3):
+        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "agent")]
+        subjects += [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+        for subject in subjects:
+            for mention in mentions:  # the mention that holds the subject's head word, not its clauses
+                if mention.start <= subject.idx < mention.end:
+                    return mention
+        if verb.head.i == verb.i:
+            break
+        verb = verb.head
+    return None
+
+
+def find_participants(trigger: Any, mentions: Sequence[ActorMention], doc: Any, *, stance: str,
+                      territorial: bool, liberation_word: bool) -> Participants:
+    """Actor1 (the agent), actor2 (the other side) and, for a change of control, who gained."""
+    ranked = [m for m in _ranked(trigger, mentions, doc) if m.side not in NOT_COMBATANTS or not territorial]
+    subject = _subject_of(trigger, ranked, doc)
+    agents = [m for m in ranked if not _is_target(m, doc)]
+    if not territorial:
+        agents = agents or ranked  # a clash has two sides; either may be named first
+    actor1 = subject or (agents[0] if agents else None)
+    others = [m for m in ranked if actor1 is None or (m.side != actor1.side and m.side != "unknown")]
+    actor2 = others[0] if others else None
+    gained_by = ""
+    if territorial:
+        if actor1 is not None and actor1.side not in ("unknown", *NOT_COMBATANTS):
+            gained_by = actor1.side
+        elif liberation_word:
+            gained_by = STANCE_SIDE.get(stance, "")
+    return Participants(actor1=actor1.actor.name if actor1 else "", actor1_side=actor1.side if actor1 else "",
+                        actor2=actor2.actor.name if actor2 else "", actor2_side=actor2.side if actor2 else "",
+                        gained_by=gained_by)

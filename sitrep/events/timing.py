@@ -1,0 +1,45 @@
+"""When it happened: the date expression that governs an event, or the publication date."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from sitrep.dates import DateMention
+
+# With no date in its sentence or paragraph, a past event ("the victories in Layramoun") is dated to the
+# middle of the week before publication, known to the week (ACLED's convention for "this week"); an
+# ongoing one ("are advancing", "fighting continues") to the publication day.
+UNDATED_PRECISION = 2
+WEEK_MIDPOINT_DAYS = 3  # days from the publication date back to the middle of the week it closes
+
+
+def date_event(trigger_char: int, sentence: tuple[int, int], paragraph_start: int,
+               dates: Sequence[DateMention], published: date | None,
+               past: bool = False) -> tuple[date | None, int, bool]:
+    """(date, time precision, whether the text dates it) for an event whose trigger stands at
+    `trigger_char`: the nearest date expression in its sentence, else the last one earlier in its
+    paragraph, else the publication date."""
+    in_sentence = [d for d in dates if sentence[0] <= d.start < sentence[1]]
+    if in_sentence:
+        nearest = min(in_sentence, key=lambda d: abs(d.start - trigger_char))
+        return nearest.day, nearest.precision, True
+    earlier = [d for d in dates if paragraph_start <= d.start < sentence[0]]
+    if earlier:
+        return earlier[-1].day, earlier[-1].precision, True
+    if published is None:
+        return None, 0, False
+    if past:
+        return published - timedelta(days=WEEK_MIDPOINT_DAYS), UNDATED_PRECISION, False
+    return published, 1, False
+
+
+def is_past(trigger: Any) -> bool:
+    """Whether the trigger's clause is in the past tense ("were", "recaptured", "was re-liberated")."""
+    for token in (trigger, trigger.head, *[c for c in trigger.children if c.dep_ in ("aux", "auxpass")],
+                  *[c for c in trigger.head.children if c.dep_ in ("aux", "auxpass")]):
+        tense = token.morph.get("Tense")
+        if tense:
+            return "Past" in tense and token.tag_ != "VBN" or token.dep_ in ("aux", "auxpass") and "Past" in tense
+    return False

@@ -1,0 +1,114 @@
+"""Where a report says something happened: trigger words, each with the ACLED sub-event type it marks.
+
+Two lexicons feed it: the CASE-tuned classifier lexicon (`event_triggers.yaml`, every ACLED sub-event type)
+and the war-report supplement (`report_triggers.yaml`: "victories in", "re-liberated", "gained ground").
+A change of control is kept as `territory`: who gained decides its sub-event type later.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sitrep.classify import (
+    GOVERNMENT_REGAINS,
+    NON_STATE_OVERTAKES,
+    Classifier,
+    _trigger_occurrences,
+    index_matches,
+    territory_evidence,
+)
+from sitrep.errors import ExtractionError
+
+REPORT_TRIGGERS = Path(__file__).resolve().parent.parent / "data" / "report_triggers.yaml"
+TERRITORY = "territory"  # the sub-event type placeholder for a change of control
+# The weakest trigger that starts an event (trigger-weight units, as in the lexicons): below it a word
+# such as "attempt" or "bomb" only supports a stronger trigger in the same clause.
+MIN_TRIGGER_WEIGHT = 2.4
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """A token that marks an event: its index in the spaCy Doc, what it marks, and how strongly."""
+
+    token: int
+    sub_event_type: str  # an ACLED sub-event type, or TERRITORY
+    weight: float
+    claim_only: bool = False  # e.g. "control": an event only when someone claims it
+
+
+@dataclass(frozen=True, slots=True)
+class ReportTrigger:
+    words: tuple[str, ...]
+    sub_event_type: str
+    weight: float
+    claim_only: bool = False
+    requires_subject: tuple[str, ...] = ()
+
+
+def load_report_triggers(path: Path = REPORT_TRIGGERS) -> tuple[ReportTrigger, ...]:
+    try:
+        raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return tuple(ReportTrigger(words=tuple(str(w).lower() for w in row["words"]),
+                                   sub_event_type=TERRITORY if row.get("territory") else row["sub_event_type"],
+                                   weight=float(row["weight"]), claim_only=bool(row.get("claim_only")),
+                                   requires_subject=tuple(row.get("requires_subject", ())))
+                     for row in raw["triggers"])
+    except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as e:
+        raise ExtractionError(f"{path}: bad report trigger lexicon: {e}") from e
+
+
+def _has_subject(verb: Any, lemmas: tuple[str, ...]) -> bool:
+    """Whether the verb's subject (or, for "civilians leaving", the noun it modifies) is one of `lemmas`."""
+    if verb.dep_ == "acl" and verb.head.lemma_.lower() in lemmas:
+        return True
+    return any(c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in lemmas for c in verb.children)
+
+
+def _report_matches(doc: Any, triggers: tuple[ReportTrigger, ...]) -> list[Trigger]:
+    keys = [(t.lower_, t.lemma_.lower()) for t in doc]
+    found = []
+    for i in range(len(doc)):
+        for trigger in triggers:
+            n = len(trigger.words)
+            if i + n > len(doc) or not all(w in keys[i + k] for k, w in enumerate(trigger.words)):
+                continue
+            head = doc[i + n - 1] if n > 1 and trigger.words[-1] in ("ground", "control", "food") else doc[i]
+            if trigger.requires_subject and not _has_subject(head, trigger.requires_subject):
+                continue
+            found.append(Trigger(head.i, trigger.sub_event_type, trigger.weight, trigger.claim_only))
+    return found
+
+
+def _classifier_matches(doc: Any, classifier: Classifier) -> list[Trigger]:
+    index = index_matches(doc, classifier)
+    found = []
+    for rule in classifier.rules:
+        if rule.sub_event_type is None:
+            continue  # disasters, diplomacy, attribution: not ACLED events
+        for trigger in rule.triggers:
+            for token, strength in _trigger_occurrences(trigger, index, False):
+                found.append(Trigger(token, rule.sub_event_type, strength))
+    for label, token, strength in territory_evidence(index, classifier.territory):
+        if label in (GOVERNMENT_REGAINS, NON_STATE_OVERTAKES):
+            found.append(Trigger(token, TERRITORY, strength))
+    return found
+
+
+def find_triggers(doc: Any, classifier: Classifier, report_triggers: tuple[ReportTrigger, ...]) -> list[Trigger]:
+    """The strongest trigger on each token, strong enough to start an event, in text order."""
+    best: dict[int, Trigger] = {}
+    for trigger in _classifier_matches(doc, classifier):
+        old = best.get(trigger.token)
+        if old is None or trigger.weight > old.weight:
+            best[trigger.token] = trigger
+    decided: set[int] = set()
+    for trigger in _report_matches(doc, report_triggers):  # written for war reports: it decides
+        old = best.get(trigger.token)
+        if old is None or trigger.token not in decided or trigger.weight > old.weight:
+            best[trigger.token] = trigger
+            decided.add(trigger.token)
+    return [t for _, t in sorted(best.items()) if t.weight >= MIN_TRIGGER_WEIGHT]

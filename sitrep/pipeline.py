@@ -1,0 +1,104 @@
+"""The runner: documents in, events out, one stage after another, one document's failure never the batch's.
+
+    read (ingest) -> parse (spaCy, batched) -> extract (places, actors, dates, triggers, status) -> store
+
+`run_batch` sends each failure to the error handler: by default it is recorded as a Reject and the batch
+goes on; `strict=True` raises instead (for debugging).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sitrep.errors import SitrepError
+from sitrep.events.extract import Extraction, Resources, extract
+from sitrep.ingest import read_documents
+from sitrep.model import Document, Reject
+from sitrep.store import Store
+
+# Documents parsed per spaCy batch: big enough for nlp.pipe to pay off, small enough to bound memory.
+PARSE_BATCH = 32
+
+
+@dataclass
+class BatchSummary:
+    documents: int = 0
+    duplicates: int = 0
+    events: int = 0
+    unresolved_places: int = 0
+    rejects: list[Reject] = field(default_factory=list)
+
+
+def extract_documents(documents: Iterable[Document], resources: Resources, *, strict: bool = False,
+                      ) -> Iterator[Extraction | Reject]:
+    """Parse in batches and extract each document; a failure becomes a Reject (or raises, if strict)."""
+    batch: list[Document] = []
+    for document in documents:
+        batch.append(document)
+        if len(batch) >= PARSE_BATCH:
+            yield from _extract_batch(batch, resources, strict)
+            batch = []
+    if batch:
+        yield from _extract_batch(batch, resources, strict)
+
+
+def _extract_batch(batch: list[Document], resources: Resources, strict: bool) -> Iterator[Extraction | Reject]:
+    try:
+        docs = list(resources.nlp.pipe(d.text for d in batch))
+    except (ValueError, MemoryError) as e:  # spaCy refuses some inputs; fall back to one at a time
+        if strict:
+            raise SitrepError(f"parsing failed: {e}") from e
+        docs = [None] * len(batch)
+    for document, doc in zip(batch, docs, strict=True):
+        try:
+            yield extract(document, resources, doc)
+        except (SitrepError, ValueError, MemoryError, RecursionError) as e:
+            if strict:
+                raise
+            yield Reject(origin=document.path or document.doc_id, reason=f"extraction failed: {e}",
+                         stage="extract")
+
+
+def run_batch(paths: Iterable[str | Path], store: Store, resources: Resources, *,
+              published: date | None = None, source: str | None = None, stance: str | None = None,
+              strict: bool = False, on_document: Callable[[str], None] | None = None) -> BatchSummary:
+    """Read, extract and store every document under `paths`; returns what happened."""
+    summary = BatchSummary()
+    readable: list[Document] = []
+    for item in read_documents(paths, published=published, source=source, stance=stance):
+        if isinstance(item, Reject):
+            store.save_reject(item)
+            summary.rejects.append(item)
+        else:
+            readable.append(item)
+    for result in extract_documents(readable, resources, strict=strict):
+        if isinstance(result, Reject):
+            store.save_reject(result)
+            summary.rejects.append(result)
+        else:
+            _store_one(result, store, summary, strict)
+        if on_document is not None:
+            on_document(result.origin if isinstance(result, Reject) else result.document.doc_id)
+    return summary
+
+
+def _store_one(result: Extraction, store: Store, summary: BatchSummary, strict: bool) -> None:
+    places = [p.place for p in result.places if p.place is not None]
+    try:
+        saved = store.save_document(result.document, result.events, places)
+    except SitrepError as e:
+        if strict:
+            raise
+        reject = Reject(origin=result.document.path or result.document.doc_id, reason=str(e), stage="store")
+        store.save_reject(reject)
+        summary.rejects.append(reject)
+        return
+    summary.documents += 1
+    if saved.duplicate:
+        summary.duplicates += 1
+        return
+    summary.events += len(result.events)
+    summary.unresolved_places += len(result.unresolved)
