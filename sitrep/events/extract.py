@@ -31,6 +31,7 @@ from sitrep.framing import FramingLexicon, find_framing, load_framing_lexicon
 from sitrep.geo import Gazetteer, find_places
 from sitrep.geo.gazetteer import km_between
 from sitrep.model import HAPPENED, Document, Event, PlaceMention, Span
+from sitrep.stance import infer_stance, stance_of_source
 from sitrep.taxonomy import event_type_of
 
 GOVERNMENT_REGAINS = "Government regains territory"
@@ -116,6 +117,7 @@ def extract(document: Document, resources: Resources, doc: Any | None = None) ->
     `doc` is spaCy's parse of `document.text` when the caller has it (batches parse with `nlp.pipe`)."""
     text = document.text
     doc = doc if doc is not None else resources.nlp(text)
+    document = _with_stance(document, resources.actors)
     actors = find_actors(text, resources.actors, stance=document.stance)
     actor_spans = [(a.start, a.end) for a in actors]
     places = find_places(text, gazetteer=resources.gazetteer, doc=doc, doc_id=document.doc_id,
@@ -128,6 +130,19 @@ def extract(document: Document, resources: Resources, doc: Any | None = None) ->
                                                                 resources.report_triggers), context):
         events.extend(_events_for(trigger, place_mentions, context, resources))
     return Extraction(document, _one_per_location_and_day(events), places)
+
+
+def _with_stance(document: Document, catalogue: ActorCatalogue) -> Document:
+    """The document's stance: as given, else its publisher's, else the one its hostile labels show."""
+    if document.stance:
+        return document
+    stance = stance_of_source(document.source) if document.source else ""
+    if not stance:
+        stance = infer_stance(find_actors(document.text, catalogue), catalogue)
+        if stance:
+            return replace(document, stance=stance, warnings=(*document.warnings,
+                                                             f"stance inferred from its labels: {stance}"))
+    return replace(document, stance=stance) if stance else document
 
 
 def _paragraph_starts(text: str) -> list[int]:
