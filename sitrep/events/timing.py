@@ -12,7 +12,10 @@ from sitrep.dates import DateMention
 # middle of the week before publication, known to the week (ACLED's convention for "this week"); an
 # ongoing one ("are advancing", "fighting continues") to the publication day.
 UNDATED_PRECISION = 2
-WEEK_MIDPOINT_DAYS = 3  # days from the publication date back to the middle of the week it closes
+WEEK_MIDPOINT_DAYS = 3
+# With neither a date in the text nor a publication date, the event has no date; ACLED's coarsest
+# precision says so to anyone who sorts by it.
+UNKNOWN_DATE_PRECISION = 3  # days from the publication date back to the middle of the week it closes
 
 
 def date_event(trigger_char: int, sentence: tuple[int, int], paragraph_start: int,
@@ -29,7 +32,7 @@ def date_event(trigger_char: int, sentence: tuple[int, int], paragraph_start: in
     if earlier:
         return earlier[-1].day, earlier[-1].precision, True
     if published is None:
-        return None, 0, False
+        return None, UNKNOWN_DATE_PRECISION, False
     if past:
         return published - timedelta(days=WEEK_MIDPOINT_DAYS), UNDATED_PRECISION, False
     return published, 1, False

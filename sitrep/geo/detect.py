@@ -64,7 +64,9 @@ MIN_DOUBTFUL_LETTERS = 4  # "Map", "Sea": too short to take spaCy's doubt away
 MAX_ACRONYM = 5
 # Levels of how a word may start a name.
 CANNOT, DOUBTFUL, LIKELY = 0, 1, 2
-# Parts of speech a place name's first word never has.
+# Parts of speech of function words: never the first word of a place name.
+FUNCTION_POS = frozenset({"AUX", "PRON", "DET", "ADP", "CCONJ", "SCONJ", "NUM", "PART", "SYM", "PUNCT"})
+# Parts of speech a place name's first word rarely has.
 NOT_NAME_POS = frozenset({"VERB", "AUX", "PRON", "DET", "ADP", "CCONJ", "SCONJ", "NUM", "PART", "INTJ",
                           "ADV", "SYM", "PUNCT"})
 # Minimum phonetic similarity (0..1) for a gazetteer match: exact skeleton, one-edit skeleton, and for
@@ -135,8 +137,13 @@ def _start_level(word: Word, info: TokenInfo) -> int:
     token = info.token(word.start)
     if token is None:
         return LIKELY if word.lower not in STOP_WORDS else CANNOT
-    if token.ent_type_ in NOT_PLACE_ENTITIES or token.is_stop or token.pos_ in NOT_NAME_POS:
+    if token.ent_type_ in NOT_PLACE_ENTITIES or token.is_stop or token.pos_ in FUNCTION_POS:
         return CANNOT
+    if token.pos_ in NOT_NAME_POS:
+        # the small model tags rare capitalised names as verbs ("liberated Shillif"): mid-sentence such a
+        # word may still be a place, on a near-exact gazetteer match
+        mid_sentence = not token.is_sent_start and len(bare) >= MIN_DOUBTFUL_LETTERS
+        return DOUBTFUL if mid_sentence else CANNOT
     if token.is_sent_start and token.pos_ != "PROPN" and not token.ent_type_:
         return CANNOT
     if token.ent_type_ in DOUBTFUL_ENTITIES or token.pos_ in DOUBTFUL_POS:

@@ -1,0 +1,166 @@
+"""Event extraction on real text: the seed with its gold (CI's quality gate), our fixtures, the dev corpus."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sitrep.events.extract import Resources, extract, load_resources
+from sitrep.geo import Gazetteer
+from sitrep.ingest import read_document
+from sitrep.model import FACT_STATUSES, Document, Event
+from sitrep.taxonomy import EVENT_TYPE_OF
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# CI's quality gate on the seed: the issue's targets (shares, 0..1). Today's scores are above them.
+SEED_FLOORS = {"happened_f1": 0.85, "sub_event_type_agreement": 0.8, "actor1_side_agreement": 0.9,
+               "expected_f1": 0.7}
+# On our own fixture reports (written for tests, never tuned on) extraction is weaker; this floor
+# guards against regressions, a little under today's 0.63.
+FIXTURE_HAPPENED_F1_FLOOR = 0.55
+
+
+@pytest.fixture(scope="module")
+def resources(nlp: Any, gazetteer: Gazetteer) -> Resources:
+    return load_resources(nlp, gazetteer)
+
+
+def _score(gold: Path, events: list[Event], shared: Path, tmp_path: Path) -> dict[str, Any]:
+    pred = tmp_path / "pred.jsonl"
+    pred.write_text("".join(json.dumps(asdict(e), default=str) + "\n" for e in events), encoding="utf-8")
+    out = subprocess.run([sys.executable, str(shared / "eval" / "score.py"), "events", str(gold), str(pred),
+                          "--json"], capture_output=True, text=True, check=True)
+    result: dict[str, Any] = json.loads(out.stdout)
+    return result
+
+
+def _seed(shared: Path) -> Document:
+    return read_document(shared / "eval" / "seed.txt", published=date(2016, 7, 30), source="Syrian Perspective")
+
+
+def test_extract_seed_meets_the_quality_gate(shared: Path, resources: Resources, tmp_path: Path) -> None:
+    events = extract(_seed(shared), resources).events
+    scores = _score(shared / "eval" / "seed.gold.jsonl", events, shared, tmp_path)
+    for name, floor in SEED_FLOORS.items():
+        assert scores[name] is not None and scores[name] >= floor, (name, scores)
+
+
+def test_extract_seed_without_a_source_infers_the_stance(shared: Path, resources: Resources,
+                                                         tmp_path: Path) -> None:
+    document = read_document(shared / "eval" / "seed.txt", published=date(2016, 7, 30))
+    events = extract(document, resources).events
+    assert {e.stance for e in events} == {"pro-government"}
+    scores = _score(shared / "eval" / "seed.gold.jsonl", events, shared, tmp_path)
+    assert scores["happened_f1"] >= SEED_FLOORS["happened_f1"]
+
+
+def _fixture_gold(tmp_path: Path) -> tuple[Path, list[str]]:
+    with (FIXTURES / "places_expected.tsv").open(encoding="utf-8") as f:
+        coords = {(r["file"], r["gazetteer_name"]): (float(r["latitude"]), float(r["longitude"]))
+                  for r in csv.DictReader(f, delimiter="\t") if r["latitude"]}
+    with (FIXTURES / "events_expected.tsv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    gold = []
+    for r in rows:
+        lat, lon = coords[(r["file"], r["location"])]
+        gold.append({"doc_id": r["file"].removesuffix(".md"), "event_date": r["event_date"], "time_precision": 1,
+                     "event_type": r["event_type"], "sub_event_type": r["sub_event_type"],
+                     "actor1_side": r["actor1_side"], "latitude": lat, "longitude": lon,
+                     "fact_status": r["fact_status"]})
+    path = tmp_path / "gold.jsonl"
+    path.write_text("".join(json.dumps(g) + "\n" for g in gold), encoding="utf-8")
+    return path, sorted({r["file"] for r in rows})
+
+
+def test_extract_fixture_reports_hold_their_floor(shared: Path, resources: Resources, tmp_path: Path) -> None:
+    gold, files = _fixture_gold(tmp_path)
+    events = [e for name in files for e in extract(read_document(FIXTURES / "reports" / name), resources).events]
+    scores = _score(gold, events, shared, tmp_path)
+    assert scores["happened_f1"] >= FIXTURE_HAPPENED_F1_FLOOR, scores
+
+
+def _check_event(event: Event, text: str) -> None:
+    assert text[event.evidence_start:event.evidence_end] == event.evidence
+    assert EVENT_TYPE_OF[event.sub_event_type] == event.event_type
+    assert event.fact_status in FACT_STATUSES
+    assert event.time_precision in (1, 2, 3)
+    assert event.latitude is not None and 32.0 <= event.latitude <= 37.6
+    assert event.longitude is not None and 35.5 <= event.longitude <= 42.5
+    for span in event.framing:
+        assert text[span.start:span.end] == span.surface
+
+
+@pytest.mark.slow
+def test_extract_dev_corpus_events_are_well_formed(shared: Path, resources: Resources) -> None:
+    total = 0
+    for path in sorted((shared / "data" / "corpus-dev").glob("*.md")):
+        document = read_document(path)
+        result = extract(document, resources)
+        for event in result.events:
+            _check_event(event, document.text)
+        total += len(result.events)
+    assert total > 30
+
+
+def _doc(text: str, stance: str = "neutral") -> Document:
+    return Document(doc_id="t", text=text, source="test wire", published=date(2016, 8, 10), stance=stance)
+
+
+def _events(text: str, resources: Resources, stance: str = "neutral") -> list[Event]:
+    document = _doc(text, stance)
+    events = extract(document, resources).events
+    for event in events:
+        _check_event(event, text)
+    return events
+
+
+def test_extract_capture_by_rebels_is_non_state_overtakes(resources: Resources) -> None:
+    events = _events("Rebel fighters captured the town of Khan Tuman on Friday after heavy clashes.", resources)
+    capture = [e for e in events if e.location.startswith("Khan")]
+    assert capture and capture[0].sub_event_type == "Non-state actor overtakes territory"
+    assert capture[0].actor1_side == "opposition" and capture[0].event_date == date(2016, 8, 5)
+
+
+def test_extract_capture_by_the_army_is_government_regains(resources: Resources) -> None:
+    events = _events("The Syrian army recaptured Kinsabba on Tuesday.", resources)
+    assert [(e.sub_event_type, e.actor1_side, e.event_date) for e in events] == [
+        ("Government regains territory", "government", date(2016, 8, 9))]
+
+
+def test_extract_list_of_places_gives_one_event_each(resources: Resources) -> None:
+    events = _events("Government warplanes struck Anadan, Hraytan and Kafr Hamra yesterday.", resources)
+    assert len({e.place_id for e in events}) == 3
+    assert {e.sub_event_type for e in events} == {"Air/drone strike"}
+
+
+def test_extract_keeps_claims_expectations_and_denials_apart(resources: Resources) -> None:
+    text = ("According to SANA, the army shelled Douma on Monday. "
+            "The army is expected to storm Darayya next week. "
+            "The rebels did not capture Handarat.")
+    status = {e.location: e.fact_status for e in _events(text, resources)}
+    assert status.get("Douma") == "attributed_claim"
+    assert any(v == "expected" for k, v in status.items() if k.startswith("D\u0101rayy") or k == "Darayya")
+    assert status.get("Handarat") == "negated"
+
+
+def test_extract_records_pejorative_labels_as_framing(resources: Resources) -> None:
+    text = "The heroic army liberated Shillif from the NATO-backed terrorists on Sunday."
+    events = _events(text, resources, stance="pro-government")
+    assert events and events[0].sub_event_type == "Government regains territory"
+    assert {s.label for s in events[0].framing} >= {"name_calling"}
+
+
+def test_extract_text_without_events_gives_none(resources: Resources) -> None:
+    assert _events("The weather in Aleppo was mild and markets were busy.", resources) == []
+
+
+def test_extract_empty_document_gives_none(resources: Resources) -> None:
+    assert extract(_doc(""), resources).events == []
