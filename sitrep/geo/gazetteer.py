@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import InitVar, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from rapidfuzz.distance import Indel
 
@@ -56,12 +56,33 @@ NameKeys = tuple[tuple[str, ...], tuple[str, ...]]
 IndexedName = tuple[int, str, str]
 
 
+class GeoPoint(NamedTuple):
+    """A position prepared for many distances: latitude in radians and its cosine, longitude in degrees."""
+
+    lat_rad: float
+    cos_lat: float
+    lon: float
+
+
+def geo_point(lat: float, lon: float) -> GeoPoint:
+    lat_rad = math.radians(lat)
+    return GeoPoint(lat_rad, math.cos(lat_rad), lon)
+
+
+def haversine(a: GeoPoint, b: GeoPoint) -> float:
+    """The haversine of the central angle between two points: grows with their distance, so the nearest of
+    several points has the smallest, and `km_from_haversine` is taken once, of that one."""
+    return (math.sin((b.lat_rad - a.lat_rad) / 2) ** 2
+            + a.cos_lat * b.cos_lat * math.sin(math.radians(b.lon - a.lon) / 2) ** 2)
+
+
+def km_from_haversine(h: float) -> float:
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
 def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance in kilometres (haversine)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+    return km_from_haversine(haversine(geo_point(lat1, lon1), geo_point(lat2, lon2)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,10 +19,11 @@ import math
 import re
 from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from sitrep.geo.gazetteer import Gazetteer, km_between
+from sitrep.geo.gazetteer import Gazetteer, GeoPoint, geo_point, km_between, km_from_haversine
 from sitrep.geo.translit import skeleton
 from sitrep.model import Candidate, Mention, Place, PlaceMention
 
@@ -74,6 +75,7 @@ class _Option(NamedTuple):
     similarity: float  # name similarity, discounted for a one-edit match
     base: float  # W_NAME * similarity + W_PRIOR * prior
     names_key: bool  # one of the place's names has the mention's skeleton (see `_drop_lookalikes`)
+    point: GeoPoint
 
 
 @dataclass
@@ -83,8 +85,9 @@ class _Slot:
     mention: Mention
     key: str  # skeleton of the mention's name
     paragraph: int
-    heading: list[Place]
+    heading: list[GeoPoint]  # the readings of the section heading above it
     is_heading: bool = False
+    filtered: bool = False  # `_drop_lookalikes` took candidates away
     candidates: list[_Option] = field(default_factory=list)
     scored: list[Candidate] = field(default_factory=list)
 
@@ -93,11 +96,15 @@ class _Slot:
         return self.scored[0] if self.scored and self.scored[0].score >= MIN_SCORE else None
 
 
-def _closeness(place: Place, others: list[Place], scale_km: float) -> float:
+def _closeness(point: GeoPoint, others: list[GeoPoint], scale_km: float) -> float:
     if not others:
         return 0.0
-    nearest = min(km_between(place.lat, place.lon, o.lat, o.lon) for o in others)
-    return math.exp(-nearest / scale_km)
+    lat, cos_lat, lon = point
+    # `haversine(point, other)`, written out: this is the resolver's innermost loop
+    nearest = min(math.sin((other_lat - lat) / 2) ** 2
+                  + cos_lat * other_cos * math.sin(math.radians(other_lon - lon) / 2) ** 2
+                  for other_lat, other_cos, other_lon in others)
+    return math.exp(-km_from_haversine(nearest) / scale_km)
 
 
 def _prior(place: Place) -> float:
@@ -107,25 +114,46 @@ def _prior(place: Place) -> float:
     return min(1.0, 0.7 * kind + 0.3 * population + corroborated)
 
 
-def _feature(place: Place, feature: str) -> float:
-    if not feature:
+def _feature(place: Place, kinds: AbstractSet[str] | None) -> float:
+    """Agreement with the feature word, given the kinds it agrees with (None: no feature word)."""
+    if kinds is None:
         return 0.5
-    kinds = FEATURE_KINDS.get(feature, set())
     return 1.0 if place.kind in kinds else 0.0
 
 
-def _score(slot: _Slot, option: _Option, neighbours: list[Place]) -> float:
-    place = option.place
-    score = option.base + W_FEATURE * _feature(place, slot.mention.feature)
+def _score(slot: _Slot, option: _Option, kinds: AbstractSet[str] | None, neighbours: list[GeoPoint]) -> float:
+    score = option.base + W_FEATURE * _feature(option.place, kinds)
     if slot.is_heading:
         # a heading names the front its section covers: the reading nearest the section's places
-        return score + (W_HEADING + W_NEIGHBOURS) * _closeness(place, neighbours, SECTION_KM)
+        return score + (W_HEADING + W_NEIGHBOURS) * _closeness(option.point, neighbours, SECTION_KM)
     # a missing context term adds exactly 0.0: skipping it leaves the score as it is, and saves the work
     if slot.heading:
-        score += W_HEADING * _closeness(place, slot.heading, HEADING_KM)
+        score += W_HEADING * _closeness(option.point, slot.heading, HEADING_KM)
     if neighbours:
-        score += W_NEIGHBOURS * _closeness(place, neighbours, NEIGHBOUR_KM)
+        score += W_NEIGHBOURS * _closeness(option.point, neighbours, NEIGHBOUR_KM)
     return score
+
+
+def _scored(slot: _Slot, neighbours: list[GeoPoint], gazetteer: Gazetteer) -> list[Candidate]:
+    """The slot's candidates scored in the context of its heading and `neighbours`, best first. Without
+    any context the ranking depends on the spelling and feature word alone, and is remembered."""
+    if slot.heading or neighbours or slot.filtered:
+        return _score_candidates(slot, neighbours)
+    mention = slot.mention
+    cache = gazetteer.derived("resolve.ranking")
+    key = (mention.name or mention.surface, mention.surface, mention.feature)
+    ranking: tuple[Candidate, ...] | None = cache.get(key)
+    if ranking is None:
+        ranking = cache[key] = tuple(_score_candidates(slot, neighbours))
+    return list(ranking)
+
+
+def _score_candidates(slot: _Slot, neighbours: list[GeoPoint]) -> list[Candidate]:
+    feature = slot.mention.feature
+    kinds = FEATURE_KINDS.get(feature, set()) if feature else None
+    scored = [Candidate(o.place, round(_score(slot, o, kinds, neighbours), 4)) for o in slot.candidates]
+    scored.sort(key=_candidate_order)
+    return scored
 
 
 def _candidates(mention: Mention, gazetteer: Gazetteer) -> list[_Option]:
@@ -148,19 +176,19 @@ def _find_candidates(name: str, surface: str, gazetteer: Gazetteer) -> tuple[_Op
                 best[hit.place.place_id] = (hit.place, sim)
     key = skeleton(name)
     return tuple(_Option(place, sim, W_NAME * sim + W_PRIOR * _prior(place),
-                         key in gazetteer.skeletons(place))
+                         key in gazetteer.skeletons(place), geo_point(place.lat, place.lon))
                  for place, sim in best.values())
 
 
 def _sections(text: str, mentions: list[Mention],
-              gazetteer: Gazetteer) -> list[tuple[int, list[Place], Mention]]:
+              gazetteer: Gazetteer) -> list[tuple[int, list[GeoPoint], Mention]]:
     """(start offset, candidate places, mention) of each section heading such as "Aleppo:"."""
     sections = []
     for match in HEADING_RE.finditer(text):
         heads = [m for m in mentions if match.start(1) <= m.start < match.end(1)]
         if not heads:
             continue
-        places = [o.place for o in _candidates(heads[0], gazetteer)
+        places = [o.point for o in _candidates(heads[0], gazetteer)
                   if o.similarity >= 0.9 and o.place.kind in ("city", "governorate", "region", "town")]
         if places:
             sections.append((match.start(), places, heads[0]))
@@ -171,16 +199,15 @@ def resolve_mentions(text: str, mentions: list[Mention], gazetteer: Gazetteer) -
     """Resolve every mention of one document against the gazetteer, using the whole document as context."""
     slots = _slots(text, mentions, gazetteer)
     _drop_lookalikes(slots)
-    previous: list[list[Place]] | None = None
+    previous: list[list[GeoPoint] | None] = [None] * len(slots)
     for _ in range(ROUNDS):
         neighbours = _neighbours(slots)
-        if neighbours == previous:
-            break  # every mention has the context of the last round: its scores would not change
-        for s, near in zip(slots, neighbours, strict=True):
-            scored = [Candidate(o.place, round(_score(s, o, near), 4)) for o in s.candidates]
-            scored.sort(key=_candidate_order)
-            s.scored = scored
-        previous = neighbours
+        changed = [k for k, near in enumerate(neighbours) if near != previous[k]]
+        if not changed:
+            break  # every mention has the context of the last round: no score would change
+        for k in changed:  # a mention whose context is unchanged keeps its scores: they would be the same
+            slots[k].scored = _scored(slots[k], neighbours[k], gazetteer)
+        previous = list(neighbours)
     _one_sense_per_discourse(slots)
     return _follow_features([_finish(s, slots) for s in slots])
 
@@ -199,21 +226,22 @@ def _slots(text: str, mentions: list[Mention], gazetteer: Gazetteer) -> list[_Sl
     for mention in mentions:
         section = bisect_right(section_starts, mention.start) - 1  # the last section starting at or before it
         paragraph = bisect_right(breaks, mention.start)  # paragraph breaks at or before it
-        slot = _Slot(mention, skeleton(mention.name or mention.surface), paragraph,
-                     sections[section][1] if section >= 0 else [], id(mention) in heads)
+        slot = _Slot(mention, skeleton(mention.name or mention.surface), paragraph=paragraph,
+                     heading=sections[section][1] if section >= 0 else [], is_heading=id(mention) in heads)
         slot.candidates = _candidates(mention, gazetteer)
         slots.append(slot)
     return slots
 
 
-def _neighbours(slots: list[_Slot]) -> list[list[Place]]:
+def _neighbours(slots: list[_Slot]) -> list[list[GeoPoint]]:
     """For each slot, the current readings of the other mentions in its paragraph (regions aside)."""
-    by_paragraph: dict[int, list[tuple[int, Place]]] = defaultdict(list)
+    by_paragraph: dict[int, list[tuple[int, GeoPoint]]] = defaultdict(list)
     for k, s in enumerate(slots):
         best = s.best
-        if best is not None:
-            by_paragraph[s.paragraph].append((k, best.place))
-    return [[p for j, p in by_paragraph.get(s.paragraph, ()) if j != k and p.kind not in ("region", "governorate")]
+        if best is not None and best.place.kind not in ("region", "governorate"):
+            by_paragraph[s.paragraph].append((k, geo_point(best.place.lat, best.place.lon)))
+    # each place once: the nearest of them is the same, and found with fewer distances
+    return [list(dict.fromkeys(p for j, p in by_paragraph.get(s.paragraph, ()) if j != k))
             for k, s in enumerate(slots)]
 
 
@@ -228,8 +256,9 @@ def _drop_lookalikes(slots: list[_Slot]) -> None:
             if option.names_key:
                 exact[option.place.place_id].add(s.key)
     for s in slots:
-        s.candidates = [o for o in s.candidates
-                        if not exact.get(o.place.place_id) or s.key in exact[o.place.place_id]]
+        kept = [o for o in s.candidates if not exact.get(o.place.place_id) or s.key in exact[o.place.place_id]]
+        s.filtered = len(kept) < len(s.candidates)
+        s.candidates = kept
 
 
 def _one_sense_per_discourse(slots: list[_Slot]) -> None:
