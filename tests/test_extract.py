@@ -106,6 +106,7 @@ def test_extract_dev_corpus_events_are_well_formed(shared: Path, resources: Reso
         result = extract(document, resources)
         for event in result.events:
             _check_event(event, document.text)
+        assert len({e.event_id for e in result.events}) == len(result.events)
         total += len(result.events)
     assert total > 30
 

@@ -331,7 +331,8 @@ def _event(document: Document, mention: PlaceMention, sub_event_type: str, who: 
            notes: tuple[str, ...]) -> Event:
     place = mention.place
     assert place is not None  # only resolved places reach here
-    key = f"{document.doc_id}|{evidence[0]}|{place.place_id}|{sub_event_type}|{day}"
+    key = (f"{document.doc_id}|{evidence[0]}|{place.place_id}|{mention.mention.name}|{sub_event_type}|{day}|"
+           f"{statement.fact_status}")
     confidence = STATUS_CONFIDENCE[statement.fact_status] * min(1.0, 0.5 + mention.score / 2)
     return Event(
         event_id=hashlib.sha1(key.encode("utf-8")).hexdigest()[:16], doc_id=document.doc_id,
