@@ -17,8 +17,19 @@ from hypothesis import strategies as st
 from sitrep.geo import find_places, load_gazetteer
 from sitrep.geo.aliases import apply_alias_file
 from sitrep.geo.build import read_geonames
-from sitrep.geo.gazetteer import Gazetteer, km_between, read_places, write_places
-from sitrep.geo.translit import phonetic, skeleton
+from sitrep.geo.gazetteer import (
+    DEFAULT_GAZETTEER,
+    PLACE_COLUMNS,
+    Gazetteer,
+    km_between,
+    name_keys,
+    name_similarity,
+    read_places,
+    read_places_with_keys,
+    write_places,
+)
+from sitrep.geo.resolve import resolve_mentions
+from sitrep.geo.translit import is_arabic, phonetic, skeleton, split_generic
 from sitrep.ingest import read_document
 from sitrep.model import Place
 from sitrep.render import place_record
@@ -129,7 +140,8 @@ def test_geo_district_without_coordinates_resolves_to_its_city(gazetteer: Gazett
     found = [p for p in find_places(text, gazetteer=gazetteer, nlp=nlp) if p.mention.surface.startswith("Bani")]
     assert found and found[0].geo_precision == 2
     city = next(p for p in gazetteer.search("Aleppo") if p.kind == "city")
-    assert km_between(found[0].place.lat, found[0].place.lon, city.lat, city.lon) < 1
+    place = found[0].place
+    assert place is not None and km_between(place.lat, place.lon, city.lat, city.lon) < 1
 
 
 def test_geo_gazetteer_round_trip(tmp_path: Path, gazetteer: Gazetteer) -> None:
@@ -137,8 +149,87 @@ def test_geo_gazetteer_round_trip(tmp_path: Path, gazetteer: Gazetteer) -> None:
     sample = gazetteer.places[:500]
     assert write_places(sample, path) == 500
     assert list(read_places(path)) == sample
+    assert all(keys == name_keys(place.names) for place, keys in read_places_with_keys(path))
     with gzip.open(path) as first, gzip.open(path) as second:
         assert first.read() == second.read()
+
+
+def test_geo_gazetteer_stored_keys_equal_recomputed_keys() -> None:
+    """The shipped file's key columns are what the key functions give today (rebuild it when they change)."""
+    rows = list(read_places_with_keys(DEFAULT_GAZETTEER))
+    assert rows and all(keys is not None for _, keys in rows)
+    for place, keys in rows:
+        assert keys == name_keys(place.names), place.place_id
+
+
+def test_geo_gazetteer_reads_files_without_key_columns(tmp_path: Path, gazetteer: Gazetteer) -> None:
+    sample = gazetteer.places[:300]
+    path = tmp_path / "old.tsv.gz"
+    with gzip.open(path, "wt", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f, delimiter="\t", lineterminator="\n")
+        writer.writerow(PLACE_COLUMNS)
+        for place in sample:
+            writer.writerow([place.place_id, place.name, f"{place.lat:.6f}", f"{place.lon:.6f}", place.kind,
+                             place.admin1, place.admin2, place.parent_id, place.population, place.geo_precision,
+                             ",".join(place.sources), "|".join(place.names)])
+    assert [p.place_id for p in read_places(path)] == [p.place_id for p in sample]
+    old = load_gazetteer(path, alias_files=[])
+    new = Gazetteer(list(sample))
+    for name in ("Darayya", "Kinsibba", "Aleppo", "Tell Kurdi"):
+        assert old.lookup(name) == new.lookup(name)
+
+
+def test_geo_gazetteer_loaded_and_recomputed_indexes_agree(gazetteer: Gazetteer) -> None:
+    """The index built from the file's stored keys answers as one whose keys are computed from the names,
+    and each hit's similarity is `name_similarity` recomputed."""
+    recomputed = Gazetteer(list(gazetteer.places))
+    for name in ("Daarayyaa", "Kinsibba", "Hosh Nasri", "Ein al-Qantara", "Tell Kurdi", "كنسبا", "Layramoon"):
+        hits = {h.place.place_id: (h.exact, h.similarity) for h in gazetteer.lookup(name)}
+        assert hits == {h.place.place_id: (h.exact, h.similarity) for h in recomputed.lookup(name)}
+        for hit in gazetteer.lookup(name):
+            assert hit.similarity == name_similarity(name, hit.name)
+
+
+def _name_similarity_unprepared(a: str, b: str) -> float:
+    """`name_similarity` as first written, every key recomputed from the two strings."""
+    from rapidfuzz.distance import Indel
+
+    if is_arabic(b) or is_arabic(a):
+        return 0.85 if skeleton(a) == skeleton(b) else 0.0
+    pa, pb = phonetic(a), phonetic(b)
+    if not pa or not pb:
+        return 0.0
+    if pa == pb:
+        return 1.0
+    similarity = float(Indel.normalized_similarity(pa, pb))
+    (generic_a, rest_a), (generic_b, rest_b) = split_generic(a), split_generic(b)
+    if generic_a and generic_b:
+        similarity = min(similarity, float(Indel.normalized_similarity(phonetic(rest_a), phonetic(rest_b))))
+    return similarity
+
+
+NAMES = st.sampled_from(["Darayya", "Daraa", "Tell Kurdi", "Tall Kurdi", "Hawsh al-Farah", "Hosh al-Fareh",
+                         "كنسبا", "Kinsibba", "Kafr Hamra", "Kfar Hamraa", "al-Shaykh Maqsud", "Tell", "Al"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(NAMES, st.text(max_size=20)), st.one_of(NAMES, st.text(max_size=20)))
+def test_geo_name_similarity_of_prepared_spellings_equals_recomputation(a: str, b: str) -> None:
+    assert name_similarity(a, b) == _name_similarity_unprepared(a, b)
+
+
+def test_geo_resolver_caches_do_not_change_answers(shared: Path, gazetteer: Gazetteer, nlp: Any) -> None:
+    """Resolving with warm caches (candidates, rankings) gives what a fresh gazetteer gives."""
+    text = (shared / "eval" / "seed.txt").read_text(encoding="utf-8")
+    first = find_places(text, gazetteer=gazetteer, nlp=nlp)
+    again = find_places(text, gazetteer=gazetteer, nlp=nlp)
+    fresh = find_places(text, gazetteer=Gazetteer(list(gazetteer.places)), nlp=nlp)
+    assert first == again == fresh
+    cold = Gazetteer(list(gazetteer.places))
+    for pm in first:  # one mention at a time, no context: the rankings cache's case
+        mention = pm.mention
+        assert resolve_mentions(mention.surface, [mention], gazetteer) == \
+            resolve_mentions(mention.surface, [mention], cold)
 
 
 def test_geo_build_then_load_round_trip(shared: Path, tmp_path: Path) -> None:

@@ -127,9 +127,16 @@ def phonetic(name: str) -> str:
 def split_generic(name: str) -> tuple[str, str]:
     """("hawsh", "al-Shalaq") for "Hawsh al-Shalaq"; ("", name) when the name has no generic first word."""
     parts = name.split(None, 1)
-    if len(parts) == 2 and fold(parts[0]) in GENERIC_PREFIXES:
+    if len(parts) == 2 and is_generic_word(parts[0]):
         return parts[0], parts[1]
     return "", name
+
+
+@lru_cache(maxsize=100_000)
+def is_generic_word(word: str) -> bool:
+    """"Tell", "Kafr", "Hawsh"...: a word of GENERIC_PREFIXES, however written (remembered: names share their
+    first words)."""
+    return fold(word) in GENERIC_PREFIXES
 
 
 @dataclass(frozen=True, slots=True)
