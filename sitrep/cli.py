@@ -249,11 +249,12 @@ def events(since: Annotated[str | None, typer.Option(help="from this date (YYYY-
             if not found:
                 _fail(SitrepError(f"no place called {near!r} in the gazetteer"))
             centre = (found[0].lat, found[0].lon)
-        kind = {"event_type": type} if type in EVENT_TYPES else {"sub_event_type": type} if type else {}
+        event_type = type if type in EVENT_TYPES else None
+        sub_event_type = type if type and type not in EVENT_TYPES else None
         with open_store(settings.db) as store:
             rows = store.query_events(since=_parse_date(since), until=_parse_date(until), near=centre,
-                                      km=km if centre else None, side=side, status=status, source=source,
-                                      **kind)
+                                      km=km if centre else None, event_type=event_type,
+                                      sub_event_type=sub_event_type, side=side, status=status, source=source)
     except SitrepError as e:
         _fail(e)
         return

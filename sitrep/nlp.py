@@ -28,9 +28,9 @@ def _register_paragraph_breaks() -> None:
     def paragraph_breaks(doc: Any) -> Any:
         for token in doc[1:]:
             before = doc[token.i - 1]
-            if "\n" in before.text_with_ws and before.is_space or "\n\n" in before.whitespace_:
-                token.is_sent_start = True
-            elif before.is_space and "\n" in before.text and token.text[:1].isupper():
+            blank_line = (before.is_space and "\n" in before.text_with_ws) or "\n\n" in before.whitespace_
+            new_line_capital = before.is_space and "\n" in before.text and token.text[:1].isupper()
+            if blank_line or new_line_capital:
                 token.is_sent_start = True
             elif before.text == ":" and _opens_line_heading(doc, before.i):
                 token.is_sent_start = True  # "Lattakia: After ..." — the heading is not the subject

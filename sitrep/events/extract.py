@@ -266,7 +266,7 @@ def _events_for(trigger: Trigger, places: list[PlaceMention], context: _Context,
     framing = tuple(Span(f.start, f.end, f.surface, f.technique)
                     for f in find_framing(document.text[start:end], resources.framing))
     framing = tuple(Span(f.start + start, f.end + start, f.surface, f.label) for f in framing)
-    notes = () if who.gained_by or not territorial else ("side that gained ground not stated",)
+    notes: tuple[str, ...] = () if who.gained_by or not territorial else ("side that gained ground not stated",)
     notes += () if dated else (UNDATED,)
     return [_event(document, place, sub_event_type, who, day, precision, statement, framing, (start, end),
                    notes) for place in places]

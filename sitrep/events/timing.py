@@ -44,5 +44,7 @@ def is_past(trigger: Any) -> bool:
                   *[c for c in trigger.head.children if c.dep_ in ("aux", "auxpass")]):
         tense = token.morph.get("Tense")
         if tense:
-            return "Past" in tense and token.tag_ != "VBN" or token.dep_ in ("aux", "auxpass") and "Past" in tense
+            if token.dep_ in ("aux", "auxpass"):
+                return "Past" in tense  # "was re-liberated", "were advancing"
+            return "Past" in tense and token.tag_ != "VBN"  # a bare participle is no tense
     return False
