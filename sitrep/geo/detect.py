@@ -316,7 +316,7 @@ def _unknown_by_context(words: list[Word], i: int, text: str, info: TokenInfo, f
     surface = text[words[i].start:words[j].end]
     if fold(surface) in foreign or _is_group_name(words, i, j, text):
         return None
-    generic = fold(words[i].text).split()[0] in GENERIC_PREFIXES and j > i
+    generic = (fold(words[i].text).split() or [""])[0] in GENERIC_PREFIXES and j > i
     feature = _feature_after(words, j, text)
     prefixed = PREFIX_FEATURE_RE.search(text[max(0, words[i].start - 40):words[i].start])
     if feature in ("", "city", "area", "region") and not generic and not prefixed:
