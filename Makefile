@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test lint typecheck bench gazetteer clean
+.PHONY: setup demo test lint typecheck bench gazetteer docs clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,12 @@ lint: setup
 
 bench: setup
 	$(BIN)/python bench/places.py
+	$(BIN)/python bench/throughput.py
+	$(BIN)/python bench/case2021.py
+
+docs: setup
+	$(BIN)/typer sitrep.cli utils docs --name sitrep --output docs/cli.md
+	$(BIN)/python -c "from sitrep.settings import settings_reference as r; open('docs/settings.md', 'w').write('# Settings\n\nGenerated from \`sitrep/settings.py\` by \`make docs\`; precedence: defaults < sitrep.toml < SITREP_* < flags.\n\n' + r() + '\n')"
 
 gazetteer: setup
 	$(BIN)/sitrep gazetteer build

@@ -68,9 +68,14 @@ def load_settings(overrides: dict[str, Any] | None = None, cwd: Path | None = No
     return Settings(**values)
 
 
+# Defaults computed from the machine, shown in the docs as they are computed rather than as one machine's value.
+DEFAULT_SHOWN = {"data_home": "~/.local/share/sitrep", "shared_data": "<checkout>/../shared/data"}
+
+
 def settings_reference() -> str:
     """The settings as a Markdown table (the docs list is generated from this)."""
     rows = ["| setting | environment | default | meaning |", "|---|---|---|---|"]
     for f in fields(Settings):
-        rows.append(f"| `{f.name}` | `{ENV_PREFIX}{f.name.upper()}` | `{f.default}` | {HELP[f.name]} |")
+        shown = DEFAULT_SHOWN.get(f.name, f.default)
+        rows.append(f"| `{f.name}` | `{ENV_PREFIX}{f.name.upper()}` | `{shown}` | {HELP[f.name]} |")
     return "\n".join(rows)

@@ -66,10 +66,19 @@ def _ranked(trigger: Any, mentions: Sequence[ActorMention], doc: Any) -> list[Ac
             before = mention.start < trigger.idx
             scored.append((0 if before else 1, abs(trigger.idx - mention.start), mention))
     if not any(item[0] == 0 for item in scored):
-        return []  # only actors after the trigger: too often the other side ("the battle for X, the
-        # terrorists' nerve centre"); the caller falls back on the paragraph or the source's side
+        # only actors after the trigger: too often the other side ("the battle for X, the terrorists'
+        # nerve centre"), unless "by" marks the agent ("the victory in X by the Syrian forces"); otherwise
+        # the caller falls back on the paragraph or the source's side
+        return [item[2] for item in scored if _by_agent(item[2], doc)]
     scored.sort(key=lambda item: item[:2])
     return [item[2] for item in scored]
+
+
+def _by_agent(mention: ActorMention, doc: Any) -> bool:
+    token = _token_at(doc, mention.start)
+    while token is not None and token.dep_ in ("compound", "amod", "conj") and token.head.i != token.i:
+        token = token.head
+    return token is not None and token.dep_ == "pobj" and token.head.lower_ == "by"
 
 
 def _is_target(mention: ActorMention, doc: Any) -> bool:
