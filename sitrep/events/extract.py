@@ -45,6 +45,16 @@ MAX_LONELY_PLACE_PATH = 9
 ACCOMPLISHMENT_LEMMAS = frozenset({"manage", "succeed", "continue", "begin", "start", "go", "proceed"})
 # An attempt is itself an event: "an attempt to storm the hills" is an attack that happened.
 ATTEMPT_LEMMAS = frozenset({"attempt", "try", "seek", "bid"})
+# Words that make "X of <place>" a bearing from the place rather than a part of it.
+DIRECTION_WORDS = frozenset({"north", "south", "east", "west", "northeast", "northwest", "southeast",
+                             "southwest", "north-east", "north-west", "south-east", "south-west", "km",
+                             "kilometres", "kilometers", "miles"})
+# Words by which a sentence refers back to a place named just before it.
+ANAPHORIC_WORDS = frozenset({"it", "there", "its"})
+ANAPHORIC_NOUNS = frozenset({"town", "village", "city", "district", "neighbourhood", "neighborhood", "camp",
+                             "complex", "hill", "area", "base", "airport", "road", "farms", "suburb", "quarter"})
+# How far back (characters, about two sentences) a sentence without a place looks for the one it means.
+ANTECEDENT_CHARS = 400
 # A city named beside places this close to it (km) contains them: Aleppo's districts lie within 10 km.
 CITY_KM = 12.0
 # Words of claiming: a statement of control is an event only when someone claims it.
@@ -177,7 +187,10 @@ def _attach_places(triggers: list[Trigger], context: _Context) -> list[tuple[Tri
         if token is None or token.sent.start not in by_sentence:
             continue
         distances = [(tree_distance(doc[t.token], token), abs(t.token - token.i), t.token)
-                     for t in by_sentence[token.sent.start]]
+                     for t in by_sentence[token.sent.start]
+                     if not t.place_object or _is_object_of(token, doc[t.token])]
+        if not distances:
+            continue
         distance, _, nearest = min(distances)
         if distance <= MAX_PLACE_PATH:
             attached[nearest].append(mention)
@@ -186,8 +199,31 @@ def _attach_places(triggers: list[Trigger], context: _Context) -> list[tuple[Tri
     for _, nearest, mention in sorted(lonely, key=lambda item: item[0]):
         if all(_is_coarse(m) for m in attached[nearest]):  # a trigger with no precise place of its own
             attached[nearest].append(mention)              # takes the nearest one left
+    placed_sentences = {_place_token(doc, m).sent.start for m in context.places if _place_token(doc, m)}
+    for trigger in triggers:
+        sentence = doc[trigger.token].sent
+        if not attached[trigger.token] and sentence.start not in placed_sentences \
+                and sentence.start in by_sentence and not trigger.place_object:
+            antecedent = _antecedent(sentence, context)
+            if antecedent is not None:
+                attached[trigger.token].append(antecedent)
     groups = [(t, _scene_places(attached[t.token], doc)) for t in triggers if attached[t.token]]
     return _drop_coarse_beside_precise(groups, doc)
+
+
+def _antecedent(sentence: Any, context: _Context) -> PlaceMention | None:
+    """The place a sentence without one refers back to ("the town", "it", "there"): the last precise place
+    named in the sentences just before it, in the same paragraph."""
+    words = {t.lower_ for t in sentence}
+    definite = any(t.lower_ in ANAPHORIC_NOUNS and any(c.lower_ in ("the", "this", "that") for c in t.children)
+                   for t in sentence)
+    if not definite and not words & ANAPHORIC_WORDS:
+        return None
+    paragraph = max(p for p in context.paragraph_starts if p <= sentence.start_char)
+    earliest = max(paragraph, sentence.start_char - ANTECEDENT_CHARS)
+    before = [m for m in context.places if earliest <= m.mention.start < sentence.start_char
+              and not _is_coarse(m) and not _is_heading(context.document.text, m)]
+    return before[-1] if before else None
 
 
 def _drop_coarse_beside_precise(groups: list[tuple[Trigger, list[PlaceMention]]],
@@ -202,6 +238,13 @@ def _drop_coarse_beside_precise(groups: list[tuple[Trigger, list[PlaceMention]]]
         if places:
             out.append((trigger, places))
     return out
+
+
+def _is_object_of(place: Any, verb: Any) -> bool:
+    """Whether the place is (one of a list that is) the verb's direct object: "took Qomhana and Souran"."""
+    while place.dep_ in ("conj", "compound", "appos") and place.head.i != place.i:
+        place = place.head
+    return place.dep_ == "dobj" and place.head.i == verb.i
 
 
 def _is_coarse(mention: PlaceMention) -> bool:
@@ -219,7 +262,18 @@ def _scene_places(mentions: list[PlaceMention], doc: Any) -> list[PlaceMention]:
     precise = [m for m in mentions if m.place is not None and m.place.kind not in COARSE_KINDS]
     kept = _drop_containing_cities(precise or mentions)
     goals = [m for m in kept if _preposition(doc, m) not in NOT_EVENT_PREPOSITIONS]
-    return goals or kept
+    kept = goals or kept
+    scenes = [m for m in kept if not _is_reference_point(doc, m)]
+    return scenes or kept
+
+
+def _is_reference_point(doc: Any, mention: PlaceMention) -> bool:
+    """"20 km east of Damascus": the city only locates the scene, which is elsewhere."""
+    token = _place_token(doc, mention)
+    if token is None or token.dep_ != "pobj" or token.head.lower_ != "of":
+        return False
+    before = token.head.head
+    return before.lower_ in DIRECTION_WORDS or before.lemma_.lower() in DIRECTION_WORDS
 
 
 def _drop_containing_cities(mentions: list[PlaceMention]) -> list[PlaceMention]:

@@ -28,6 +28,10 @@ TERRITORY = "territory"  # the sub-event type placeholder for a change of contro
 # The weakest trigger that starts an event (trigger-weight units, as in the lexicons): below it a word
 # such as "attempt" or "bomb" only supports a stronger trigger in the same clause.
 MIN_TRIGGER_WEIGHT = 2.4
+# Nouns that a weapon or fighting word modifies as part of a name, not as an event ("artillery academy").
+INSTITUTION_HEADS = frozenset({"complex", "base", "academy", "school", "college", "battalion", "brigade",
+                               "regiment", "division", "unit", "factory", "depot", "position", "battery",
+                               "command", "headquarters", "corps", "directorate"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +42,7 @@ class Trigger:
     sub_event_type: str  # an ACLED sub-event type, or TERRITORY
     weight: float
     claim_only: bool = False  # e.g. "control": an event only when someone claims it
+    place_object: bool = False  # e.g. "take": an event only where its direct object is a place
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +51,7 @@ class ReportTrigger:
     sub_event_type: str
     weight: float
     claim_only: bool = False
+    place_object: bool = False
     requires_subject: tuple[str, ...] = ()
 
 
@@ -55,6 +61,7 @@ def load_report_triggers(path: Path = REPORT_TRIGGERS) -> tuple[ReportTrigger, .
         return tuple(ReportTrigger(words=tuple(str(w).lower() for w in row["words"]),
                                    sub_event_type=TERRITORY if row.get("territory") else row["sub_event_type"],
                                    weight=float(row["weight"]), claim_only=bool(row.get("claim_only")),
+                                   place_object=bool(row.get("place_object")),
                                    requires_subject=tuple(row.get("requires_subject", ())))
                      for row in raw["triggers"])
     except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as e:
@@ -79,7 +86,8 @@ def _report_matches(doc: Any, triggers: tuple[ReportTrigger, ...]) -> list[Trigg
             head = doc[i + n - 1] if n > 1 and trigger.words[-1] in ("ground", "control", "food") else doc[i]
             if trigger.requires_subject and not _has_subject(head, trigger.requires_subject):
                 continue
-            found.append(Trigger(head.i, trigger.sub_event_type, trigger.weight, trigger.claim_only))
+            found.append(Trigger(head.i, trigger.sub_event_type, trigger.weight, trigger.claim_only,
+                                 trigger.place_object))
     return found
 
 
@@ -111,4 +119,10 @@ def find_triggers(doc: Any, classifier: Classifier, report_triggers: tuple[Repor
         if old is None or trigger.token not in decided or trigger.weight > old.weight:
             best[trigger.token] = trigger
             decided.add(trigger.token)
-    return [t for _, t in sorted(best.items()) if t.weight >= MIN_TRIGGER_WEIGHT]
+    return [t for _, t in sorted(best.items())
+            if t.weight >= MIN_TRIGGER_WEIGHT and not _names_an_institution(doc[t.token])]
+
+
+def _names_an_institution(token: Any) -> bool:
+    """"the Ramouseh artillery complex", "the Air Defence base": a weapon word naming a place or unit."""
+    return token.dep_ in ("compound", "amod", "nmod") and token.head.lemma_.lower() in INSTITUTION_HEADS
