@@ -19,7 +19,7 @@ from pathlib import Path
 from sitrep.errors import GazetteerError
 from sitrep.geo.aliases import slug
 from sitrep.geo.gazetteer import PACKAGE_DATA, km_between, with_names
-from sitrep.geo.translit import fold, is_arabic, skeleton
+from sitrep.geo.translit import ARTICLES, fold, is_arabic, is_generic_word, phonetic, skeleton
 from sitrep.model import Place
 
 csv.field_size_limit(sys.maxsize)
@@ -40,6 +40,16 @@ WIKIMAP_KIND_SUFFIX = {"hill": "hill", "base": "base", "industry": "industrial",
 # English descriptor words in map labels; the label without them is also a name ("Al-Layramoun Garages").
 DESCRIPTORS = frozenset(["garages", "garage", "complex", "industrial", "area", "zone", "base", "airbase", "airport", "military", "army", "artillery", "air", "defence", "defense", "sam", "brigade", "battalion", "regiment", "division", "academy", "college", "school", "factory", "plant", "station", "hospital", "roundabout", "checkpoint", "quarry", "quarries", "dam", "oilfield", "oil", "gas", "field", "fields", "farms", "farm", "camp", "prison", "silos", "silo", "bridge", "crossing", "junction", "village", "town", "city", "international", "power", "depot", "warehouses", "housing", "project", "hill", "hills", "syrian", "russian", "turkish", "kurdish", "iranian", "iraqi", "american", "government", "regime", "rebel", "army", "isis", "new", "old", "national", "the"])
 HILL_PREFIXES = ("jabal", "jebel", "tall", "tell", "tal", "tel")
+# Last words that tell apart villages of one name ("Tukhar Kabir" and "Tukhar Saghir", "Kurin Tahtani"):
+# reports usually drop them, so the name without them is a name of the place too (see `_add_bare_names`).
+QUALIFIERS = frozenset("""kabir kebir kabira kabirah kebire kebira saghir saghira saghirah sghir serhir serhire
+tahtani fawqani faouqani foqani wastani sharqi sharqiyah sharqiya gharbi gharbiyah gharbiya shamali shamaliyah
+shamaliya janubi janubiyah janubiya qibli qibliyah jadid jadida jadidah qadim qadima qadimah kubra sughra
+wusta""".split())
+# A bare name must keep at least this many consonants in its skeleton: shorter ones collide with hundreds.
+MIN_BARE_KEY = 3
+# Marks that romanisations put for ʿayn or hamza; a display name should not start with one ("`Anadan").
+LEADING_MARKS = "`'‘’ʿʾ´"
 
 
 def _latin_or_arabic(name: str) -> bool:
@@ -162,11 +172,18 @@ def _wikimap_kind(mark: str, detail: str) -> str:
     return "village"
 
 
+def _drawing_only(row: dict[str, str]) -> bool:
+    """The city insets and the dots that only link to an article ("grey city dot (link to Battle of
+    Aleppo)", drawn 8 km north of Aleppo) are drawing positions, not places."""
+    detail = row["status_detail"]
+    return "inset" in detail or "link to" in detail
+
+
 def read_wikimap(path: Path) -> list[Place]:
     places = []
     for number, row in enumerate(_read_tsv(path), 2):
-        if "inset" in row["status_detail"] or not row["lat"] or not row["lon"]:
-            continue  # the city insets are drawing positions, not places
+        if _drawing_only(row) or not row["lat"] or not row["lon"]:
+            continue
         names = _clean_names(_split_label(row["label"]))
         if not names:
             continue
@@ -187,11 +204,22 @@ def read_districts(path: Path) -> list[Place]:
     places = []
     for row in _read_tsv(path):
         names = _clean_names([row["name"], *row["alt_names"].split("|")])
+        city = row.get("city", "")
+        names += [short for short in (_without_city(n, city) for n in names) if short]
         places.append(Place(place_id=f"district:{slug(row['name'])}", name=row["name"],
                             lat=float(row["lat"]), lon=float(row["lon"]), kind=row["kind"] or "district",
                             names=tuple(names), sources=("districts",),
                             admin1=row.get("city", "")))
     return places
+
+
+def _without_city(name: str, city: str) -> str:
+    """"Old City" for "Old City of Aleppo" in Aleppo: reports name a city's part without its city, which the
+    context (a heading, the places around it) supplies. Empty when the name does not end "of <city>"."""
+    if not city:
+        return ""
+    match = re.fullmatch(rf"(.+?)\s+of\s+{re.escape(city)}", name, flags=re.IGNORECASE)
+    return match.group(1) if match and len(skeleton(match.group(1))) >= MIN_BARE_KEY else ""
 
 
 # --- merging -------------------------------------------------------------------------------------------------
@@ -275,6 +303,8 @@ def apply_corrections(places: list[Place], path: Path) -> list[Place]:
             place = replace(with_names(place, [value]), name=value)
         elif field_name == "kind":
             place = replace(place, kind=value)
+        elif field_name == "drop_name":
+            place = replace(place, names=tuple(n for n in place.names if n != value))
         else:
             raise GazetteerError(f"{path}: cannot correct field {field_name!r}")
         by_id[place.place_id] = place
@@ -297,13 +327,58 @@ def _link_parents(places: list[Place]) -> list[Place]:
     return out
 
 
+def bare_name(name: str) -> str:
+    """The name without its last word when that word is a qualifier ("Tukhar Kabir", "Kurin at-Tahtani":
+    "Tukhar", "Kurin"), else ""."""
+    words = name.split()
+    if len(words) < 2 or fold(words[-1]).replace(" ", "") not in QUALIFIERS:
+        return ""
+    kept = words[:-1]
+    if len(kept) > 1 and fold(kept[-1]) in ARTICLES:
+        kept = kept[:-1]  # "al-Kabir" written as two words: "X al Kabir"
+    bare = " ".join(kept).rstrip("-")
+    if is_generic_word(bare) or len(skeleton(bare)) < MIN_BARE_KEY:
+        return ""  # "Tall Kabir" -> "Tall": a lone generic word names nothing
+    return bare
+
+
+def _add_bare_names(places: list[Place]) -> list[Place]:
+    """Give each qualified name's place its bare name ("Tukhar" to "Tukhar Kabir"), unless some place
+    already has a name that sounds the same: then the bare name means that place, or is ambiguous."""
+    taken = {phonetic(n) for p in places for n in p.names if not is_arabic(n)}
+    out = []
+    for place in places:
+        bare = [b for b in map(bare_name, place.names) if b and phonetic(b) not in taken and not is_arabic(b)]
+        out.append(with_names(place, bare) if bare else place)
+    return out
+
+
+def display_name(place: Place) -> str:
+    """The name to show: the primary name, unless it starts with an ʿayn or hamza mark ("`Anadan",
+    "ʿAyn al ʿArab"); then the first of the place's own Latin names that sounds the same and is written
+    in plain letters ("Anadan"), or else the primary name with its marks removed."""
+    if not place.name or place.name[0] not in LEADING_MARKS:
+        return place.name
+    key = phonetic(place.name)
+    for name in place.names:
+        if re.fullmatch(r"[A-Za-z][A-Za-z \-]*", name) and phonetic(name) == key:
+            return name
+    return re.sub(f"[{re.escape(LEADING_MARKS)}]", "", place.name).strip() or place.name
+
+
+def _with_display_names(places: list[Place]) -> list[Place]:
+    return [replace(p, name=name) if (name := display_name(p)) != p.name else p for p in places]
+
+
 def build_gazetteer(data_dir: Path) -> list[Place]:
-    """All places from the three source files in `data_dir`, merged, corrected and linked."""
+    """All places from the three source files in `data_dir`, merged, corrected and linked; qualified names
+    also give their bare names, and display names start with a letter."""
     wof = apply_corrections(read_wof(data_dir / "wof_sy.tsv"), PACKAGE_DATA / "corrections.tsv")
     districts = read_districts(data_dir / "syria_districts.tsv")
     places = merge_into(wof, districts)
     places = merge_into(places, read_wikimap(data_dir / "syria_wikimap.tsv"))
     places = _link_parents(places)
+    places = _with_display_names(_add_bare_names(places))
     places.sort(key=lambda p: p.place_id)
     return places
 
