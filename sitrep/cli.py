@@ -140,7 +140,7 @@ def _resources(settings: Settings) -> Any:
     from sitrep.events.extract import load_resources
     from sitrep.nlp import load_nlp
 
-    return load_resources(load_nlp(settings.nlp_model), _load_gazetteer(settings))
+    return load_resources(load_nlp(settings.nlp_model), _load_gazetteer(settings), Path(settings.data_home))
 
 
 def _print_events(events: list[Any], format: str, title: str = "") -> None:

@@ -1,44 +1,75 @@
-"""A source's stance when the document does not state it: from a list of known publishers, else from the
-labels it uses. A report that calls one side "terrorists" and the other "our heroes" speaks for the second;
-one that says "the regime" and "Assad's militias" speaks for the opposition.
+"""A source's stance when the document does not state it: from the publishers file (by name or by the
+URL's domain), else from the labels it uses. A report that calls one side "terrorists" and the other "our
+heroes" speaks for the second; one that says "the regime" and "Assad's militias" for the opposition.
 """
 
 from __future__ import annotations
 
-import csv
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import yaml
 
 from sitrep.actors import ActorCatalogue, ActorMention
+from sitrep.errors import InputError
 
-SOURCES = Path(__file__).resolve().parent / "data" / "sources.tsv"
+PUBLISHERS = Path(__file__).resolve().parent / "data" / "sources.yaml"
 # A stance is inferred from labels only when at least this many hostile labels point one way...
 MIN_STANCE_VOTES = 3
 # ...and at least this many times as many as point the other way (a neutral wire quotes both).
 STANCE_MARGIN = 3.0
+# Names this short (letters) match only as whole words: "SANA", "AFP", "RT", "ISW".
+SHORT_NAME = 4
 # The stance whose writers use a hostile label for each side.
 HOSTILE_TO = {"government": "opposition", "opposition": "pro-government", "kurdish": "pro-turkey"}
 
 
-@lru_cache(maxsize=4)
-def known_sources(path: Path = SOURCES) -> tuple[tuple[str, str], ...]:
-    with path.open(encoding="utf-8", newline="") as f:
-        rows = csv.DictReader((line for line in f if not line.startswith("#")), delimiter="\t")
-        pairs = [(r["name"].casefold(), r["stance"]) for r in rows]
-    return tuple(sorted(pairs, key=lambda p: -len(p[0])))  # longest name first: "SANA" inside others
+@dataclass(frozen=True, slots=True)
+class Publisher:
+    names: tuple[str, ...]
+    domains: tuple[str, ...]
+    stance: str
 
 
-def stance_of_source(source: str) -> str:
-    """The stance of a known publisher named in `source` ("Syrian Perspective (SyrPer), author X")."""
-    folded = source.casefold()
-    for name, stance in known_sources():
-        if len(name) <= 4:  # short names (SANA, AFP, RT, ISW) only as whole words
-            if name in folded.replace("(", " ").replace(")", " ").replace(",", " ").split():
-                return stance
-        elif name in folded:
-            return stance
+def read_publishers(path: Path) -> tuple[Publisher, ...]:
+    try:
+        raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return tuple(Publisher(tuple(str(n) for n in p.get("names", ())), tuple(str(d) for d in p.get("domains", ())),
+                               str(p["stance"])) for p in raw["publishers"])
+    except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError) as e:
+        raise InputError(f"{path}: not a publishers file: {e}") from e
+
+
+@lru_cache(maxsize=8)
+def load_publishers(extra: tuple[Path, ...] = ()) -> tuple[Publisher, ...]:
+    """The shipped publishers, with users' files first (theirs win)."""
+    users = tuple(p for path in extra if path.exists() for p in read_publishers(path))
+    return users + read_publishers(PUBLISHERS)
+
+
+def _name_in(name: str, source: str) -> bool:
+    if len(name) <= SHORT_NAME:
+        words = source.replace("(", " ").replace(")", " ").replace(",", " ").split()
+        return name in words
+    return name.casefold() in source.casefold()
+
+
+def _on_domain(url: str, domains: Iterable[str]) -> bool:
+    host = (urlparse(url).hostname or "").lower()
+    return any(host == d or host.endswith("." + d) for d in domains)
+
+
+def stance_of_source(source: str, url: str = "", publishers: Sequence[Publisher] | None = None) -> str:
+    """The stance of a known publisher named in `source` or owning `url`'s domain, else ""."""
+    for publisher in publishers if publishers is not None else load_publishers():
+        if (source and any(_name_in(n, source) for n in publisher.names)) or \
+                (url and _on_domain(url, publisher.domains)):
+            return publisher.stance
     return ""
 
 

@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from sitrep.actors import ActorCatalogue, ActorMention, find_actors, load_actor_catalogue, normalize_stance
@@ -31,7 +32,7 @@ from sitrep.framing import FramingLexicon, find_framing, load_framing_lexicon
 from sitrep.geo import Gazetteer, find_places
 from sitrep.geo.gazetteer import km_between
 from sitrep.model import HAPPENED, Document, Event, PlaceMention, Span
-from sitrep.stance import infer_stance, stance_of_source
+from sitrep.stance import Publisher, infer_stance, load_publishers, stance_of_source
 from sitrep.taxonomy import event_type_of
 
 GOVERNMENT_REGAINS = "Government regains territory"
@@ -90,12 +91,15 @@ class Resources:
     report_triggers: tuple[ReportTrigger, ...]
     fact_cues: FactCues
     framing: FramingLexicon
+    publishers: tuple[Publisher, ...] = ()
 
 
-def load_resources(nlp: Any, gazetteer: Gazetteer) -> Resources:
+def load_resources(nlp: Any, gazetteer: Gazetteer, data_home: Path | None = None) -> Resources:
+    """Everything extraction needs; `data_home` may hold the user's own `sources.yaml` of publishers."""
+    publishers = load_publishers((data_home / "sources.yaml",) if data_home else ())
     return Resources(nlp=nlp, gazetteer=gazetteer, actors=load_actor_catalogue(),
                      classifier=load_classifier(nlp), report_triggers=load_report_triggers(),
-                     fact_cues=load_fact_cues(), framing=load_framing_lexicon())
+                     fact_cues=load_fact_cues(), framing=load_framing_lexicon(), publishers=publishers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +131,7 @@ def extract(document: Document, resources: Resources, doc: Any | None = None) ->
     `doc` is spaCy's parse of `document.text` when the caller has it (batches parse with `nlp.pipe`)."""
     text = document.text
     doc = doc if doc is not None else resources.nlp(text)
-    document = _with_stance(document, resources.actors)
+    document = _with_stance(document, resources.actors, resources.publishers)
     actors = find_actors(text, resources.actors, stance=document.stance)
     actor_spans = [(a.start, a.end) for a in actors]
     places = find_places(text, gazetteer=resources.gazetteer, doc=doc, doc_id=document.doc_id,
@@ -142,11 +146,11 @@ def extract(document: Document, resources: Resources, doc: Any | None = None) ->
     return Extraction(document, _one_per_location_and_day(events), places)
 
 
-def _with_stance(document: Document, catalogue: ActorCatalogue) -> Document:
+def _with_stance(document: Document, catalogue: ActorCatalogue, publishers: tuple[Publisher, ...]) -> Document:
     """The document's stance: as given, else its publisher's, else the one its hostile labels show."""
     if document.stance:
         return document
-    stance = stance_of_source(document.source) if document.source else ""
+    stance = stance_of_source(document.source, document.url, publishers or None)
     if not stance:
         stance = infer_stance(find_actors(document.text, catalogue), catalogue)
         if stance:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sitrep.errors import InputError
 from sitrep.ingest.decode import MAX_DOCUMENT_BYTES, read_text, too_large_message
+from sitrep.ingest.feeds import FEED_SUFFIXES, looks_like_feed, read_feed
 from sitrep.ingest.frontmatter import split_front_matter
 from sitrep.ingest.html import HTML_SUFFIXES, extract_html, looks_like_html
 from sitrep.ingest.jsonl import JSONL_SUFFIXES, read_jsonl
@@ -21,7 +22,7 @@ from sitrep.ingest.metadata import Defaults, Metadata, build_document, metadata_
 from sitrep.model import Document, Reject
 
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
-READABLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES  # what a folder walk picks up
+READABLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | FEED_SUFFIXES  # what a folder walk takes
 STDIN_PATH = "-"
 STDIN_ORIGIN = "<stdin>"
 STDIN_DOC_ID = "stdin"
@@ -88,6 +89,9 @@ def parse_document(
 
 def _read_file(path: Path, defaults: Defaults) -> Iterator[Document | Reject]:
     origin = str(path)
+    if _is_feed(path):
+        yield from read_feed(path, defaults)
+        return
     if path.suffix.lower() not in JSONL_SUFFIXES:
         yield _reject_on_error(origin, lambda: _read_single_file(path, defaults))
         return
@@ -96,6 +100,19 @@ def _read_file(path: Path, defaults: Defaults) -> Iterator[Document | Reject]:
             yield from read_jsonl(stream, path, defaults)
     except OSError as e:
         yield Reject(origin=origin, reason=_describe_os_error(e))
+
+
+def _is_feed(path: Path) -> bool:
+    """A feed by its suffix, or an .xml/.html-less file whose first bytes open an <rss> or <feed>."""
+    if path.suffix.lower() in (".rss", ".atom"):
+        return True
+    if path.suffix.lower() not in (".xml", ""):
+        return False
+    try:
+        with path.open("rb") as stream:
+            return looks_like_feed(stream.read(2048))
+    except OSError:
+        return False
 
 
 def _read_single_file(path: Path, defaults: Defaults) -> Document:
