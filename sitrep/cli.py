@@ -16,7 +16,7 @@ from sitrep.errors import SitrepError
 from sitrep.settings import Settings, load_settings
 
 app = typer.Typer(help="sitrep: events, claims and control from war reports.", no_args_is_help=True,
-                  add_completion=False)
+                  add_completion=False, pretty_exceptions_enable=False)
 gazetteer_app = typer.Typer(help="Build, extend and inspect the gazetteer.", no_args_is_help=True)
 app.add_typer(gazetteer_app, name="gazetteer")
 err = Console(stderr=True)
@@ -343,9 +343,23 @@ def demo(db: Annotated[str, typer.Option(help="database the demo fills")] = "out
                   f"{len(summary.rejects)}; database {settings.db}; GeoJSON in {out}/")
 
 
+# Exit status for a failure sitrep did not foresee (a bug): distinct from 2, a clear user-facing error.
+BUG_EXIT = 3
+
+
 def main() -> None:
+    """Entry point: configures logging; a bug is reported in one line (SITREP_DEBUG=1 shows the trace)."""
+    import os
+
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    app()
+    try:
+        app()
+    except Exception as e:  # the outermost boundary: nothing but a one-line report escapes
+        if os.environ.get("SITREP_DEBUG"):
+            raise
+        err.print(f"[red]internal error:[/red] {type(e).__name__}: {e} (please report it; "
+                  "SITREP_DEBUG=1 shows the trace)")
+        raise SystemExit(BUG_EXIT) from e
 
 
 if __name__ == "__main__":
