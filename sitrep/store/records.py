@@ -78,7 +78,7 @@ def _check_coordinates(where: str, lat: float, lon: float) -> None:
 
 def place_row(place: Place) -> PlaceRow:
     return PlaceRow(place_id=place.place_id, name=place.name, lat=place.lat, lon=place.lon, kind=place.kind,
-                    admin1=place.admin1)
+                    admin1=place.admin1, parent_id=place.parent_id or None)
 
 
 def event_row(event: Event, document: DocumentRow) -> EventRow:

@@ -9,7 +9,19 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # Constraint names follow one pattern so that later migrations can alter them on every backend
@@ -67,6 +79,7 @@ class PlaceRow(Base):
     lon: Mapped[float] = mapped_column(Float)
     kind: Mapped[str] = mapped_column(default="")
     admin1: Mapped[str] = mapped_column(default="")
+    parent_id: Mapped[str | None] = mapped_column(String)  # the place it lies in (a district's city), if known
 
 
 class ActorRow(Base):
@@ -155,3 +168,67 @@ class RejectRow(Base):
     reason: Mapped[str] = mapped_column(Text)
     stage: Mapped[str]
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+# Reconciliation (sitrep.reconcile, revision 0002): near-duplicate documents and merged events.
+
+
+class DocumentSignatureRow(Base):
+    """A document's MinHash signature (packed unsigned 64-bit minima), for finding reposts of it."""
+
+    __tablename__ = "document_signatures"
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True)
+    signature: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class DocumentBandRow(Base):
+    """One LSH band of a document's signature: documents sharing a (band, bucket) are candidate copies."""
+
+    __tablename__ = "document_bands"
+
+    band: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bucket: Mapped[str] = mapped_column(String(16), primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True,
+                                             index=True)
+
+
+class DocumentCopyRow(Base):
+    """A document that is a near-duplicate (repost) of another: its events are not independent reports."""
+
+    __tablename__ = "document_copies"
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True)
+    original_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    similarity: Mapped[float] = mapped_column(Float)  # estimated Jaccard similarity of word shingles
+
+
+class MergedEventRow(Base):
+    """One happening as all its reports together describe it (the lead report gives place, date, type)."""
+
+    __tablename__ = "merged_events"
+
+    merged_id: Mapped[str] = mapped_column(primary_key=True)  # the smallest event_id among its reports
+    event_type: Mapped[str] = mapped_column(index=True)
+    sub_event_type: Mapped[str]
+    event_date: Mapped[date | None] = mapped_column(Date, index=True)
+    time_precision: Mapped[int] = mapped_column(Integer)
+    place_id: Mapped[str | None] = mapped_column(String, index=True)
+    location: Mapped[str] = mapped_column(default="")
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    fact_status: Mapped[str]  # the strongest status among its reports
+    reports_count: Mapped[int] = mapped_column(Integer)
+    independent_sources: Mapped[int] = mapped_column(Integer)
+    stances: Mapped[list[str]] = mapped_column(JSON)
+    disputes: Mapped[list[str]] = mapped_column(JSON)
+    confidence: Mapped[float] = mapped_column(Float)
+
+
+class MergedReportRow(Base):
+    """Which merged event a stored event (one report) belongs to; every reconciled event has one row."""
+
+    __tablename__ = "merged_reports"
+
+    event_id: Mapped[str] = mapped_column(ForeignKey("events.event_id", ondelete="CASCADE"), primary_key=True)
+    merged_id: Mapped[str] = mapped_column(ForeignKey("merged_events.merged_id", ondelete="CASCADE"), index=True)
