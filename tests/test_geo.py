@@ -194,18 +194,22 @@ def _name_similarity_unprepared(a: str, b: str) -> float:
     """`name_similarity` as first written, every key recomputed from the two strings."""
     from rapidfuzz.distance import Indel
 
+    (generic_a, rest_a), (generic_b, rest_b) = split_generic(a), split_generic(b)
+    distinct_parts_differ = bool(generic_a and generic_b and skeleton(rest_a) and skeleton(rest_b)
+                                 and skeleton(rest_a) != skeleton(rest_b)) or \
+        (bool(generic_a) != bool(generic_b) and skeleton(a) != skeleton(b))
+    cap = 0.6 if distinct_parts_differ else 1.0
     if is_arabic(b) or is_arabic(a):
-        return 0.85 if skeleton(a) == skeleton(b) else 0.0
+        return min(cap, 0.85 if skeleton(a) == skeleton(b) else 0.0)
     pa, pb = phonetic(a), phonetic(b)
     if not pa or not pb:
         return 0.0
     if pa == pb:
         return 1.0
     similarity = float(Indel.normalized_similarity(pa, pb))
-    (generic_a, rest_a), (generic_b, rest_b) = split_generic(a), split_generic(b)
     if generic_a and generic_b:
         similarity = min(similarity, float(Indel.normalized_similarity(phonetic(rest_a), phonetic(rest_b))))
-    return similarity
+    return min(cap, similarity)
 
 
 NAMES = st.sampled_from(["Darayya", "Daraa", "Tell Kurdi", "Tall Kurdi", "Hawsh al-Farah", "Hosh al-Fareh",

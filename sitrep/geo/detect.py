@@ -12,6 +12,7 @@ Detection combines three signals, none of which suffices alone:
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -22,13 +23,19 @@ from typing import Any
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from sitrep.geo.gazetteer import PACKAGE_DATA, Gazetteer
-from sitrep.geo.translit import GENERIC_PREFIXES, fold, skeleton
+from sitrep.geo.translit import ARTICLES, GENERIC_PREFIXES, fold, is_generic_word, skeleton
 from sitrep.model import Mention
 
 # A word: letters with inner apostrophes, backticks and hyphens ("Ma’aarat", "al-Ashrafiyah", "Liwaa`").
 WORD_RE = re.compile(r"[^\W\d_](?:[\w’'`ʿ‘\u00b4]*[^\W_]|)(?:-[^\W_][\w’'`ʿ‘]*)*[`’']?", re.UNICODE)
 # The longest place name we try to match, in words ("Ma'arrat al-Nu'man al-Kabira" is 4).
 MAX_NAME_WORDS = 5
+# A number that may begin a name ("1070 Apartments", "the 17th Division base"), the words that may follow
+# it (a space, then a word in any case), and how many of them we try.
+NUMBER_RE = re.compile(r"(?<![\w.,])\d{1,5}(?:st|nd|rd|th)?\b(?![.,]\d)")
+NUMBERED_WORD_RE = re.compile(r"[ \t]([^\W\d_][\w’'-]*)")
+NUMBERED_NAME_WORDS = 3
+POSSESSIVE_RE = re.compile(r"[’']s$")
 # Two words belong to one name only when separated by this (spaces or a hyphen, no punctuation).
 JOINER_RE = re.compile(r"[ \t\u00a0]{1,2}|-")
 
@@ -39,13 +46,15 @@ FEATURE_WORDS = {
     "road": "road", "highway": "road", "roundabout": "road", "crossroad": "road", "crossroads": "road",
     "village": "village", "villages": "village", "town": "town", "city": "city", "airport": "airport",
     "airbase": "airport", "base": "base", "dam": "dam", "area": "area", "countryside": "region",
-    "plain": "region", "plains": "region", "valley": "region", "junction": "road", "bridge": "road",
+    "plain": "region", "plains": "region", "valley": "region", "junction": "road", "bridge": "bridge",
+    "crossing": "bridge", "province": "governorate", "governorate": "governorate",
 }
 # Feature words written before the name: "the village of Shillif".
 PREFIX_FEATURE_RE = re.compile(
     r"\b(village|town|city|district|neighbo(?:u)?rhood|hill|area|outskirts|suburb|camp|countryside)s?\s+of\s+$",
     re.IGNORECASE)
-ARTICLE_PREFIX_RE = re.compile(r"^(?:al|el|as|ad|ash|an|ar|at|az|adh|ath)-", re.IGNORECASE)
+# The article glued to a name by a hyphen, in every assimilated form ("al-", "ash-", "ez-" of "Deir ez-Zor").
+ARTICLE_PREFIX_RE = re.compile(rf"^(?:{'|'.join(sorted(ARTICLES, key=len, reverse=True))})-", re.IGNORECASE)
 DIRECTIONS = frozenset(["west", "western", "east", "eastern", "north", "northern", "south", "southern", "central", "northwest", "northeast", "southwest", "southeast", "north-west", "north-east", "south-west", "south-east", "central-east", "central-west", "central-north", "central-south"])
 # Words that, right after a name, make it an armed group rather than a place ("Hamza Division").
 GROUP_WORDS = frozenset(["brigade", "brigades", "forces", "force", "division", "front", "army", "battalion", "battalions", "regiment", "corps", "commandos", "hawks", "movement", "militia", "militias", "group", "council", "party", "guard", "guards", "legion", "unit", "units", "shield"])
@@ -53,11 +62,26 @@ GROUP_WORDS = frozenset(["brigade", "brigades", "forces", "force", "division", "
 GROUP_PREFIXES = frozenset(["liwa", "liwaa", "jaysh", "jaish", "jaish", "harakat", "harakah", "faylaq", "failaq", "kataib", "katibat", "jabhat", "jabha", "ahrar", "tajammu", "ansar", "junud", "jund", "saraya"])
 # spaCy entity labels that are never places.
 NOT_PLACE_ENTITIES = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"})
+# Of those, the labels spaCy puts on unknown capitalised words too ("near Tardeen" as a DATE): a word so
+# labelled is vetoed only when it is a number or a calendar word, else merely doubtful.
+CALENDAR_ENTITIES = frozenset({"DATE", "TIME"})
+CALENDAR_WORDS = frozenset(w.lower() for w in (*calendar.month_name[1:], *calendar.month_abbr[1:],
+                                               *calendar.day_name, *calendar.day_abbr)) | frozenset(
+    "today yesterday tomorrow tonight morning evening night noon midnight week weekend month year day "
+    "dawn dusk hour hours ramadan eid christmas easter new".split())
+# Last parts of hyphenated modifiers that describe the name that follows ("Kurdish-run Sheikh Maqsoud",
+# "Rebel-held Douma"): such a word is no part of a place name.
+MODIFIER_SUFFIXES = frozenset("run held controlled led backed dominated occupied besieged populated allied "
+                              "affiliated linked majority based".split())
 # Entity labels and parts of speech that spaCy often gets wrong on Arabic names ("Aleppo" as NORP,
 # "Zuwayqaat" as PERSON): such a word is a place only on a near-exact gazetteer match.
 DOUBTFUL_ENTITIES = frozenset({"NORP", "PERSON", "ORG", "LANGUAGE", "LAW", "WORK_OF_ART", "PRODUCT",
                                "EVENT"})
 DOUBTFUL_POS = frozenset({"NOUN", "ADJ"})
+# Parts of speech of a word that may begin a longer known name though it is no name alone ("New Aleppo"),
+# and the entity labels that rule that out ("Joe Biden" is no "Qanat ash Shaykh ...").
+NAME_START_POS = frozenset({"PROPN", "NOUN", "ADJ"})
+PEOPLE_ENTITIES = frozenset({"PERSON", "ORG"})
 MIN_SIM_DOUBTFUL = 0.9
 MIN_DOUBTFUL_LETTERS = 4  # "Map", "Sea": too short to take spaCy's doubt away
 # An all-capitals word this short is an acronym (SAA, NDF, YPG, NE, SW), not a place name.
@@ -86,6 +110,11 @@ class Word:
     @property
     def lower(self) -> str:
         return self.text.lower()
+
+
+def is_foreign(surface: str, foreign: frozenset[str]) -> bool:
+    """The surface names a place outside Syria or no place ("Turkey", "Turkey's", "Saudi")."""
+    return fold(POSSESSIVE_RE.sub("", surface)) in foreign
 
 
 @lru_cache(maxsize=1)
@@ -121,13 +150,31 @@ def _joined(text: str, a: Word, b: Word) -> bool:
 
 
 def _is_capitalised(word: Word) -> bool:
-    first = word.text[0]
-    return first.isupper() or (bool(ARTICLE_PREFIX_RE.match(word.text)) and word.text[3:4].isalpha())
+    if word.text[0].isupper():
+        return True
+    article = ARTICLE_PREFIX_RE.match(word.text)  # "al-Bab", "ash-Shughour": the name after the article
+    if not article:
+        return False
+    rest = word.text[article.end():article.end() + 1]
+    # "al-bab" is a name written carelessly; "at-risk" and "en-route" are English
+    return rest.isupper() or (rest.isalpha() and word.lower[:3] in ("al-", "el-"))
+
+
+def _is_modifier(word: Word) -> bool:
+    """"Kurdish-run", "Rebel-held": a hyphenated description of the place named after it."""
+    parts = word.lower.split("-")
+    return len(parts) > 1 and parts[-1] in MODIFIER_SUFFIXES
+
+
+def _lowercase_words(text: str) -> frozenset[str]:
+    """Words the text writes in lower case: a capitalised one of them is an English word at a sentence's
+    start ("Regime and Russian warplanes ... the regime"), not a name."""
+    return frozenset(m.group(0) for m in re.finditer(r"\b[a-z][a-z]+\b", text))
 
 
 def _start_level(word: Word, info: TokenInfo) -> int:
     """How a place name may begin with this word (before any gazetteer look-up): CANNOT, DOUBTFUL, LIKELY."""
-    if not _is_capitalised(word):
+    if not _is_capitalised(word) or _is_modifier(word):
         return CANNOT
     bare = word.text.strip("`’'")
     if (bare.isupper() and len(bare) <= MAX_ACRONYM) or fold(bare) in GROUP_PREFIXES:
@@ -137,6 +184,8 @@ def _start_level(word: Word, info: TokenInfo) -> int:
     token = info.token(word.start)
     if token is None:
         return LIKELY if word.lower not in STOP_WORDS else CANNOT
+    if token.ent_type_ in CALENDAR_ENTITIES and not _calendar_word(token.text):
+        return DOUBTFUL if len(bare) >= MIN_DOUBTFUL_LETTERS else CANNOT
     if token.ent_type_ in NOT_PLACE_ENTITIES or token.is_stop or token.pos_ in FUNCTION_POS:
         return CANNOT
     if token.pos_ in NOT_NAME_POS:
@@ -149,6 +198,10 @@ def _start_level(word: Word, info: TokenInfo) -> int:
     if token.ent_type_ in DOUBTFUL_ENTITIES or token.pos_ in DOUBTFUL_POS:
         return DOUBTFUL if len(bare) >= MIN_DOUBTFUL_LETTERS else CANNOT
     return LIKELY
+
+
+def _calendar_word(text: str) -> bool:
+    return any(ch.isdigit() for ch in text) or text.lower().rstrip(".") in CALENDAR_WORDS
 
 
 def _strength_ok(surface: str, gazetteer: Gazetteer, level: int = LIKELY, sentence_start: bool = False) -> bool:
@@ -199,11 +252,13 @@ def detect_mentions(text: str, gazetteer: Gazetteer, doc: Any | None = None, *, 
     info = TokenInfo(doc, len(text))
     blocked = sorted(exclude)
     foreign = foreign_names()
-    mentions: list[Mention] = []
+    mentions = [m for m in _numbered_names(text, gazetteer, doc_id) if not _overlaps(m, blocked)]
+    taken = sorted(blocked + [(m.start, m.end) for m in mentions])
+    lowercase = _lowercase_words(text)
     i = 0
     while i < len(words):
-        found = _match_at(words, i, text, gazetteer, info, foreign, doc_id)
-        if found is None or _overlaps(found[0], blocked):
+        found = _match_at(words, i, text, gazetteer, info, foreign, doc_id, lowercase)
+        if found is None or _overlaps(found[0], taken):
             i += 1
             continue
         mention, last = found
@@ -212,6 +267,34 @@ def detect_mentions(text: str, gazetteer: Gazetteer, doc: Any | None = None, *, 
     mentions = _add_list_members(mentions, words, text, info, foreign, doc_id, blocked)
     mentions = _add_entities(mentions, info, foreign, doc_id, blocked, text)
     return sorted(mentions, key=lambda m: m.start)
+
+
+def _numbered_names(text: str, gazetteer: Gazetteer, doc_id: str) -> list[Mention]:
+    """Names that start with a number ("the 1070 apartments project"), which the word matcher skips."""
+    found = []
+    for number in NUMBER_RE.finditer(text):
+        known = _known_numbered_name(text, number, gazetteer)
+        if known is not None:
+            found.append(Mention(doc_id=doc_id, surface=text[number.start():known], start=number.start(),
+                                 end=known, cues=("gazetteer",), name=text[number.start():known]))
+    return found
+
+
+def _known_numbered_name(text: str, number: re.Match[str], gazetteer: Gazetteer) -> int | None:
+    """The end of the longest "<number> <words>" at `number` (up to NUMBERED_NAME_WORDS words, in any
+    case) that the gazetteer knows exactly, unless its last word names a unit ("4th Division")."""
+    run: list[re.Match[str]] = []
+    for word in NUMBERED_WORD_RE.finditer(text, number.end()):
+        if word.start() != (run[-1].end() if run else number.end()) or len(run) == NUMBERED_NAME_WORDS:
+            break
+        run.append(word)
+    for last in reversed(run):
+        if fold(last.group(1)) in GROUP_WORDS:
+            continue
+        surface = text[number.start():last.end()]
+        if any(hit.exact and hit.similarity >= MIN_SIM_DOUBTFUL for hit in gazetteer.lookup(surface, fuzzy=False)):
+            return last.end()
+    return None
 
 
 def _overlaps(mention: Mention, blocked: list[tuple[int, int]]) -> bool:
@@ -239,9 +322,9 @@ def _make_mention(text: str, words: list[Word], i: int, j: int, cues: tuple[str,
 
 
 def _match_at(words: list[Word], i: int, text: str, gazetteer: Gazetteer, info: TokenInfo,
-              foreign: frozenset[str], doc_id: str) -> tuple[Mention, int] | None:
+              foreign: frozenset[str], doc_id: str,
+              lowercase: frozenset[str] = frozenset()) -> tuple[Mention, int] | None:
     word = words[i]
-    start_i = i
     if word.lower in DIRECTIONS and i + 1 < len(words) and _joined(text, word, words[i + 1]):
         # "west Ghouta" may be a place of its own; otherwise the direction is not part of the name
         last_word = _longest_known(words, i, text, gazetteer, foreign, min_words=2, level=DOUBTFUL)
@@ -250,14 +333,39 @@ def _match_at(words: list[Word], i: int, text: str, gazetteer: Gazetteer, info: 
         return None
     level = _start_level(word, info)
     if level == CANNOT:
+        # "New" of "New Aleppo", "Old" of "the Old City": too short or too English to be a name alone
+        if not _may_start_longer_name(word, info):
+            return None
+        last = _longest_known(words, i, text, gazetteer, foreign, min_words=2, level=DOUBTFUL)
+        return _known_mention(words, i, last, text, info, doc_id)
+    # an English word written in lower case elsewhere ("Regime ... the regime") names a place only with others
+    min_words = 2 if word.lower in lowercase else 1
+    last = _longest_known(words, i, text, gazetteer, foreign, min_words=min_words, level=level)
+    if last == i and is_generic_word(word.text):
+        last = None  # a lone "Deir" or "Tell" names no place; "Hawsh Al-Shalaq" may be an unknown one
+    found = _known_mention(words, i, last, text, info, doc_id)
+    return found if found is not None else _unknown_by_context(words, i, text, info, foreign, doc_id)
+
+
+def _known_mention(words: list[Word], i: int, last: int | None, text: str, info: TokenInfo,
+                   doc_id: str) -> tuple[Mention, int] | None:
+    """The gazetteer match words[i..last] as a mention, unless it is (part of) a group's or person's name."""
+    if last is None or _is_group_name(words, i, last, text):
         return None
-    last = _longest_known(words, start_i, text, gazetteer, foreign, level=level)
-    generic_alone = last == start_i and fold(word.text) in GENERIC_PREFIXES and \
-        _next_word(words, start_i, text) is not None and _is_capitalised(words[start_i + 1])
-    if last is not None and not generic_alone and not _is_group_name(words, start_i, last, text):
-        found = _make_mention(text, words, start_i, last, ("gazetteer",), doc_id)
-        return None if _part_of_longer_name(found[0], info, text) else found
-    return _unknown_by_context(words, start_i, text, info, foreign, doc_id)
+    found = _make_mention(text, words, i, last, ("gazetteer",), doc_id)
+    return None if _part_of_longer_name(found[0], info, text) else found
+
+
+def _may_start_longer_name(word: Word, info: TokenInfo) -> bool:
+    """A capitalised word that `_start_level` rules out as a name on its own ("New", "Old") but that may
+    begin one the gazetteer knows whole: a proper noun, adjective or noun, not a function word or date."""
+    token = info.token(word.start)
+    bare = word.text.strip("`’'")
+    if token is None or not word.text[0].isupper() or _is_modifier(word) or bare.isupper() \
+            or fold(bare) in GROUP_PREFIXES:
+        return False  # acronyms ("NW Aleppo") and group names ("Jaysh ...") begin no place name
+    return not token.is_stop and token.pos_ in NAME_START_POS and \
+        token.ent_type_ not in NOT_PLACE_ENTITIES | PEOPLE_ENTITIES
 
 
 def _sentence_start(word: Word, text: str) -> bool:
@@ -293,7 +401,7 @@ def _longest_known(words: list[Word], i: int, text: str, gazetteer: Gazetteer, f
         surface = text[words[i].start:words[j].end]
         # a trailing feature word ("Castillo Road") joins the name only on a near-exact match
         strict = DOUBTFUL if j > i and words[j].lower in FEATURE_WORDS else level
-        if j - i + 1 >= min_words and fold(surface) not in foreign and not _all_generic(words[i:j + 1]) \
+        if j - i + 1 >= min_words and not is_foreign(surface, foreign) and not _all_generic(words[i:j + 1]) \
                 and _strength_ok(surface, gazetteer, strict, _sentence_start(words[i], text)):
             best = j
         j += 1
@@ -314,7 +422,7 @@ def _unknown_by_context(words: list[Word], i: int, text: str, info: TokenInfo, f
             and (_is_capitalised(words[j + 1]) or words[j + 1].lower in ("al", "el")):
         j += 1
     surface = text[words[i].start:words[j].end]
-    if fold(surface) in foreign or _is_group_name(words, i, j, text):
+    if is_foreign(surface, foreign) or _is_group_name(words, i, j, text):
         return None
     generic = (fold(words[i].text).split() or [""])[0] in GENERIC_PREFIXES and j > i
     feature = _feature_after(words, j, text)
@@ -354,7 +462,7 @@ def _add_list_members(mentions: list[Mention], words: list[Word], text: str, inf
                     (_is_capitalised(words[j + 1]) or words[j + 1].lower in ("al", "el")) and j - nxt < 3:
                 j += 1
             surface = text[words[nxt].start:words[j].end]
-            if fold(surface) in foreign or _is_group_name(words, nxt, j, text):
+            if is_foreign(surface, foreign) or _is_group_name(words, nxt, j, text):
                 break
             new, _ = _make_mention(text, words, nxt, j, ("list",), doc_id)
             if _overlaps(new, blocked) or any(m.start < new.end and new.start < m.end for m in added):
@@ -380,7 +488,7 @@ def _add_entities(mentions: list[Mention], info: TokenInfo, foreign: frozenset[s
         if surface.lower().startswith("the "):
             start += 4
             surface = text[start:end]
-        if fold(surface) in foreign or not surface[:1].isupper() or fold(surface) in GROUP_PREFIXES or \
+        if is_foreign(surface, foreign) or not surface[:1].isupper() or fold(surface) in GROUP_PREFIXES or \
                 (surface.isupper() and len(surface) <= MAX_ACRONYM):
             continue
         if any(m.start < end and start < m.end for m in out) or any(s < end and start < e for s, e in blocked):

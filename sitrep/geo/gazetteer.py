@@ -48,6 +48,10 @@ EARTH_RADIUS_KM = 6371.0088
 # Similarity credited to a Latin spelling whose skeleton equals an Arabic-script name's: good evidence
 # (the Arabic pivot), but below an exact Latin match since vowels cannot be checked.
 ARABIC_SKELETON_SIM = 0.85
+# Similarity (at most) of two names with a generic first word whose distinctive parts have different
+# skeletons ("Hawsh al-Shalaq" and "Haouch Salhié"): below every acceptance floor of detection (0.72) and
+# resolution, since villages sharing "Hawsh" or "Tall" share nothing else.
+DISTINCT_PART_MISMATCH_SIM = 0.6
 
 # The skeletons and the phonetic keys of a place's names, each in the order of `place.names`.
 NameKeys = tuple[tuple[str, ...], tuple[str, ...]]
@@ -276,7 +280,7 @@ def spelling_similarity(a: Spelling, b: Spelling) -> float:
     """`name_similarity` of two spellings whose keys are known."""
     if a.arabic or b.arabic:
         # Arabic script has no written vowels: only the consonant skeleton can be compared
-        return ARABIC_SKELETON_SIM if a.skeleton == b.skeleton else 0.0
+        return _distinct_parts_checked(ARABIC_SKELETON_SIM if a.skeleton == b.skeleton else 0.0, a, b)
     if not a.phonetic or not b.phonetic:
         return 0.0
     if a.phonetic == b.phonetic:
@@ -285,6 +289,18 @@ def spelling_similarity(a: Spelling, b: Spelling) -> float:
     if a.generic_rest is not None and b.generic_rest is not None:
         # "Hawsh al-Shalaq" vs "Hawsh as Salihiyah": compare what follows the generic word too
         similarity = min(similarity, float(Indel.normalized_similarity(a.generic_rest, b.generic_rest)))
+    return _distinct_parts_checked(similarity, a, b)
+
+
+def _distinct_parts_checked(similarity: float, a: Spelling, b: Spelling) -> float:
+    """`similarity`, at most DISTINCT_PART_MISMATCH_SIM when both names start with a generic word and
+    what follows it differs in skeleton ("Khirbet Umm" and خربة تمو share a skeleton, not a name), or when
+    only one does and the skeletons differ ("Khirbet Umm" and "Harbatiye": the typo-edit would have to
+    fall in the distinctive part)."""
+    if a.generic_rest_key and b.generic_rest_key and a.generic_rest_key != b.generic_rest_key:
+        return min(similarity, DISTINCT_PART_MISMATCH_SIM)
+    if (a.generic_rest is None) != (b.generic_rest is None) and a.skeleton != b.skeleton:
+        return min(similarity, DISTINCT_PART_MISMATCH_SIM)
     return similarity
 
 

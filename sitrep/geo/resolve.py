@@ -6,7 +6,8 @@ Every candidate gets a score in [0, 1], a weighted sum of named terms:
     prior      how likely a report names this kind of place at all (cities over hamlets, places that
                several sources know over places one source knows)
     feature    agreement with a feature word next to the mention ("hill", "camp", "district")
-    heading    nearness to the section the mention sits in ("Lattakia:" ... until the next heading)
+    heading    nearness to the section the mention sits in ("Lattakia:" ... until the next heading), and
+               to the regions and governorates named in its paragraph ("Midaa in Eastern Ghouta")
     neighbours nearness to the other places named in the same paragraph
 
 then the same name within one document keeps one reading (one sense per discourse), and a small feature
@@ -28,7 +29,14 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from sitrep.geo.gazetteer import Gazetteer, GeoPoint, geo_point, km_between, km_from_haversine
+from sitrep.geo.gazetteer import (
+    DISTINCT_PART_MISMATCH_SIM,
+    Gazetteer,
+    GeoPoint,
+    geo_point,
+    km_between,
+    km_from_haversine,
+)
 from sitrep.geo.translit import skeleton
 from sitrep.model import Candidate, Mention, Place, PlaceMention
 
@@ -47,6 +55,13 @@ NEIGHBOUR_KM = 12.0
 SECTION_KM = 20.0  # how far a section's places typically lie from the place its heading names
 # A candidate whose score is below this is no reading at all; the mention stays unresolved.
 MIN_SCORE = 0.42
+# A place whose best name is no more similar than this (0..1) to the mention is not a candidate at all,
+# whatever its context: e.g. a "Hawsh ..." whose distinctive part differs (see DISTINCT_PART_MISMATCH_SIM).
+MAX_UNRELATED_SIM = DISTINCT_PART_MISMATCH_SIM
+# A small feature whose best candidate is of an agreeing kind is taken as known (not re-placed beside its
+# neighbour) when its score reaches KNOWN_FEATURE_SCORE, or its name matches exactly (similarity 0..1).
+KNOWN_FEATURE_SCORE = 0.75
+KNOWN_FEATURE_SIM = 0.95
 # A small feature (hill, farm, camp) whose best candidate lies farther than this from the place it is
 # reported beside is taken to be an unknown feature near that place (km).
 LOCAL_KM = 10.0
@@ -64,10 +79,16 @@ FEATURE_KINDS = {
     "district": {"district", "town", "village"}, "road": {"road", "base", "pass"},
     "village": {"village", "town"}, "town": {"town", "village", "city"}, "city": {"city", "town"},
     "airport": {"airport", "base"}, "base": {"base", "airport"}, "dam": {"dam"},
-    "region": {"region", "governorate"}, "area": set(),
+    "region": {"region", "governorate"}, "governorate": {"governorate"}, "area": set(),
+    # a bridge or crossing takes its name from the settlement at its end ("Qara Qozak bridge")
+    "bridge": {"road", "village", "town", "city"},
 }
 # Features small enough that, when unknown, they are placed beside the place they are reported with.
 LOCAL_FEATURES = frozenset({"hill", "farm", "camp", "road", "base", "district"})
+# Feature words that name an administrative unit, whose reading one sense per discourse leaves alone.
+UNIT_FEATURES = frozenset({"governorate"})
+# Kinds of place that name an area rather than a point: context for the places named with them.
+AREA_KINDS = frozenset({"region", "governorate"})
 HEADING_RE = re.compile(r"^[ \t]*([A-Z][^\n:]{1,40}):", re.MULTILINE)
 PARAGRAPH_RE = re.compile(r"\n[ \t]*\n")
 KIND_PRECISION = {"governorate": 3, "region": 3, "country": 3}
@@ -127,37 +148,48 @@ def _feature(place: Place, kinds: AbstractSet[str] | None) -> float:
     return 1.0 if place.kind in kinds else 0.0
 
 
-def _score(slot: _Slot, option: _Option, kinds: AbstractSet[str] | None, neighbours: list[GeoPoint]) -> float:
+class _Context(NamedTuple):
+    """What a mention's paragraph says about where it is: the current readings of the other mentions
+    (regions aside), and of the regions and governorates among them."""
+
+    neighbours: list[GeoPoint]
+    areas: list[GeoPoint]
+
+
+
+def _score(slot: _Slot, option: _Option, kinds: AbstractSet[str] | None, context: _Context) -> float:
     score = option.base + W_FEATURE * _feature(option.place, kinds)
+    neighbours = context.neighbours
     if slot.is_heading:
         # a heading names the front its section covers: the reading nearest the section's places
         return score + (W_HEADING + W_NEIGHBOURS) * _closeness(option.point, neighbours, SECTION_KM)
     # a missing context term adds exactly 0.0: skipping it leaves the score as it is, and saves the work
-    if slot.heading:
-        score += W_HEADING * _closeness(option.point, slot.heading, HEADING_KM)
+    if slot.heading or context.areas:
+        # a region named in the paragraph frames it as a heading frames its section
+        score += W_HEADING * _closeness(option.point, slot.heading + context.areas, HEADING_KM)
     if neighbours:
         score += W_NEIGHBOURS * _closeness(option.point, neighbours, NEIGHBOUR_KM)
     return score
 
 
-def _scored(slot: _Slot, neighbours: list[GeoPoint], gazetteer: Gazetteer) -> list[Candidate]:
-    """The slot's candidates scored in the context of its heading and `neighbours`, best first. Without
+def _scored(slot: _Slot, context: _Context, gazetteer: Gazetteer) -> list[Candidate]:
+    """The slot's candidates scored in the context of its heading and paragraph, best first. Without
     any context the ranking depends on the spelling and feature word alone, and is remembered."""
-    if slot.heading or neighbours or slot.filtered:
-        return _score_candidates(slot, neighbours)
+    if slot.heading or context.neighbours or context.areas or slot.filtered:
+        return _score_candidates(slot, context)
     mention = slot.mention
     cache = gazetteer.derived("resolve.ranking")
     key = (mention.name or mention.surface, mention.surface, mention.feature)
     ranking: tuple[Candidate, ...] | None = cache.get(key)
     if ranking is None:
-        ranking = cache[key] = tuple(_score_candidates(slot, neighbours))
+        ranking = cache[key] = tuple(_score_candidates(slot, context))
     return list(ranking)
 
 
-def _score_candidates(slot: _Slot, neighbours: list[GeoPoint]) -> list[Candidate]:
+def _score_candidates(slot: _Slot, context: _Context) -> list[Candidate]:
     feature = slot.mention.feature
     kinds = FEATURE_KINDS.get(feature, set()) if feature else None
-    scored = [Candidate(o.place, round(_score(slot, o, kinds, neighbours), 4)) for o in slot.candidates]
+    scored = [Candidate(o.place, round(_score(slot, o, kinds, context), 4)) for o in slot.candidates]
     scored.sort(key=_candidate_order)
     return scored
 
@@ -178,6 +210,8 @@ def _find_candidates(name: str, surface: str, gazetteer: Gazetteer) -> tuple[_Op
     best: dict[str, tuple[Place, float]] = {}
     for spelling in dict.fromkeys((name, surface)):
         for hit in gazetteer.lookup(spelling):
+            if hit.similarity <= MAX_UNRELATED_SIM:
+                continue
             sim = hit.similarity * (1.0 if hit.exact else FUZZY_FACTOR)
             if hit.place.kind != "country" and sim > best.get(hit.place.place_id, (hit.place, -1.0))[1]:
                 best[hit.place.place_id] = (hit.place, sim)
@@ -206,15 +240,15 @@ def resolve_mentions(text: str, mentions: list[Mention], gazetteer: Gazetteer) -
     """Resolve every mention of one document against the gazetteer, using the whole document as context."""
     slots = _slots(text, mentions, gazetteer)
     _drop_lookalikes(slots)
-    previous: list[list[GeoPoint] | None] = [None] * len(slots)
+    previous: list[_Context | None] = [None] * len(slots)
     for _ in range(ROUNDS):
-        neighbours = _neighbours(slots)
-        changed = [k for k, near in enumerate(neighbours) if near != previous[k]]
+        contexts = _contexts(slots)
+        changed = [k for k, context in enumerate(contexts) if context != previous[k]]
         if not changed:
             break  # every mention has the context of the last round: no score would change
         for k in changed:  # a mention whose context is unchanged keeps its scores: they would be the same
-            slots[k].scored = _scored(slots[k], neighbours[k], gazetteer)
-        previous = list(neighbours)
+            slots[k].scored = _scored(slots[k], contexts[k], gazetteer)
+        previous = list(contexts)
     _one_sense_per_discourse(slots)
     return _follow_features([_finish(s, slots) for s in slots])
 
@@ -240,15 +274,18 @@ def _slots(text: str, mentions: list[Mention], gazetteer: Gazetteer) -> list[_Sl
     return slots
 
 
-def _neighbours(slots: list[_Slot]) -> list[list[GeoPoint]]:
-    """For each slot, the current readings of the other mentions in its paragraph (regions aside)."""
-    by_paragraph: dict[int, list[tuple[int, GeoPoint]]] = defaultdict(list)
+def _contexts(slots: list[_Slot]) -> list[_Context]:
+    """For each slot, the current readings of the other mentions in its paragraph: points and areas."""
+    points: dict[int, list[tuple[int, GeoPoint]]] = defaultdict(list)
+    areas: dict[int, list[tuple[int, GeoPoint]]] = defaultdict(list)
     for k, s in enumerate(slots):
         best = s.best
-        if best is not None and best.place.kind not in ("region", "governorate"):
-            by_paragraph[s.paragraph].append((k, geo_point(best.place.lat, best.place.lon)))
+        if best is not None:
+            found = areas if best.place.kind in AREA_KINDS else points
+            found[s.paragraph].append((k, geo_point(best.place.lat, best.place.lon)))
     # each place once: the nearest of them is the same, and found with fewer distances
-    return [list(dict.fromkeys(p for j, p in by_paragraph.get(s.paragraph, ()) if j != k))
+    return [_Context(list(dict.fromkeys(p for j, p in points.get(s.paragraph, ()) if j != k)),
+                     list(dict.fromkeys(p for j, p in areas.get(s.paragraph, ()) if j != k)))
             for k, s in enumerate(slots)]
 
 
@@ -281,10 +318,19 @@ def _one_sense_per_discourse(slots: list[_Slot]) -> None:
             continue
         chosen = leader.best.place
         for s in group:
+            if _feature_disagrees(s.mention.feature, chosen):
+                continue  # "Aleppo governorate" keeps its own reading when the city is meant elsewhere
             match = next((c for c in s.scored if c.place.place_id == chosen.place_id), None)
             if match is not None:
                 s.scored = [Candidate(match.place, max(match.score, MIN_SCORE))] + [
                     c for c in s.scored if c.place.place_id != chosen.place_id]
+
+
+def _feature_disagrees(feature: str, place: Place) -> bool:
+    """The mention's feature word names an administrative unit ("Aleppo governorate", "Idleb province"),
+    and `place` is not one. ("The countryside of Hama" is about the city's surroundings: it goes with the
+    city.)"""
+    return feature in UNIT_FEATURES and place.kind not in FEATURE_KINDS[feature]
 
 
 def _anchor(slot: _Slot, slots: list[_Slot]) -> Place | None:
@@ -317,6 +363,15 @@ def _follow_features(results: list[PlaceMention]) -> list[PlaceMention]:
     return out
 
 
+def _known_feature(slot: _Slot, best: Candidate) -> bool:
+    """The gazetteer knows the small feature the mention names: its best reading is of a kind the feature
+    word agrees with, and scores well or is named exactly ("Castello Road")."""
+    if best.place.kind not in FEATURE_KINDS[slot.mention.feature]:
+        return False
+    similarity = next((o.similarity for o in slot.candidates if o.place.place_id == best.place.place_id), 0.0)
+    return best.score >= KNOWN_FEATURE_SCORE or similarity >= KNOWN_FEATURE_SIM
+
+
 def _finish(slot: _Slot, slots: list[_Slot]) -> PlaceMention:
     best = slot.best
     alternatives = tuple(slot.scored[1:1 + ALTERNATIVES]) if best else tuple(slot.scored[:ALTERNATIVES])
@@ -324,8 +379,7 @@ def _finish(slot: _Slot, slots: list[_Slot]) -> PlaceMention:
         anchor = _anchor(slot, slots)
         far = best is None or (anchor is not None and
                                km_between(best.place.lat, best.place.lon, anchor.lat, anchor.lon) > LOCAL_KM)
-        if anchor is not None and far and not (best and best.place.kind in FEATURE_KINDS[slot.mention.feature]
-                                               and best.score >= 0.75):
+        if anchor is not None and far and not (best and _known_feature(slot, best)):
             return PlaceMention(slot.mention, anchor, score=round(best.score if best else MIN_SCORE, 4),
                                 geo_precision=2, alternatives=alternatives,
                                 note=f"unknown {slot.mention.feature}, placed at {anchor.name} beside it")

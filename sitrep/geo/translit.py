@@ -50,9 +50,13 @@ _ARABIC_RE = re.compile("[\u0600-\u06ff]")
 _VOWELS = frozenset("aeiou")
 # Arabic generic words that begin place names ("Hawsh al-Farah", "Tell Kurdi", "Kafr Hamra"): shared by
 # thousands of names, so two names agree only if what follows the generic word agrees too.
-GENERIC_PREFIXES = frozenset("""tell tall tal tel jabal jebel jabel hawsh housh hosh haush kafr kfar kfer
-kafar deir dayr dair ayn ain ein khirbet khirbat kherbet beit bayt bait marj wadi mazraat qasr bir tallet
-tallat""".split())
+# The French-style romanisations that GeoNames' alternate names use ("Haouch", "Djebel", "Kheurbet") are
+# listed too: they are the same words.
+GENERIC_PREFIXES = frozenset("""tell tall tal tel jabal jebel jabel djebel jbel hawsh housh hosh haush haouch
+hauch kafr kfar kfer kafar kafer deir dayr dair ayn ain ein khirbet khirbat kherbet kheurbet khirbit kharab
+beit bayt bait marj merj wadi ouadi mazraat mazraet mazraa mazraah qasr bir tallet tallat rasm jubb joubb
+qalaat qalat kalaat kefr kefer kefar kfair kufur kufayr khirab kharaib kheurbe khraibate khuraybat kharabat
+khurbat tulul tloul tilal kasr djoub der""".split()) | frozenset("تل تلة خربة حوش دير كفر عين جبل بيت مرج وادي مزرعة قصر بير رسم جب قلعة".split())
 
 
 def fold(name: str) -> str:
@@ -147,12 +151,15 @@ class Spelling:
     phonetic: str
     arabic: bool  # written in Arabic script: only the skeleton can be compared
     generic_rest: str | None  # phonetic key of what follows a generic first word ("Tell Kurdi": "karda")
+    generic_rest_key: str | None = None  # and its skeleton ("krd")
 
 
 def spelling_from_keys(name: str, skeleton_key: str, phonetic_key: str) -> Spelling:
     """The spelling of `name` whose two keys are known already (stored in the gazetteer file)."""
     generic, rest = split_generic(name)
-    return Spelling(skeleton_key, phonetic_key, is_arabic(name), phonetic(rest) if generic else None)
+    if not generic:
+        return Spelling(skeleton_key, phonetic_key, is_arabic(name), None)
+    return Spelling(skeleton_key, phonetic_key, is_arabic(name), phonetic(rest), skeleton(rest))
 
 
 @lru_cache(maxsize=200_000)
