@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Date,
     DateTime,
     Float,
@@ -232,3 +233,66 @@ class MergedReportRow(Base):
 
     event_id: Mapped[str] = mapped_column(ForeignKey("events.event_id", ondelete="CASCADE"), primary_key=True)
     merged_id: Mapped[str] = mapped_column(ForeignKey("merged_events.merged_id", ondelete="CASCADE"), index=True)
+
+
+class ControlObservationRow(Base):
+    """One document's word on who holds one place on one day (sitrep.control): from a territory, clash or
+    siege event (`event_id`) or from a statement of control in its text (`basis` "statement")."""
+
+    __tablename__ = "control_observations"
+    __table_args__ = (
+        Index("ix_control_observations_place_id", "place_id", "observed_on"),
+        Index("ix_control_observations_document_id", "document_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    place_id: Mapped[str]
+    observed_on: Mapped[date] = mapped_column(Date)
+    side: Mapped[str] = mapped_column(default="")
+    state: Mapped[str]
+    fact_status: Mapped[str]
+    claimant: Mapped[str] = mapped_column(default="")
+    event_id: Mapped[str] = mapped_column(default="")
+    basis: Mapped[str] = mapped_column(default="event")
+    hedged: Mapped[bool] = mapped_column(Boolean, default=False)
+    evidence: Mapped[str] = mapped_column(Text, default="")
+
+
+class ControlPlaceRow(Base):
+    """A place with a control timeline: its name and point, once (sitrep.control)."""
+
+    __tablename__ = "control_places"
+    __table_args__ = (Index("ix_control_places_admin1", "admin1"),)
+
+    place_id: Mapped[str] = mapped_column(primary_key=True)
+    name: Mapped[str]
+    admin1: Mapped[str] = mapped_column(default="")
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+
+
+class ControlStateRow(Base):
+    """One stretch of a place's control timeline in one layer, [valid_from, valid_until) (sitrep.control).
+    `event_ids` is space-separated, `sources` newline-separated (cheap to read back for thousands of rows);
+    `reports` keeps, for `control --changes`, each supporting report's event id, source, stance, status
+    and evidence."""
+
+    __tablename__ = "control_states"
+    __table_args__ = (
+        Index("ix_control_states_layer", "layer", "place_id", "valid_from"),
+        Index("ix_control_states_layer_valid_from", "layer", "valid_from"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    layer: Mapped[str]
+    place_id: Mapped[str]
+    side: Mapped[str] = mapped_column(default="")
+    state: Mapped[str]
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date)
+    confidence: Mapped[float] = mapped_column(Float)
+    previous_side: Mapped[str] = mapped_column(default="")
+    event_ids: Mapped[str] = mapped_column(Text, default="")
+    sources: Mapped[str] = mapped_column(Text, default="")
+    reports: Mapped[list[list[str]]] = mapped_column(JSON)
