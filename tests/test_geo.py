@@ -15,9 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sitrep.geo import find_places, load_gazetteer
-from sitrep.geo.aliases import apply_alias_file
-from sitrep.geo.build import read_geonames
+from sitrep.geo.aliases import _read_rows, apply_alias_file, find_parent
+from sitrep.geo.build import LEADING_MARKS, bare_name, display_name, read_geonames
 from sitrep.geo.gazetteer import (
+    DEFAULT_ALIAS_DIR,
     DEFAULT_GAZETTEER,
     PLACE_COLUMNS,
     Gazetteer,
@@ -37,7 +38,7 @@ from sitrep.render import place_record
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # Quality floors (shares, 0..1) pinned a little under what the geoparser measures today.
 SEED_FLOORS = {"mention_recall": 0.97, "accuracy_at_5km": 0.95, "accuracy_at_1km_exact_gold": 0.90}
-FIXTURE_ACCURACY_FLOOR = 0.85
+FIXTURE_ACCURACY_FLOOR = 0.97
 
 
 def test_geo_seed_meets_the_targets(shared: Path, gazetteer: Gazetteer, nlp: Any, tmp_path: Path) -> None:
@@ -293,3 +294,103 @@ def test_geo_cli_missing_file_and_undecodable_bytes(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     names = [json.loads(line)["location"] for line in result.stdout.splitlines()]
     assert "Douma" in names
+
+
+# --- behaviours on spellings nobody tuned for (sentences written for these tests) -----------------------
+
+
+def _resolved(text: str, gazetteer: Gazetteer, nlp: Any) -> dict[str, Place | None]:
+    return {p.mention.surface: p.place for p in find_places(text, gazetteer=gazetteer, nlp=nlp)}
+
+
+def _km(place: Place | None, lat: float, lon: float) -> float:
+    assert place is not None
+    return km_between(place.lat, place.lon, lat, lon)
+
+
+def test_geo_region_named_in_the_paragraph_frames_its_places(gazetteer: Gazetteer, nlp: Any) -> None:
+    alone = _resolved("Shelling hit Zabdin on Monday.", gazetteer, nlp)
+    framed = _resolved("Shelling hit Zabdin in East Ghouta on Monday.", gazetteer, nlp)
+    ghouta = next(p for p in gazetteer.search("East Ghouta") if p.kind == "region")
+    assert _km(framed["Zabdin"], ghouta.lat, ghouta.lon) < 20
+    assert _km(alone["Zabdin"], ghouta.lat, ghouta.lon) > _km(framed["Zabdin"], ghouta.lat, ghouta.lon)
+
+
+def test_geo_province_names_the_governorate(gazetteer: Gazetteer, nlp: Any) -> None:
+    found = _resolved("Convoys carried the fighters to Hama province, while Hama city stayed calm.", gazetteer, nlp)
+    assert found["Hama province"] is not None and found["Hama province"].kind == "governorate"
+    assert found["Hama city"] is not None and found["Hama city"].kind == "city"
+
+
+def test_geo_bridge_lies_at_the_village_it_is_named_after(gazetteer: Gazetteer, nlp: Any) -> None:
+    found = _resolved("The SDF reached Kobani and then crossed at the Qarah Qawzaq bridge.", gazetteer, nlp)
+    village = next(p for p in gazetteer.search("Qarah Qawzaq") if p.kind == "village")
+    assert _km(found["Qarah Qawzaq bridge"], village.lat, village.lon) < 1
+
+
+@pytest.mark.parametrize(("text", "surface"), [
+    ("A push towards Deir ez-Zor is not expected soon.", "Deir ez-Zor"),
+    ("Rebels shelled the plain around Jisr ash-Shughur on Monday.", "Jisr ash-Shughur"),
+    ("Shells fell on New Aleppo and on the Old City on Tuesday.", "New Aleppo"),
+    ("The Kurdish-run Sheikh Maqsoud district was shelled.", "Sheikh Maqsoud district"),
+    ("Rebels advanced through the 1070 housing project on Friday.", "1070 housing project"),
+])
+def test_geo_whole_names_are_found(text: str, surface: str, gazetteer: Gazetteer, nlp: Any) -> None:
+    found = _resolved(text, gazetteer, nlp)
+    assert found.get(surface) is not None, found
+
+
+def test_geo_words_that_are_no_places(gazetteer: Gazetteer, nlp: Any) -> None:
+    text = ("Regime warplanes struck Kafr Nabl on Monday. The regime denied it. Fighters from Deir joined "
+            "the 4th Division, and Turkey's army stayed out.")
+    surfaces = set(_resolved(text, gazetteer, nlp))
+    assert "Kafr Nabl" in surfaces
+    assert not surfaces & {"Regime", "Deir", "4th Division", "Turkey's"}, surfaces
+
+
+def test_geo_generic_prefix_needs_the_distinctive_part_to_agree(gazetteer: Gazetteer, nlp: Any) -> None:
+    assert name_similarity("Hawsh al-Shalaq", "Haouch Salhié") <= 0.6
+    assert name_similarity("Khirbet Umm", "خربة تمو") <= 0.6
+    assert name_similarity("Kafr Nabl", "Kafranbel") > 0.7  # one skeleton: the prefix joined on
+    found = find_places("Families sheltered in Khirbet Umm Qarnabit and in Hawsh Nasri.", gazetteer=gazetteer,
+                        nlp=nlp)
+    made_up = [p for p in found if p.mention.surface.startswith("Khirbet")]
+    assert made_up and not made_up[0].resolved
+    assert any(p.mention.surface == "Hawsh Nasri" and p.resolved for p in found)
+
+
+def test_geo_qualified_village_names_give_their_bare_name(gazetteer: Gazetteer) -> None:
+    assert bare_name("Tukhar Kabir") == "Tukhar"
+    assert bare_name("Kurin at Tahtani") == "Kurin"
+    assert bare_name("Tall Kabir") == "" and bare_name("Kafr Hamra") == ""
+    assert any(p.kind == "village" for p in gazetteer.search("Osajli"))
+
+
+def test_geo_display_names_start_with_a_letter(gazetteer: Gazetteer) -> None:
+    anadan = Place(place_id="t:1", name="`Anadan", lat=36.29, lon=37.04, kind="village",
+                   names=("`Anadan", "‘Anadān", "عندان", "Anadan"))
+    assert display_name(anadan) == "Anadan"
+    assert display_name(Place(place_id="t:2", name="ʿAyn Issa", lat=36.4, lon=38.9, kind="town",
+                              names=("ʿAyn Issa",))) == "Ayn Issa"
+    assert not [p.name for p in gazetteer.places if p.name[:1] in LEADING_MARKS]
+
+
+# A district alias may not shadow a place of its name this close to its city (km): a map mark or a
+# record of the districts file there places the district better than the city's centre does.
+ALIAS_SHADOW_KM = 8.0
+
+
+def test_geo_alias_rows_do_not_shadow_places_with_coordinates() -> None:
+    bare = load_gazetteer(alias_files=[])
+    for path in sorted(DEFAULT_ALIAS_DIR.glob("*.tsv")):
+        for number, row in _read_rows(path):
+            if (row.get("place_id") or "").strip() or (row.get("lat") or "").strip():
+                continue
+            parent = find_parent(bare, (row.get("parent") or "").strip())
+            assert parent is not None, (path.name, number)
+            for name in filter(None, (n.strip() for n in row["names"].split("|"))):
+                shadowed = [h.place.name for h in bare.lookup(name, fuzzy=False) if h.similarity == 1.0
+                            and h.place.place_id != parent.place_id
+                            and ({"wikimap", "districts"} & set(h.place.sources) or h.place.kind == "district")
+                            and km_between(parent.lat, parent.lon, h.place.lat, h.place.lon) <= ALIAS_SHADOW_KM]
+                assert not shadowed, (path.name, number, name, shadowed)

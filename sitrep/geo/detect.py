@@ -489,6 +489,7 @@ def _add_entities(mentions: list[Mention], info: TokenInfo, foreign: frozenset[s
             start += 4
             surface = text[start:end]
         if is_foreign(surface, foreign) or not surface[:1].isupper() or fold(surface) in GROUP_PREFIXES or \
+                is_generic_word(surface) or \
                 (surface.isupper() and len(surface) <= MAX_ACRONYM):
             continue
         if any(m.start < end and start < m.end for m in out) or any(s < end and start < e for s, e in blocked):

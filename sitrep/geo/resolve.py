@@ -221,6 +221,15 @@ def _find_candidates(name: str, surface: str, gazetteer: Gazetteer) -> tuple[_Op
                  for place, sim in best.values())
 
 
+def _units_if_named(mention: Mention, options: list[_Option]) -> list[_Option]:
+    """A mention whose feature word names an administrative unit ("Hama province") reads as such a unit
+    whenever one is among its candidates."""
+    if mention.feature not in UNIT_FEATURES:
+        return options
+    units = [o for o in options if o.place.kind in FEATURE_KINDS[mention.feature]]
+    return units or options
+
+
 def _sections(text: str, mentions: list[Mention],
               gazetteer: Gazetteer) -> list[tuple[int, list[GeoPoint], Mention]]:
     """(start offset, candidate places, mention) of each section heading such as "Aleppo:"."""
@@ -250,7 +259,7 @@ def resolve_mentions(text: str, mentions: list[Mention], gazetteer: Gazetteer) -
             slots[k].scored = _scored(slots[k], contexts[k], gazetteer)
         previous = list(contexts)
     _one_sense_per_discourse(slots)
-    return _follow_features([_finish(s, slots) for s in slots])
+    return _follow_features([_finish(s, slots, gazetteer) for s in slots])
 
 
 def _candidate_order(candidate: Candidate) -> tuple[float, str]:
@@ -269,7 +278,7 @@ def _slots(text: str, mentions: list[Mention], gazetteer: Gazetteer) -> list[_Sl
         paragraph = bisect_right(breaks, mention.start)  # paragraph breaks at or before it
         slot = _Slot(mention, skeleton(mention.name or mention.surface), paragraph=paragraph,
                      heading=sections[section][1] if section >= 0 else [], is_heading=id(mention) in heads)
-        slot.candidates = _candidates(mention, gazetteer)
+        slot.candidates = _units_if_named(mention, _candidates(mention, gazetteer))
         slots.append(slot)
     return slots
 
@@ -372,7 +381,7 @@ def _known_feature(slot: _Slot, best: Candidate) -> bool:
     return best.score >= KNOWN_FEATURE_SCORE or similarity >= KNOWN_FEATURE_SIM
 
 
-def _finish(slot: _Slot, slots: list[_Slot]) -> PlaceMention:
+def _finish(slot: _Slot, slots: list[_Slot], gazetteer: Gazetteer) -> PlaceMention:
     best = slot.best
     alternatives = tuple(slot.scored[1:1 + ALTERNATIVES]) if best else tuple(slot.scored[:ALTERNATIVES])
     if slot.mention.feature in LOCAL_FEATURES:
@@ -388,6 +397,9 @@ def _finish(slot: _Slot, slots: list[_Slot]) -> PlaceMention:
     precision = max(best.place.geo_precision, KIND_PRECISION.get(best.place.kind, 1))
     note = ""
     if best.place.geo_precision == 2 and best.place.parent_id:
-        note = "district without own coordinates: placed at its city"
+        parent = gazetteer.get(best.place.parent_id)
+        at_parent = parent is not None and (parent.lat, parent.lon) == (best.place.lat, best.place.lon)
+        note = ("district without own coordinates: placed at its city" if at_parent
+                else "district placed approximately, at a mapped feature inside it")
     return PlaceMention(slot.mention, best.place, score=best.score, geo_precision=precision,
                         alternatives=alternatives, note=note)
