@@ -1,0 +1,139 @@
+"""Confidence you can explain: each merged event's confidence is a clipped sum of named terms, each a value
+in [0, 1] times a documented weight, with the reports behind it.
+
+    confidence = clip(Σ weight × value, 0, 1)
+
+The terms follow how analysts weigh reports (ACLED, ISW, Wikipedia's map editors): what the strongest report
+says (reported > attributed claim > expected), how many independent publishers say it, whether sides that
+disagree on everything else agree on it, whether a partisan source only claims its own side's gains
+(weaker) or admits its own side's loss (stronger), hedged wording, and open disputes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sitrep.events.participants import STANCE_SIDE
+from sitrep.reconcile.report import NOT_HAPPENED, Report
+
+GOVERNMENT_REGAINS = "Government regains territory"
+NON_STATE_OVERTAKES = "Non-state actor overtakes territory"
+NEUTRAL = "neutral"
+
+
+@dataclass(frozen=True, slots=True)
+class ConfidenceWeights:
+    """Every number that confidence uses, declared once. Settings-style: frozen, named, commented."""
+
+    status: float = 0.55  # weight of the strongest report's fact status: a lone plain report scores 0.55
+    reported: float = 1.0  # status value: the source says it happened
+    attributed_claim: float = 0.6  # status value: the source relays someone else's claim
+    expected: float = 0.3  # status value: planned or predicted
+    hypothetical: float = 0.1  # status value: conditional ("would", "will have to")
+    negated: float = 0.0  # status value: the strongest report denies it
+    corroboration: float = 0.25  # weight of independent publishers beyond the first
+    corroboration_cap: int = 3  # extra publishers at which corroboration is full (value 1)
+    cross_stance: float = 0.15  # weight of agreement across stances: 1 opposing sides, 0.5 partisan + neutral
+    own_gain_only: float = -0.15  # weight when only partisan sources claim their own side's territorial gain
+    admitted_loss: float = 0.15  # weight when a partisan source reports its own side losing ground
+    hedges: float = -0.1  # weight of the share of reports worded with hedges ("reportedly", "may")
+    disputed: float = -0.1  # weight when reports disagree (sub-type, or one denies what others report)
+
+    def status_value(self, status: str) -> float:
+        values = {"reported": self.reported, "attributed_claim": self.attributed_claim,
+                  "expected": self.expected, "hypothetical": self.hypothetical, "negated": self.negated}
+        return values.get(status, 0.0)
+
+
+DEFAULT_WEIGHTS = ConfidenceWeights()
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One term of a confidence: `contribution = value × weight`, supported by `event_ids`."""
+
+    name: str
+    value: float
+    weight: float
+    event_ids: tuple[str, ...]
+    note: str
+
+    @property
+    def contribution(self) -> float:
+        return self.value * self.weight
+
+
+def confidence_terms(reports: Sequence[Report], disputes: Sequence[str],
+                     weights: ConfidenceWeights = DEFAULT_WEIGHTS) -> list[Term]:
+    """The terms of a merged event's confidence, from its reports (in a fixed order)."""
+    ordered = sorted(reports, key=lambda r: r.event_id)
+    return [_status(ordered, weights), _corroboration(ordered, weights), _cross_stance(ordered, weights),
+            _own_gain_only(ordered, weights), _admitted_loss(ordered, weights), _hedges(ordered, weights),
+            Term("disputed", 1.0 if disputes else 0.0, weights.disputed,
+                 tuple(r.event_id for r in ordered) if disputes else (), "; ".join(disputes))]
+
+
+def confidence_of(terms: Sequence[Term]) -> float:
+    """The clipped sum of the terms' contributions, rounded to 4 places (stable across platforms)."""
+    return round(min(1.0, max(0.0, sum(t.contribution for t in terms))), 4)
+
+
+def side_of(stance: str) -> str:
+    return STANCE_SIDE.get(stance, "")
+
+
+def gainer(report: Report) -> str:
+    """The side a territorial event says gained ground ("" when it is not a territorial change)."""
+    if report.sub_event_type == GOVERNMENT_REGAINS:
+        return "government"
+    if report.sub_event_type == NON_STATE_OVERTAKES:
+        return report.actor1_side
+    return ""
+
+
+def _status(reports: Sequence[Report], weights: ConfidenceWeights) -> Term:
+    best = min(reports, key=lambda r: (r.status_rank, r.event_id))
+    behind = tuple(r.event_id for r in reports if r.fact_status == best.fact_status)
+    return Term("fact_status", weights.status_value(best.fact_status), weights.status, behind,
+                f"strongest report: {best.fact_status}")
+
+
+def _corroboration(reports: Sequence[Report], weights: ConfidenceWeights) -> Term:
+    publishers = sorted({r.publisher for r in reports})
+    extra = min(len(publishers) - 1, weights.corroboration_cap)
+    value = extra / weights.corroboration_cap if weights.corroboration_cap > 0 else 0.0
+    return Term("independent_corroboration", value, weights.corroboration,
+                tuple(r.event_id for r in reports), f"{len(publishers)} independent publisher(s): "
+                + ", ".join(publishers))
+
+
+def _cross_stance(reports: Sequence[Report], weights: ConfidenceWeights) -> Term:
+    sides = {side_of(r.stance) for r in reports} - {""}
+    neutral = any(r.stance == NEUTRAL for r in reports)
+    value = 1.0 if len(sides) >= 2 else 0.5 if sides and neutral else 0.0
+    behind = tuple(r.event_id for r in reports if side_of(r.stance) or r.stance == NEUTRAL) if value else ()
+    return Term("cross_stance", value, weights.cross_stance, behind,
+                "stances: " + (", ".join(sorted({r.stance or "unknown" for r in reports}))))
+
+
+def _own_gain_only(reports: Sequence[Report], weights: ConfidenceWeights) -> Term:
+    happened = [r for r in reports if r.fact_status not in NOT_HAPPENED and r.fact_status != "negated"]
+    own = [r for r in happened if side_of(r.stance) and gainer(r) == side_of(r.stance)]
+    value = 1.0 if happened and len(own) == len(happened) else 0.0
+    return Term("own_gain_only", value, weights.own_gain_only, tuple(r.event_id for r in own) if value else (),
+                "only partisan sources claim their own side's gain" if value else "")
+
+
+def _admitted_loss(reports: Sequence[Report], weights: ConfidenceWeights) -> Term:
+    admitting = [r for r in reports if r.fact_status in ("reported", "attributed_claim") and side_of(r.stance)
+                 and gainer(r) and gainer(r) != side_of(r.stance)]
+    return Term("admitted_loss", 1.0 if admitting else 0.0, weights.admitted_loss,
+                tuple(r.event_id for r in admitting),
+                "a partisan source reports its own side losing ground" if admitting else "")
+
+
+def _hedges(reports: Sequence[Report], weights: ConfidenceWeights) -> Term:
+    hedged = [r for r in reports if r.hedges]
+    return Term("hedges", len(hedged) / len(reports), weights.hedges, tuple(r.event_id for r in hedged),
+                "; ".join(sorted({h for r in hedged for h in r.hedges})))
