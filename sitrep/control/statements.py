@@ -34,7 +34,7 @@ PLACE_GAP_CHARS = 45
 # the place as a whole is not held by that side.
 PART_WORDS = frozenset({"eastern", "western", "northern", "southern", "east", "west", "north", "south",
                         "side", "part", "parts", "districts", "neighbourhoods", "neighborhoods", "areas",
-                        "outskirts", "countryside", "suburbs", "half", "sector", "sectors"})
+                        "outskirts", "countryside", "suburb", "suburbs", "half", "sector", "sectors"})
 # Characters after a city's name that are read for a part of it ("Aleppo's eastern districts").
 PART_AFTER_CHARS = 25
 # Words that open another clause: a place after one of them is not the one the cue is about ("under

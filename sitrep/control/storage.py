@@ -1,0 +1,308 @@
+"""Control timelines in the store (revision 0003): observations per document, states per place and layer.
+
+Writing: `rebuild_control` derives everything from the stored events; `update_control_for_document`
+replaces one document's observations and recomputes only the places they touch (old and new), so one
+more report costs a few places' timelines, not the world's.
+
+Reading: `control_at` finds, for every place with a timeline, its latest state starting on or before the
+day (one index seek per place on `ix_control_states_layer` (layer, place_id, valid_from));
+`control_changes` scans `ix_control_states_layer_valid_from` over the window.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, cast
+
+from sqlalchemy import Connection, Select, Table, delete, insert, or_, select, type_coerce
+from sqlalchemy.orm import aliased
+from sqlalchemy.types import String
+
+from sitrep.control.observe import CLASH_TYPES, STRATEGIC, TERRITORY_TYPES, observation_of_event
+from sitrep.control.rules import DEFAULT_RULES, AssessmentRules
+from sitrep.control.state import ASSESSED, LAYERS, ControlState, Observation
+from sitrep.control.timeline import build_timeline
+from sitrep.model import Event
+from sitrep.store import Store
+from sitrep.store.schema import (
+    ControlObservationRow,
+    ControlPlaceRow,
+    ControlStateRow,
+    DocumentRow,
+    EventRow,
+    EvidenceRow,
+    PlaceRow,
+    SourceRow,
+)
+
+# Supporting reports kept per state for `control --changes` (the strongest evidence is in the first few).
+MAX_REPORTS_PER_STATE = 20
+# Characters of evidence kept per report in a state's `reports`: a sentence, enough to show the claim.
+REPORT_EVIDENCE_CHARS = 240
+# Rows per INSERT batch when writing many states or observations (SQLite's executemany sweet spot).
+INSERT_BATCH = 5_000
+
+OBSERVATIONS = cast(Table, ControlObservationRow.__table__)
+PLACES = cast(Table, ControlPlaceRow.__table__)
+STATES = cast(Table, ControlStateRow.__table__)
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """One report behind a control state, as `control --changes` shows it."""
+
+    event_id: str
+    source: str
+    stance: str
+    fact_status: str
+    evidence: str
+
+
+@dataclass(frozen=True, slots=True)
+class ControlChange:
+    """A place changing hands: the new state and the reports behind it."""
+
+    state: ControlState
+    reports: tuple[Report, ...]
+
+
+# ---------------------------------------------------------------- writing
+
+
+def rebuild_control(store: Store, rules: AssessmentRules = DEFAULT_RULES) -> int:
+    """Derive every control observation and timeline from the stored events; returns the places covered.
+    Statements of control need the parsed text: add them per document with `update_control_for_document`."""
+    with store.engine.begin() as connection:
+        for table in (STATES, PLACES, OBSERVATIONS):
+            connection.execute(delete(table))
+        found = list(_observations_of(connection, _control_events()))
+        _insert_observations(connection, found)
+        by_place = _group_by_place(o for o, _ in found)
+        _insert_places(connection, by_place)
+        _insert_states(connection, _timelines(by_place, rules))
+    return len(by_place)
+
+
+def update_control_for_document(store: Store, doc_id: str, observations: Sequence[Observation] = (),
+                                rules: AssessmentRules = DEFAULT_RULES) -> set[str]:
+    """Replace the control observations of the stored document `doc_id` by those of its events plus
+    `observations` (its statements of control, see `observations_of_statements`), and recompute the
+    timelines of every place touched; returns those place ids."""
+    with store.engine.begin() as connection:
+        document_ids = list(connection.scalars(select(DocumentRow.id).where(DocumentRow.doc_id == doc_id)))
+        if not document_ids:
+            return set()
+        touched = set(connection.scalars(select(OBSERVATIONS.c.place_id).distinct()
+                                         .where(OBSERVATIONS.c.document_id.in_(document_ids))))
+        connection.execute(delete(OBSERVATIONS).where(OBSERVATIONS.c.document_id.in_(document_ids)))
+        query = _control_events().where(EventRow.document_id.in_(document_ids))
+        found = list(_observations_of(connection, query)) + [(o, document_ids[-1]) for o in observations]
+        _insert_observations(connection, found)
+        by_place = _group_by_place(o for o, _ in found)
+        _insert_places(connection, by_place, only_new=True)
+        touched |= set(by_place)
+        refresh_places(connection, touched, rules)
+    return touched
+
+
+def update_control_after_save(store: Store, doc_id: str, observations: Sequence[Observation] = (),
+                              rules: AssessmentRules = DEFAULT_RULES) -> set[str]:
+    """The pipeline's hook after `Store.save_document`: the document's control observations and the
+    timelines of the places they touch (see `update_control_for_document`)."""
+    return update_control_for_document(store, doc_id, observations, rules)
+
+
+def refresh_places(connection: Connection, place_ids: Iterable[str], rules: AssessmentRules = DEFAULT_RULES
+                   ) -> None:
+    """Recompute the timelines of these places from their stored observations."""
+    wanted = sorted(place_ids)
+    if not wanted:
+        return
+    stored = _stored_observations(connection, wanted)
+    connection.execute(delete(STATES).where(STATES.c.place_id.in_(wanted)))
+    _insert_states(connection, _timelines(_group_by_place(stored), rules))
+
+
+def _control_events() -> Select[Any]:
+    """The events that can say who holds a place, with their document's provenance and place kind."""
+    return cast("Select[Any]", select(EventRow.event_id, EventRow.event_date, EventRow.time_precision, EventRow.event_type,
+                   EventRow.sub_event_type, EventRow.actor1_side, EventRow.actor2_side, EventRow.location,
+                   EventRow.admin1, EventRow.place_id, EventRow.latitude, EventRow.longitude,
+                   EventRow.geo_precision, EventRow.fact_status, EventRow.hedges, EventRow.claimant,
+                   EventRow.document_id, DocumentRow.doc_id, DocumentRow.published, DocumentRow.stance,
+                   SourceRow.name.label("source"), PlaceRow.kind, EvidenceRow.text.label("evidence"))
+            .join(DocumentRow, DocumentRow.id == EventRow.document_id)
+            .outerjoin(SourceRow, SourceRow.id == DocumentRow.source_id)
+            .outerjoin(PlaceRow, PlaceRow.place_id == EventRow.place_id)
+            .outerjoin(EvidenceRow, EvidenceRow.event_id == EventRow.event_id)
+            .where(or_(EventRow.sub_event_type.in_(sorted(TERRITORY_TYPES | CLASH_TYPES)),
+                       EventRow.event_type == STRATEGIC)))
+
+
+def _observations_of(connection: Connection, query: Select[Any]) -> Iterator[tuple[Observation, int]]:
+    """Each event row's observation with its document's row id."""
+    for row in connection.execute(query):
+        event = Event(event_id=row.event_id, doc_id=row.doc_id, event_date=row.event_date,
+                      time_precision=row.time_precision, event_type=row.event_type,
+                      sub_event_type=row.sub_event_type, actor1="", actor1_side=row.actor1_side, actor2="",
+                      actor2_side=row.actor2_side, location=row.location, latitude=row.latitude,
+                      longitude=row.longitude, geo_precision=row.geo_precision, fact_status=row.fact_status,
+                      evidence=row.evidence or "", evidence_start=0, evidence_end=0, place_id=row.place_id or "",
+                      admin1=row.admin1, hedges=tuple(row.hedges or ()), claimant=row.claimant,
+                      source=row.source or "", stance=row.stance, published=row.published)
+        observation = observation_of_event(event, row.kind or "")
+        if observation is not None:
+            yield observation, row.document_id
+
+
+def _insert_observations(connection: Connection, observations: Sequence[tuple[Observation, int]]) -> None:
+    rows = [{"document_id": document_id, "place_id": o.place_id, "observed_on": o.day,
+             "side": o.side, "state": o.state, "fact_status": o.fact_status, "claimant": o.claimant,
+             "event_id": o.event_id, "basis": o.basis, "hedged": o.hedged, "evidence": o.evidence}
+            for o, document_id in observations]
+    _insert_batches(connection, OBSERVATIONS, rows)
+
+
+def _insert_places(connection: Connection, by_place: dict[str, list[Observation]], *,
+                   only_new: bool = False) -> None:
+    wanted = sorted(by_place)
+    if only_new and wanted:
+        stored = set(connection.scalars(select(PLACES.c.place_id).where(PLACES.c.place_id.in_(wanted))))
+        wanted = [p for p in wanted if p not in stored]
+    rows = [{"place_id": p, "name": by_place[p][0].place_name, "admin1": by_place[p][0].admin1,
+             "lat": by_place[p][0].lat, "lon": by_place[p][0].lon} for p in wanted]
+    _insert_batches(connection, PLACES, rows)
+
+
+def _insert_states(connection: Connection, states: Iterable[tuple[ControlState, list[list[str]]]]) -> None:
+    rows = ({"layer": s.layer, "place_id": s.place_id, "side": s.side, "state": s.state,
+             "valid_from": s.valid_from, "valid_until": s.valid_until, "confidence": s.confidence,
+             "previous_side": s.previous_side, "event_ids": " ".join(s.event_ids),
+             "sources": "\n".join(s.sources), "reports": reports} for s, reports in states)
+    _insert_batches(connection, STATES, rows)
+
+
+def _insert_batches(connection: Connection, table: Any, rows: Iterable[dict[str, Any]]) -> None:
+    batch: list[dict[str, Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= INSERT_BATCH:
+            connection.execute(insert(table), batch)
+            batch = []
+    if batch:
+        connection.execute(insert(table), batch)
+
+
+def _group_by_place(observations: Iterable[Observation]) -> dict[str, list[Observation]]:
+    by_place: dict[str, list[Observation]] = defaultdict(list)
+    for observation in observations:
+        by_place[observation.place_id].append(observation)
+    return by_place
+
+
+def _timelines(by_place: dict[str, list[Observation]], rules: AssessmentRules
+               ) -> Iterator[tuple[ControlState, list[list[str]]]]:
+    for observations in by_place.values():
+        by_event = {o.event_id: o for o in observations if o.event_id}
+        for layer in LAYERS:
+            for state in build_timeline(observations, layer, rules):
+                yield state, _reports(state, observations, by_event)
+
+
+def _reports(state: ControlState, observations: Sequence[Observation], by_event: dict[str, Observation]
+             ) -> list[list[str]]:
+    """The reports behind a state: its events, then statements of the same state in its time."""
+    chosen = [by_event[e] for e in state.event_ids if e in by_event]
+    chosen += [o for o in observations if not o.event_id and o.state == state.state and o.side == state.side
+               and state.valid_on(o.day)]
+    return [[o.event_id, o.publisher, o.stance, o.fact_status, o.evidence[:REPORT_EVIDENCE_CHARS]]
+            for o in chosen[:MAX_REPORTS_PER_STATE]]
+
+
+def _stored_observations(connection: Connection, place_ids: Sequence[str]) -> list[Observation]:
+    query = (select(OBSERVATIONS, PLACES.c.name, PLACES.c.admin1, PLACES.c.lat, PLACES.c.lon,
+                    DocumentRow.doc_id, DocumentRow.stance, SourceRow.name.label("source"))
+             .join(PLACES, PLACES.c.place_id == OBSERVATIONS.c.place_id)
+             .join(DocumentRow, DocumentRow.id == OBSERVATIONS.c.document_id)
+             .outerjoin(SourceRow, SourceRow.id == DocumentRow.source_id)
+             .where(OBSERVATIONS.c.place_id.in_(place_ids)))
+    return [Observation(place_id=r.place_id, place_name=r.name, lat=r.lat, lon=r.lon, admin1=r.admin1,
+                        day=r.observed_on, side=r.side, state=r.state, fact_status=r.fact_status,
+                        doc_id=r.doc_id, source=r.source or "", stance=r.stance, claimant=r.claimant,
+                        event_id=r.event_id, basis=r.basis, evidence=r.evidence, hedged=r.hedged)
+            for r in connection.execute(query)]
+
+
+# ---------------------------------------------------------------- reading
+
+
+def control_at(store: Store, day: date, layer: str = ASSESSED, region: str | None = None) -> list[ControlState]:
+    """Every place's control state on `day` in `layer`; `region` keeps the places whose governorate
+    (admin1) starts with it, ignoring case ("aleppo", "Hasaka")."""
+    with store.engine.connect() as connection:
+        rows = connection.execute(_at_query(day, layer, region))
+        return [_state_of_row(r, layer) for r in rows]
+
+
+def _at_query(day: date, layer: str, region: str | None) -> Select[Any]:
+    inner = aliased(STATES)
+    latest = (select(inner.c.id)
+              .where(inner.c.layer == layer, inner.c.place_id == PLACES.c.place_id, inner.c.valid_from <= day)
+              .order_by(inner.c.valid_from.desc(), inner.c.id.desc()).limit(1).scalar_subquery())
+    query = (select(*_state_columns())
+             .select_from(PLACES.join(STATES, STATES.c.id == latest))
+             .where(or_(STATES.c.valid_until.is_(None), STATES.c.valid_until > day)))
+    if region:
+        query = query.where(PLACES.c.admin1.ilike(f"{region.strip()}%"))
+    return query.order_by(PLACES.c.admin1, PLACES.c.name)
+
+
+def _state_columns() -> list[Any]:
+    # Dates read as text on SQLite and parsed with date.fromisoformat: several times faster than the Date
+    # type's own conversion, which matters for tens of thousands of rows.
+    return [PLACES.c.place_id, PLACES.c.name, PLACES.c.admin1, PLACES.c.lat, PLACES.c.lon, STATES.c.side,
+            STATES.c.state, type_coerce(STATES.c.valid_from, String).label("valid_from"),
+            type_coerce(STATES.c.valid_until, String).label("valid_until"), STATES.c.confidence,
+            STATES.c.event_ids, STATES.c.sources, STATES.c.previous_side]
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def _state_of_row(row: Any, layer: str) -> ControlState:
+    valid_from = _as_date(row.valid_from)
+    assert valid_from is not None  # the column is NOT NULL
+    return ControlState(place_id=row.place_id, place_name=row.name, lat=row.lat, lon=row.lon,
+                        admin1=row.admin1, layer=layer, side=row.side, state=row.state, valid_from=valid_from,
+                        valid_until=_as_date(row.valid_until), confidence=row.confidence,
+                        event_ids=tuple(row.event_ids.split()), sources=tuple(filter(None, row.sources.split("\n"))),
+                        previous_side=row.previous_side)
+
+
+def control_changes(store: Store, start: date, end: date, layer: str = ASSESSED) -> list[ControlChange]:
+    """The places that changed hands after `start` and up to `end` in `layer`, with the reports behind
+    each change: held states whose side differs from the previous holder (or, with no holder known
+    before, that rest on a reported change of control)."""
+    query = (select(*_state_columns(), STATES.c.reports)
+             .join(PLACES, PLACES.c.place_id == STATES.c.place_id)
+             .where(STATES.c.layer == layer, STATES.c.valid_from > start, STATES.c.valid_from <= end,
+                    STATES.c.state == "held", STATES.c.side != STATES.c.previous_side,
+                    or_(STATES.c.previous_side != "", STATES.c.event_ids != ""))
+             .order_by(STATES.c.valid_from, PLACES.c.name))
+    with store.engine.connect() as connection:
+        return [ControlChange(_state_of_row(r, layer), tuple(Report(*report) for report in r.reports or ()))
+                for r in connection.execute(query)]
+
+
+def timeline_of(store: Store, place_id: str, layer: str = ASSESSED) -> list[ControlState]:
+    """One place's whole timeline in `layer`, oldest first."""
+    query = (select(*_state_columns()).join(PLACES, PLACES.c.place_id == STATES.c.place_id)
+             .where(STATES.c.layer == layer, STATES.c.place_id == place_id).order_by(STATES.c.valid_from))
+    with store.engine.connect() as connection:
+        return [_state_of_row(r, layer) for r in connection.execute(query)]
