@@ -245,6 +245,9 @@ class _Grid:
 
 
 POINT_KINDS = frozenset({"village", "town", "city", "district", "farm"})
+# Kinds of place whose names a facility named after them borrows ("Aleppo International Airport").
+SETTLEMENT_KINDS = frozenset({"city", "town", "governorate"})
+AREA_KINDS = frozenset({"governorate", "region", "country"})
 
 
 def merge_into(base: list[Place], extra: list[Place]) -> list[Place]:
@@ -353,6 +356,21 @@ def _add_bare_names(places: list[Place]) -> list[Place]:
     return out
 
 
+def _drop_borrowed_city_names(places: list[Place]) -> list[Place]:
+    """A facility's label without its descriptors ("Aleppo" of "Aleppo International Airport", "Hama" of
+    "Hama Military Airport") is the name of the city it serves, not of the facility: drop such names, so a
+    report's "Aleppo" is never read as its airport when the airport's neighbours are named."""
+    settled = {fold(n) for p in places if p.kind in SETTLEMENT_KINDS for n in p.names}
+    out = []
+    for place in places:
+        if place.kind in POINT_KINDS or place.kind in AREA_KINDS:
+            out.append(place)
+            continue
+        kept = tuple(n for k, n in enumerate(place.names) if k == 0 or fold(n) not in settled)
+        out.append(replace(place, names=kept) if kept != place.names else place)
+    return out
+
+
 def display_name(place: Place) -> str:
     """The name to show: the primary name, unless it starts with an ʿayn or hamza mark ("`Anadan",
     "ʿAyn al ʿArab"); then the first of the place's own Latin names that sounds the same and is written
@@ -378,7 +396,7 @@ def build_gazetteer(data_dir: Path) -> list[Place]:
     places = merge_into(wof, districts)
     places = merge_into(places, read_wikimap(data_dir / "syria_wikimap.tsv"))
     places = _link_parents(places)
-    places = _with_display_names(_add_bare_names(places))
+    places = _with_display_names(_add_bare_names(_drop_borrowed_city_names(places)))
     places.sort(key=lambda p: p.place_id)
     return places
 

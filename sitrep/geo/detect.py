@@ -35,6 +35,7 @@ MAX_NAME_WORDS = 5
 NUMBER_RE = re.compile(r"(?<![\w.,])\d{1,5}(?:st|nd|rd|th)?\b(?![.,]\d)")
 NUMBERED_WORD_RE = re.compile(r"[ \t]([^\W\d_][\w’'-]*)")
 NUMBERED_NAME_WORDS = 3
+# An English possessive ending a name ("Darayya's"): no part of the name.
 POSSESSIVE_RE = re.compile(r"[’']s$")
 # Two words belong to one name only when separated by this (spaces or a hyphen, no punctuation).
 JOINER_RE = re.compile(r"[ \t\u00a0]{1,2}|-")
@@ -305,7 +306,7 @@ def _make_mention(text: str, words: list[Word], i: int, j: int, cues: tuple[str,
                   doc_id: str) -> tuple[Mention, int]:
     """A mention of words[i..j], extended over a directly following singular feature word."""
     start, end = words[i].start, words[j].end
-    name = text[start:end].rstrip("`’'")
+    name = POSSESSIVE_RE.sub("", text[start:end]).rstrip("`’'")  # "Darayya's": the name is "Darayya"
     feature = _feature_after(words, j, text)
     last = j
     if feature:
@@ -398,7 +399,7 @@ def _longest_known(words: list[Word], i: int, text: str, gazetteer: Gazetteer, f
             break
         if j > i and not _is_capitalised(words[j]) and words[j].lower not in ("al", "el"):
             break  # names continue with capitalised words or articles
-        surface = text[words[i].start:words[j].end]
+        surface = POSSESSIVE_RE.sub("", text[words[i].start:words[j].end])
         # a trailing feature word ("Castillo Road") joins the name only on a near-exact match
         strict = DOUBTFUL if j > i and words[j].lower in FEATURE_WORDS else level
         if j - i + 1 >= min_words and not is_foreign(surface, foreign) and not _all_generic(words[i:j + 1]) \
