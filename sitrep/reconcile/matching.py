@@ -20,6 +20,10 @@ from sitrep.store.query import haversine_km
 SAME_PLACE_KM = 1.2
 # geo_precision of a place located by its own coordinates (ACLED's 1); coarser ones borrow a parent's.
 EXACT = 1
+# Sub-types that happen once at a place within a campaign (a place changes hands once): only these let an
+# undated report match a dated one; "fighting", "air strike" or "Other" at a city recur every day.
+ONE_OFF_SUB_TYPES = frozenset({"Government regains territory", "Non-state actor overtakes territory",
+                               "Non-violent transfer of territory"})
 # Days of reporting lag allowed on top of both dates' precision: a report published the next morning
 # dates "yesterday's" fighting to the evening before, or to its own day.
 REPORTING_LAG_DAYS = 1
@@ -33,9 +37,11 @@ def same_happening(a: Report, b: Report) -> bool:
 
 
 def dates_agree(a: Report, b: Report) -> bool:
-    """Both dated, and no further apart than their precision windows plus the reporting lag."""
+    """No further apart than their precision windows plus the reporting lag; a report without a date (a
+    document without a publication date) agrees only with one of the same place id and one-off sub-type."""
     if a.event_date is None or b.event_date is None:
-        return False
+        return (bool(a.place_id) and a.place_id == b.place_id and a.sub_event_type == b.sub_event_type
+                and a.sub_event_type in ONE_OFF_SUB_TYPES)
     return abs((a.event_date - b.event_date).days) <= a.slack_days + b.slack_days + REPORTING_LAG_DAYS
 
 

@@ -95,7 +95,7 @@ def candidate_reports(session: Session, report: Report) -> list[tuple[Report, st
     """Reconciled reports from other documents that might match `report`, with their merged event's id:
     same event type, a date within reach, a related place id or coordinates within reach."""
     if report.event_date is None:
-        return []
+        return _undated_candidates(session, report)
     reach = timedelta(days=window_days(report))
     related: list[ColumnElement[bool]] = [EventRow.place_id.in_(sorted({report.place_id, report.parent_id} - {""}))]
     if report.place_id:
@@ -110,6 +110,18 @@ def candidate_reports(session: Session, report: Report) -> list[tuple[Report, st
     query = (_report_select().add_columns(MergedReportRow.merged_id)
              .join(MergedReportRow, MergedReportRow.event_id == EventRow.event_id)
              .where(EventRow.event_type == report.event_type, EventRow.document_id != report.document_key,
-                    EventRow.event_date >= report.event_date - reach, EventRow.event_date <= report.event_date + reach,
+                    or_(EventRow.event_date.is_(None), and_(EventRow.event_date >= report.event_date - reach,
+                                                            EventRow.event_date <= report.event_date + reach)),
                     or_(*related)))
+    return [(_to_report(row[:-1]), row[-1]) for row in session.execute(query)]
+
+
+def _undated_candidates(session: Session, report: Report) -> list[tuple[Report, str]]:
+    """An undated report can match only reports at the same place id (see matching.dates_agree)."""
+    if not report.place_id:
+        return []
+    query = (_report_select().add_columns(MergedReportRow.merged_id)
+             .join(MergedReportRow, MergedReportRow.event_id == EventRow.event_id)
+             .where(EventRow.event_type == report.event_type, EventRow.document_id != report.document_key,
+                    EventRow.place_id == report.place_id))
     return [(_to_report(row[:-1]), row[-1]) for row in session.execute(query)]
