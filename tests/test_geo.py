@@ -394,3 +394,20 @@ def test_geo_alias_rows_do_not_shadow_places_with_coordinates() -> None:
                             and ({"wikimap", "districts"} & set(h.place.sources) or h.place.kind == "district")
                             and km_between(parent.lat, parent.lon, h.place.lat, h.place.lon) <= ALIAS_SHADOW_KM]
                 assert not shadowed, (path.name, number, name, shadowed)
+
+
+def test_geo_facilities_do_not_borrow_their_citys_name(gazetteer: Gazetteer, nlp: Any) -> None:
+    airport = next(p for p in gazetteer.search("Aleppo International Airport") if p.kind == "airport")
+    assert "Aleppo" not in airport.names
+    found = _resolved("Aleppo: shells fell near the Nayrab camp and on Aleppo itself.", gazetteer, nlp)
+    city = next(p for p in gazetteer.search("Aleppo") if p.kind == "city")
+    assert found["Aleppo"] is not None and found["Aleppo"].place_id == city.place_id
+
+
+def test_geo_possessive_is_no_part_of_the_name(gazetteer: Gazetteer, nlp: Any) -> None:
+    found = find_places("Darayya's last hospital was hit, and Turkey's guns stayed silent.", gazetteer=gazetteer,
+                        nlp=nlp)
+    darayya = [p for p in found if p.mention.surface == "Darayya's"]
+    assert darayya and darayya[0].mention.name == "Darayya" and darayya[0].place is not None
+    assert darayya[0].place.admin1 == "Rif Dimashq"
+    assert not [p for p in found if p.mention.surface.startswith("Turkey")]

@@ -3,6 +3,14 @@
 Sources (see NOTICE): Who's On First `wof_sy.tsv` (CC BY 4.0, localities from GeoNames), Wikipedia's Syrian
 Civil War detailed map `syria_wikimap.tsv` (CC BY-SA) and `syria_districts.tsv` (Wikipedia, CC BY-SA).
 The same place from two sources becomes one place with both sets of names.
+
+Rules applied to the merged places, each so that a spelling nobody tuned for still finds its place:
+- a facility does not keep its city's name ("Aleppo" of "Aleppo International Airport");
+- a qualified village name gives its bare name ("Tukhar" for "Tukhar Kabir") unless another place sounds so;
+- a district named "<part> of <its city>" is also "<part>" ("Old City"), for headings and context to place;
+- display names start with a letter: a primary name that starts with an ʿayn or hamza mark ("`Anadan") is
+  shown as the first of the place's own plain-Latin names that sounds the same ("Anadan"), or else without
+  the marks. This is chosen here, at build time, so every consumer of the file shows the same name.
 """
 
 from __future__ import annotations
