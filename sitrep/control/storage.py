@@ -4,9 +4,12 @@ Writing: `rebuild_control` derives everything from the stored events; `update_co
 replaces one document's observations and recomputes only the places they touch (old and new), so one
 more report costs a few places' timelines, not the world's.
 
-Reading: `control_at` finds, for every place with a timeline, its latest state starting on or before the
-day (one index seek per place on `ix_control_states_layer` (layer, place_id, valid_from));
-`control_changes` scans `ix_control_states_layer_valid_from` over the window.
+Reading: `control_at` must find, among hundreds of thousands of stretches, the one per place valid on a
+day. Each stretch [valid_from, valid_until) is filed under a `span`: the smallest block of 2^k days,
+aligned on multiples of 2^k from `SPAN_EPOCH`, that contains it (k = 0..`SPAN_LEVELS` - 1), or the open
+span for a stretch without end. The stretches valid on a day lie in the blocks that contain the day, one
+per level, plus the open span: `SPAN_LEVELS` + 1 ranges of the index (layer, span, valid_from), each small
+(a hierarchical interval grid). `control_changes` scans (layer, valid_from) over the window.
 """
 
 from __future__ import annotations
@@ -18,7 +21,6 @@ from datetime import date
 from typing import Any, cast
 
 from sqlalchemy import Connection, Select, Table, delete, insert, or_, select, type_coerce
-from sqlalchemy.orm import aliased
 from sqlalchemy.types import String
 
 from sitrep.control.observe import CLASH_TYPES, STRATEGIC, TERRITORY_TYPES, observation_of_event
@@ -44,6 +46,15 @@ MAX_REPORTS_PER_STATE = 20
 REPORT_EVIDENCE_CHARS = 240
 # Rows per INSERT batch when writing many states or observations (SQLite's executemany sweet spot).
 INSERT_BATCH = 5_000
+
+# Day 0 of the span grid.
+SPAN_EPOCH = date(1900, 1, 1)
+# Block sizes 2^0 .. 2^(SPAN_LEVELS - 1) days: 2^17 days is 359 years, longer than any timeline.
+SPAN_LEVELS = 18
+# Spans encode (level, block) as level * SPAN_LEVEL_FACTOR + block; blocks number fewer than this.
+SPAN_LEVEL_FACTOR = 1 << 32
+# The span of stretches still valid (no end): above every level.
+OPEN_SPAN = SPAN_LEVELS * SPAN_LEVEL_FACTOR
 
 OBSERVATIONS = cast(Table, ControlObservationRow.__table__)
 PLACES = cast(Table, ControlPlaceRow.__table__)
@@ -177,9 +188,31 @@ def _insert_places(connection: Connection, by_place: dict[str, list[Observation]
     _insert_batches(connection, PLACES, rows)
 
 
+def span_of(valid_from: date, valid_until: date | None) -> int:
+    """The span a stretch [valid_from, valid_until) is filed under (see the module doc)."""
+    if valid_until is None:
+        return OPEN_SPAN
+    first, last = _day_number(valid_from), max(_day_number(valid_until) - 1, _day_number(valid_from))
+    level = 0
+    while first >> level != last >> level:
+        level += 1
+    return level * SPAN_LEVEL_FACTOR + (first >> level)
+
+
+def spans_containing(day: date) -> list[int]:
+    """Every span whose stretches may be valid on `day`: its block at each level, and the open span."""
+    number = _day_number(day)
+    return [level * SPAN_LEVEL_FACTOR + (number >> level) for level in range(SPAN_LEVELS)] + [OPEN_SPAN]
+
+
+def _day_number(day: date) -> int:
+    return max(0, day.toordinal() - SPAN_EPOCH.toordinal())
+
+
 def _insert_states(connection: Connection, states: Iterable[tuple[ControlState, list[list[str]]]]) -> None:
-    rows = ({"layer": s.layer, "place_id": s.place_id, "side": s.side, "state": s.state,
-             "valid_from": s.valid_from, "valid_until": s.valid_until, "confidence": s.confidence,
+    rows = ({"layer": s.layer, "place_id": s.place_id, "place_name": s.place_name, "admin1": s.admin1,
+             "lat": s.lat, "lon": s.lon, "side": s.side, "state": s.state, "valid_from": s.valid_from,
+             "valid_until": s.valid_until, "span": span_of(s.valid_from, s.valid_until), "confidence": s.confidence,
              "previous_side": s.previous_side, "event_ids": " ".join(s.event_ids),
              "sources": "\n".join(s.sources), "reports": reports} for s, reports in states)
     _insert_batches(connection, STATES, rows)
@@ -248,22 +281,18 @@ def control_at(store: Store, day: date, layer: str = ASSESSED, region: str | Non
 
 
 def _at_query(day: date, layer: str, region: str | None) -> Select[Any]:
-    inner = aliased(STATES)
-    latest = (select(inner.c.id)
-              .where(inner.c.layer == layer, inner.c.place_id == PLACES.c.place_id, inner.c.valid_from <= day)
-              .order_by(inner.c.valid_from.desc(), inner.c.id.desc()).limit(1).scalar_subquery())
     query = (select(*_state_columns())
-             .select_from(PLACES.join(STATES, STATES.c.id == latest))
-             .where(or_(STATES.c.valid_until.is_(None), STATES.c.valid_until > day)))
+             .where(STATES.c.layer == layer, STATES.c.span.in_(spans_containing(day)), STATES.c.valid_from <= day,
+                    or_(STATES.c.valid_until.is_(None), STATES.c.valid_until > day)))
     if region:
-        query = query.where(PLACES.c.admin1.ilike(f"{region.strip()}%"))
-    return query.order_by(PLACES.c.admin1, PLACES.c.name)
+        query = query.where(STATES.c.admin1.ilike(f"{region.strip()}%"))
+    return query.order_by(STATES.c.admin1, STATES.c.place_name)
 
 
 def _state_columns() -> list[Any]:
     # Dates read as text on SQLite and parsed with date.fromisoformat: several times faster than the Date
     # type's own conversion, which matters for tens of thousands of rows.
-    return [PLACES.c.place_id, PLACES.c.name, PLACES.c.admin1, PLACES.c.lat, PLACES.c.lon, STATES.c.side,
+    return [STATES.c.place_id, STATES.c.place_name, STATES.c.lat, STATES.c.lon, STATES.c.admin1, STATES.c.side,
             STATES.c.state, type_coerce(STATES.c.valid_from, String).label("valid_from"),
             type_coerce(STATES.c.valid_until, String).label("valid_until"), STATES.c.confidence,
             STATES.c.event_ids, STATES.c.sources, STATES.c.previous_side]
@@ -276,13 +305,11 @@ def _as_date(value: Any) -> date | None:
 
 
 def _state_of_row(row: Any, layer: str) -> ControlState:
-    valid_from = _as_date(row.valid_from)
-    assert valid_from is not None  # the column is NOT NULL
-    return ControlState(place_id=row.place_id, place_name=row.name, lat=row.lat, lon=row.lon,
-                        admin1=row.admin1, layer=layer, side=row.side, state=row.state, valid_from=valid_from,
-                        valid_until=_as_date(row.valid_until), confidence=row.confidence,
-                        event_ids=tuple(row.event_ids.split()), sources=tuple(filter(None, row.sources.split("\n"))),
-                        previous_side=row.previous_side)
+    place_id, name, lat, lon, admin1, side, state, valid_from, valid_until, confidence, events, sources, \
+        previous = row[:13]
+    return ControlState(place_id, name, lat, lon, admin1, layer, side, state, _as_date(valid_from) or date.min,
+                        _as_date(valid_until), confidence, tuple(events.split()),
+                        tuple(sources.split("\n")) if sources else (), previous)
 
 
 def control_changes(store: Store, start: date, end: date, layer: str = ASSESSED) -> list[ControlChange]:
@@ -290,11 +317,10 @@ def control_changes(store: Store, start: date, end: date, layer: str = ASSESSED)
     each change: held states whose side differs from the previous holder (or, with no holder known
     before, that rest on a reported change of control)."""
     query = (select(*_state_columns(), STATES.c.reports)
-             .join(PLACES, PLACES.c.place_id == STATES.c.place_id)
              .where(STATES.c.layer == layer, STATES.c.valid_from > start, STATES.c.valid_from <= end,
                     STATES.c.state == "held", STATES.c.side != STATES.c.previous_side,
                     or_(STATES.c.previous_side != "", STATES.c.event_ids != ""))
-             .order_by(STATES.c.valid_from, PLACES.c.name))
+             .order_by(STATES.c.valid_from, STATES.c.place_name))
     with store.engine.connect() as connection:
         return [ControlChange(_state_of_row(r, layer), tuple(Report(*report) for report in r.reports or ()))
                 for r in connection.execute(query)]
@@ -302,7 +328,7 @@ def control_changes(store: Store, start: date, end: date, layer: str = ASSESSED)
 
 def timeline_of(store: Store, place_id: str, layer: str = ASSESSED) -> list[ControlState]:
     """One place's whole timeline in `layer`, oldest first."""
-    query = (select(*_state_columns()).join(PLACES, PLACES.c.place_id == STATES.c.place_id)
+    query = (select(*_state_columns())
              .where(STATES.c.layer == layer, STATES.c.place_id == place_id).order_by(STATES.c.valid_from))
     with store.engine.connect() as connection:
         return [_state_of_row(r, layer) for r in connection.execute(query)]

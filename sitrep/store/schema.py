@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -274,23 +275,34 @@ class ControlPlaceRow(Base):
 
 class ControlStateRow(Base):
     """One stretch of a place's control timeline in one layer, [valid_from, valid_until) (sitrep.control).
-    `event_ids` is space-separated, `sources` newline-separated (cheap to read back for thousands of rows);
-    `reports` keeps, for `control --changes`, each supporting report's event id, source, stance, status
-    and evidence."""
+    The place's name and point are copied in, so that `control --at` reads one table. `span` files the
+    stretch under the smallest aligned block of 2^k days that contains it (sitrep.control.storage), so
+    the stretches valid on a day are found in a few ranges of one covering index. `event_ids` is space-separated,
+    `sources` newline-separated (cheap to read back for thousands of rows); `reports` keeps, for
+    `control --changes`, each supporting report's event id, source, stance, status and evidence."""
 
     __tablename__ = "control_states"
     __table_args__ = (
-        Index("ix_control_states_layer", "layer", "place_id", "valid_from"),
+        Index("ix_control_states_place_id", "place_id", "layer", "valid_from"),
+        # Covering: `control --at` reads the index alone, never the rows scattered through the table.
+        Index("ix_control_states_layer_span", "layer", "span", "valid_from", "valid_until", "place_id",
+              "place_name", "admin1", "lat", "lon", "side", "state", "confidence", "previous_side", "event_ids",
+              "sources"),
         Index("ix_control_states_layer_valid_from", "layer", "valid_from"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     layer: Mapped[str]
     place_id: Mapped[str]
+    place_name: Mapped[str]
+    admin1: Mapped[str] = mapped_column(default="")
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
     side: Mapped[str] = mapped_column(default="")
     state: Mapped[str]
     valid_from: Mapped[date] = mapped_column(Date)
     valid_until: Mapped[date | None] = mapped_column(Date)
+    span: Mapped[int] = mapped_column(BigInteger)
     confidence: Mapped[float] = mapped_column(Float)
     previous_side: Mapped[str] = mapped_column(default="")
     event_ids: Mapped[str] = mapped_column(Text, default="")

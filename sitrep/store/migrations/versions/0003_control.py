@@ -54,10 +54,15 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("layer", sa.String(), nullable=False),
         sa.Column("place_id", sa.String(), nullable=False),
+        sa.Column("place_name", sa.String(), nullable=False),
+        sa.Column("admin1", sa.String(), nullable=False),
+        sa.Column("lat", sa.Float(), nullable=False),
+        sa.Column("lon", sa.Float(), nullable=False),
         sa.Column("side", sa.String(), nullable=False),
         sa.Column("state", sa.String(), nullable=False),
         sa.Column("valid_from", sa.Date(), nullable=False),
         sa.Column("valid_until", sa.Date(), nullable=True),
+        sa.Column("span", sa.BigInteger(), nullable=False),
         sa.Column("confidence", sa.Float(), nullable=False),
         sa.Column("previous_side", sa.String(), nullable=False),
         sa.Column("event_ids", sa.Text(), nullable=False),
@@ -65,7 +70,10 @@ def upgrade() -> None:
         sa.Column("reports", sa.JSON(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_control_states")),
     )
-    op.create_index("ix_control_states_layer", "control_states", ["layer", "place_id", "valid_from"])
+    op.create_index("ix_control_states_place_id", "control_states", ["place_id", "layer", "valid_from"])
+    op.create_index("ix_control_states_layer_span", "control_states",
+                    ["layer", "span", "valid_from", "valid_until", "place_id", "place_name", "admin1", "lat", "lon",
+                     "side", "state", "confidence", "previous_side", "event_ids", "sources"])
     op.create_index("ix_control_states_layer_valid_from", "control_states", ["layer", "valid_from"])
 
 
