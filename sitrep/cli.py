@@ -19,6 +19,18 @@ app = typer.Typer(help="sitrep: events, claims and control from war reports.", n
                   add_completion=False, pretty_exceptions_enable=False)
 gazetteer_app = typer.Typer(help="Build, extend and inspect the gazetteer.", no_args_is_help=True)
 app.add_typer(gazetteer_app, name="gazetteer")
+
+
+def _register_commands() -> None:
+    """Commands that live with their stage (explain with reconcile, control with control)."""
+    from sitrep.control.cli import register as register_control
+    from sitrep.reconcile.cli import register as register_explain
+
+    register_explain(app)
+    register_control(app)
+
+
+_register_commands()
 err = Console(stderr=True)
 EXAMPLES = Path(__file__).resolve().parent / "data" / "examples"
 FORMATS = ("table", "jsonl", "geojson")
@@ -324,7 +336,7 @@ def demo(db: Annotated[str, typer.Option(help="database the demo fills")] = "out
     out = Path(db).parent
     out.mkdir(parents=True, exist_ok=True)
     settings = _settings(db=db)
-    reports = sorted(p for p in EXAMPLES.glob("*.md") if p.name != "README.md")
+    reports = sorted(EXAMPLES.glob("*.md"))
     try:
         resources = _resources(settings)
         with open_store(settings.db) as store:

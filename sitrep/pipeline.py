@@ -1,6 +1,7 @@
 """The runner: documents in, events out, one stage after another, one document's failure never the batch's.
 
     read (ingest) -> parse (spaCy, batched) -> extract (places, actors, dates, triggers, status) -> store
+    -> reconcile (merge with other sources' reports of the same happening)
 
 `run_batch` sends each failure to the error handler: by default it is recorded as a Reject and the batch
 goes on; `strict=True` raises instead (for debugging).
@@ -102,3 +103,19 @@ def _store_one(result: Extraction, store: Store, summary: BatchSummary, strict: 
         return
     summary.events += len(result.events)
     summary.unresolved_places += len(result.unresolved)
+    _after_save(result, store, summary, strict)
+
+
+def _after_save(result: Extraction, store: Store, summary: BatchSummary, strict: bool) -> None:
+    """Merging across sources runs over the store once a document is in; the document stays stored if it
+    fails (it can be replayed with `rebuild_all`), and the failure is recorded."""
+    from sitrep.reconcile import reconcile_after_save
+
+    try:
+        reconcile_after_save(store, result.document.doc_id)
+    except SitrepError as e:
+        if strict:
+            raise
+        reject = Reject(origin=result.document.path or result.document.doc_id, reason=str(e), stage="reconcile")
+        store.save_reject(reject)
+        summary.rejects.append(reject)
