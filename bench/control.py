@@ -22,10 +22,10 @@ import argparse
 import hashlib
 import random
 import statistics
-import sys
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -165,13 +165,13 @@ def main() -> None:
         print(f"store: {events:,} events, {states:,} control states ({path.stat().st_size / 2**20:.0f} MiB)")
         day = date(2016, 7, 30)
         for layer in ("assessed", "claimed"):
-            ms, found = timed(lambda layer=layer: control_at(store, day, layer))
+            ms, found = timed(partial(control_at, store, day, layer))
             print(f"control --at {day} --layer {layer}: {ms:.1f} ms ({len(found):,} places)")
         ms, found = timed(lambda: control_at(store, day, "assessed", "Idlib"))
         print(f"control --at {day} --region Idlib: {ms:.1f} ms ({len(found):,} places)")
-        for start, end in ((date(2016, 7, 23), date(2016, 7, 30)), (date(2016, 7, 1), date(2016, 7, 31))):
-            ms, found = timed(lambda start=start, end=end: control_changes(store, start, end))
-            print(f"control --changes {start} {end}: {ms:.1f} ms ({len(found):,} changes)")
+        for first, last in ((date(2016, 7, 23), date(2016, 7, 30)), (date(2016, 7, 1), date(2016, 7, 31))):
+            ms, found = timed(partial(control_changes, store, first, last))
+            print(f"control --changes {first} {last}: {ms:.1f} ms ({len(found):,} changes)")
         saves, updates, touched = [], [], 0
         for n in range(REPEATS):
             document, new_events, places = new_document(store, n)
@@ -187,4 +187,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
