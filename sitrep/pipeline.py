@@ -113,9 +113,10 @@ def _after_save(result: Extraction, store: Store, summary: BatchSummary, strict:
 
     try:
         reconcile_after_save(store, result.document.doc_id)
-    except SitrepError as e:
+    except Exception as e:  # a stored document's later stage: record any failure, keep the batch going
         if strict:
             raise
-        reject = Reject(origin=result.document.path or result.document.doc_id, reason=str(e), stage="reconcile")
+        reject = Reject(origin=result.document.path or result.document.doc_id,
+                        reason=f"{type(e).__name__}: {e}", stage="reconcile")
         store.save_reject(reject)
         summary.rejects.append(reject)

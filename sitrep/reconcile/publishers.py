@@ -15,9 +15,9 @@ QUALIFIER = re.compile(r"\s*(?:\(|,|\s\"|\bas published by\b|\brepublished by\b)
 ITEM_WORDS = re.compile(r"\s+(?:report|feature|article|english)$", re.IGNORECASE)
 
 
-def publisher_of(source: str, doc_id: str) -> str:
+def publisher_of(source: str | None, doc_id: str) -> str:
     """A normalised publisher key for a document's source; the doc_id when the source is unknown."""
-    name = source.strip().strip('"').lower()
+    name = (source or "").strip().strip('"').lower()
     for wire in WIRE_AGENCIES:
         if re.match(rf"{re.escape(wire)}\b", name):
             return wire
