@@ -15,6 +15,8 @@ import re
 import struct
 from collections.abc import Sequence
 
+import numpy as np
+
 # Words per shingle: five-word sequences are rare enough that two different articles on the same topic
 # share few of them, yet a repost with a changed headline or footer keeps nearly all.
 SHINGLE_WORDS = 5
@@ -25,10 +27,12 @@ PERMUTATIONS = 128
 # at J ≈ 0.42 and above 0.99 at J ≥ 0.7, so no pair near the copy threshold is missed.
 BANDS = 32
 ROWS_PER_BAND = PERMUTATIONS // BANDS
-# A Mersenne prime above every 64-bit shingle hash: permutations are (a·x + b) mod MERSENNE_PRIME.
-MERSENNE_PRIME = (1 << 61) - 1
+# Permutations are (a·x + b) mod MERSENNE_PRIME over 32-bit shingle hashes: with a < 2^31 and x < 2^32
+# every product fits an unsigned 64-bit integer, so numpy computes all permutations of all shingles at once.
+MERSENNE_PRIME = (1 << 31) - 1
+SHINGLE_HASH_BYTES = 4
 # The seed the permutation coefficients are derived from; changing it invalidates stored signatures.
-PERMUTATION_SEED = b"sitrep-minhash-v1"
+PERMUTATION_SEED = b"sitrep-minhash-v2"
 # Bytes of a band's bucket key (hex-encoded to 16 characters in the store).
 BUCKET_BYTES = 8
 
@@ -47,6 +51,8 @@ def _coefficients() -> tuple[tuple[int, int], ...]:
 
 
 COEFFICIENTS = _coefficients()
+_A = np.array([[a] for a, _ in COEFFICIENTS], dtype=np.uint64)
+_B = np.array([[b] for _, b in COEFFICIENTS], dtype=np.uint64)
 
 
 def shingles(text: str) -> set[int]:
@@ -55,8 +61,9 @@ def shingles(text: str) -> set[int]:
     if not words:
         return set()
     width = min(SHINGLE_WORDS, len(words))
-    return {int.from_bytes(hashlib.blake2b(" ".join(words[i:i + width]).encode("utf-8"), digest_size=8).digest(),
-                           "big") for i in range(len(words) - width + 1)}
+    return {int.from_bytes(hashlib.blake2b(" ".join(words[i:i + width]).encode("utf-8"),
+                                           digest_size=SHINGLE_HASH_BYTES).digest(), "big")
+            for i in range(len(words) - width + 1)}
 
 
 def signature(text: str) -> tuple[int, ...]:
@@ -64,7 +71,9 @@ def signature(text: str) -> tuple[int, ...]:
     hashes = shingles(text)
     if not hashes:
         return ()
-    return tuple(min((a * x + b) % MERSENNE_PRIME for x in hashes) for a, b in COEFFICIENTS)
+    xs = np.fromiter(hashes, dtype=np.uint64, count=len(hashes))
+    minima = ((_A * xs[None, :] + _B) % np.uint64(MERSENNE_PRIME)).min(axis=1)
+    return tuple(int(m) for m in minima)
 
 
 def similarity(first: Sequence[int], second: Sequence[int]) -> float:
