@@ -4,8 +4,8 @@
 
 The seed and the dev corpus are extracted with sitrep's extractor; each labelled event is found by its
 document, event type, location and an evidence snippet. Two events are predicted to be one happening when
-reconciliation puts them in the same merged event (connected components of `same_happening` over every
-extracted event, as the store would). Pairs whose events the extractor no longer produces are counted as
+reconciliation puts them in the same merged event (`cluster_reports` over every extracted event, as the
+store would). Pairs whose events the extractor no longer produces are counted as
 missing, not scored.
 """
 
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import itertools
 import sys
 from dataclasses import dataclass
 from datetime import date
@@ -22,9 +21,9 @@ from pathlib import Path
 from sitrep.events.extract import Extraction, Resources, extract, load_resources
 from sitrep.ingest import read_document, read_documents
 from sitrep.model import Document, Event
-from sitrep.reconcile.matching import same_happening
+from sitrep.reconcile.clusters import cluster_reports
 from sitrep.reconcile.publishers import publisher_of
-from sitrep.reconcile.report import Report
+from sitrep.reconcile.report import Report, date_stated, gainer_stated
 
 REPO = Path(__file__).resolve().parents[1]
 PAIRS = REPO / "tests" / "fixtures" / "merge_pairs.tsv"
@@ -58,7 +57,8 @@ def report_of(event: Event, key: int, parents: dict[str, str]) -> Report:
         latitude=event.latitude, longitude=event.longitude, geo_precision=event.geo_precision,
         fact_status=event.fact_status, actor1_side=event.actor1_side, actor2_side=event.actor2_side,
         hedges=event.hedges, evidence=event.evidence, publisher=publisher_of(event.source, event.doc_id),
-        stance=event.stance, original_doc_id=event.doc_id)
+        stance=event.stance, original_doc_id=event.doc_id, date_stated=date_stated(event.notes),
+        gainer_stated=gainer_stated(event.notes))
 
 
 def extract_reports(documents: list[Document], resources: Resources) -> list[Report]:
@@ -71,20 +71,8 @@ def extract_reports(documents: list[Document], resources: Resources) -> list[Rep
 
 
 def merged_groups(reports: list[Report]) -> dict[str, str]:
-    """Each report's merged-event id: connected components of `same_happening`."""
-    parent = {r.event_id: r.event_id for r in reports}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in itertools.combinations(reports, 2):
-        if same_happening(a, b):
-            ra, rb = find(a.event_id), find(b.event_id)
-            parent[max(ra, rb)] = min(ra, rb)
-    return {r.event_id: find(r.event_id) for r in reports}
+    """Each report's merged-event id, clustered as the store clusters a whole component."""
+    return {r.event_id: group[0].event_id for group in cluster_reports(reports) for r in group}
 
 
 def find_report(reports: list[Report], doc_id: str, event_type: str, status: str, location: str,

@@ -1,11 +1,12 @@
 """Merging reports of one happening, incrementally: a new document touches only the merged events its
 events match, and the result is the same whatever order the documents arrived in.
 
-The merged events are the connected components of the `same_happening` graph over reconciled reports.
-`reconcile_document` adds one document: its copies are found (copies.py), each of its events is matched
-against the reconciled reports near it (an indexed query), and the components it joins are rewritten.
-Every edge between two documents is examined when the later one arrives, so the components equal those of
-the whole graph; `rebuild_all` clears everything and replays each stored document.
+The merged events are complete-link clusters (clusters.py) of each connected component of the
+`same_happening` graph over reconciled reports. `reconcile_document` adds one document: its copies are found
+(copies.py), each of its events is matched against the reconciled reports near it (an indexed query), the
+merged events it reaches are followed, match by match, to the whole component, and that component is
+clustered again. Every edge between two documents is examined when the later one arrives, so the components
+equal those of the whole graph; `rebuild_all` clears everything and replays each stored document.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from sitrep.errors import StoreError
+from sitrep.reconcile.clusters import cluster_reports
 from sitrep.reconcile.copies import reconcile_copies
 from sitrep.reconcile.matching import same_happening
 from sitrep.reconcile.report import Report
@@ -71,43 +73,22 @@ def reconcile_stored(session: Session, document: DocumentRow) -> None:
     changed_documents = reconcile_copies(session, document)
     new_reports = reports_of_documents(session, [document.id])
     touched = merged_ids_of_documents(session, [document.id, *changed_documents])
-    links: list[tuple[str, str]] = []
-    for report in new_reports:
-        for candidate, merged_id in candidate_reports(session, report):
-            if same_happening(report, candidate):
-                touched.add(merged_id)
-                links.append((report.event_id, candidate.event_id))
-    old = reports_of_merged(session, touched)
-    components = _components(old, new_reports, links)
-    _replace(session, touched, components)
+    reports = {r.event_id: r for group in reports_of_merged(session, touched).values() for r in group}
+    reports |= {r.event_id: r for r in new_reports}
+    frontier = list(reports.values())
+    while frontier:  # gather whole components of the match graph: clustering is a function of those
+        reached = _matched_merged_ids(session, frontier) - touched
+        touched |= reached
+        frontier = [r for group in reports_of_merged(session, reached).values() for r in group
+                    if r.event_id not in reports]
+        reports |= {r.event_id: r for r in frontier}
+    _replace(session, touched, cluster_reports(list(reports.values())))
 
 
-def _components(old: dict[str, list[Report]], new_reports: list[Report],
-                links: list[tuple[str, str]]) -> list[list[Report]]:
-    """Union-find over the touched merged events' reports and the new reports, joined by the new links."""
-    reports = {r.event_id: r for group in old.values() for r in group} | {r.event_id: r for r in new_reports}
-    parent = {event_id: event_id for event_id in reports}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def union(a: str, b: str) -> None:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-
-    for group in old.values():
-        for report in group[1:]:
-            union(group[0].event_id, report.event_id)
-    for a, b in links:
-        union(a, b)
-    grouped: dict[str, list[Report]] = {}
-    for event_id in sorted(reports):
-        grouped.setdefault(find(event_id), []).append(reports[event_id])
-    return list(grouped.values())
+def _matched_merged_ids(session: Session, reports: Iterable[Report]) -> set[str]:
+    """The merged events holding a stored report that one of `reports` matches."""
+    return {merged_id for report in reports for candidate, merged_id in candidate_reports(session, report)
+            if same_happening(report, candidate)}
 
 
 def _replace(session: Session, touched: Iterable[str], components: list[list[Report]]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -12,6 +13,13 @@ PRECISION_DAYS = {1: 0, 2: 4, 3: 16}
 STATUS_ORDER = ("reported", "attributed_claim", "expected", "hypothetical", "negated")
 # Statuses of something that did not (yet) happen: they merge only among themselves (a forecast layer).
 NOT_HAPPENED = frozenset({"expected", "hypothetical"})
+# The note the extractor puts on an event whose text names no date, so that it is dated by its document's
+# publication date (sitrep.events.extract.UNDATED, repeated here so that reconciling does not load the
+# extractor and its models; tests/test_reconcile.py checks the two agree).
+UNDATED_NOTE = "no date in the text: dated to the publication week"
+# The extractor's note on a territorial event whose text does not say which side gained: its sub-type's
+# direction (government regains / non-state actor overtakes) is then a guess.
+GAINER_UNSTATED_NOTE = "side that gained ground not stated"
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +47,8 @@ class Report:
     publisher: str  # normalised: wire copies and reposts name the original publisher
     stance: str
     original_doc_id: str  # the document this one is a copy of, else its own doc_id
+    date_stated: bool  # the text names the day (or week); False when the date is the publication date's fallback
+    gainer_stated: bool  # for a change of territory, whether the text says who gained (else the direction is a guess)
 
     @property
     def is_copy(self) -> bool:
@@ -51,3 +61,13 @@ class Report:
     @property
     def status_rank(self) -> int:
         return STATUS_ORDER.index(self.fact_status) if self.fact_status in STATUS_ORDER else len(STATUS_ORDER)
+
+
+def date_stated(notes: Iterable[str]) -> bool:
+    """Whether an event's date comes from its text, judging by the extractor's notes on it."""
+    return UNDATED_NOTE not in notes
+
+
+def gainer_stated(notes: Iterable[str]) -> bool:
+    """Whether the text of a territorial event says which side gained, judging by the extractor's notes."""
+    return GAINER_UNSTATED_NOTE not in notes

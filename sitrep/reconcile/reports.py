@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, aliased
 
 from sitrep.reconcile.matching import SAME_PLACE_KM, window_days
 from sitrep.reconcile.publishers import publisher_of
-from sitrep.reconcile.report import Report
+from sitrep.reconcile.report import Report, date_stated, gainer_stated
 from sitrep.store.query import bounding_box
 from sitrep.store.schema import (
     DocumentCopyRow,
@@ -56,7 +56,8 @@ def _to_report(row: Any) -> Report:
         latitude=event.latitude, longitude=event.longitude, geo_precision=event.geo_precision,
         fact_status=event.fact_status, actor1_side=event.actor1_side, actor2_side=event.actor2_side,
         hedges=tuple(event.hedges), evidence=evidence or "", publisher=publisher,
-        stance=doc_stance or source_stance or "", original_doc_id=original)
+        stance=doc_stance or source_stance or "", original_doc_id=original,
+        date_stated=date_stated(event.notes or ()), gainer_stated=gainer_stated(event.notes or ()))
 
 
 def _unique(rows: Iterable[Any]) -> list[Report]:
