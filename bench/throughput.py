@@ -72,7 +72,11 @@ def main() -> None:
             full = time.perf_counter() - t0
     print(f"{len(documents)} documents, {words:,} words")
     print(f"bare spaCy nlp.pipe:   {words / bare:8,.0f} words/s")
-    print(f"sitrep ingest (store): {words / full:8,.0f} words/s  = {bare / full:.2f} x bare spaCy")
+    phase = summary.extract_seconds
+    print(f"sitrep ingest, read+parse+extract+store: {words / phase:8,.0f} words/s  = {bare / phase:.2f} x bare spaCy")
+    print(f"sitrep ingest, end to end (with merging and control after the batch): {words / full:8,.0f} words/s"
+          f"  = {bare / full:.2f} x bare spaCy  ({summary.reconcile_seconds:.1f} s of {full:.1f} s merging "
+          f"and control)")
     print(f"stored: {summary.documents} documents, {summary.events} events, {len(summary.rejects)} rejects")
     print(f"peak resident memory of `sitrep ingest` on the same documents (a fresh process): "
           f"{child_peak:.0f} MB"

@@ -230,7 +230,8 @@ def ingest(paths: Annotated[list[str], typer.Argument(help="files, folders, or -
     console = Console()
     console.print(f"documents: {summary.documents} ({summary.duplicates} already stored)  events: "
                   f"{summary.events}  unresolved places: {summary.unresolved_places}  "
-                  f"rejects: {len(summary.rejects)}")
+                  f"rejects: {len(summary.rejects)}  ({summary.extract_seconds:.1f} s extracting, "
+                  f"{summary.reconcile_seconds:.1f} s merging sources and updating control)")
     for reject in summary.rejects:
         console.print(f"  [yellow]rejected[/yellow] {reject.origin}: {reject.reason}")
 

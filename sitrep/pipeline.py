@@ -1,7 +1,7 @@
 """The runner: documents in, events out, one stage after another, one document's failure never the batch's.
 
     read (ingest) -> parse (spaCy, batched) -> extract (places, actors, dates, triggers, status) -> store
-    -> reconcile (merge with other sources' reports of the same happening)
+    -> after the batch: reconcile (merge with other sources' reports of the same happening) and control
 
 `run_batch` sends each failure to the error handler: by default it is recorded as a Reject and the batch
 goes on; `strict=True` raises instead (for debugging).
@@ -9,10 +9,12 @@ goes on; `strict=True` raises instead (for debugging).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sitrep.errors import SitrepError
 from sitrep.events.extract import Extraction, Resources, extract
@@ -31,6 +33,8 @@ class BatchSummary:
     events: int = 0
     unresolved_places: int = 0
     rejects: list[Reject] = field(default_factory=list)
+    extract_seconds: float = 0.0  # reading, parsing, extracting and storing
+    reconcile_seconds: float = 0.0  # merging across sources and updating control, after the batch
 
 
 def extract_documents(documents: Iterable[Document], resources: Resources, *, strict: bool = False,
@@ -55,7 +59,8 @@ def _extract_batch(batch: list[Document], resources: Resources, strict: bool) ->
         docs = [None] * len(batch)
     for document, doc in zip(batch, docs, strict=True):
         try:
-            yield extract(document, resources, doc)
+            result = extract(document, resources, doc)
+            yield replace(result, observations=tuple(_statements(result, resources, doc)))
         except (SitrepError, ValueError, MemoryError, RecursionError) as e:
             if strict:
                 raise
@@ -63,11 +68,20 @@ def _extract_batch(batch: list[Document], resources: Resources, strict: bool) ->
                          stage="extract")
 
 
+def _statements(result: Extraction, resources: Resources, doc: Any) -> list[Any]:
+    """Statements of control ("rebel-held X") need the parse, so they are read while it is at hand."""
+    from sitrep.control.text import statement_observations
+
+    return statement_observations(result.document, resources, doc=doc, places=result.places)
+
+
 def run_batch(paths: Iterable[str | Path], store: Store, resources: Resources, *,
               published: date | None = None, source: str | None = None, stance: str | None = None,
               strict: bool = False, on_document: Callable[[str], None] | None = None) -> BatchSummary:
-    """Read, extract and store every document under `paths`; returns what happened."""
+    """Read, extract and store every document under `paths`, then reconcile what is new (merging across
+    sources, control timelines) once, after the batch; returns what happened."""
     summary = BatchSummary()
+    started = time.perf_counter()
     readable: list[Document] = []
     for item in read_documents(paths, published=published, source=source, stance=stance):
         if isinstance(item, Reject):
@@ -75,18 +89,25 @@ def run_batch(paths: Iterable[str | Path], store: Store, resources: Resources, *
             summary.rejects.append(item)
         else:
             readable.append(item)
+    stored: list[Extraction] = []
     for result in extract_documents(readable, resources, strict=strict):
         if isinstance(result, Reject):
             store.save_reject(result)
             summary.rejects.append(result)
-        else:
-            _store_one(result, store, summary, strict)
+        elif _store_one(result, store, summary, strict):
+            stored.append(result)
         if on_document is not None:
             on_document(result.origin if isinstance(result, Reject) else result.document.doc_id)
+    summary.extract_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    for result in stored:
+        _after_save(result, store, summary, strict)
+    summary.reconcile_seconds = time.perf_counter() - started
     return summary
 
 
-def _store_one(result: Extraction, store: Store, summary: BatchSummary, strict: bool) -> None:
+def _store_one(result: Extraction, store: Store, summary: BatchSummary, strict: bool) -> bool:
+    """Store one document with its events; True when it was new."""
     places = [p.place for p in result.places if p.place is not None]
     try:
         saved = store.save_document(result.document, result.events, places)
@@ -96,23 +117,26 @@ def _store_one(result: Extraction, store: Store, summary: BatchSummary, strict: 
         reject = Reject(origin=result.document.path or result.document.doc_id, reason=str(e), stage="store")
         store.save_reject(reject)
         summary.rejects.append(reject)
-        return
+        return False
     summary.documents += 1
     if saved.duplicate:
         summary.duplicates += 1
-        return
+        return False
     summary.events += len(result.events)
     summary.unresolved_places += len(result.unresolved)
-    _after_save(result, store, summary, strict)
+    return True
 
 
 def _after_save(result: Extraction, store: Store, summary: BatchSummary, strict: bool) -> None:
-    """Merging across sources runs over the store once a document is in; the document stays stored if it
-    fails (it can be replayed with `rebuild_all`), and the failure is recorded."""
+    """Merging across sources and control run over the store once a document is in; the document stays
+    stored if they fail (both can be replayed: `rebuild_all`, `sitrep control --rebuild`), and the failure
+    is recorded."""
+    from sitrep.control.storage import update_control_after_save
     from sitrep.reconcile import reconcile_after_save
 
     try:
         reconcile_after_save(store, result.document.doc_id)
+        update_control_after_save(store, result.document.doc_id, result.observations)
     except Exception as e:  # a stored document's later stage: record any failure, keep the batch going
         if strict:
             raise

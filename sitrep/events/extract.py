@@ -120,6 +120,7 @@ class Extraction:
     document: Document
     events: list[Event]
     places: list[PlaceMention]
+    observations: tuple[Any, ...] = ()  # statements of control read from the same parse (sitrep.control)
 
     @property
     def unresolved(self) -> list[PlaceMention]:

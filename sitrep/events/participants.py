@@ -55,9 +55,12 @@ def _token_at(doc: Any, char: int) -> Any:
 
 def _ranked(trigger: Any, mentions: Sequence[ActorMention], doc: Any) -> list[ActorMention]:
     scored = []
+    sentence = trigger.sent
     for mention in mentions:
+        if not sentence.start_char <= mention.start < sentence.end_char:
+            continue
         token = _token_at(doc, mention.start)
-        if token is None or token.sent.start != trigger.sent.start:
+        if token is None:
             continue
         distance = tree_distance(trigger, token)
         if distance <= MAX_ACTOR_PATH:

@@ -76,10 +76,14 @@ def _has_subject(verb: Any, lemmas: tuple[str, ...]) -> bool:
 
 
 def _report_matches(doc: Any, triggers: tuple[ReportTrigger, ...]) -> list[Trigger]:
+    by_first: dict[str, list[ReportTrigger]] = {}
+    for trigger in triggers:
+        by_first.setdefault(trigger.words[0], []).append(trigger)
     keys = [(t.lower_, t.lemma_.lower()) for t in doc]
     found = []
-    for i in range(len(doc)):
-        for trigger in triggers:
+    for i, (lower, lemma) in enumerate(keys):
+        candidates = by_first.get(lower, []) + (by_first.get(lemma, []) if lemma != lower else [])
+        for trigger in candidates:
             n = len(trigger.words)
             if i + n > len(doc) or not all(w in keys[i + k] for k, w in enumerate(trigger.words)):
                 continue
