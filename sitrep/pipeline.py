@@ -100,8 +100,7 @@ def run_batch(paths: Iterable[str | Path], store: Store, resources: Resources, *
             on_document(result.origin if isinstance(result, Reject) else result.document.doc_id)
     summary.extract_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    for result in stored:
-        _after_save(result, store, summary, strict)
+    _after_batch(stored, store, summary, strict)
     summary.reconcile_seconds = time.perf_counter() - started
     return summary
 
@@ -125,6 +124,26 @@ def _store_one(result: Extraction, store: Store, summary: BatchSummary, strict: 
     summary.events += len(result.events)
     summary.unresolved_places += len(result.unresolved)
     return True
+
+
+def _after_batch(stored: list[Extraction], store: Store, summary: BatchSummary, strict: bool) -> None:
+    """Merging across sources and control for all the batch's new documents at once (the same result as
+    one document after another, with a few queries for all); if that fails, one document at a time, so
+    that one document's failure is recorded against it and spoils nothing else."""
+    from sitrep.control.batch import update_control_for_documents
+    from sitrep.reconcile import reconcile_documents
+
+    if not stored:
+        return
+    doc_ids = [result.document.doc_id for result in stored]
+    try:
+        reconcile_documents(store, doc_ids)
+        update_control_for_documents(store, doc_ids, {r.document.doc_id: r.observations for r in stored})
+    except Exception:  # a stored batch's later stage: retry document by document, which records each failure
+        if strict:
+            raise
+        for result in stored:
+            _after_save(result, store, summary, strict)
 
 
 def _after_save(result: Extraction, store: Store, summary: BatchSummary, strict: bool) -> None:

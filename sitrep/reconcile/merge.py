@@ -1,19 +1,22 @@
-"""Merging reports of one happening, incrementally: a new document touches only the merged events its
+"""Merging reports of one happening, incrementally: new documents touch only the merged events their
 events match, and the result is the same whatever order the documents arrived in.
 
 The merged events are complete-link clusters (clusters.py) of each connected component of the
-`same_happening` graph over reconciled reports. `reconcile_document` adds one document: its copies are found
-(copies.py), each of its events is matched against the reconciled reports near it (an indexed query), the
-merged events it reaches are followed, match by match, to the whole component, and that component is
+`same_happening` graph over reconciled reports. `reconcile_documents` adds a batch of documents: their
+copies are found (copies.py, one document after another), their events are matched against each other in
+memory and against the reconciled reports near them (a few set-based queries, reports.candidates_near),
+the merged events they reach are followed, match by match, to whole components, and each component is
 clustered again. Every edge between two documents is examined when the later one arrives, so the components
-equal those of the whole graph; `rebuild_all` clears everything and replays each stored document.
+equal those of the whole graph, and a batch gives what its documents reconciled one at a time give;
+`rebuild_all` clears everything and replays the stored documents.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -21,9 +24,11 @@ from sitrep.errors import StoreError
 from sitrep.reconcile.clusters import cluster_reports
 from sitrep.reconcile.copies import reconcile_copies
 from sitrep.reconcile.matching import same_happening
+from sitrep.reconcile.neighbours import ReportIndex
 from sitrep.reconcile.report import Report
 from sitrep.reconcile.reports import (
-    candidate_reports,
+    IN_CHUNK,
+    candidates_near,
     merged_ids_of_documents,
     reports_of_documents,
     reports_of_merged,
@@ -39,16 +44,36 @@ from sitrep.store.schema import (
     MergedReportRow,
 )
 
+# Documents reconciled together by `rebuild_all`: a batch's reports and their components stay in memory.
+REBUILD_BATCH = 500
+
 
 def reconcile_document(store: Store, doc_id: str) -> None:
     """Reconcile the stored document(s) with this doc_id: copies, then merged events, in one transaction."""
+    reconcile_documents(store, [doc_id])
+
+
+def reconcile_documents(store: Store, doc_ids: Sequence[str]) -> None:
+    """Reconcile the stored documents with these doc_ids together, in one transaction: the same merged
+    events and copies as `reconcile_document` on each in turn, with a few queries for the whole batch."""
+    doc_ids = list(dict.fromkeys(doc_ids))  # a doc_id named twice is reconciled once
     try:
         with Session(store.engine) as session, session.begin():
-            for document in session.scalars(select(DocumentRow).where(DocumentRow.doc_id == doc_id)
-                                            .order_by(DocumentRow.id)):
-                reconcile_stored(session, document)
+            rows: dict[str, list[DocumentRow]] = {doc_id: [] for doc_id in doc_ids} | _documents_by_doc_id(session, doc_ids)
+            reconcile_stored_many(session, [document for doc_id in doc_ids for document in rows[doc_id]])
     except SQLAlchemyError as e:
-        raise StoreError(f"cannot reconcile document {doc_id}: {e}") from e
+        raise StoreError(f"cannot reconcile documents {', '.join(doc_ids[:3])}"
+                         f"{'...' if len(doc_ids) > 3 else ''}: {e}") from e
+
+
+def _documents_by_doc_id(session: Session, doc_ids: Sequence[str]) -> dict[str, list[DocumentRow]]:
+    found: dict[str, list[DocumentRow]] = {}
+    for start in range(0, len(doc_ids), IN_CHUNK):
+        chunk = sorted(set(doc_ids[start:start + IN_CHUNK]))
+        for document in session.scalars(select(DocumentRow).where(DocumentRow.doc_id.in_(chunk))
+                                        .order_by(DocumentRow.id)):
+            found.setdefault(document.doc_id, []).append(document)
+    return found
 
 
 def reconcile_after_save(store: Store, saved_doc_id: str) -> None:
@@ -57,60 +82,103 @@ def reconcile_after_save(store: Store, saved_doc_id: str) -> None:
 
 
 def rebuild_all(store: Store) -> None:
-    """Forget every reconciliation and replay the stored documents in storage order."""
+    """Forget every reconciliation and replay the stored documents in storage order, a batch at a time."""
     try:
         with Session(store.engine) as session, session.begin():
             for table in (MergedReportRow, MergedEventRow, DocumentCopyRow, DocumentBandRow, DocumentSignatureRow):
                 session.execute(delete(table))
-            for document in session.scalars(select(DocumentRow).order_by(DocumentRow.id)):
-                reconcile_stored(session, document)
+            ids = list(session.scalars(select(DocumentRow.id).order_by(DocumentRow.id)))
+            for start in range(0, len(ids), REBUILD_BATCH):
+                chunk = ids[start:start + REBUILD_BATCH]
+                reconcile_stored_many(session, list(session.scalars(
+                    select(DocumentRow).where(DocumentRow.id.in_(chunk)).order_by(DocumentRow.id))))
     except SQLAlchemyError as e:
         raise StoreError(f"cannot rebuild merged events: {e}") from e
 
 
 def reconcile_stored(session: Session, document: DocumentRow) -> None:
     """Reconcile one stored document within an open transaction."""
-    changed_documents = reconcile_copies(session, document)
-    new_reports = reports_of_documents(session, [document.id])
-    touched = merged_ids_of_documents(session, [document.id, *changed_documents])
+    reconcile_stored_many(session, [document])
+
+
+def reconcile_stored_many(session: Session, documents: Sequence[DocumentRow]) -> None:
+    """Reconcile stored documents together within an open transaction: copies one document after another
+    (in the order given), then one gathering of the components their reports reach, clustered again."""
+    changed_documents: set[int] = set()
+    for document in documents:
+        changed_documents |= reconcile_copies(session, document)
+    document_ids = [d.id for d in documents]
+    new_reports = reports_of_documents(session, document_ids)
+    touched = merged_ids_of_documents(session, [*document_ids, *changed_documents])
     reports = {r.event_id: r for group in reports_of_merged(session, touched).values() for r in group}
     reports |= {r.event_id: r for r in new_reports}
+    index = ReportIndex(new_reports)  # the batch's reports, not reconciled yet, are matched in memory
+    merged_of: dict[str, str] = {}
+    links: list[tuple[str, str]] = []
     frontier = list(reports.values())
     while frontier:  # gather whole components of the match graph: clustering is a function of those
-        reached = _matched_merged_ids(session, frontier) - touched
+        loaded = candidates_near(session, frontier)
+        merged_of |= {report.event_id: merged_id for report, merged_id in loaded}
+        index.add(report for report, _ in loaded)
+        reached: set[str] = set()
+        for report in frontier:
+            for other in index.near(report):
+                if same_happening(report, other):
+                    links.append((report.event_id, other.event_id))
+                    if other.event_id in merged_of:
+                        reached.add(merged_of[other.event_id])
+        reached -= touched
         touched |= reached
         frontier = [r for group in reports_of_merged(session, reached).values() for r in group
                     if r.event_id not in reports]
         reports |= {r.event_id: r for r in frontier}
-    _replace(session, touched, cluster_reports(list(reports.values())))
+    clusters = [cluster for component in _components(reports, links) for cluster in cluster_reports(component)]
+    _replace(session, touched, clusters)
 
 
-def _matched_merged_ids(session: Session, reports: Iterable[Report]) -> set[str]:
-    """The merged events holding a stored report that one of `reports` matches."""
-    return {merged_id for report in reports for candidate, merged_id in candidate_reports(session, report)
-            if same_happening(report, candidate)}
+def _components(reports: dict[str, Report], links: Iterable[tuple[str, str]]) -> list[list[Report]]:
+    """The connected components of the reports under the links (union-find), each in event_id order."""
+    parent = {event_id: event_id for event_id in reports}
+
+    def root(event_id: str) -> str:
+        while parent[event_id] != event_id:
+            parent[event_id] = parent[parent[event_id]]
+            event_id = parent[event_id]
+        return event_id
+
+    for a, b in links:
+        first, second = root(a), root(b)
+        if first != second:
+            parent[max(first, second)] = min(first, second)
+    groups: dict[str, list[Report]] = {}
+    for event_id in sorted(reports):
+        groups.setdefault(root(event_id), []).append(reports[event_id])
+    return list(groups.values())
 
 
-def _replace(session: Session, touched: Iterable[str], components: list[list[Report]]) -> None:
+def _replace(session: Session, touched: Iterable[str], clusters: list[list[Report]]) -> None:
+    """Replace the touched merged events by the clusters' summaries, with bulk deletes and inserts."""
     stale = sorted(set(touched))
-    members = sorted(r.event_id for group in components for r in group)
-    session.execute(delete(MergedReportRow).where(MergedReportRow.event_id.in_(members)))
-    session.execute(delete(MergedReportRow).where(MergedReportRow.merged_id.in_(stale)))
-    session.execute(delete(MergedEventRow).where(MergedEventRow.merged_id.in_(stale)))
-    session.flush()
-    for group in components:
-        merged = summarize(group)
-        session.add(merged_row(merged))
-        session.flush()
-        session.add_all(MergedReportRow(event_id=e, merged_id=merged.merged_id) for e in merged.event_ids)
-    session.flush()
+    members = sorted(r.event_id for group in clusters for r in group)
+    for start in range(0, len(members), IN_CHUNK):
+        session.execute(delete(MergedReportRow).where(MergedReportRow.event_id.in_(members[start:start + IN_CHUNK])))
+    for start in range(0, len(stale), IN_CHUNK):
+        chunk = stale[start:start + IN_CHUNK]
+        session.execute(delete(MergedReportRow).where(MergedReportRow.merged_id.in_(chunk)))
+        session.execute(delete(MergedEventRow).where(MergedEventRow.merged_id.in_(chunk)))
+    merged = [summarize(group) for group in clusters]
+    if merged:
+        session.execute(insert(MergedEventRow), [merged_values(m) for m in merged])
+        session.execute(insert(MergedReportRow), [{"event_id": e, "merged_id": m.merged_id}
+                                                  for m in merged for e in m.event_ids])
 
 
-def merged_row(merged: MergedEvent) -> MergedEventRow:
-    return MergedEventRow(
-        merged_id=merged.merged_id, event_type=merged.event_type, sub_event_type=merged.sub_event_type,
-        event_date=merged.event_date, time_precision=merged.time_precision, place_id=merged.place_id or None,
-        location=merged.location, latitude=merged.latitude, longitude=merged.longitude,
-        fact_status=merged.fact_status, reports_count=merged.reports_count,
-        independent_sources=merged.independent_sources, stances=list(merged.stances),
-        disputes=list(merged.disputes), confidence=merged.confidence)
+def merged_values(merged: MergedEvent) -> dict[str, Any]:
+    """A merged event's column values, for a bulk insert into merged_events."""
+    return {"merged_id": merged.merged_id, "event_type": merged.event_type, "sub_event_type": merged.sub_event_type,
+            "event_date": merged.event_date, "time_precision": merged.time_precision,
+            "place_id": merged.place_id or None, "location": merged.location, "latitude": merged.latitude,
+            "longitude": merged.longitude, "fact_status": merged.fact_status, "reports_count": merged.reports_count,
+            "independent_sources": merged.independent_sources, "stances": list(merged.stances),
+            "disputes": list(merged.disputes), "confidence": merged.confidence}
+
