@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import date, timedelta
 from itertools import pairwise
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 import typer
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sqlalchemy import or_, select
 from typer.testing import CliRunner
 
 from sitrep.control import (
@@ -28,9 +30,11 @@ from sitrep.control import (
     update_control_after_save,
 )
 from sitrep.control.cli import register
+from sitrep.control.state import ControlState
 from sitrep.control.storage import span_of, spans_containing
 from sitrep.model import Document, Event, Place
 from sitrep.store import Store, open_store
+from sitrep.store.schema import ControlStateRow
 
 DAY = date(2016, 7, 28)
 
@@ -229,6 +233,56 @@ def test_control_store_incremental_update_equals_rebuild(tmp_path: Path) -> None
     assert timelines[0] == timelines[1]
 
 
+def _control_at_by_sql(store: Store, day: date, layer: str, region: str | None) -> list[ControlState]:
+    """`control_at` as it was first written: ORDER BY in SQL, SQLAlchemy rows, the frozen constructor."""
+    table = ControlStateRow.__table__.c
+    query = (select(table.place_id, table.place_name, table.lat, table.lon, table.admin1, table.side, table.state,
+                    table.valid_from, table.valid_until, table.confidence, table.event_ids, table.sources,
+                    table.previous_side)
+             .where(table.layer == layer, table.valid_from <= day,
+                    or_(table.valid_until.is_(None), table.valid_until > day)))
+    if region:
+        query = query.where(table.admin1.ilike(f"{region.strip()}%"))
+    with store.engine.connect() as connection:
+        rows = connection.execute(query.order_by(table.admin1, table.place_name)).all()
+    return [ControlState(place_id, name, lat, lon, admin1, layer, side, state, valid_from, valid_until, confidence,
+                         tuple(events.split()), tuple(sources.split("\n")) if sources else (), previous)
+            for place_id, name, lat, lon, admin1, side, state, valid_from, valid_until, confidence, events, sources,
+            previous in rows]
+
+
+def test_control_store_at_equals_the_sql_listing(tmp_path: Path) -> None:
+    # 40 places in four governorates, names repeated within one (ties in the listing order), and 150 reports
+    # of random territory changes, clashes and statuses over a year: every day's listing read the fast way
+    # (cursor tuples, drafts, sorted in Python) equals the plain SQL one, ties put in place id order.
+    rng = random.Random(20160730)
+    places = [Place(f"test:{i:02d}", f"Qarya {i % 5}", 35 + i / 20, 36 + i / 25, "village",
+                    ("Aleppo", "Idlib", "Hamah", "Dar`a")[i % 4]) for i in range(40)]
+    subs, sides = (GAIN, TAKE, CLASH), ("government", "opposition", "kurdish", "")
+    statuses = ("reported", "reported", "attributed_claim", "expected", "negated")
+    with open_store(str(tmp_path / "random.db")) as store:
+        for n in range(150):
+            claims = [(rng.choice(places), rng.choice(subs), rng.choice(sides), rng.choice(statuses))
+                      for _ in range(rng.randint(1, 4))]
+            source, stance = rng.choice((("Reuters", "neutral"), ("SANA", "pro-government"),
+                                         ("Orient", "opposition"), ("ANHA", "kurdish")))
+            document, events = _report(f"d{n}", source, stance, date(2016, 1, 1) + timedelta(days=rng.randrange(366)),
+                                       claims)
+            store.save_document(document, events, places)
+        rebuild_control(store)
+        compared = 0
+        for day in (date(2016, 1, 1) + timedelta(days=d) for d in range(0, 400, 9)):
+            for layer in (ASSESSED, CLAIMED, FORECAST):
+                for region in (None, "idlib", "Dar"):
+                    listed = _control_at_by_sql(store, day, layer, region)
+                    fast = control_at(store, day, layer, region)
+                    assert [(s.admin1, s.place_name) for s in fast] == [(s.admin1, s.place_name) for s in listed]
+                    assert fast == sorted(listed, key=lambda s: (s.admin1, s.place_name, s.place_id))
+                    assert all(type(s) is ControlState for s in fast)
+                    compared += len(fast)
+        assert compared > 1000
+
+
 # ------------------------------------------------------------------ areas and the command
 
 
@@ -254,8 +308,6 @@ def test_control_areas_are_rfc7946_with_contested_fronts(store: Store) -> None:
 
 
 def _opposition_neighbour(day: date) -> list[Any]:
-    from sitrep.control.state import ControlState
-
     return [ControlState("test:near", "Near Test", 36.22, 37.18, "Aleppo", CLAIMED, "opposition", "held",
                          day - timedelta(days=5), None, 0.6)]
 

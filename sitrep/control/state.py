@@ -8,8 +8,9 @@ happened (attributed claims included), `assessed` follows the confidence rules i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, make_dataclass
 from datetime import date
+from typing import Any, cast
 
 CLAIMED = "claimed"
 ASSESSED = "assessed"
@@ -84,3 +85,17 @@ class ControlState:
         """Whether this state is a change of controller: held by a side other than the previous holder."""
         return self.state == HELD and bool(self.side) and bool(self.previous_side) \
             and self.side != self.previous_side
+
+
+# ControlState's twin without the frozen guard: the same fields, hence the same slots, so that a draft becomes
+# a ControlState by assigning its class. The frozen constructor sets each field through object.__setattr__,
+# 1.7 µs a state; a draft costs 0.3 µs, which is most of `control --at` for a whole country (13,000 states).
+ControlStateDraft: Any = make_dataclass("ControlStateDraft", [(f.name, f.type) for f in fields(ControlState)],
+                                        slots=True)
+
+
+def freeze_drafts(drafts: list[Any]) -> list[ControlState]:
+    """These `ControlStateDraft`s, turned in place into the ControlStates with the same fields."""
+    for draft in drafts:
+        draft.__class__ = ControlState
+    return cast(list[ControlState], drafts)

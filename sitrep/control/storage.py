@@ -25,7 +25,7 @@ from sqlalchemy.types import String
 
 from sitrep.control.observe import CLASH_TYPES, STRATEGIC, TERRITORY_TYPES, observation_of_event
 from sitrep.control.rules import DEFAULT_RULES, AssessmentRules
-from sitrep.control.state import ASSESSED, LAYERS, ControlState, Observation
+from sitrep.control.state import ASSESSED, LAYERS, ControlState, ControlStateDraft, Observation, freeze_drafts
 from sitrep.control.timeline import build_timeline
 from sitrep.model import Event
 from sitrep.store import Store
@@ -273,11 +273,16 @@ def _stored_observations(connection: Connection, place_ids: Sequence[str]) -> li
 
 
 def control_at(store: Store, day: date, layer: str = ASSESSED, region: str | None = None) -> list[ControlState]:
-    """Every place's control state on `day` in `layer`; `region` keeps the places whose governorate
-    (admin1) starts with it, ignoring case ("aleppo", "Hasaka")."""
+    """Every place's control state on `day` in `layer`, by governorate (admin1) then place name; `region`
+    keeps the places whose governorate starts with it, ignoring case ("aleppo", "Hasaka")."""
     with store.engine.connect() as connection:
-        rows = connection.execute(_at_query(day, layer, region))
-        return [_state_of_row(r, layer) for r in rows]
+        rows = _fetch_tuples(connection, _at_query(day, layer, region))
+    states = _states_of_rows(rows, layer)
+    # Sorted here rather than by ORDER BY: half the time SQLite takes, and in code point order whatever the
+    # database's collation, so that SQLite and PostgreSQL list places alike. Built first, then sorted: the
+    # rows are read in the order they were allocated, which is a quarter faster than in sorted order.
+    states.sort(key=_listing_key)
+    return states
 
 
 def _at_query(day: date, layer: str, region: str | None) -> Select[Any]:
@@ -286,7 +291,7 @@ def _at_query(day: date, layer: str, region: str | None) -> Select[Any]:
                     or_(STATES.c.valid_until.is_(None), STATES.c.valid_until > day)))
     if region:
         query = query.where(STATES.c.admin1.ilike(f"{region.strip()}%"))
-    return query.order_by(STATES.c.admin1, STATES.c.place_name)
+    return query
 
 
 def _state_columns() -> list[Any]:
@@ -296,6 +301,49 @@ def _state_columns() -> list[Any]:
             STATES.c.state, type_coerce(STATES.c.valid_from, String).label("valid_from"),
             type_coerce(STATES.c.valid_until, String).label("valid_until"), STATES.c.confidence,
             STATES.c.event_ids, STATES.c.sources, STATES.c.previous_side]
+
+
+def _listing_key(state: ControlState) -> str:
+    """The order of `control --at`: governorate, place name, then place id (one string, compared faster
+    than a tuple; NUL sorts before any character, so this is the tuple's order)."""
+    return f"{state.admin1}\0{state.place_name}\0{state.place_id}"
+
+
+def _fetch_tuples(connection: Connection, query: Select[Any]) -> list[Any]:
+    """The query's rows as the DB-API cursor gives them (plain tuples), without SQLAlchemy's Row objects:
+    the columns of `_state_columns` need no result processing, and that saves 10% on 13,000 rows."""
+    result = connection.execute(query)
+    try:
+        return list(result.cursor.fetchall())
+    finally:
+        result.close()
+
+
+def _states_of_rows(rows: Iterable[Sequence[Any]], layer: str) -> list[ControlState]:
+    """The ControlStates of rows of `_state_columns`, in their order, built as drafts (see `freeze_drafts`);
+    the few distinct dates and source lists are parsed once each."""
+    dates, sources_of = _ParsedDates(), _SplitSources()
+    return freeze_drafts([ControlStateDraft(place_id, name, lat, lon, admin1, layer, side, state, dates[valid_from],
+                                            dates[valid_until], confidence, tuple(events.split()),
+                                            sources_of[sources], previous)
+                          for place_id, name, lat, lon, admin1, side, state, valid_from, valid_until, confidence,
+                          events, sources, previous in rows])
+
+
+class _ParsedDates(dict[Any, date | None]):
+    """A date column's values (ISO text on SQLite, dates elsewhere, None) and their dates, parsed on first use."""
+
+    def __missing__(self, value: Any) -> date | None:
+        parsed = self[value] = _as_date(value)
+        return parsed
+
+
+class _SplitSources(dict[str | None, tuple[str, ...]]):
+    """The `sources` column's values (newline-separated publishers) and their tuples, split on first use."""
+
+    def __missing__(self, value: str | None) -> tuple[str, ...]:
+        split = self[value] = tuple(value.split("\n")) if value else ()
+        return split
 
 
 def _as_date(value: Any) -> date | None:
