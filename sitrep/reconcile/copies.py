@@ -9,9 +9,10 @@ arrived first; when an earlier original turns up later, the group is re-pointed 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session, aliased
 
 from sitrep.reconcile import minhash
@@ -23,65 +24,143 @@ from sitrep.store.schema import DocumentBandRow, DocumentCopyRow, DocumentRow, D
 COPY_THRESHOLD = 0.6
 
 
+# Values bound per `IN (...)` list: far under SQLite's limit of 32,766 parameters.
+IN_CHUNK = 500
+
+
 def reconcile_copies(session: Session, document: DocumentRow) -> set[int]:
     """Sign `document`, find its near-duplicate group and re-point the group at its original.
     Returns the group's document ids when it has copies (their reports' independence may have changed)."""
-    signature = _sign(session, document)
-    group = {document.id}
-    for other_id, other_signature in _candidates(session, document.id):
-        if minhash.similarity(signature, other_signature) >= COPY_THRESHOLD:
-            group |= _group_of(session, other_id)
-    return _assign_original(session, group)
+    return reconcile_copies_many(session, [document])
 
 
-def _sign(session: Session, document: DocumentRow) -> tuple[int, ...]:
-    stored = session.get(DocumentSignatureRow, document.id)
-    if stored is not None:
-        return minhash.unpack(stored.signature)
-    signature = minhash.signature(document.text)
-    session.add(DocumentSignatureRow(document_id=document.id, signature=minhash.pack(signature)))
-    session.add_all(DocumentBandRow(band=band, bucket=bucket, document_id=document.id)
-                    for band, bucket in minhash.bands(signature))
-    session.flush()
-    return signature
+def reconcile_copies_many(session: Session, documents: Sequence[DocumentRow]) -> set[int]:
+    """`reconcile_copies` for many documents at once: sign those not signed yet (one bulk insert), find the
+    pairs sharing a band with one of them (one query), and re-point every group holding one of them at its
+    original. Groups are the connected components of the near-duplicate pairs, so this gives what
+    reconciling the documents one after another gives. Returns the documents of the groups with copies."""
+    if not documents:
+        return set()
+    signatures = _sign_many(session, documents)
+    batch = sorted(signatures)
+    pairs = _band_pairs(session, batch)
+    signatures |= _stored_signatures(session, {other for _, other in pairs} - signatures.keys())
+    groups = _Groups(batch)
+    for mine, other in pairs:
+        if minhash.similarity(signatures[mine], signatures[other]) >= COPY_THRESHOLD:
+            groups.join(mine, other)
+    stored = _stored_groups(session, groups.members() - set(batch))
+    for members in stored:  # a stored document brings its whole stored group along
+        first = min(members)
+        for member in members:
+            groups.join(first, member)
+    members = groups.members()
+    signatures |= _stored_signatures(session, members - signatures.keys())
+    return _assign_originals(session, groups.components(), signatures)
 
 
-def _candidates(session: Session, document_id: int) -> list[tuple[int, tuple[int, ...]]]:
+def _sign_many(session: Session, documents: Sequence[DocumentRow]) -> dict[int, tuple[int, ...]]:
+    ids = sorted({d.id for d in documents})
+    signatures = _stored_signatures(session, ids)
+    new = {d.id: minhash.signature(d.text) for d in documents if d.id not in signatures}
+    if new:
+        session.execute(insert(DocumentSignatureRow), [{"document_id": i, "signature": minhash.pack(sig)}
+                                                       for i, sig in sorted(new.items())])
+        bands = [{"band": band, "bucket": bucket, "document_id": i}
+                 for i, sig in sorted(new.items()) for band, bucket in minhash.bands(sig)]
+        if bands:
+            session.execute(insert(DocumentBandRow), bands)
+    return signatures | new
+
+
+def _band_pairs(session: Session, document_ids: Sequence[int]) -> set[tuple[int, int]]:
+    """(document, other document) for every two documents sharing a band, the first among `document_ids`."""
     mine, other = aliased(DocumentBandRow), aliased(DocumentBandRow)
-    sharing = (select(other.document_id).distinct()
-               .join(mine, (mine.band == other.band) & (mine.bucket == other.bucket))
-               .where(mine.document_id == document_id, other.document_id != document_id))
-    rows = session.execute(select(DocumentSignatureRow.document_id, DocumentSignatureRow.signature)
-                           .where(DocumentSignatureRow.document_id.in_(sharing))
-                           .order_by(DocumentSignatureRow.document_id))
-    return [(document_id, minhash.unpack(data)) for document_id, data in rows]
+    pairs: set[tuple[int, int]] = set()
+    for chunk in _chunks(document_ids):
+        query = (select(mine.document_id, other.document_id).distinct()
+                 .join(other, (mine.band == other.band) & (mine.bucket == other.bucket))
+                 .where(mine.document_id.in_(chunk), other.document_id != mine.document_id))
+        pairs |= {(a, b) for a, b in session.execute(query)}
+    return pairs
 
 
-def _group_of(session: Session, document_id: int) -> set[int]:
-    """The near-duplicate group a stored document belongs to: its original and the original's copies."""
-    original = session.scalar(select(DocumentCopyRow.original_id).where(DocumentCopyRow.document_id == document_id))
-    root = document_id if original is None else original
-    copies = session.scalars(select(DocumentCopyRow.document_id).where(DocumentCopyRow.original_id == root))
-    return {root, *copies}
+def _stored_signatures(session: Session, document_ids: Iterable[int]) -> dict[int, tuple[int, ...]]:
+    found: dict[int, tuple[int, ...]] = {}
+    for chunk in _chunks(document_ids):
+        rows = session.execute(select(DocumentSignatureRow.document_id, DocumentSignatureRow.signature)
+                               .where(DocumentSignatureRow.document_id.in_(chunk)))
+        found |= {document_id: minhash.unpack(data) for document_id, data in rows}
+    return found
 
 
-def _assign_original(session: Session, group: set[int]) -> set[int]:
-    documents = list(session.scalars(select(DocumentRow).where(DocumentRow.id.in_(sorted(group)))))
-    original = min(documents, key=_original_order)
-    session.execute(delete(DocumentCopyRow).where(DocumentCopyRow.document_id.in_(sorted(group))))
-    original_signature = _stored_signature(session, original.id)
-    for document in documents:
-        if document.id != original.id:
-            similarity = minhash.similarity(_stored_signature(session, document.id), original_signature)
-            session.add(DocumentCopyRow(document_id=document.id, original_id=original.id, similarity=similarity))
-    session.flush()
-    return group if len(group) > 1 else set()
+def _stored_groups(session: Session, document_ids: Iterable[int]) -> list[set[int]]:
+    """The stored near-duplicate groups of these documents: each original with its copies."""
+    roots: set[int] = set()
+    for chunk in _chunks(document_ids):
+        originals = dict(session.execute(select(DocumentCopyRow.document_id, DocumentCopyRow.original_id)
+                                         .where(DocumentCopyRow.document_id.in_(chunk))).all())
+        roots |= {originals.get(document_id, document_id) for document_id in chunk}
+    groups: dict[int, set[int]] = {root: {root} for root in roots}
+    for chunk in _chunks(roots):
+        for document_id, original_id in session.execute(select(DocumentCopyRow.document_id,
+                                                                DocumentCopyRow.original_id)
+                                                         .where(DocumentCopyRow.original_id.in_(chunk))):
+            groups[original_id].add(document_id)
+    return list(groups.values())
 
 
-def _original_order(document: DocumentRow) -> tuple[date, str, str]:
-    return (document.published or date.max, document.doc_id, document.content_hash)
+def _assign_originals(session: Session, groups: list[set[int]], signatures: dict[int, tuple[int, ...]]
+                      ) -> set[int]:
+    """Re-point each group's copies at its original (the earliest published, then the smallest doc_id)."""
+    members = sorted(set().union(*groups))
+    order: dict[int, tuple[date, str, str]] = {}
+    for chunk in _chunks(members):
+        session.execute(delete(DocumentCopyRow).where(DocumentCopyRow.document_id.in_(chunk)))
+        for document_id, published, doc_id, content_hash in session.execute(
+                select(DocumentRow.id, DocumentRow.published, DocumentRow.doc_id, DocumentRow.content_hash)
+                .where(DocumentRow.id.in_(chunk))):
+            order[document_id] = (published or date.max, doc_id, content_hash)
+    rows = []
+    for group in groups:
+        original = min(group, key=lambda document_id: order[document_id])
+        rows += [{"document_id": document_id, "original_id": original,
+                  "similarity": minhash.similarity(signatures.get(document_id, ()), signatures.get(original, ()))}
+                 for document_id in sorted(group - {original})]
+    if rows:
+        session.execute(insert(DocumentCopyRow), rows)
+    return {document_id for group in groups if len(group) > 1 for document_id in group}
 
 
-def _stored_signature(session: Session, document_id: int) -> tuple[int, ...]:
-    stored = session.get(DocumentSignatureRow, document_id)
-    return minhash.unpack(stored.signature) if stored is not None else ()
+class _Groups:
+    """Union-find over document ids: the near-duplicate groups being gathered."""
+
+    def __init__(self, document_ids: Iterable[int]) -> None:
+        self._parent = {document_id: document_id for document_id in document_ids}
+
+    def root(self, document_id: int) -> int:
+        self._parent.setdefault(document_id, document_id)
+        while self._parent[document_id] != document_id:
+            self._parent[document_id] = self._parent[self._parent[document_id]]
+            document_id = self._parent[document_id]
+        return document_id
+
+    def join(self, first: int, second: int) -> None:
+        a, b = self.root(first), self.root(second)
+        if a != b:
+            self._parent[max(a, b)] = min(a, b)
+
+    def members(self) -> set[int]:
+        return set(self._parent)
+
+    def components(self) -> list[set[int]]:
+        found: dict[int, set[int]] = {}
+        for document_id in sorted(self._parent):
+            found.setdefault(self.root(document_id), set()).add(document_id)
+        return list(found.values())
+
+
+def _chunks(values: Iterable[int], size: int = IN_CHUNK) -> Iterator[list[int]]:
+    ordered = sorted(set(values))
+    for start in range(0, len(ordered), size):
+        yield ordered[start:start + size]

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from sitrep.errors import StoreError
 from sitrep.reconcile.clusters import cluster_reports
-from sitrep.reconcile.copies import reconcile_copies
+from sitrep.reconcile.copies import reconcile_copies_many
 from sitrep.reconcile.matching import same_happening
 from sitrep.reconcile.neighbours import ReportIndex
 from sitrep.reconcile.report import Report
@@ -102,11 +102,9 @@ def reconcile_stored(session: Session, document: DocumentRow) -> None:
 
 
 def reconcile_stored_many(session: Session, documents: Sequence[DocumentRow]) -> None:
-    """Reconcile stored documents together within an open transaction: copies one document after another
-    (in the order given), then one gathering of the components their reports reach, clustered again."""
-    changed_documents: set[int] = set()
-    for document in documents:
-        changed_documents |= reconcile_copies(session, document)
+    """Reconcile stored documents together within an open transaction: their copies, then one gathering of
+    the components their reports reach, clustered again."""
+    changed_documents = reconcile_copies_many(session, documents)
     document_ids = [d.id for d in documents]
     new_reports = reports_of_documents(session, document_ids)
     touched = merged_ids_of_documents(session, [*document_ids, *changed_documents])
