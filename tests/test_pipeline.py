@@ -7,16 +7,23 @@ import io
 import json
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
-from sitrep.events.extract import Resources, load_resources
+from sitrep.control.storage import update_control_after_save
+from sitrep.errors import StoreError
+from sitrep.events.extract import Extraction, Resources, load_resources
 from sitrep.export import events_from_jsonl, events_to_jsonl
 from sitrep.geo import Gazetteer
-from sitrep.pipeline import run_batch
-from sitrep.store import open_store
+from sitrep.ingest import read_document, read_documents
+from sitrep.model import Document
+from sitrep.pipeline import extract_documents, run_batch
+from sitrep.reconcile import merged_events, reconcile_after_save
+from sitrep.store import Store, open_store
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "sitrep" / "data" / "examples"
 REPORT = """---
@@ -123,3 +130,98 @@ def test_pipeline_cli_bad_input_is_one_line(tmp_path: Path) -> None:
     assert out.returncode == 2 and "empty" in out.stderr and "Traceback" not in out.stderr
     out = _sitrep("extract", str(tmp_path / "report.md"), "--published", "2016-02-30", cwd=tmp_path)
     assert out.returncode == 2 and "Traceback" not in out.stderr
+
+
+# Dev-corpus reports reposted on another site in a later batch, so that batches also find near-duplicates.
+REPOSTS = 4
+# What merging and control leave in the store, in a stable order (row ids aside, documents by doc_id).
+AFTER_BATCH_TABLES = {
+    "merged_events": "SELECT * FROM merged_events ORDER BY merged_id",
+    "merged_reports": "SELECT event_id, merged_id FROM merged_reports ORDER BY event_id",
+    "document_copies": "SELECT d.doc_id, o.doc_id, c.similarity FROM document_copies c "
+                       "JOIN documents d ON d.id = c.document_id JOIN documents o ON o.id = c.original_id ORDER BY 1",
+    "document_bands": "SELECT d.doc_id, b.band, b.bucket FROM document_bands b "
+                      "JOIN documents d ON d.id = b.document_id ORDER BY 1, 2",
+    "control_observations": "SELECT d.doc_id, o.place_id, o.observed_on, o.side, o.state, o.fact_status, o.claimant, "
+                            "o.event_id, o.basis, o.hedged, o.evidence FROM control_observations o "
+                            "JOIN documents d ON d.id = o.document_id ORDER BY o.id",
+    "control_places": "SELECT * FROM control_places ORDER BY place_id",
+    "control_states": "SELECT layer, place_id, place_name, admin1, lat, lon, side, state, valid_from, valid_until, "
+                      "confidence, previous_side, event_ids, sources, reports FROM control_states "
+                      "ORDER BY place_id, layer, valid_from, valid_until, side, state",
+}
+
+
+def _after_batch_tables(store: Store) -> dict[str, list[tuple[Any, ...]]]:
+    with store.engine.connect() as connection:
+        return {name: [tuple(row) for row in connection.execute(text(query))]
+                for name, query in AFTER_BATCH_TABLES.items()}
+
+
+def _reposts(shared: Path, folder: Path) -> Path:
+    folder.mkdir()
+    for path in sorted((shared / "data" / "corpus-dev").glob("*.md"))[:REPOSTS]:
+        document = read_document(path)
+        (folder / f"{document.doc_id}-mirror.md").write_text(
+            f"---\npublished: {document.published or ''}\nsource: Mirror Site\nstance: {document.stance}\n---\n"
+            f"Reposted from the original site.\n\n{document.text}\n\nShare this: Twitter | Facebook\n",
+            encoding="utf-8")
+    return folder
+
+
+@pytest.mark.slow
+def test_pipeline_after_batch_equals_one_document_at_a_time(tmp_path: Path, resources: Resources,
+                                                            shared: Path) -> None:
+    """The batch's merging and control (reconcile_documents, update_control_for_documents) leave the store
+    as the per-document hooks do, batch after batch: merged events, confidence, copies, control."""
+    batches: list[tuple[list[Path], dict[str, Any]]] = [
+        ([shared / "data" / "corpus-dev"], {}),
+        ([shared / "eval" / "seed.txt"], {"published": date(2016, 7, 30), "source": "Syrian Perspective"}),
+        ([_reposts(shared, tmp_path / "reposts")], {}),
+    ]
+    with open_store(str(tmp_path / "batch.db")) as store:
+        for paths, flags in batches:
+            summary = run_batch(paths, store, resources, **flags)
+            assert not [r for r in summary.rejects if r.stage == "reconcile"]
+        batched = _after_batch_tables(store)
+        corroborated = [m for m in merged_events(store) if m.independent_sources > 1]
+    with open_store(str(tmp_path / "each.db")) as store:
+        for paths, flags in batches:
+            documents = [d for d in read_documents(paths, **flags) if isinstance(d, Document)]
+            for result in extract_documents(documents, resources):
+                assert isinstance(result, Extraction)
+                places = [p.place for p in result.places if p.place is not None]
+                if not store.save_document(result.document, result.events, places).duplicate:
+                    reconcile_after_save(store, result.document.doc_id)
+                    update_control_after_save(store, result.document.doc_id, result.observations)
+        one_at_a_time = _after_batch_tables(store)
+    assert len(batched["document_copies"]) >= REPOSTS
+    assert corroborated
+    assert batched["control_states"] and batched["control_observations"]
+    for name in AFTER_BATCH_TABLES:
+        assert batched[name] == one_at_a_time[name], name
+
+
+def test_pipeline_after_batch_failure_falls_back_to_each_document(tmp_path: Path, resources: Resources,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import sitrep.reconcile
+
+    def broken_batch(store: Store, doc_ids: list[str]) -> None:
+        raise StoreError("the batch cannot be reconciled")
+
+    one_document = sitrep.reconcile.reconcile_after_save
+
+    def broken_for_kt(store: Store, doc_id: str) -> None:
+        if doc_id == "kt":
+            raise StoreError("this one cannot be reconciled")
+        one_document(store, doc_id)
+
+    monkeypatch.setattr(sitrep.reconcile, "reconcile_documents", broken_batch)
+    monkeypatch.setattr(sitrep.reconcile, "reconcile_after_save", broken_for_kt)
+    with open_store(str(tmp_path / "t.db")) as store:
+        summary = run_batch([_mixed_folder(tmp_path)], store, resources)
+        merged = merged_events(store)
+    failed = [r for r in summary.rejects if r.stage == "reconcile"]
+    assert summary.documents == 3 and len(summary.rejects) == 5
+    assert len(failed) == 1 and "this one cannot be reconciled" in failed[0].reason
+    assert merged  # the other documents were reconciled one at a time

@@ -11,14 +11,26 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from sitrep.events.extract import UNDATED, Extraction, extract, load_resources
-from sitrep.reconcile import document_copies, explain_event, merged_events, rebuild_all, reconcile_document
+from sitrep.reconcile import (
+    document_copies,
+    explain_event,
+    merged_events,
+    rebuild_all,
+    reconcile_document,
+    reconcile_documents,
+)
 from sitrep.reconcile.clusters import cluster_reports
 from sitrep.reconcile.matching import same_happening
 from sitrep.reconcile.minhash import signature, similarity
+from sitrep.reconcile.neighbours import ReportIndex
 from sitrep.reconcile.report import GAINER_UNSTATED_NOTE, UNDATED_NOTE
+from sitrep.reconcile.reports import candidate_reports, candidates_near, reports_of_documents
 from sitrep.store import Store, open_store
+from sitrep.store.schema import DocumentRow
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.merge import PAIRS, extract_reports, load_documents, score
@@ -140,3 +152,42 @@ def test_reconcile_clusters_do_not_chain(extractions: list[Extraction], nlp: Any
         assert all(a.document_key == b.document_key or same_happening(a, b)
                    for i, a in enumerate(group) for b in group[i + 1:])
     assert cluster_reports(list(reversed(reports))) == groups
+
+
+def test_reconcile_documents_equals_one_at_a_time(extractions: list[Extraction], tmp_path: Path) -> None:
+    """Batches (the first onto an empty store, the next onto a reconciled one, with reposts of both halves'
+    reports) give the merged events, confidence and copies that one document at a time gives."""
+    half = len(extractions) // 2
+    batches = [extractions[:half], [*extractions[half:], _repost(extractions[0]), _repost(extractions[-1])]]
+    with open_store(str(tmp_path / "each.db")) as store:
+        for extraction in (e for batch in batches for e in batch):
+            _save(store, extraction)
+            reconcile_document(store, extraction.document.doc_id)
+        expected = _snapshot(store)
+    with open_store(str(tmp_path / "batch.db")) as store:
+        for batch in batches:
+            for extraction in batch:
+                _save(store, extraction)
+            reconcile_documents(store, [e.document.doc_id for e in batch])
+        assert _snapshot(store) == expected
+        assert len(document_copies(store)) == 2
+        reconcile_documents(store, [e.document.doc_id for e in extractions])  # again: nothing changes
+        assert _snapshot(store) == expected
+
+
+def test_reconcile_batch_narrowing_equals_the_per_report_query(extractions: list[Extraction],
+                                                               tmp_path: Path) -> None:
+    """`candidates_near` (a few queries for many reports) with `in_reach` finds for each report exactly the
+    candidates that `candidate_reports` (one query per report) finds."""
+    with open_store(str(tmp_path / "near.db")) as store:
+        for extraction in extractions:
+            _save(store, extraction)
+        rebuild_all(store)
+        with Session(store.engine) as session:
+            reports = reports_of_documents(session, session.scalars(select(DocumentRow.id)))
+            loaded = candidates_near(session, reports)
+            index = ReportIndex(report for report, _ in loaded)
+            for report in reports:
+                expected = sorted(candidate.event_id for candidate, _ in candidate_reports(session, report))
+                assert [candidate.event_id for candidate in index.near(report)] == expected
+    assert len(reports) > 100 and {r.event_id for r, _ in loaded} == {r.event_id for r in reports}
