@@ -16,7 +16,14 @@ from hypothesis import strategies as st
 
 from sitrep.geo import find_places, load_gazetteer
 from sitrep.geo.aliases import _read_rows, apply_alias_file, find_parent
-from sitrep.geo.build import LEADING_MARKS, bare_name, display_name, read_geonames
+from sitrep.geo.build import (
+    FACILITY_CITY_KM,
+    FACILITY_KINDS,
+    LEADING_MARKS,
+    bare_name,
+    display_name,
+    read_geonames,
+)
 from sitrep.geo.gazetteer import (
     DEFAULT_ALIAS_DIR,
     DEFAULT_GAZETTEER,
@@ -364,6 +371,20 @@ def test_geo_qualified_village_names_give_their_bare_name(gazetteer: Gazetteer) 
     assert bare_name("Kurin at Tahtani") == "Kurin"
     assert bare_name("Tall Kabir") == "" and bare_name("Kafr Hamra") == ""
     assert any(p.kind == "village" for p in gazetteer.search("Osajli"))
+
+
+def test_geo_facilities_near_a_city_have_it_as_parent(gazetteer: Gazetteer) -> None:
+    """A map mark of a base, factory, road, camp, airport or hill within FACILITY_CITY_KM of a city is the
+    city's; one farther out is not."""
+    cities = [p for p in gazetteer.places if p.kind == "city"]
+    marks = [p for p in gazetteer.places if p.kind in FACILITY_KINDS and "wikimap" in p.sources]
+    linked = [m for m in marks if m.parent_id]
+    assert linked and all(gazetteer.get(m.parent_id) is not None for m in linked)
+    for mark in marks:
+        nearest = min(km_between(mark.lat, mark.lon, c.lat, c.lon) for c in cities)
+        assert bool(mark.parent_id) == (nearest <= FACILITY_CITY_KM), mark
+    castello = next(p for p in gazetteer.search("Castello complex") if p.kind == "base")
+    assert castello.parent_id == find_parent(gazetteer, "Aleppo").place_id  # type: ignore[union-attr]
 
 
 def test_geo_display_names_start_with_a_letter(gazetteer: Gazetteer) -> None:

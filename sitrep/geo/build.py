@@ -8,6 +8,9 @@ Rules applied to the merged places, each so that a spelling nobody tuned for sti
 - a facility does not keep its city's name ("Aleppo" of "Aleppo International Airport");
 - a qualified village name gives its bare name ("Tukhar" for "Tukhar Kabir") unless another place sounds so;
 - a district named "<part> of <its city>" is also "<part>" ("Old City"), for headings and context to place;
+- a district from syria_districts.tsv has its city as parent, and so has a map mark of a facility (base,
+  industrial, road, camp, airport, hill) within FACILITY_CITY_KM of a city: reconciling relates a report at
+  such a place to a report at the city that names it;
 - display names start with a letter: a primary name that starts with an ʿayn or hamza mark ("`Anadan") is
   shown as the first of the place's own plain-Latin names that sounds the same ("Anadan"), or else without
   the marks. This is chosen here, at build time, so every consumer of the file shows the same name.
@@ -256,6 +259,13 @@ POINT_KINDS = frozenset({"village", "town", "city", "district", "farm"})
 # Kinds of place whose names a facility named after them borrows ("Aleppo International Airport").
 SETTLEMENT_KINDS = frozenset({"city", "town", "governorate"})
 AREA_KINDS = frozenset({"governorate", "region", "country"})
+# Kinds of map mark that belong to the city they lie on the edge of (a base, a factory, a ring road): a
+# report at the city level speaks of them as the city's ("the siege by the Castello road").
+FACILITY_KINDS = frozenset({"base", "industrial", "road", "camp", "airport", "hill"})
+# Kilometres from a city's point within which such a mark gets the city as parent: Aleppo's and Damascus's
+# built-up areas and their ring of bases and industrial zones reach 7-8 km from the city points; farther
+# out a mark belongs to the countryside and its villages.
+FACILITY_CITY_KM = 8.0
 
 
 def merge_into(base: list[Place], extra: list[Place]) -> list[Place]:
@@ -338,6 +348,21 @@ def _link_parents(places: list[Place]) -> list[Place]:
     return out
 
 
+def _link_facilities(places: list[Place]) -> list[Place]:
+    """A base, factory, road, camp, airport or hill without a parent that lies within FACILITY_CITY_KM of a
+    city gets the nearest such city as parent (its admin units stay those of its nearest locality)."""
+    cities = [p for p in places if p.kind == "city"]
+    out = []
+    for place in places:
+        if place.kind in FACILITY_KINDS and not place.parent_id:
+            near = [(km_between(place.lat, place.lon, c.lat, c.lon), c.place_id) for c in cities]
+            distance, city_id = min(near, default=(FACILITY_CITY_KM + 1, ""))
+            if distance <= FACILITY_CITY_KM:
+                place = replace(place, parent_id=city_id)
+        out.append(place)
+    return out
+
+
 def bare_name(name: str) -> str:
     """The name without its last word when that word is a qualifier ("Tukhar Kabir", "Kurin at-Tahtani":
     "Tukhar", "Kurin"), else ""."""
@@ -403,7 +428,7 @@ def build_gazetteer(data_dir: Path) -> list[Place]:
     districts = read_districts(data_dir / "syria_districts.tsv")
     places = merge_into(wof, districts)
     places = merge_into(places, read_wikimap(data_dir / "syria_wikimap.tsv"))
-    places = _link_parents(places)
+    places = _link_facilities(_link_parents(places))
     places = _with_display_names(_add_bare_names(_drop_borrowed_city_names(places)))
     places.sort(key=lambda p: p.place_id)
     return places

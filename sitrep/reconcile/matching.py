@@ -2,16 +2,18 @@
 
 Two reports match when they come from different documents, have the same ACLED event type, both say the
 thing happened (or one denies it) or both expect it, their dates agree within their precision, and their
-places are the same place, one lies in the other (a district and its city, when the city-level report
-names the district), or they lie within `SAME_PLACE_KM` (one place under two gazetteer entries). Two
-different districts of one city are different places. Sub-types may differ when both reports name the day
-(that is a dispute, not another event). The reporting lag is allowed only to a report dated by its
-publication, and undated reports match only what happens once at a place. The test looks at nothing but
-the two reports; clusters.py turns the matches into merged events without chaining.
+places are the same place, one lies in the other (a district, or a facility the gazetteer gives a city as
+parent, and its city, when the city-level report names it), or they lie within `SAME_PLACE_KM` (one place
+under two gazetteer entries). Two different districts of one city are different places. Sub-types may
+differ when both reports name the day (that is a dispute, not another event). The reporting lag is allowed
+only to a report dated by its publication, and undated reports match only what happens once at a place (or
+at a part of it that the city-level report names). The test looks at nothing but the two reports;
+clusters.py turns the matches into merged events without chaining.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from sitrep.reconcile.report import NOT_HAPPENED, PRECISION_DAYS, Report
@@ -39,6 +41,16 @@ CHANGES_OF_HANDS = frozenset({"Government regains territory", "Non-state actor o
 REPORTING_LAG_DAYS = 1
 # time_precision of a date known to the day (ACLED's 1); 2 and 3 are the week and the month.
 DAY_PRECISION = 1
+# Words of a facility's map label that say what kind of thing it is, not which: a city-level report names
+# the "Castello complex" as "the Castello road", the "Kweires airbase" as "Kweires airport". The label without
+# them is the facility's own name (sitrep.geo.build strips a longer list from map labels in the same way).
+FACILITY_WORDS = frozenset("""complex base airbase airport air military army garages garage barracks academy
+school factory plant station industrial area zone city road highway roundabout checkpoint camp hill hills
+tall tell tal jabal jebel mount brigade battalion regiment division housing depot silos prison hospital
+the""".split())
+# Letters the bare name of a facility must keep to be looked for in another report's evidence: shorter ones
+# ("Tal", "80") are ordinary words or numbers in any text.
+MIN_BARE_NAME_LETTERS = 4
 
 
 def same_happening(a: Report, b: Report) -> bool:
@@ -97,9 +109,10 @@ def dates_agree(a: Report, b: Report) -> bool:
 
 
 def undated_agree(a: Report, b: Report) -> bool:
-    """Without a date on one side, only the same place id and sub-type, and only for what happens once
-    there: a change of hands, or, when neither report has any date, a lasting state (a siege, a truce)."""
-    if not a.place_id or a.place_id != b.place_id or not same_sub_type(a, b):
+    """Without a date on one side, only the same place (or a part of a city and a report at the city that
+    names that part) and sub-type, and only for what happens once there: a change of hands, or, when neither
+    report has any date, a lasting state (a siege, a truce)."""
+    if not (same_place_or_named_part(a, b) and same_sub_type(a, b)):
         return False
     if a.sub_event_type in ONE_OFF_SUB_TYPES and b.sub_event_type in ONE_OFF_SUB_TYPES:
         return True
@@ -116,12 +129,8 @@ def date_window(report: Report) -> tuple[date, date]:
 
 def places_related(a: Report, b: Report) -> bool:
     """The same place, one within the other (parent), or two entries for one spot."""
-    if a.place_id and a.place_id == b.place_id:
+    if same_place_or_named_part(a, b):
         return True
-    if a.place_id and b.place_id == a.parent_id:
-        return names_part(coarse=b, part=a)
-    if b.place_id and a.place_id == b.parent_id:
-        return names_part(coarse=a, part=b)
     if a.latitude is None or a.longitude is None or b.latitude is None or b.longitude is None:
         return False
     if a.geo_precision != EXACT or b.geo_precision != EXACT:
@@ -129,10 +138,37 @@ def places_related(a: Report, b: Report) -> bool:
     return haversine_km((a.latitude, a.longitude), (b.latitude, b.longitude)) <= SAME_PLACE_KM
 
 
+def same_place_or_named_part(a: Report, b: Report) -> bool:
+    """The same place id, or one report's place lies in the other's (a district, or a facility near a city
+    that the gazetteer gives the city as parent) and the city-level report's evidence names it."""
+    if a.place_id and a.place_id == b.place_id:
+        return True
+    if a.place_id and b.place_id == a.parent_id:
+        return names_part(coarse=b, part=a)
+    if b.place_id and a.place_id == b.parent_id:
+        return names_part(coarse=a, part=b)
+    return False
+
+
 def names_part(coarse: Report, part: Report) -> bool:
-    """A report placed at a city speaks of one of its districts when its evidence names that district.
-    Without this, every city-wide report would chain all of the city's district events into one."""
-    return bool(part.location) and part.location.lower() in coarse.evidence.lower()
+    """A report placed at a city speaks of one of its districts or facilities when its evidence names it, by
+    its name or by its bare name (the map label without words like "complex" or "base": "the Castello road"
+    names the "Castello complex"). Without this, every city-wide report would chain all of the city's
+    district events into one."""
+    evidence = coarse.evidence.lower()
+    return any(re.search(rf"(?<!\w){re.escape(name.lower())}(?!\w)", evidence) for name in part_names(part))
+
+
+def part_names(part: Report) -> list[str]:
+    """The names by which another report may name `part`'s place: its location, and its bare name."""
+    if not part.location:
+        return []
+    words = part.location.split()
+    bare = " ".join(w for w in words if w.lower().strip("-") not in FACILITY_WORDS)
+    names = [part.location]
+    if bare and bare != part.location and sum(ch.isalpha() for ch in bare) >= MIN_BARE_NAME_LETTERS:
+        names.append(bare)
+    return names
 
 
 def window_days(report: Report) -> int:
