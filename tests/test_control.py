@@ -31,7 +31,7 @@ from sitrep.control import (
 )
 from sitrep.control.cli import register
 from sitrep.control.state import ControlState
-from sitrep.control.storage import span_of, spans_containing
+from sitrep.control.storage import listing_of, span_of, spans_containing
 from sitrep.model import Document, Event, Place
 from sitrep.store import Store, open_store
 from sitrep.store.schema import ControlStateRow
@@ -281,6 +281,50 @@ def test_control_store_at_equals_the_sql_listing(tmp_path: Path) -> None:
                     assert all(type(s) is ControlState for s in fast)
                     compared += len(fast)
         assert compared > 1000
+
+
+def test_control_store_0003_database_upgraded_lists_the_same(tmp_path: Path) -> None:
+    # A store filled at revision 0003 (made by downgrading), then opened: revision 0004 packs each state's
+    # text fields into `listing`, as `control_at` writes it, and the listings stay those of the columns. A
+    # place whose name holds the separator gets no packed listing and is still listed, from its columns.
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from sitrep.store.database import current_revision, head_revision, migration_config
+
+    odd = Place("test:odd", "Odd\x1fName", 35.5, 36.9, "village", "Idlib")
+    days = [date(2016, 7, d) for d in (1, 15, 20, 21, 22, 25)]
+    layers = (ASSESSED, CLAIMED, FORECAST)
+    path = str(tmp_path / "old.db")
+    with open_store(path) as store:
+        _fill(store, incremental=True)
+        document, events = _report("r4", "ANHA", "kurdish", date(2016, 7, 22), [(odd, TAKE, "kurdish", "reported")])
+        store.save_document(document, events, [odd])
+        update_control_after_save(store, "r4")
+        before = [control_at(store, day, layer) for day in days for layer in layers]
+        assert before == [sorted(_control_at_by_sql(store, day, layer, None),
+                                 key=lambda s: (s.admin1, s.place_name, s.place_id))
+                          for day in days for layer in layers]
+        assert any(s.place_name == odd.name for listing in before for s in listing)
+        config = migration_config()
+        with store.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0003")
+        assert current_revision(store.engine) == "0003"
+        assert "listing" not in {c["name"] for c in inspect(store.engine).get_columns("control_states")}
+    with open_store(path) as store:
+        assert current_revision(store.engine) == head_revision() != "0003"
+        assert [control_at(store, day, layer) for day in days for layer in layers] == before
+        table = ControlStateRow.__table__.c
+        with store.engine.connect() as connection:
+            rows = connection.execute(select(table.listing, *(table[c] for c in (
+                "place_id", "place_name", "lat", "lon", "admin1", "layer", "side", "state", "valid_from",
+                "valid_until", "confidence", "event_ids", "sources", "previous_side")))).all()
+        for listing, *fields in rows:
+            state = ControlState(*fields[:11], tuple(fields[11].split()),
+                                 tuple(fields[12].split("\n")) if fields[12] else (), fields[13])
+            assert listing == listing_of(state)
+            assert (listing is None) == (state.place_id == odd.place_id)
 
 
 # ------------------------------------------------------------------ areas and the command

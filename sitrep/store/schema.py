@@ -279,15 +279,15 @@ class ControlStateRow(Base):
     stretch under the smallest aligned block of 2^k days that contains it (sitrep.control.storage), so
     the stretches valid on a day are found in a few ranges of one covering index. `event_ids` is space-separated,
     `sources` newline-separated (cheap to read back for thousands of rows); `reports` keeps, for
-    `control --changes`, each supporting report's event id, source, stance, status and evidence."""
+    `control --changes`, each supporting report's event id, source, stance, status and evidence; `listing`
+    repeats the text fields `control --at` shows, packed into one value."""
 
     __tablename__ = "control_states"
     __table_args__ = (
         Index("ix_control_states_place_id", "place_id", "layer", "valid_from"),
         # Covering: `control --at` reads the index alone, never the rows scattered through the table.
-        Index("ix_control_states_layer_span", "layer", "span", "valid_from", "valid_until", "place_id",
-              "place_name", "admin1", "lat", "lon", "side", "state", "confidence", "previous_side", "event_ids",
-              "sources"),
+        Index("ix_control_states_layer_span", "layer", "span", "valid_from", "valid_until", "admin1", "lat", "lon",
+              "confidence", "listing"),
         Index("ix_control_states_layer_valid_from", "layer", "valid_from"),
     )
 
@@ -308,3 +308,6 @@ class ControlStateRow(Base):
     event_ids: Mapped[str] = mapped_column(Text, default="")
     sources: Mapped[str] = mapped_column(Text, default="")
     reports: Mapped[list[list[str]]] = mapped_column(JSON)
+    # The ten text fields above that `control --at` lists, packed into one value (revision 0004; see
+    # sitrep.control.storage.listing_of): one column read instead of ten. NULL where a field holds the separator.
+    listing: Mapped[str | None] = mapped_column(Text)
