@@ -18,10 +18,8 @@ whose fields contain the separator has no `listing` and is read from its columns
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
@@ -33,6 +31,7 @@ from sitrep.control.observe import CLASH_TYPES, STRATEGIC, TERRITORY_TYPES, obse
 from sitrep.control.rules import DEFAULT_RULES, AssessmentRules
 from sitrep.control.state import ASSESSED, LAYERS, ControlState, ControlStateDraft, Observation, freeze_drafts
 from sitrep.control.timeline import build_timeline
+from sitrep.memory import collector_paused
 from sitrep.model import Event
 from sitrep.store import Store
 from sitrep.store.schema import (
@@ -296,7 +295,7 @@ def _stored_observations(connection: Connection, place_ids: Sequence[str]) -> li
 def control_at(store: Store, day: date, layer: str = ASSESSED, region: str | None = None) -> list[ControlState]:
     """Every place's control state on `day` in `layer`, by governorate (admin1) then place name; `region`
     keeps the places whose governorate starts with it, ignoring case ("aleppo", "Hasaka")."""
-    with store.engine.connect() as connection, _collector_paused():
+    with store.engine.connect() as connection, collector_paused():
         rows = _fetch_tuples(connection, _at_query(select(STATES.c.listing, STATES.c.lat, STATES.c.lon,
                                                           STATES.c.confidence), day, layer, region))
         states = _states_of_listings(rows, layer)
@@ -309,20 +308,6 @@ def control_at(store: Store, day: date, layer: str = ASSESSED, region: str | Non
     # rows are read in the order they were allocated, which is a quarter faster than in sorted order.
     states.sort(key=_listing_key)
     return states
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector off for the block (if it was on). Reading a country's listing allocates
-    some 50,000 container objects (rows, drafts, tuples of event ids), none in a cycle, and each 700 of them
-    start a collection that finds nothing to free: a tenth of `control_at`'s time."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _at_query(columns: Select[Any], day: date, layer: str, region: str | None) -> Select[Any]:

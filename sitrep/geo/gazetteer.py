@@ -8,14 +8,12 @@ carries each name's skeleton and phonetic keys as two extra columns, so loading 
 from __future__ import annotations
 
 import csv
-import gc
 import gzip
 import io
 import logging
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import InitVar, dataclass, field, replace
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -24,6 +22,7 @@ from rapidfuzz.distance import Indel
 
 from sitrep.errors import GazetteerError
 from sitrep.geo.translit import Spelling, deletions, fold, phonetic, skeleton, spelling, spelling_from_keys
+from sitrep.memory import collector_paused
 from sitrep.model import Place
 
 log = logging.getLogger(__name__)
@@ -399,7 +398,7 @@ def load_gazetteer(path: Path | str | None = None, *, extra: Iterable[Path | str
     base = Path(path) if path else DEFAULT_GAZETTEER
     if not base.exists():
         raise GazetteerError(f"{base}: gazetteer not found (run `sitrep gazetteer build`)")
-    with _collector_paused():
+    with collector_paused(collect_after=True):
         rows = _read_checked(base)
         for extra_path in extra:
             rows.extend(_read_checked(Path(extra_path)))
@@ -408,21 +407,6 @@ def load_gazetteer(path: Path | str | None = None, *, extra: Iterable[Path | str
         for alias_path in files:
             apply_alias_file(gazetteer, alias_path)
     return gazetteer
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while loading, then collect once. Loading allocates ~200,000
-    long-lived objects and no cycles: the collector's passes during the load would take about half of it,
-    and after it, until one full collection files them as old, its passes would slow the first look-ups."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-            gc.collect()
 
 
 def with_names(place: Place, names: Iterable[str]) -> Place:
