@@ -29,3 +29,7 @@ class ExtractionError(SitrepError):
 
 class StoreError(SitrepError):
     """The database could not be opened, migrated, read or written."""
+
+
+class NotFoundError(StoreError):
+    """Something asked for by id or name (an event, a front, a place) is not in the store."""
