@@ -105,6 +105,7 @@ class EventRow(Base):
         Index("ix_events_fact_status", "fact_status"),
         Index("ix_events_place_id", "place_id"),
         Index("ix_events_document_id", "document_id"),
+        Index("ix_events_event_date_event_id", "event_date", "event_id"),  # the API's paging order (0005)
     )
 
     event_id: Mapped[str] = mapped_column(primary_key=True)
@@ -311,3 +312,44 @@ class ControlStateRow(Base):
     # The ten text fields above that `control --at` lists, packed into one value (revision 0004; see
     # sitrep.control.storage.listing_of): one column read instead of ten. NULL where a field holds the separator.
     listing: Mapped[str | None] = mapped_column(Text)
+
+
+# Analyst review (sitrep.store.review, revision 0005): comments, votes and review status, keyed by event_id.
+
+
+class ReviewCommentRow(Base):
+    """An analyst's comment on an event (untrusted text, stored as written)."""
+
+    __tablename__ = "review_comments"
+    __table_args__ = (Index("ix_review_comments_event_id", "event_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[str]
+    author: Mapped[str]
+    text: Mapped[str] = mapped_column(Text)
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ReviewVoteRow(Base):
+    """One up (+1) or down (-1) vote on an event (`target` "event") or a comment (`target` "comment")."""
+
+    __tablename__ = "review_votes"
+    __table_args__ = (Index("ix_review_votes_target", "target", "target_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    target: Mapped[str]
+    target_id: Mapped[str]
+    value: Mapped[int] = mapped_column(Integer)
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class EventReviewRow(Base):
+    """An analyst's verdict on an event: "verified", "disputed" or "" (withdrawn), with a note; the latest wins."""
+
+    __tablename__ = "event_reviews"
+
+    event_id: Mapped[str] = mapped_column(primary_key=True)
+    status: Mapped[str]
+    note: Mapped[str] = mapped_column(Text)
+    reviewer: Mapped[str]
+    reviewed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
