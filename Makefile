@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test lint typecheck bench gazetteer docs clean
+.PHONY: setup web demo test lint typecheck bench gazetteer docs clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -13,7 +13,16 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
-setup: $(STAMP)
+# The map's browser assets (MapLibre GL JS, the Natural Earth basemap): npm ci + build, again only when
+# the lock file or the build script changes. Output in sitrep/web/static/vendor/ (not committed).
+WEB_STAMP := sitrep/web/static/vendor/.built
+$(WEB_STAMP): web/package-lock.json web/build.mjs
+	cd web && npm ci --no-audit --no-fund && npm run build
+	touch $(WEB_STAMP)
+
+web: $(WEB_STAMP)
+
+setup: $(STAMP) web
 
 demo: setup
 	$(BIN)/sitrep demo
