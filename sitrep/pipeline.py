@@ -82,6 +82,18 @@ def run_batch(paths: Iterable[str | Path], store: Store, resources: Resources, *
     sources, control timelines) once, after the batch; returns what happened."""
     summary = BatchSummary()
     started = time.perf_counter()
+    readable = read_readable(paths, store, summary, published=published, source=source, stance=stance)
+    results = extract_documents(readable, resources, strict=strict)
+    stored = store_results(results, store, summary, strict=strict, on_document=on_document)
+    summary.extract_seconds = time.perf_counter() - started
+    finish_batch(stored, store, summary, strict=strict)
+    return summary
+
+
+def read_readable(paths: Iterable[str | Path], store: Store, summary: BatchSummary, *,
+                  published: date | None = None, source: str | None = None, stance: str | None = None,
+                  ) -> list[Document]:
+    """The documents under `paths` that could be read; each one that could not is recorded as a Reject."""
     readable: list[Document] = []
     for item in read_documents(paths, published=published, source=source, stance=stance):
         if isinstance(item, Reject):
@@ -89,8 +101,15 @@ def run_batch(paths: Iterable[str | Path], store: Store, resources: Resources, *
             summary.rejects.append(item)
         else:
             readable.append(item)
+    return readable
+
+
+def store_results(results: Iterable[Extraction | Reject], store: Store, summary: BatchSummary, *,
+                  strict: bool = False, on_document: Callable[[str], None] | None = None,
+                  ) -> list[Extraction]:
+    """Store each extraction (recording each Reject); returns the new ones, for `finish_batch`."""
     stored: list[Extraction] = []
-    for result in extract_documents(readable, resources, strict=strict):
+    for result in results:
         if isinstance(result, Reject):
             store.save_reject(result)
             summary.rejects.append(result)
@@ -98,11 +117,14 @@ def run_batch(paths: Iterable[str | Path], store: Store, resources: Resources, *
             stored.append(result)
         if on_document is not None:
             on_document(result.origin if isinstance(result, Reject) else result.document.doc_id)
-    summary.extract_seconds = time.perf_counter() - started
+    return stored
+
+
+def finish_batch(stored: list[Extraction], store: Store, summary: BatchSummary, *, strict: bool = False) -> None:
+    """Merging across sources and control, once for the batch's new documents, timed in the summary."""
     started = time.perf_counter()
     _after_batch(stored, store, summary, strict)
     summary.reconcile_seconds = time.perf_counter() - started
-    return summary
 
 
 def _store_one(result: Extraction, store: Store, summary: BatchSummary, strict: bool) -> bool:
