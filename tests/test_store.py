@@ -1,4 +1,4 @@
-"""The store on a real SQLite file: round trips, idempotent ingest, all-or-nothing saves, filters, migrations.
+"""The store on a real SQLite file and a real PostgreSQL database (tests/conftest.py): round trips, idempotent ingest, all-or-nothing saves, filters, migrations.
 
 The reports are short sentences written for these tests, not article text.
 """
@@ -7,12 +7,7 @@ from __future__ import annotations
 
 import io
 import itertools
-import os
-import shutil
-import subprocess
-import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -20,8 +15,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import create_engine, inspect
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect
 
 from sitrep.errors import StoreError
 from sitrep.model import FACT_STATUSES, HAPPENED, Document, Event, Place, Reject, Span
@@ -94,87 +88,10 @@ def daraya_events(document: Document) -> list[Event]:
     return [clash, barrels]
 
 
-# A PostgreSQL server to run the store tests against as well: SITREP_TEST_POSTGRES_URL if set (a URL
-# whose user may create databases), else a throwaway cluster started with the local initdb and pg_ctl.
-POSTGRES_URL_VARIABLE = "SITREP_TEST_POSTGRES_URL"
-POSTGRES_PORT = 54329  # an unusual port, so the throwaway cluster does not collide with a real one
-
-
-def start_postgres(folder: Path) -> tuple[str, list[str]] | None:
-    """Start a throwaway PostgreSQL cluster in `folder`: its URL and the command that stops it."""
-    initdb, pg_ctl = shutil.which("initdb"), shutil.which("pg_ctl")
-    if not (initdb and pg_ctl):
-        return None
-    as_owner: list[str] = []
-    if os.geteuid() == 0:  # PostgreSQL refuses to run as root: run it as the postgres user
-        if not shutil.which("runuser"):
-            return None
-        as_owner = ["runuser", "-u", "postgres", "--"]
-        shutil.chown(folder, "postgres")
-    data = folder / "data"
-    subprocess.run([*as_owner, initdb, "-A", "trust", "-U", "sitrep", "-D", str(data)], check=True,
-                   capture_output=True)
-    options = f"-k {folder} -p {POSTGRES_PORT} -c listen_addresses=''"
-    subprocess.run([*as_owner, pg_ctl, "-D", str(data), "-l", str(folder / "log"), "-o", options, "-w",
-                    "start"], check=True, capture_output=True)
-    url = f"postgresql+psycopg://sitrep@/postgres?host={folder}&port={POSTGRES_PORT}"
-    return url, [*as_owner, pg_ctl, "-D", str(data), "-m", "fast", "stop"]
-
-
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[str]:
-    pytest.importorskip("psycopg", reason="the PostgreSQL driver psycopg is not installed")
-    if os.environ.get(POSTGRES_URL_VARIABLE):
-        yield os.environ[POSTGRES_URL_VARIABLE]
-        return
-    # Not under pytest's tmp_path: its parent folders are private to the user running the tests.
-    folder = Path(tempfile.mkdtemp(prefix="sitrep-postgres-"))
-    try:
-        started = start_postgres(folder)
-    except (OSError, LookupError) as e:
-        started = None
-        reason = str(e)
-    except subprocess.CalledProcessError as e:
-        started = None
-        reason = e.stderr.decode(errors="replace").strip()
-    else:
-        reason = f"set {POSTGRES_URL_VARIABLE} or install initdb and pg_ctl"
-    if started is None:
-        shutil.rmtree(folder, ignore_errors=True)
-        pytest.skip(f"no PostgreSQL to test against: {reason}")
-    url, stop = started
-    yield url
-    subprocess.run(stop, check=False, capture_output=True)
-    shutil.rmtree(folder, ignore_errors=True)
-
-
-@contextmanager
-def fresh_postgres_database(server: str) -> Iterator[str]:
-    """A new empty database on the server, dropped afterwards."""
-    name = f"sitrep_test_{next(_databases)}_{os.getpid()}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f"CREATE DATABASE {name}")
-    try:
-        yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")
-        admin.dispose()
-
-
-_databases = itertools.count()
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+@pytest.fixture
+def store(backend_url: str) -> Iterator[Store]:
     """An empty migrated store: a SQLite file, and a PostgreSQL database where one can be had."""
-    if request.param == "sqlite":
-        with open_store(str(tmp_path / "sitrep.db")) as opened:
-            yield opened
-        return
-    server = request.getfixturevalue("postgres_server")
-    with fresh_postgres_database(server) as url, open_store(url) as opened:
+    with open_store(backend_url) as opened:
         yield opened
 
 
@@ -193,7 +110,9 @@ def ids(events: list[Event]) -> list[str]:
 def test_store_database_url_from_path_or_url() -> None:
     assert database_url("sitrep.db") == "sqlite:///sitrep.db"
     assert database_url("/var/lib/sitrep.db") == "sqlite:////var/lib/sitrep.db"
-    assert database_url("postgresql://u@host/sitrep") == "postgresql://u@host/sitrep"
+    assert database_url("postgresql://u@host/sitrep") == "postgresql+psycopg://u@host/sitrep"
+    assert database_url("postgres://u@host/sitrep") == "postgresql+psycopg://u@host/sitrep"
+    assert database_url("postgresql+psycopg://u@/s?host=/run") == "postgresql+psycopg://u@/s?host=/run"
     assert database_url(":memory:") == "sqlite://"
 
 
@@ -220,9 +139,11 @@ def test_store_migrations_match_the_models(store: Store) -> None:
     from alembic.runtime.migration import MigrationContext
 
     from sitrep.store.schema import Base
+    from sitrep.store.spatial import include_in_models
 
     with store.engine.connect() as connection:
-        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+        context = MigrationContext.configure(connection, opts={"include_name": include_in_models})
+        assert compare_metadata(context, Base.metadata) == []
 
 
 def test_store_migrations_render_portable_postgresql_ddl() -> None:

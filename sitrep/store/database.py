@@ -1,7 +1,9 @@
 """Opening a database: turning the `db` setting into an engine, and migrating it to the newest schema.
 
-A bare path (`sitrep.db`) means SQLite; anything with `://` is an SQLAlchemy URL (`postgresql://...`).
-SQLite connections get write-ahead logging (readers never block the writer) and enforced foreign keys.
+A bare path (`sitrep.db`) means SQLite; anything with `://` is an SQLAlchemy URL. `postgresql://...` (or
+`postgres://...`) means PostgreSQL through psycopg 3, the driver sitrep installs. SQLite connections get
+write-ahead logging (readers never block the writer, nor the writer the readers), a busy timeout (a second
+writer waits for the first instead of failing) and enforced foreign keys.
 Migrations are the Alembic revisions shipped in `migrations/`, run through Alembic's Python API.
 """
 
@@ -26,10 +28,17 @@ SQLITE_MEMORY = ":memory:"
 # How long (milliseconds) a SQLite writer waits for another writer's lock before failing: long enough to
 # ride out a concurrent ingest's transaction, short enough that a stuck process shows up as an error.
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# URL schemes that mean PostgreSQL without naming a driver, and the driver sitrep uses for them.
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+POSTGRES_DRIVER_SCHEME = "postgresql+psycopg://"
 
 
 def database_url(db: str) -> str:
-    """The SQLAlchemy URL for the `db` setting: a URL as given, a path as a SQLite file URL."""
+    """The SQLAlchemy URL for the `db` setting: a URL as given (PostgreSQL ones without a driver get psycopg's),
+    a path as a SQLite file URL."""
+    for scheme in POSTGRES_SCHEMES:
+        if db.startswith(scheme):
+            return POSTGRES_DRIVER_SCHEME + db[len(scheme):]
     if "://" in db:
         return db
     if db in ("", SQLITE_MEMORY):

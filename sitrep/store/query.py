@@ -1,7 +1,8 @@
 """Finding stored events: filters as portable SQL, then the exact distance test in Python.
 
-A `near` + `km` search first narrows to a latitude/longitude box in SQL (any backend can use plain
-comparisons and the indexes), then keeps the events whose great-circle (haversine) distance is within `km`.
+A `near` + `km` search first narrows in SQL, to a latitude/longitude box (plain comparisons, any backend)
+or, on PostgreSQL with PostGIS, with `ST_DWithin` over a geography index (`sitrep.store.spatial`); then
+keeps the events whose great-circle (haversine) distance is within `km`, so both give the same answers.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from sitrep.errors import StoreError
 from sitrep.store.schema import DocumentRow, EventRow, SourceRow
+from sitrep.store.spatial import within_km
 
 # Mean Earth radius in km (IUGG), the usual sphere for haversine distances; error under 0.5 %.
 EARTH_RADIUS_KM = 6371.0088
@@ -71,8 +73,9 @@ def bounding_box(near: tuple[float, float], km: float) -> tuple[float, float, fl
     return south, north, west, east
 
 
-def select_events(f: EventFilter) -> Select[EventRow]:
-    """The SQL part of the search, ordered by date (undated last) and id, with related rows loaded."""
+def select_events(f: EventFilter, *, postgis: bool = False) -> Select[EventRow]:
+    """The SQL part of the search, ordered by date (undated last) and id, with related rows loaded;
+    `postgis`: narrow a distance search with PostGIS instead of the box."""
     query = select(EventRow).options(
         selectinload(EventRow.document).selectinload(DocumentRow.source),
         selectinload(EventRow.evidence), selectinload(EventRow.framing))
@@ -90,7 +93,9 @@ def select_events(f: EventFilter) -> Select[EventRow]:
         query = query.where(or_(EventRow.actor1_side == f.side, EventRow.actor2_side == f.side))
     if f.source is not None:
         query = query.join(EventRow.document).join(DocumentRow.source).where(SourceRow.name == f.source)
-    if f.near is not None and f.km is not None:
+    if f.near is not None and f.km is not None and postgis:
+        query = query.where(EventRow.latitude.is_not(None), within_km(f.near, f.km))
+    elif f.near is not None and f.km is not None:
         query = _within_box(query, f.near, f.km)
     elif f.limit is not None:
         query = query.limit(f.limit)  # with a distance search, the limit applies after the exact test

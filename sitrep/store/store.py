@@ -22,6 +22,7 @@ from sitrep.store.database import create_store_engine, upgrade_database
 from sitrep.store.query import EventFilter, keep_near, select_events
 from sitrep.store.records import check_document, content_hash, event_from_row, event_row, place_row
 from sitrep.store.schema import ActorRow, Base, DocumentRow, EventRow, PlaceRow, RejectRow, SourceRow
+from sitrep.store.spatial import enable_postgis
 
 # Side given to an actor first met in an event without one.
 UNKNOWN_SIDE = "unknown"
@@ -39,10 +40,12 @@ class SaveResult:
 
 
 class Store:
-    """A migrated database. Use as a context manager, or call `close()`."""
+    """A migrated database. Use as a context manager, or call `close()`. `postgis`: distance searches narrow
+    with PostGIS (see `sitrep.store.spatial`) rather than a latitude/longitude box; the answers are the same."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, postgis: bool = False) -> None:
         self.engine = engine
+        self.postgis = postgis
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     def __enter__(self) -> Store:
@@ -132,7 +135,7 @@ class Store:
                         sub_event_type=sub_event_type, side=side, status=status, source=source, limit=limit)
         f.check()
         with self._transaction("cannot query events") as session:
-            rows = list(session.scalars(select_events(f)))
+            rows = list(session.scalars(select_events(f, postgis=self.postgis)))
             return [event_from_row(r) for r in keep_near(rows, f)]
 
     def counts(self) -> dict[str, int]:
@@ -145,14 +148,19 @@ class Store:
 
 
 def open_store(db: str) -> Store:
-    """Open the database `db` (a SQLite path or an SQLAlchemy URL), migrated to the newest schema."""
+    """Open the database `db` (a SQLite path or an SQLAlchemy URL), migrated to the newest schema; on
+    PostgreSQL with PostGIS to be had, distance searches use it."""
     engine = create_store_engine(db)
     try:
         upgrade_database(engine)
+        postgis = enable_postgis(engine)
     except StoreError:
         engine.dispose()
         raise
-    return Store(engine)
+    except SQLAlchemyError as e:
+        engine.dispose()
+        raise StoreError(f"cannot prepare PostGIS in {db!r}: {e}") from e
+    return Store(engine, postgis=postgis)
 
 
 def _document_exists(session: Session, digest: str) -> bool:
