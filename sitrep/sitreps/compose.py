@@ -1,0 +1,407 @@
+"""Compose a front's situation report from the store: what changed hands, where fighting is, what is
+expected, what is uncertain and the loaded words the sources used, each sentence citing its documents.
+
+    report = compose_report(store, "Aleppo", date(2016, 7, 1), date(2016, 8, 31))
+
+Facts come from the control timelines (`sitrep.control.storage`: the assessed layer's changes of hands,
+the claimed layer's changes the assessment does not confirm, the contested and besieged places on the
+last day) and from merged events (`sitrep.reconcile`: one happening per merged event, its reports from
+every source). Sentences are in sitrep's neutral voice (`wording.py`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+from sqlalchemy import Connection, and_, select
+from sqlalchemy.orm import Session
+
+from sitrep.control.state import ASSESSED, BESIEGED, CLAIMED, CONTESTED, ControlState
+from sitrep.control.storage import OBSERVATIONS, ControlChange, control_at, control_changes
+from sitrep.errors import SitrepError
+from sitrep.fronts import Front, find_front
+from sitrep.reconcile.report import NOT_HAPPENED, Report
+from sitrep.reconcile.reports import reports_of_merged
+from sitrep.sitreps import wording as w
+from sitrep.store import Store
+from sitrep.store.schema import DocumentRow, EventRow, FramingSpanRow, MergedReportRow, SourceRow
+from sitrep.taxonomy import BATTLES, EXPLOSIONS, VIOLENCE_AGAINST_CIVILIANS
+
+# Event types that count as fighting (ACLED's political violence types).
+FIGHTING_TYPES = frozenset({BATTLES, EXPLOSIONS, VIOLENCE_AGAINST_CIVILIANS})
+# Days after the report's end within which an expected event is still this report's forecast.
+FORECAST_DAYS = 30
+# Places listed under fighting, most active first: a report page, not a database dump.
+MAX_FIGHTING_PLACES = 40
+# Places named in one sentence about contested or besieged places on the last day.
+MAX_PLACES_PER_SENTENCE = 12
+# Loaded terms quoted per source: enough to show its framing.
+MAX_TERMS_PER_SOURCE = 6
+# Framing techniques whose terms are quoted as the sources' words (not doubt's scare quotes or
+# exaggeration's intensifiers, which say little about how a side is cast).
+QUOTED_TECHNIQUES = frozenset({"name_calling", "loaded_language", "euphemism", "flag_waving"})
+# Values per IN (...) list: far under SQLite's parameter limit.
+IN_CHUNK = 500
+NEGATED = "negated"
+
+CHANGES, FIGHTING, FORECAST, UNCERTAIN, WORDS = ("What changed hands", "Where fighting is",
+                                                 "What is expected (forecast)", "What is uncertain",
+                                                 "In the sources' own words")
+
+
+class ReportError(SitrepError):
+    """A situation report cannot be composed as asked (bad date range)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A cited document, numbered as the report cites it."""
+
+    number: int
+    doc_id: str
+    publisher: str
+    stance: str
+    published: date | None
+    title: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence in sitrep's voice (loaded terms only inside quotation marks) and the sources it cites."""
+
+    text: str
+    citations: tuple[int, ...]
+    forecast: bool = False
+    uncertain: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    title: str
+    sentences: tuple[Sentence, ...]
+    note: str = ""  # shown when there are no sentences, or when some were left out
+
+
+@dataclass(frozen=True, slots=True)
+class SituationReport:
+    front: Front
+    start: date
+    end: date
+    sections: tuple[Section, ...]
+    sources: tuple[Source, ...]
+    control: tuple[ControlState, ...]  # the front's assessed control on `end`, for the map
+
+    @property
+    def sentences(self) -> list[Sentence]:
+        return [s for section in self.sections for s in section.sentences]
+
+
+class _Citations:
+    """Documents numbered in the order the report first cites them."""
+
+    def __init__(self) -> None:
+        self.numbers: dict[str, int] = {}
+
+    def cite(self, doc_ids: Iterable[str]) -> tuple[int, ...]:
+        wanted = sorted(set(doc_ids))
+        for doc_id in wanted:
+            self.numbers.setdefault(doc_id, len(self.numbers) + 1)
+        return tuple(sorted(self.numbers[d] for d in wanted))
+
+
+def compose_report(store: Store, front_name: str, start: date, end: date) -> SituationReport:
+    """The situation report on the front called `front_name` from `start` to `end` (both included)."""
+    if end < start:
+        raise ReportError(f"the report ends ({end}) before it starts ({start})")
+    front = find_front(store, front_name)
+    citations = _Citations()
+    with store.engine.connect() as connection:
+        changes = _changes_section(store, connection, front, start, end, citations)
+        control = [s for s in control_at(store, end, ASSESSED, front.admin1) if s.admin1 == front.admin1]
+        with Session(bind=connection) as session:
+            merged = _merged_reports(session, front, start, end + timedelta(days=FORECAST_DAYS))
+        in_range = [m for m in merged if (day := _day_of(m)) is not None and start <= day <= end]
+        happened = [m for m in in_range if _lead(m).fact_status not in NOT_HAPPENED | {NEGATED}]
+        fighting = _fighting_section(connection, happened, control, end, citations)
+        forecast = _forecast_section([m for m in merged if _lead(m).fact_status in NOT_HAPPENED], start, citations)
+        uncertain = _uncertain_section([m for m in in_range if _lead(m).fact_status not in NOT_HAPPENED], citations)
+        words = _words_section(connection, [r for m in happened for r in m], citations)
+        sources = _sources(connection, citations)
+    return SituationReport(front, start, end, (changes, fighting, forecast, uncertain, words), tuple(sources),
+                           tuple(control))
+
+
+# ---------------------------------------------------------------- changes of control
+
+
+def _changes_section(store: Store, connection: Connection, front: Front, start: date, end: date,
+                     citations: _Citations) -> Section:
+    before = start - timedelta(days=1)  # control_changes lists changes after its first day
+    assessed = [c for c in control_changes(store, before, end, ASSESSED) if c.state.admin1 == front.admin1]
+    claimed = [c for c in control_changes(store, before, end, CLAIMED) if c.state.admin1 == front.admin1]
+    confirmed = {(c.state.place_id, c.state.side) for c in assessed}
+    sentences = [_change_sentence(connection, c, citations, confirmed=True) for c in assessed]
+    sentences += [_change_sentence(connection, c, citations, confirmed=False) for c in claimed
+                  if (c.state.place_id, c.state.side) not in confirmed]
+    return Section(CHANGES, tuple(s for s in sentences if s.citations),
+                   "" if sentences else "No source in the store reports a place changing hands in this period.")
+
+
+def _change_sentence(connection: Connection, change: ControlChange, citations: _Citations, *,
+                     confirmed: bool) -> Sentence:
+    state = change.state
+    publishers = {r.source: r.stance for r in change.reports}
+    stances = list(publishers.values()) or [""]
+    took = f"{w.side_label(state.side)} took control of {w.as_name(state.place_name)} {w.days_words([state.valid_from])}"
+    if state.previous_side and state.previous_side != state.side:
+        took += f" from {w.side_label(state.previous_side)}"
+    cited = citations.cite(_documents_of_change(connection, change))
+    if not confirmed:
+        text = (f"{w.capitalized(w.sources_words(stances))} {'reports' if len(stances) == 1 else 'report'} that "
+                f"{took}; sitrep's assessment does not confirm it")
+        return Sentence(text + ".", cited, uncertain=True)
+    single = len(publishers) == 1 and w.is_partisan(stances[0])
+    claims = bool(change.reports) and all(r.fact_status == "attributed_claim" for r in change.reports)
+    text = w.capitalized(took)
+    if single:
+        text += f", according to {w.sources_words(stances)}; no other source confirms it"
+    elif claims:
+        text += ", as the sources attribute to others' claims; none reports it first-hand"
+    return Sentence(text + ".", cited, uncertain=single or claims)
+
+
+def _documents_of_change(connection: Connection, change: ControlChange) -> list[str]:
+    """The documents behind a change: its reports' events, and statements of the same state in its time."""
+    event_ids = [r.event_id for r in change.reports if r.event_id]
+    found = set(_documents_of_events(connection, event_ids).values())
+    if any(not r.event_id for r in change.reports) or not found:
+        s = change.state
+        until = s.valid_until or date.max
+        query = (select(DocumentRow.doc_id).distinct()
+                 .join(OBSERVATIONS, OBSERVATIONS.c.document_id == DocumentRow.id)
+                 .where(OBSERVATIONS.c.place_id == s.place_id, OBSERVATIONS.c.side == s.side,
+                        OBSERVATIONS.c.state == s.state, OBSERVATIONS.c.observed_on >= s.valid_from,
+                        OBSERVATIONS.c.observed_on < until))
+        found |= set(connection.scalars(query))
+    return sorted(found)
+
+
+def _documents_of_events(connection: Connection, event_ids: Iterable[str]) -> dict[str, str]:
+    wanted = sorted(set(event_ids))
+    found: dict[str, str] = {}
+    for i in range(0, len(wanted), IN_CHUNK):
+        query = (select(EventRow.event_id, DocumentRow.doc_id).join(DocumentRow, DocumentRow.id == EventRow.document_id)
+                 .where(EventRow.event_id.in_(wanted[i:i + IN_CHUNK])))
+        found.update({event_id: doc_id for event_id, doc_id in connection.execute(query)})
+    return found
+
+
+# ---------------------------------------------------------------- merged events
+
+
+def _merged_reports(session: Session, front: Front, start: date, last: date) -> list[list[Report]]:
+    """The reports of each merged event with a report in the front between `start` and `last`."""
+    query = (select(MergedReportRow.merged_id).distinct()
+             .join(EventRow, EventRow.event_id == MergedReportRow.event_id)
+             .where(EventRow.admin1 == front.admin1, EventRow.event_date >= start, EventRow.event_date <= last,
+                    EventRow.event_type.in_(sorted(FIGHTING_TYPES))))
+    grouped = reports_of_merged(session, list(session.scalars(query)))
+    return [reports for _, reports in sorted(grouped.items()) if reports]
+
+
+def _lead(reports: Sequence[Report]) -> Report:
+    """The report that speaks for a merged event (as `sitrep.reconcile.summary.lead_report`)."""
+    return min(reports, key=lambda r: (r.status_rank, r.geo_precision, r.time_precision, r.is_copy, r.event_id))
+
+
+def _day_of(reports: Sequence[Report]) -> date | None:
+    return _lead(reports).event_date
+
+
+def _place_of(reports: Sequence[Report]) -> str:
+    return _lead(reports).location or "an unnamed place"
+
+
+def _stances(reports: Iterable[Report]) -> list[str]:
+    """One stance per independent publisher."""
+    return list({r.publisher: r.stance for r in reports}.values())
+
+
+def _sides(reports: Iterable[Report]) -> list[str]:
+    sides = sorted({side for r in reports for side in (r.actor1_side, r.actor2_side)
+                    if side and side not in ("unknown", "civilians")})
+    return [w.side_label(s) for s in sides]
+
+
+def _fighting_section(connection: Connection, happened: Sequence[list[Report]], control: Sequence[ControlState],
+                      end: date, citations: _Citations) -> Section:
+    by_place: dict[str, list[list[Report]]] = defaultdict(list)
+    for reports in happened:
+        by_place[_place_of(reports)].append(reports)
+    ranked = sorted(by_place.items(), key=lambda item: (-len(item[1]), item[0]))
+    sentences = [_fighting_sentence(place, merged, citations) for place, merged in ranked[:MAX_FIGHTING_PLACES]]
+    sentences += _state_sentences(connection, control, end, citations)
+    note = f"{len(ranked) - MAX_FIGHTING_PLACES} less active places are left out." \
+        if len(ranked) > MAX_FIGHTING_PLACES else ""
+    if not sentences:
+        note = "No source in the store reports fighting on this front in this period."
+    return Section(FIGHTING, tuple(sentences), note)
+
+
+def _fighting_sentence(place: str, merged: Sequence[list[Report]], citations: _Citations) -> Sentence:
+    reports = [r for m in merged for r in m]
+    days = [d for m in merged if (d := _day_of(m)) is not None]
+    kinds = w.listed(w.kind_words(_lead(m).sub_event_type) for m in sorted(merged, key=_day_of))  # type: ignore[arg-type]
+    text = f"Reports describe {kinds} at {w.as_name(place)} {w.days_words(days)}"
+    sides = _sides(reports)
+    if sides:
+        text += f", involving {w.listed(sides)}"
+    stances = _stances(reports)
+    single = len(stances) == 1 and w.is_partisan(stances[0])
+    claims = all(r.fact_status == "attributed_claim" for r in reports)
+    if single:
+        text += f"; this rests on {w.sources_words(stances)}"
+    elif claims:
+        text += "; the reports attribute this to others' claims"
+    return Sentence(text + ".", citations.cite(r.doc_id for r in reports), uncertain=single or claims)
+
+
+def _state_sentences(connection: Connection, control: Sequence[ControlState], end: date,
+                     citations: _Citations) -> list[Sentence]:
+    """The places contested or besieged on the last day, from the assessed control layer."""
+    sentences = []
+    documents = _documents_of_events(connection, [e for s in control for e in s.event_ids])
+    contested = [s for s in control if s.state == CONTESTED][:MAX_PLACES_PER_SENTENCE]
+    if contested:
+        names = w.listed(w.as_name(s.place_name) for s in contested)
+        verb = "was" if len(contested) == 1 else "were"
+        cited = citations.cite(documents[e] for s in contested for e in s.event_ids if e in documents)
+        sentences.append(Sentence(f"On {w.day_words(end)}, {names} {verb} contested.", cited))
+    for state in [s for s in control if s.state == BESIEGED][:MAX_PLACES_PER_SENTENCE]:
+        holder = f", held by {w.side_label(state.side)}," if state.side else ""
+        cited = citations.cite(documents[e] for e in state.event_ids if e in documents)
+        sentences.append(Sentence(f"On {w.day_words(end)}, {w.as_name(state.place_name)}{holder} was under siege.",
+                                  cited))
+    return [s for s in sentences if s.citations]
+
+
+def _forecast_section(expected: Sequence[list[Report]], start: date, citations: _Citations) -> Section:
+    sentences = []
+    for reports in sorted(expected, key=lambda m: (_day_of(m) or date.max, _place_of(m))):
+        lead = _lead(reports)
+        stances = _stances(reports)
+        verb = "expects" if lead.fact_status == "expected" else "considers possible"
+        if len(stances) > 1:
+            verb = "expect" if lead.fact_status == "expected" else "consider possible"
+        when = f" around {w.day_words(lead.event_date)}" if lead.event_date and lead.event_date >= start else ""
+        text = (f"Forecast, not an observed event: {w.sources_words(stances)} {verb} {w.kind_words(lead.sub_event_type)}"
+                f" at {w.as_name(_place_of(reports))}{when}.")
+        sentences.append(Sentence(text, citations.cite(r.doc_id for r in reports), forecast=True, uncertain=True))
+    return Section(FORECAST, _merge_repeats(sentences), "" if sentences else "No source in the store expects an event here.")
+
+
+def _merge_repeats(sentences: Sequence[Sentence]) -> tuple[Sentence, ...]:
+    """Sentences with the same words once, citing all their sources."""
+    merged: dict[str, Sentence] = {}
+    for s in sentences:
+        earlier = merged.get(s.text)
+        merged[s.text] = replace(s, citations=tuple(sorted(set(earlier.citations) | set(s.citations)))) \
+            if earlier else s
+    return tuple(merged.values())
+
+
+def _uncertain_section(merged: Sequence[list[Report]], citations: _Citations) -> Section:
+    """Merged events whose sources disagree (different kinds of event, or a denial), and denials alone."""
+    sentences = []
+    for reports in merged:
+        kinds: dict[str, list[Report]] = defaultdict(list)
+        for r in reports:
+            if r.fact_status != NEGATED:
+                kinds[w.kind_words(r.sub_event_type)].append(r)
+        denials = [r for r in reports if r.fact_status == NEGATED]
+        if len(kinds) < 2 and not denials:
+            continue
+        day = _day_of(reports)
+        where = f"{w.as_name(_place_of(reports))}{' ' + w.days_words([day]) if day else ''}"
+        if not kinds:
+            text = (f"{w.capitalized(_says(denials, 'denies', 'deny'))} "
+                    f"{w.kind_words(_lead(reports).sub_event_type)} at {where}, and no source in the store says it happened.")
+        else:
+            parts = [f"{_says(rs, 'reports', 'report')} {kind}" for kind, rs in sorted(kinds.items())]
+            if denials:
+                parts.append(f"{_says(denials, 'denies', 'deny')} it")
+            text = f"Sources disagree about {where}: {'; '.join(parts)}."
+        sentences.append(Sentence(text, citations.cite(r.doc_id for r in reports), uncertain=True))
+    note = "" if sentences else "No two sources contradict each other on this front in this period."
+    return Section(UNCERTAIN, tuple(sentences), note)
+
+
+def _says(reports: Sequence[Report], one: str, many: str) -> str:
+    """"a single opposition source denies", "2 sources (neutral, opposition) report"."""
+    stances = _stances(reports)
+    return f"{w.sources_words(stances)} {one if len(stances) == 1 else many}"
+
+
+# ---------------------------------------------------------------- the sources' words and the source list
+
+
+def _words_section(connection: Connection, reports: Sequence[Report], citations: _Citations) -> Section:
+    """The loaded terms each publisher used in the reports cited, quoted as its words."""
+    document_of = {r.event_id: r.doc_id for r in reports}
+    info = _documents_info(connection, document_of.values())
+    terms: dict[tuple[str, str], dict[str, None]] = defaultdict(dict)
+    docs: dict[tuple[str, str], set[str]] = defaultdict(set)
+    wanted = sorted(document_of)
+    for i in range(0, len(wanted), IN_CHUNK):
+        query = (select(FramingSpanRow.event_id, FramingSpanRow.surface)
+                 .where(and_(FramingSpanRow.event_id.in_(wanted[i:i + IN_CHUNK]),
+                             FramingSpanRow.technique.in_(sorted(QUOTED_TECHNIQUES))))
+                 .order_by(FramingSpanRow.id))
+        for event_id, surface in connection.execute(query):
+            source = info[document_of[event_id]]
+            key = (source.publisher, source.stance)
+            terms[key][" ".join(surface.split())] = None
+            docs[key].add(source.doc_id)
+    sentences = []
+    for (publisher, stance), found in sorted(terms.items()):
+        shown = w.listed(w.quoted(t) for t in _unique_ignoring_case(found)[:MAX_TERMS_PER_SOURCE])
+        text = f"{w.as_name(publisher)}, {w.with_article(w.stance_words(stance))} source, writes {shown}."
+        sentences.append(Sentence(text, citations.cite(docs[(publisher, stance)])))
+    note = "" if sentences else "The reports cited use no term of the framing lexicon."
+    return Section(WORDS, tuple(sentences), note)
+
+
+def _unique_ignoring_case(terms: Iterable[str]) -> list[str]:
+    return list({t.lower(): t for t in reversed(list(terms))}.values())[::-1]
+
+
+def _documents_info(connection: Connection, doc_ids: Iterable[str]) -> dict[str, Source]:
+    """Each document's publisher, stance, date, title and URL (numbered 0: not yet cited)."""
+    wanted = sorted(set(doc_ids))
+    found: dict[str, Source] = {}
+    for i in range(0, len(wanted), IN_CHUNK):
+        query = (select(DocumentRow.doc_id, SourceRow.name, DocumentRow.stance, SourceRow.stance,
+                        DocumentRow.published, DocumentRow.title, DocumentRow.url)
+                 .outerjoin(SourceRow, SourceRow.id == DocumentRow.source_id)
+                 .where(DocumentRow.doc_id.in_(wanted[i:i + IN_CHUNK])))
+        for doc_id, name, stance, source_stance, published, title, url in connection.execute(query):
+            found.setdefault(doc_id, Source(0, doc_id, name or doc_id, stance or source_stance or "",
+                                            _as_date(published), title or "", url or ""))
+    return found
+
+
+def _sources(connection: Connection, citations: _Citations) -> list[Source]:
+    info = _documents_info(connection, citations.numbers)
+    sources = [replace(info[doc_id], number=number) for doc_id, number in citations.numbers.items()
+               if doc_id in info]
+    return sorted(sources, key=lambda s: s.number)
+
+
+def _as_date(value: object) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
