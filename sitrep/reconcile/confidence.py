@@ -6,7 +6,7 @@ in [0, 1] times a documented weight, with the reports behind it.
 The terms follow how analysts weigh reports (ACLED, ISW, Wikipedia's map editors): what the strongest report
 says (reported > attributed claim > expected), how many independent publishers say it, whether sides that
 disagree on everything else agree on it, whether a partisan source only claims its own side's gains
-(weaker) or admits its own side's loss (stronger), hedged wording, and open disputes.
+(weaker) or admits its own side's loss (stronger), hedged wording, open disputes, and an analyst's verdict (verified or disputed, `sitrep.store.review`).
 """
 
 from __future__ import annotations
@@ -39,6 +39,8 @@ class ConfidenceWeights:
     admitted_loss: float = 0.15  # weight when a partisan source reports its own side losing ground
     hedges: float = -0.1  # weight of the share of reports worded with hedges ("reportedly", "may")
     disputed: float = -0.1  # weight when reports disagree (sub-type, or one denies what others report)
+    analyst_verified: float = 0.2  # weight when an analyst marked the event verified (sitrep.store.review)
+    analyst_disputed: float = -0.3  # weight when an analyst marked it disputed: outweighs one corroboration
 
     def status_value(self, status: str) -> float:
         values = {"reported": self.reported, "attributed_claim": self.attributed_claim,
@@ -65,13 +67,34 @@ class Term:
 
 
 def confidence_terms(reports: Sequence[Report], disputes: Sequence[str],
-                     weights: ConfidenceWeights = DEFAULT_WEIGHTS) -> list[Term]:
-    """The terms of a merged event's confidence, from its reports (in a fixed order)."""
+                     weights: ConfidenceWeights = DEFAULT_WEIGHTS, review: AnalystReview | None = None,
+                     ) -> list[Term]:
+    """The terms of a merged event's confidence, from its reports (in a fixed order) and an analyst's verdict."""
     ordered = sorted(reports, key=lambda r: r.event_id)
     return [_status(ordered, weights), _corroboration(ordered, weights), _cross_stance(ordered, weights),
             _own_gain_only(ordered, weights), _admitted_loss(ordered, weights), _hedges(ordered, weights),
             Term("disputed", 1.0 if disputes else 0.0, weights.disputed,
-                 tuple(r.event_id for r in ordered) if disputes else (), "; ".join(disputes))]
+                 tuple(r.event_id for r in ordered) if disputes else (), "; ".join(disputes)),
+            analyst_review_term(review, weights)]
+
+
+@dataclass(frozen=True, slots=True)
+class AnalystReview:
+    """An analyst's verdict on a merged event: "verified", "disputed" or "" (none), given on `event_id`."""
+
+    status: str
+    event_id: str = ""
+    by: str = ""
+    note: str = ""
+
+
+def analyst_review_term(review: AnalystReview | None, weights: ConfidenceWeights = DEFAULT_WEIGHTS) -> Term:
+    """Term "analyst_review": value 1 with the verified (positive) or disputed (negative) weight, else 0."""
+    if review is None or review.status not in ("verified", "disputed"):
+        return Term("analyst_review", 0.0, weights.analyst_verified, (), "not reviewed")
+    weight = weights.analyst_verified if review.status == "verified" else weights.analyst_disputed
+    why = f"{review.status} by {review.by or 'an analyst'}" + (f": {review.note}" if review.note else "")
+    return Term("analyst_review", 1.0, weight, (review.event_id,) if review.event_id else (), why)
 
 
 def confidence_of(terms: Sequence[Term]) -> float:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
@@ -18,6 +18,7 @@ from sitrep.reconcile.confidence import (
 )
 from sitrep.reconcile.report import Report
 from sitrep.reconcile.reports import reports_of_merged
+from sitrep.reconcile.review import analyst_review
 from sitrep.reconcile.summary import MergedEvent, find_disputes, summarize
 from sitrep.store import Store
 from sitrep.store.schema import DocumentCopyRow, DocumentRow, MergedEventRow, MergedReportRow
@@ -56,11 +57,13 @@ def explain_event(store: Store, event_id: str, weights: ConfidenceWeights = DEFA
     with _session(store, f"cannot explain {event_id}") as session:
         merged_id = session.scalar(select(MergedReportRow.merged_id).where(MergedReportRow.event_id == event_id))
         reports = reports_of_merged(session, [merged_id or event_id]).get(merged_id or event_id, [])
+        review = analyst_review(session.connection(), [r.event_id for r in reports])
     if not reports:
         raise ReconcileError(f"no merged event or reconciled report with id {event_id!r}")
-    terms = tuple(confidence_terms(reports, find_disputes(reports), weights))
-    return Explanation(event=summarize(reports, weights), terms=terms, reports=tuple(reports),
-                       confidence=confidence_of(terms))
+    terms = tuple(confidence_terms(reports, find_disputes(reports), weights, review))
+    confidence = confidence_of(terms)
+    return Explanation(event=replace(summarize(reports, weights), confidence=confidence), terms=terms,
+                       reports=tuple(reports), confidence=confidence)
 
 
 def document_copies(store: Store) -> dict[str, str]:
