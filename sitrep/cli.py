@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from sitrep.errors import SitrepError
 from sitrep.settings import Settings, load_settings
@@ -25,9 +26,11 @@ def _register_commands() -> None:
     """Commands that live with their stage (explain with reconcile, control with control)."""
     from sitrep.control.cli import register as register_control
     from sitrep.reconcile.cli import register as register_explain
+    from sitrep.sitreps.cli import register as register_report
 
     register_explain(app)
     register_control(app)
+    register_report(app)
 
 
 _register_commands()
@@ -37,7 +40,7 @@ FORMATS = ("table", "jsonl", "geojson")
 
 
 def _fail(error: Exception) -> None:
-    err.print(f"[red]error:[/red] {error}")
+    err.print(f"[red]error:[/red] {escape(str(error))}")
     raise typer.Exit(2)
 
 
@@ -233,7 +236,7 @@ def ingest(paths: Annotated[list[str], typer.Argument(help="files, folders, or -
                   f"rejects: {len(summary.rejects)}  ({summary.extract_seconds:.1f} s extracting, "
                   f"{summary.reconcile_seconds:.1f} s merging sources and updating control)")
     for reject in summary.rejects:
-        console.print(f"  [yellow]rejected[/yellow] {reject.origin}: {reject.reason}")
+        console.print(f"  [yellow]rejected[/yellow] {escape(reject.origin)}: {escape(reject.reason)}")
 
 
 @app.command()
@@ -370,7 +373,7 @@ def main() -> None:
     except Exception as e:  # the outermost boundary: nothing but a one-line report escapes
         if os.environ.get("SITREP_DEBUG"):
             raise
-        err.print(f"[red]internal error:[/red] {type(e).__name__}: {e} (please report it; "
+        err.print(f"[red]internal error:[/red] {type(e).__name__}: {escape(str(e))} (please report it; "
                   "SITREP_DEBUG=1 shows the trace)")
         raise SystemExit(BUG_EXIT) from e
 
