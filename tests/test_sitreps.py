@@ -1,0 +1,250 @@
+"""Situation reports (sitrep.sitreps) on a store filled by ingesting real reports: the bundled examples,
+and the dev corpus and seed where ../shared/ exists, plus one report whose metadata is hostile markup."""
+
+from __future__ import annotations
+
+import re
+import struct
+import zlib
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from sitrep.actors import SIDES
+from sitrep.errors import NotFoundError
+from sitrep.framing import find_framing, load_framing_lexicon
+from sitrep.fronts import fronts
+from sitrep.sitreps import ReportError, SituationReport, compose_report
+from sitrep.sitreps.compose import FORECAST
+from sitrep.sitreps.mapimage import MAP_SIZE, control_map_png
+from sitrep.sitreps.render import render_html, render_markdown, render_pdf
+from sitrep.sitreps.wording import SIDE_LABELS
+from sitrep.store import Store, open_store
+from sitrep.store.schema import DocumentRow, EventRow
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "sitrep" / "data" / "examples"
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+START, END = date(2016, 6, 1), date(2016, 8, 31)
+HOSTILE_SOURCE = "<script>alert('x')</script> News & \"Views\""
+HOSTILE_REPORT = f"""---
+source: {HOSTILE_SOURCE}
+title: <img src=x onerror=alert(1)> Clashes near Handarat
+url: javascript:alert(1)
+published: 2016-07-30
+stance: neutral
+---
+Syrian government forces and rebels clashed in Handarat, north of Aleppo, on Thursday, residents said.
+"""
+# Quotations in a sentence: the sources' words, not sitrep's.
+QUOTATION = re.compile(r"\u201c[^\u201d]*\u201d|\"[^\"]*\"")
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory, nlp: Any, gazetteer: Any) -> Any:
+    from sitrep.events.extract import load_resources
+    from sitrep.pipeline import run_batch
+
+    folder = tmp_path_factory.mktemp("sitreps")
+    hostile = folder / "hostile.md"
+    hostile.write_text(HOSTILE_REPORT, encoding="utf-8")
+    resources = load_resources(nlp, gazetteer)
+    with open_store(str(folder / "reports.db")) as opened:
+        run_batch([*sorted(EXAMPLES.glob("*.md")), hostile], opened, resources)
+        if (SHARED / "eval" / "seed.txt").exists():
+            run_batch(sorted((SHARED / "data" / "corpus-dev").glob("*.md")), opened, resources)
+            run_batch([SHARED / "eval" / "seed.txt"], opened, resources, published=date(2016, 7, 30))
+        yield opened
+
+
+@pytest.fixture(scope="module")
+def reports(store: Store) -> list[SituationReport]:
+    return [compose_report(store, front.name, START, END) for front in fronts(store)]
+
+
+def _aleppo(reports: list[SituationReport]) -> SituationReport:
+    return next(r for r in reports if r.front.name == "Aleppo")
+
+
+def test_sitreps_every_sentence_cites_listed_sources(reports: list[SituationReport]) -> None:
+    assert sum(len(r.sentences) >= 3 for r in reports) >= 3
+    for report in reports:
+        numbers = [s.number for s in report.sources]
+        assert numbers == list(range(1, len(numbers) + 1))
+        for sentence in report.sentences:
+            assert sentence.citations, sentence.text
+            assert set(sentence.citations) <= set(numbers), sentence.text
+        cited = {n for s in report.sentences for n in s.citations}
+        assert cited == set(numbers)  # no source listed that no sentence cites
+
+
+def test_sitreps_markdown_lines_end_in_resolving_citations(reports: list[SituationReport]) -> None:
+    for report in reports:
+        text = render_markdown(report)
+        body, _, listing = text.partition("## Sources")
+        listed = {int(n) for n in re.findall(r"^(\d+)\\\. ", listing, re.MULTILINE)}
+        bullets = [line for line in body.splitlines() if line.startswith("- ")]
+        assert len(bullets) == len(report.sentences)
+        for line in bullets:
+            found = re.search(r"((?:\[\d+\])+)$", line)
+            assert found, line
+            assert {int(n) for n in re.findall(r"\d+", found.group(1))} <= listed
+
+
+def test_sitreps_no_loaded_term_in_our_voice(reports: list[SituationReport]) -> None:
+    lexicon = load_framing_lexicon(Path(__file__).resolve().parents[1] / "sitrep" / "data" / "framing.tsv")
+    quoted_terms = 0
+    for report in reports:
+        for sentence in report.sentences:
+            ours = QUOTATION.sub(" ", sentence.text)
+            assert find_framing(ours, lexicon) == [], sentence.text
+            quoted_terms += sum(1 for q in QUOTATION.findall(sentence.text) if find_framing(q, lexicon))
+        for section in report.sections:
+            assert find_framing(section.title + " " + section.note, lexicon) == []
+    # The partisan sources' labels are there, as quotations: "terrorists" is quoted, never ours.
+    assert quoted_terms > 0
+    words = [s.text for r in reports for s in r.sentences]
+    assert any("\u201cterrorists\u201d" in t for t in words)
+    assert not any("terrorists" in QUOTATION.sub(" ", t) for t in words)
+
+
+def test_sitreps_sides_named_by_neutral_labels() -> None:
+    lexicon = load_framing_lexicon()
+    assert set(SIDE_LABELS) == set(SIDES)
+    for label in SIDE_LABELS.values():
+        assert find_framing(label, lexicon) == []
+
+
+def test_sitreps_forecast_sentences_are_marked_and_rest_on_expected_events(store: Store,
+                                                                       reports: list[SituationReport]) -> None:
+    forecasts = 0
+    for report in reports:
+        doc_of = {s.number: s.doc_id for s in report.sources}
+        for section in report.sections:
+            for sentence in section.sentences:
+                assert sentence.forecast == (section.title == FORECAST), sentence.text
+                if not sentence.forecast:
+                    continue
+                forecasts += 1
+                assert sentence.text.startswith("Forecast")
+                docs = [doc_of[n] for n in sentence.citations]
+                with store.engine.connect() as connection:
+                    statuses = set(connection.scalars(
+                        select(EventRow.fact_status).join(DocumentRow, DocumentRow.id == EventRow.document_id)
+                        .where(DocumentRow.doc_id.in_(docs))))
+                assert statuses & {"expected", "hypothetical"}, sentence.text
+        assert "[forecast]" in render_pdf_text(report) or not any(s.forecast for s in report.sentences)
+    assert forecasts > 0
+
+
+def test_sitreps_single_partisan_source_is_said_plainly(reports: list[SituationReport]) -> None:
+    checked = 0
+    for report in reports:
+        stance_of = {s.number: s.stance for s in report.sources}
+        fighting = next(section for section in report.sections if section.title == "Where fighting is")
+        for sentence in fighting.sentences:
+            stances = {stance_of[n] for n in sentence.citations}
+            if len(sentence.citations) == 1 and stances <= {"pro-government", "opposition"}:
+                checked += 1
+                assert f"a single {stances.pop()} source" in sentence.text
+                assert sentence.uncertain
+    assert checked > 0
+
+
+def test_sitreps_map_is_a_png_of_the_right_size_with_colours(reports: list[SituationReport]) -> None:
+    from io import BytesIO
+
+    from PIL import Image
+
+    png = control_map_png(_aleppo(reports))
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", png[16:24])
+    assert (width, height) == MAP_SIZE
+    image = Image.open(BytesIO(png)).convert("RGB")
+    colours = image.getcolors(maxcolors=1 << 20)
+    assert colours is not None and len(colours) > 10
+    # A held place's side colour is drawn (not only black text on white).
+    assert any(r != g or g != b for _, (r, g, b) in colours)
+
+
+def render_pdf_text(report: SituationReport) -> str:
+    """The text of the report's PDF, decoded through the fonts' ToUnicode maps."""
+    return pdf_text(render_pdf(report))
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The shown text of a PDF written by fpdf2: each Tj string decoded through its font's ToUnicode map."""
+    objects = {int(n): body for n, body in re.findall(rb"(\d+) 0 obj(.*?)endobj", pdf, re.S)}
+    fonts = {name.decode(): int(n) for body in objects.values() for block in re.findall(rb"/Font\s*<<(.*?)>>", body, re.S)
+             for name, n in re.findall(rb"/(\w+) (\d+) 0 R", block)}
+    cmaps = {}
+    for name, number in fonts.items():
+        to_unicode = re.search(rb"/ToUnicode (\d+) 0 R", objects[number])
+        assert to_unicode, name
+        pairs = re.findall(rb"<([0-9A-Fa-f]{4})>\s*<([0-9A-Fa-f]+)>", objects[int(to_unicode.group(1))])
+        cmaps[name] = {int(code, 16): bytes.fromhex(text.decode()).decode("utf-16-be") for code, text in pairs}
+    lines, cmap = [], {}
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        try:
+            content = zlib.decompress(stream)
+        except zlib.error:
+            continue
+        for font, literal in re.findall(rb"/(\w+) [\d.]+ Tf|\(((?:\\.|[^\\)])*)\) Tj", content, re.S):
+            if font:
+                cmap = cmaps[font.decode()]
+                continue
+            raw = re.sub(rb"\\([()\\])", rb"\1", literal.replace(b"\\r", b"\r").replace(b"\\n", b"\n"))
+            lines.append("".join(cmap.get(raw[i] << 8 | raw[i + 1], "\ufffd") for i in range(0, len(raw) - 1, 2)))
+    return "\n".join(lines)
+
+
+def test_sitreps_pdf_is_a_pdf_with_the_front_name(reports: list[SituationReport]) -> None:
+    report = _aleppo(reports)
+    pdf = render_pdf(report, control_map_png(report))
+    assert pdf.startswith(b"%PDF")
+    text = pdf_text(pdf)
+    assert "Situation report: Aleppo" in text
+    assert "Sources" in text
+    assert report.sources[0].publisher.split()[0] in text
+
+
+def test_sitreps_hostile_source_stays_text(reports: list[SituationReport]) -> None:
+    report = _aleppo(reports)
+    assert any(s.publisher == HOSTILE_SOURCE for s in report.sources)  # cited through the real ingest path
+    page = render_html(report, control_map_png(report))
+    assert "<script>" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert(" in page
+    assert 'href="javascript:' not in page
+    markdown = render_markdown(report)
+    assert "<script>" not in markdown and "\\<script\\>" in markdown
+
+
+def test_sitreps_bad_requests_are_clear_errors(store: Store) -> None:
+    with pytest.raises(ReportError):
+        compose_report(store, "Aleppo", END, START)
+    with pytest.raises(NotFoundError, match="known fronts"):
+        compose_report(store, "Atlantis", START, END)
+
+
+def test_sitreps_cli_writes_report_and_map(store: Store, tmp_path: Path) -> None:
+    from sitrep.cli import app
+
+    db = str(store.engine.url.database)
+    runner = CliRunner()
+    out = tmp_path / "aleppo.md"
+    result = runner.invoke(app, ["report", "--front", "aleppo", "--from", "2016-06-01", "--to", "2016-08-31",
+                                 "--db", db, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8").startswith("# Situation report: Aleppo")
+    assert (tmp_path / "aleppo.png").read_bytes()[:4] == b"\x89PNG"
+    html = runner.invoke(app, ["report", "--front", "Aleppo", "--from", "2016-06-01", "--to", "2016-08-31",
+                               "--db", db, "--format", "html"])
+    assert html.exit_code == 0 and "data:image/png;base64," in html.output
+    for bad in (["--front", "Atlantis", "--from", "2016-06-01", "--to", "2016-08-31"],
+                ["--front", "Aleppo", "--from", "2016-13-01", "--to", "2016-08-31"],
+                ["--front", "Aleppo", "--from", "2016-06-01", "--to", "2016-08-31", "--format", "docx"]):
+        failed = runner.invoke(app, ["report", *bad, "--db", db])
+        assert failed.exit_code == 2 and "error" in failed.output
