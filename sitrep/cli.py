@@ -24,12 +24,14 @@ app.add_typer(gazetteer_app, name="gazetteer")
 
 def _register_commands() -> None:
     """Commands that live with their stage (explain with reconcile, control with control)."""
+    from sitrep.api.cli import register as register_serve
     from sitrep.control.cli import register as register_control
     from sitrep.reconcile.cli import register as register_explain
     from sitrep.sitreps.cli import register as register_report
 
     register_explain(app)
     register_control(app)
+    register_serve(app)
     register_report(app)
 
 
@@ -330,8 +332,13 @@ def classify(file: Annotated[Path, typer.Argument(help="TSV: id, snippet (a head
 
 
 @app.command()
-def demo(db: Annotated[str, typer.Option(help="database the demo fills")] = "out/demo.db") -> None:
-    """The main job on the bundled example reports: ingest them, print their events, write GeoJSON."""
+def demo(db: Annotated[str, typer.Option(help="database the demo fills")] = "out/demo.db",
+         serve: Annotated[bool, typer.Option("--serve", help="then serve the API and map (sitrep serve)")] = False,
+         host: Annotated[str, typer.Option(help="with --serve: address to listen on")] = "127.0.0.1",
+         port: Annotated[int, typer.Option(help="with --serve: port to listen on")] = 8000,
+         ) -> None:
+    """The main job on the bundled example reports: ingest them, print their events, write GeoJSON;
+    with --serve, then serve the API and the map page over them."""
     from sitrep.export import events_to_geojson
     from sitrep.pipeline import run_batch
     from sitrep.render import to_geojson
@@ -357,6 +364,10 @@ def demo(db: Annotated[str, typer.Option(help="database the demo fills")] = "out
     console.print(f"documents: {summary.documents} ({summary.duplicates} already stored), new events: "
                   f"{summary.events}, unresolved places: {summary.unresolved_places}, rejects: "
                   f"{len(summary.rejects)}; database {settings.db}; GeoJSON in {out}/")
+    if serve:
+        from sitrep.api.cli import serve as serve_api
+
+        serve_api(settings, host, port)
 
 
 # Exit status for a failure sitrep did not foresee (a bug): distinct from 2, a clear user-facing error.

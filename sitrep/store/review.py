@@ -83,6 +83,7 @@ def comments_of(store: Store, event_id: str, sort: str = "newest") -> list[Comme
                         & (ReviewVoteRow.target_id == cast(c.id, String)))
              .where(c.event_id == event_id).group_by(c.id, c.event_id, c.author, c.text, c.created))
     with _reading(store, f"cannot read comments on {event_id}") as connection:
+        _require_event(connection, event_id)
         comments = [Comment(r[0], r[1], r[2], r[3], _aware(r[4]), int(r[5]), int(r[6]))
                     for r in connection.execute(query)]
     if sort == "oldest":

@@ -1,0 +1,51 @@
+"""`sitrep serve`: the API and the map page over uvicorn."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from sitrep.errors import SitrepError
+from sitrep.settings import Settings, load_settings
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `serve` command to sitrep's CLI."""
+    app.command("serve")(serve_command)
+
+
+def serve_command(
+    db: Annotated[str | None, typer.Option("--db", help="database: a SQLite path or an SQLAlchemy URL")] = None,
+    host: Annotated[str, typer.Option(help="address to listen on")] = DEFAULT_HOST,
+    port: Annotated[int, typer.Option(help="port to listen on")] = DEFAULT_PORT,
+) -> None:
+    """Serve the JSON API (/api, docs at /docs) and the map page (/) over HTTP."""
+    try:
+        settings = load_settings({"db": db})
+    except SitrepError as e:
+        Console(stderr=True).print(f"[red]error:[/red] {e}")
+        raise typer.Exit(2) from e
+    serve(settings, host, port)
+
+
+def serve(settings: Settings, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
+    """Run uvicorn on the app until interrupted; prints the address first."""
+    import uvicorn
+
+    from sitrep.api.app import create_app
+
+    err = Console(stderr=True)
+    try:
+        app = create_app(settings)
+    except SitrepError as e:
+        err.print(f"[red]error:[/red] {e}")
+        raise typer.Exit(2) from e
+    shown = f"[{host}]" if ":" in host else host
+    writes = "writes need the bearer token" if settings.token else "read-only (set SITREP_TOKEN to allow writes)"
+    err.print(f"sitrep serving {settings.db} at http://{shown}:{port}/ (API docs: /docs; {writes})")
+    uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -1,0 +1,122 @@
+"""What the API's routes share: the settings, the store, and the heavy resources, each loaded once.
+
+The gazetteer is loaded on the first request that needs it (place search, `near=`), the spaCy pipeline on
+the first document posted; both under a lock, so that concurrent first requests load them once. Answers
+that scan the whole events table (fronts, the timeline) are kept for `SUMMARY_TTL_S` seconds, and dropped
+at once when the API itself writes.
+"""
+
+from __future__ import annotations
+
+import hmac
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from fastapi import Request
+
+from sitrep.api.errors import ApiError
+from sitrep.geo.gazetteer import DEFAULT_ALIAS_DIR, Gazetteer, load_gazetteer
+from sitrep.settings import Settings
+from sitrep.store import Store
+
+T = TypeVar("T")
+# How long (seconds) a whole-table summary (fronts, timeline) is served from memory: a map session's
+# requests share one scan, and an ingest by another process shows up within this time.
+SUMMARY_TTL_S = 30.0
+# Answers kept by `remember` (least recently used dropped first): a country's control areas are about a
+# megabyte, and a map session steps through a few dozen days.
+REMEMBERED = 64
+
+
+def load_configured_gazetteer(settings: Settings) -> Gazetteer:
+    """The shipped gazetteer with the user's imported gazetteers and alias files (as the CLI loads it)."""
+    extra = sorted(settings.gazetteer_dir.glob("*.tsv.gz")) if settings.gazetteer_dir.exists() else []
+    aliases = sorted(DEFAULT_ALIAS_DIR.glob("*.tsv"))
+    if settings.alias_dir.exists():
+        aliases += sorted(settings.alias_dir.glob("*.tsv"))
+    return load_gazetteer(extra=extra, alias_files=aliases)
+
+
+@dataclass
+class ApiContext:
+    settings: Settings
+    store: Store
+    gazetteer_loader: Callable[[], Gazetteer]
+    _gazetteer: Gazetteer | None = None
+    _resources: Any = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _cache: dict[Any, tuple[float, Any]] = field(default_factory=dict)
+    _remembered: OrderedDict[Hashable, Any] = field(default_factory=OrderedDict)
+    write_lock: threading.Lock = field(default_factory=threading.Lock)  # one pipeline run at a time
+
+    def gazetteer(self) -> Gazetteer:
+        with self._lock:
+            if self._gazetteer is None:
+                self._gazetteer = self.gazetteer_loader()
+            return self._gazetteer
+
+    def resources(self) -> Any:
+        """The extraction resources (spaCy pipeline, gazetteer, catalogues), loaded on first use."""
+        gazetteer = self.gazetteer()
+        with self._lock:
+            if self._resources is None:
+                from sitrep.events.extract import load_resources
+                from sitrep.nlp import load_nlp
+
+                self._resources = load_resources(load_nlp(self.settings.nlp_model), gazetteer,
+                                                  Path(self.settings.data_home))
+            return self._resources
+
+    def cached(self, key: Any, compute: Callable[[], T], ttl: float = SUMMARY_TTL_S) -> T:
+        """`compute()`, remembered under `key` for `ttl` seconds (or until the API writes)."""
+        now = time.monotonic()
+        with self._lock:
+            hit = self._cache.get(key)
+        if hit is not None and now - hit[0] < ttl:
+            return hit[1]  # type: ignore[no-any-return]
+        value = compute()
+        with self._lock:
+            self._cache[key] = (now, value)
+        return value
+
+    def remember(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """`compute()` for a key that fully determines the answer, kept for the REMEMBERED latest keys."""
+        with self._lock:
+            if key in self._remembered:
+                self._remembered.move_to_end(key)
+                return self._remembered[key]  # type: ignore[no-any-return]
+        value = compute()
+        with self._lock:
+            self._remembered[key] = value
+            while len(self._remembered) > REMEMBERED:
+                self._remembered.popitem(last=False)
+        return value
+
+    def forget(self) -> None:
+        """Drop every remembered answer: the store has changed."""
+        with self._lock:
+            self._cache.clear()
+
+
+def context(request: Request) -> ApiContext:
+    """FastAPI dependency: the app's shared context."""
+    return request.app.state.sitrep  # type: ignore[no-any-return]
+
+
+def require_token(request: Request) -> None:
+    """FastAPI dependency of every write: `Authorization: Bearer <settings.token>`. With no token configured
+    every write is refused (403); a missing token is 401, a wrong one 403."""
+    expected = context(request).settings.token
+    if not expected:
+        raise ApiError(403, "writes are disabled: no API token is configured (set SITREP_TOKEN)")
+    header = request.headers.get("authorization", "")
+    scheme, _, given = header.partition(" ")
+    if scheme.lower() != "bearer" or not given.strip():
+        raise ApiError(401, "this write needs an 'Authorization: Bearer <token>' header")
+    if not hmac.compare_digest(given.strip().encode(), expected.encode()):
+        raise ApiError(403, "wrong API token")

@@ -1,0 +1,100 @@
+"""Routes over control and activity: `/api/control` (points and areas on a day), `/api/changes`,
+`/api/timeline` (the map slider's range) and `/api/fronts`."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query
+from sqlalchemy import func, select
+
+from sitrep.api.context import ApiContext, context
+from sitrep.api.errors import ApiError
+from sitrep.api.events import cached_fronts
+from sitrep.api.schemas import (
+    ChangeItem,
+    ChangeList,
+    ControlBody,
+    FrontItem,
+    FrontList,
+    Timeline,
+    TimelineDay,
+)
+from sitrep.control.areas import control_areas
+from sitrep.control.state import CONTESTED, ControlState
+from sitrep.control.storage import control_at, control_changes
+from sitrep.store.schema import EventRow
+
+router = APIRouter(tags=["control"])
+Layer = Literal["assessed", "claimed"]
+
+
+@router.get("/api/control", response_model=ControlBody)
+def get_control(ctx: Annotated[ApiContext, Depends(context)], at: date,
+                layer: Annotated[Layer, Query()] = "assessed",
+                region: Annotated[str, Query(description="governorate name or prefix")] = "",
+                areas: Annotated[bool, Query(description="false: skip the control areas (faster)")] = True,
+                ) -> dict[str, Any]:
+    """Who holds each place on `at`: points (held, contested, besieged) and, unless `areas=false`, control
+    areas (one polygon per side and state, and front lines where two sides' areas meet, contested)."""
+    states = control_at(ctx.store, at, layer, region or None)
+    return {"at": at, "layer": layer, "region": region, "places": _points(states),
+            "areas": _areas(ctx, states, at) if areas else {"type": "FeatureCollection", "features": []}}
+
+
+def _points(states: list[ControlState]) -> dict[str, Any]:
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "id": s.place_id, "geometry": {"type": "Point", "coordinates": [s.lon, s.lat]},
+         "properties": {"place_id": s.place_id, "name": s.place_name, "admin1": s.admin1, "side": s.side,
+                        "state": s.state or "unknown", "confidence": s.confidence,
+                        "since": s.valid_from.isoformat(),
+                        "until": s.valid_until.isoformat() if s.valid_until else None, "events": list(s.event_ids)}}
+        for s in states]}
+
+
+def _areas(ctx: ApiContext, states: list[ControlState], at: date) -> dict[str, Any]:
+    """The control areas, computed once per distinct set of points (they depend on nothing else)."""
+    key = ("areas", hash(tuple((s.place_id, s.lat, s.lon, s.side, s.state) for s in states)), len(states))
+    collection = ctx.remember(key, lambda: control_areas(states, at))
+    for feature in collection["features"]:
+        properties = feature["properties"]
+        properties.setdefault("side", "")
+        properties["contested"] = properties.get("kind") == "front" or properties.get("state") == CONTESTED
+    return collection
+
+
+@router.get("/api/changes", response_model=ChangeList)
+def get_changes(ctx: Annotated[ApiContext, Depends(context)],
+                start: Annotated[date, Query(alias="from", description="changes after this day")],
+                end: Annotated[date, Query(alias="to", description="up to and including this day")],
+                layer: Annotated[Layer, Query()] = "assessed") -> ChangeList:
+    """The places that changed hands after `from` and up to `to`, with the events and sources behind each."""
+    if end < start:
+        raise ApiError(400, f"'to' ({end}) is before 'from' ({start})")
+    items = [ChangeItem(place_id=s.place_id, name=s.place_name, admin1=s.admin1, lat=s.lat, lon=s.lon,
+                        date=s.valid_from, from_side=s.previous_side, to_side=s.side, state=s.state,
+                        confidence=s.confidence, events=list(s.event_ids), sources=list(s.sources))
+             for s in (change.state for change in control_changes(ctx.store, start, end, layer))]
+    return ChangeList(items=items, total=len(items), limit=len(items), offset=0)
+
+
+@router.get("/api/timeline", response_model=Timeline)
+def get_timeline(ctx: Annotated[ApiContext, Depends(context)]) -> Timeline:
+    """The first and last event dates and the events of each day (the map slider's range)."""
+    def count_days() -> list[TimelineDay]:
+        query = (select(EventRow.event_date, func.count()).where(EventRow.event_date.is_not(None))
+                 .group_by(EventRow.event_date).order_by(EventRow.event_date))
+        with ctx.store.engine.connect() as connection:
+            return [TimelineDay(date=day, events=n) for day, n in connection.execute(query) if day is not None]
+
+    days = ctx.cached("timeline", count_days)
+    return Timeline(first=days[0].date if days else None, last=days[-1].date if days else None, days=days)
+
+
+@router.get("/api/fronts", response_model=FrontList)
+def get_fronts(ctx: Annotated[ApiContext, Depends(context)]) -> FrontList:
+    """The governorates with located events, most active first, with their extent (west, south, east, north)."""
+    items = [FrontItem(name=f.name, admin1=f.admin1, events=f.events, first=f.first, last=f.last, bbox=list(f.bbox))
+             for f in cached_fronts(ctx)]
+    return FrontList(items=items, total=len(items), limit=len(items), offset=0)

@@ -1,0 +1,103 @@
+"""Routes: `GET /api/events` (filters, paging, JSON or GeoJSON) and `GET /api/events/{event_id}`."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query
+
+from sitrep.api.context import ApiContext, context
+from sitrep.api.detail import event_detail
+from sitrep.api.errors import ApiError
+from sitrep.api.eventquery import EventQuery, as_feature_collection, event_page
+from sitrep.api.schemas import EventDetail, EventPage
+from sitrep.errors import NotFoundError
+from sitrep.fronts import Front, fronts
+from sitrep.taxonomy import EVENT_TYPES
+
+router = APIRouter(tags=["events"])
+# Most events one page may hold, and how many when the request does not say.
+MAX_PAGE = 1000
+DEFAULT_PAGE = 100
+# Default radius (km) around `near`, as `sitrep events --km`.
+DEFAULT_KM = 25.0
+
+
+@router.get("/api/events", response_model=None, responses={200: {"model": EventPage}})
+def list_events(
+    ctx: Annotated[ApiContext, Depends(context)],
+    since: Annotated[date | None, Query(alias="from", description="first event date, YYYY-MM-DD")] = None,
+    until: Annotated[date | None, Query(alias="to", description="last event date, YYYY-MM-DD")] = None,
+    type: Annotated[str | None, Query(description="an ACLED event type or sub-event type")] = None,
+    sub_type: Annotated[str | None, Query(description="an ACLED sub-event type")] = None,
+    side: Annotated[str | None, Query(description="either actor's side, e.g. government")] = None,
+    status: Annotated[str | None, Query(description="fact status, e.g. reported")] = None,
+    source: Annotated[str | None, Query(description="publisher")] = None,
+    stance: Annotated[str | None, Query(description="the reporting document's stance")] = None,
+    front: Annotated[str | None, Query(description="a front (governorate), see /api/fronts")] = None,
+    near: Annotated[str | None, Query(description="a place name (transliteration-tolerant)")] = None,
+    km: Annotated[float, Query(gt=0, le=2000, description="radius around `near`, km")] = DEFAULT_KM,
+    bbox: Annotated[str | None, Query(description="west,south,east,north in degrees")] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    format: Annotated[Literal["json", "geojson"], Query()] = "json",
+) -> dict[str, Any]:
+    """Stored events (one per report) matching every filter, dated ones by date then id, undated last.
+    `total` is exact up to 10,000 matches; beyond, `total_exact` is false and `total` a floor."""
+    event_type = type if type in EVENT_TYPES else None
+    sub_event_type = sub_type or (type if type and type not in EVENT_TYPES else None)
+    if sub_type and type and type not in EVENT_TYPES and type != sub_type:
+        raise ApiError(400, f"type {type!r} and sub_type {sub_type!r} disagree")
+    query = EventQuery(since=since, until=until, event_type=event_type, sub_event_type=sub_event_type, side=side,
+                       status=status, source=source, stance=stance,
+                       admin1=_front(ctx, front).admin1 if front else None,
+                       near=_centre(ctx, near) if near else None, km=km, bbox=parse_bbox(bbox) if bbox else None,
+                       limit=limit, offset=offset)
+    with ctx.store.engine.connect() as connection:
+        page = event_page(connection, query)
+    members = {"total": page.total, "total_exact": page.total_exact, "limit": limit, "offset": offset}
+    if format == "geojson":
+        return as_feature_collection(page.rows, **members)
+    return EventPage.model_validate({"items": page.rows, **members}).model_dump(mode="json")
+
+
+@router.get("/api/events/{event_id}", response_model=EventDetail)
+def get_event(event_id: str, ctx: Annotated[ApiContext, Depends(context)]) -> EventDetail:
+    """One event with every report of its merged event (quotes with offsets, framing), its confidence term
+    by term, the analyst's comments, votes and verdict."""
+    return event_detail(ctx.store, event_id)
+
+
+def parse_bbox(text: str) -> tuple[float, float, float, float]:
+    """`west,south,east,north` in degrees, checked."""
+    try:
+        west, south, east, north = (float(part) for part in text.split(","))
+    except ValueError as e:
+        raise ApiError(400, f"bbox must be four numbers west,south,east,north, not {text!r}") from e
+    if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
+        raise ApiError(400, f"bbox {text!r} is not west<=east in [-180, 180] and south<=north in [-90, 90]")
+    return west, south, east, north
+
+
+def _centre(ctx: ApiContext, name: str) -> tuple[float, float]:
+    found = ctx.gazetteer().search(name, limit=1)
+    if not found:
+        raise NotFoundError(f"no place called {name!r} in the gazetteer")
+    return found[0].lat, found[0].lon
+
+
+def cached_fronts(ctx: ApiContext) -> list[Front]:
+    return ctx.cached("fronts", lambda: fronts(ctx.store))
+
+
+def _front(ctx: ApiContext, name: str) -> Front:
+    """The front called `name` (case and spacing ignored; a unique prefix will do), as `find_front`."""
+    wanted = " ".join(name.lower().split())
+    known = cached_fronts(ctx)
+    exact = [f for f in known if wanted in (f.name.lower(), f.admin1.lower())]
+    matches = exact or [f for f in known if f.name.lower().startswith(wanted) or f.admin1.lower().startswith(wanted)]
+    if len(matches) != 1:
+        names = ", ".join(f.name for f in known) or "none: the store has no located events"
+        raise NotFoundError(f"no single front called {name!r}; known fronts: {names}")
+    return matches[0]

@@ -1,0 +1,276 @@
+"""The API's request and response bodies as pydantic models: one success shape per route, one error shape.
+
+Lists come as `{"items": [...], "total": N, "limit": L, "offset": O}`; dates as ISO `YYYY-MM-DD`. GeoJSON
+bodies are plain dicts (RFC 7946), typed here only as objects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+
+class ErrorDetail(BaseModel):
+    status: int
+    code: str  # not_found, bad_request, invalid, unauthorized, forbidden, method_not_allowed, store_error, ...
+    message: str
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail
+
+
+class EventFields(BaseModel):
+    event_id: str
+    date: dt.date | None
+    time_precision: int
+    event_type: str
+    sub_event_type: str
+    actor1: str
+    actor1_side: str
+    actor2: str
+    actor2_side: str
+    location: str
+    admin1: str
+    place_id: str
+    lat: float | None
+    lon: float | None
+    geo_precision: int
+    fact_status: str
+    hedges: list[str]
+    claimant: str
+    confidence: float  # the merged event's confidence (with the analyst's verdict), else the report's own
+    source: str
+    stance: str
+    url: str
+    title: str
+    evidence: str  # the first quote
+
+
+class EventItem(EventFields):
+    review: Literal["verified", "disputed", ""]  # the analyst's verdict on the (merged) event
+
+
+class EventPage(BaseModel):
+    items: list[EventItem]
+    total: int
+    total_exact: bool  # False: `total` is a floor (counting stops at the API's count cap)
+    limit: int
+    offset: int
+
+
+class FramingSpan(BaseModel):
+    start: int  # relative to the quote
+    end: int
+    text: str
+    kind: str
+
+
+class ReportItem(BaseModel):
+    event_id: str
+    doc_id: str
+    source: str
+    stance: str
+    url: str
+    title: str
+    date: dt.date | None
+    published: dt.date | None
+    fact_status: str
+    sub_event_type: str
+    evidence: str
+    start: int  # the quote's offsets in its document's text
+    end: int
+    framing: list[FramingSpan]
+    copy_of: str  # the doc_id this report's document reposts, "" for an original
+
+
+class ConfidenceTermItem(BaseModel):
+    name: str
+    value: float
+    weight: float
+    contribution: float
+    why: str
+    event_ids: list[str]
+
+
+class Votes(BaseModel):
+    up: int
+    down: int
+
+
+class ReviewState(BaseModel):
+    status: Literal["verified", "disputed", ""]
+    note: str
+    by: str
+    at: dt.datetime | None
+
+
+class CommentItem(BaseModel):
+    comment_id: int
+    event_id: str
+    author: str
+    text: str
+    created: dt.datetime
+    up: int
+    down: int
+    score: int
+
+
+class EventDetail(EventFields):
+    merged_id: str
+    reports: list[ReportItem]
+    disputes: list[str]
+    confidence_terms: list[ConfidenceTermItem]
+    comments: list[CommentItem]
+    votes: Votes
+    review: ReviewState
+
+
+class CommentList(BaseModel):
+    items: list[CommentItem]
+    total: int
+    limit: int
+    offset: int
+
+
+class NewComment(BaseModel):
+    author: str = Field(default="", max_length=200)
+    text: str = Field(min_length=1, max_length=10_000)
+
+
+class NewVote(BaseModel):
+    value: Literal[1, -1]
+
+
+class VoteResult(BaseModel):
+    target: Literal["event", "comment"]
+    id: str
+    up: int
+    down: int
+
+
+class NewReview(BaseModel):
+    status: Literal["verified", "disputed", ""]
+    note: str = Field(default="", max_length=10_000)
+    by: str = Field(default="", max_length=200)
+
+
+class ReviewResult(BaseModel):
+    event_id: str
+    merged_id: str
+    status: Literal["verified", "disputed", ""]
+    note: str
+    by: str
+    at: dt.datetime
+    confidence: float  # the merged event's confidence with this verdict
+
+
+class ControlBody(BaseModel):
+    at: dt.date
+    layer: str
+    region: str
+    places: dict[str, Any]  # FeatureCollection of points
+    areas: dict[str, Any]  # FeatureCollection of polygons
+
+
+class ChangeItem(BaseModel):
+    place_id: str
+    name: str
+    admin1: str
+    lat: float
+    lon: float
+    date: dt.date
+    from_side: str
+    to_side: str
+    state: str
+    confidence: float
+    events: list[str]
+    sources: list[str]
+
+
+class ChangeList(BaseModel):
+    items: list[ChangeItem]
+    total: int
+    limit: int
+    offset: int
+
+
+class TimelineDay(BaseModel):
+    date: dt.date
+    events: int
+
+
+class Timeline(BaseModel):
+    first: dt.date | None
+    last: dt.date | None
+    days: list[TimelineDay]
+
+
+class FrontItem(BaseModel):
+    name: str
+    admin1: str
+    events: int
+    first: dt.date | None
+    last: dt.date | None
+    bbox: list[float]  # west, south, east, north
+
+
+class FrontList(BaseModel):
+    items: list[FrontItem]
+    total: int
+    limit: int
+    offset: int
+
+
+class PlaceItem(BaseModel):
+    place_id: str
+    name: str
+    kind: str
+    admin1: str
+    lat: float
+    lon: float
+    score: float  # spelling similarity of the best-matching name, 0..1
+
+
+class PlaceList(BaseModel):
+    items: list[PlaceItem]
+    total: int
+    limit: int
+    offset: int
+
+
+class SourceItem(BaseModel):
+    publisher: str
+    stance: str
+    domains: list[str]
+    documents: int
+    events: int
+
+
+class SourceList(BaseModel):
+    items: list[SourceItem]
+    total: int
+    limit: int
+    offset: int
+
+
+class ConfigBody(BaseModel):
+    tile_url: str
+    version: str
+
+
+class NewDocument(BaseModel):
+    text: str = Field(min_length=1)
+    title: str = ""
+    url: str = ""
+    source: str = ""
+    published: dt.date | None = None
+    stance: str = ""
+
+
+class DocumentResult(BaseModel):
+    doc_id: str
+    events: list[str]
+    duplicate: bool
