@@ -28,6 +28,9 @@ POSTGRES_URL_VARIABLE = "SITREP_TEST_POSTGRES_URL"
 POSTGRES_BIN = Path("/usr/lib/postgresql/15/bin")
 # The throwaway cluster listens on a socket in its own folder only (no TCP), so the port merely names it.
 POSTGRES_PORT = 54329
+# The collation of the PostgreSQL test databases: a language's (as many servers have), not code point order
+# (SQLite's and the throwaway cluster's default), so that tests catch answers that depend on collation.
+POSTGRES_TEST_COLLATION = "en-US"
 # The store's backends, as `backend` parameters: PostgreSQL cases are marked slow (a server round trip each).
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)]
 
@@ -119,13 +122,21 @@ class PostgresDatabases:
         self.admin = create_engine(server, isolation_level="AUTOCOMMIT")
         self.names: list[str] = []
 
-    def create(self, *, postgis: bool = True) -> str:
+    def create(self, *, postgis: bool = True, icu_locale: str = POSTGRES_TEST_COLLATION) -> str:
+        """A new database collating by `icu_locale` where the server has ICU (by its own default where not,
+        or with `icu_locale=""`), with PostGIS where the server has it and `postgis` is asked for."""
         from sqlalchemy.engine import make_url
         from sqlalchemy.exc import DBAPIError
 
         name = f"sitrep_test_{next(_databases)}_{os.getpid()}"
         with self.admin.connect() as connection:
-            connection.exec_driver_sql(f"CREATE DATABASE {name}")
+            try:
+                if not icu_locale:
+                    raise LookupError("no ICU collation asked for")
+                connection.exec_driver_sql(f"CREATE DATABASE {name} TEMPLATE template0 LOCALE_PROVIDER icu "
+                                           f"ICU_LOCALE '{icu_locale}' LOCALE 'C.UTF-8'")
+            except (LookupError, DBAPIError):
+                connection.exec_driver_sql(f"CREATE DATABASE {name}")
         self.names.append(name)
         url = make_url(self.server).set(database=name)
         if postgis:
@@ -148,6 +159,16 @@ class PostgresDatabases:
         self.admin.dispose()
 
 
+@pytest.fixture
+def postgres_databases(postgres_server: str) -> Iterator[PostgresDatabases]:
+    """Fresh databases on the PostgreSQL server (`.create()`), all dropped after the test."""
+    databases = PostgresDatabases(postgres_server)
+    try:
+        yield databases
+    finally:
+        databases.drop_all()
+
+
 @pytest.fixture(params=BACKENDS)
 def backend(request: pytest.FixtureRequest) -> str:
     """The store backend a test runs on: "sqlite" or "postgresql"."""
@@ -162,11 +183,7 @@ def new_database(backend: str, request: pytest.FixtureRequest,
         numbers = itertools.count()
         yield lambda: str(tmp_path / f"sitrep-{next(numbers)}.db")
         return
-    databases = PostgresDatabases(request.getfixturevalue("postgres_server"))
-    try:
-        yield databases.create
-    finally:
-        databases.drop_all()
+    yield request.getfixturevalue("postgres_databases").create
 
 
 @pytest.fixture

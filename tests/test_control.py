@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import date, timedelta
 from itertools import pairwise
 from pathlib import Path
@@ -186,8 +187,9 @@ REPORTS = [
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Any:
-    with open_store(str(tmp_path / "control.db")) as opened:
+def store(backend_url: str) -> Any:
+    """An empty store on each backend (tests/conftest.py): a SQLite file, a PostgreSQL database."""
+    with open_store(backend_url) as opened:
         yield opened
 
 
@@ -223,10 +225,23 @@ def test_control_store_changes_list_events_and_sources(store: Store) -> None:
     assert {r.event_id for r in change.reports} == {"r2-0", "r3-0"}
 
 
-def test_control_store_incremental_update_equals_rebuild(tmp_path: Path) -> None:
+def test_control_store_changes_same_day_in_code_point_order(store: Store) -> None:
+    # Places changing hands on one day are listed by name in code point order, as `control_at` lists them,
+    # whatever the database's collation: English collation would put "al-Bab" before "Aleppo".
+    names = ["al-Bab Test", "Aleppo Test", "ain Test", "Zor Test", "Ayn Test"]
+    places = [Place(f"test:order{i}", name, 36 + i / 10, 37.0, "village", "Aleppo") for i, name in enumerate(names)]
+    document, events = _report("o1", "Reuters", "neutral", date(2016, 7, 20),
+                               [(place, TAKE, "opposition", "reported") for place in places])
+    store.save_document(document, events, places)
+    update_control_after_save(store, "o1")
+    changed = [c.state.place_name for c in control_changes(store, date(2016, 7, 1), date(2016, 7, 31), CLAIMED)]
+    assert changed == sorted(names)
+
+
+def test_control_store_incremental_update_equals_rebuild(new_database: Callable[[], str]) -> None:
     timelines = []
     for incremental in (True, False):
-        with open_store(str(tmp_path / f"{incremental}.db")) as store:
+        with open_store(new_database()) as store:
             _fill(store, incremental)
             timelines.append([timeline_of(store, p.place_id, layer) for p in PLACES
                               for layer in (ASSESSED, CLAIMED, FORECAST)])
@@ -251,7 +266,7 @@ def _control_at_by_sql(store: Store, day: date, layer: str, region: str | None) 
             previous in rows]
 
 
-def test_control_store_at_equals_the_sql_listing(tmp_path: Path) -> None:
+def test_control_store_at_equals_the_sql_listing(backend_url: str) -> None:
     # 40 places in four governorates, names repeated within one (ties in the listing order), and 150 reports
     # of random territory changes, clashes and statuses over a year: every day's listing read the fast way
     # (cursor tuples, drafts, sorted in Python) equals the plain SQL one, ties put in place id order.
@@ -260,7 +275,7 @@ def test_control_store_at_equals_the_sql_listing(tmp_path: Path) -> None:
                     ("Aleppo", "Idlib", "Hamah", "Dar`a")[i % 4]) for i in range(40)]
     subs, sides = (GAIN, TAKE, CLASH), ("government", "opposition", "kurdish", "")
     statuses = ("reported", "reported", "attributed_claim", "expected", "negated")
-    with open_store(str(tmp_path / "random.db")) as store:
+    with open_store(backend_url) as store:
         for n in range(150):
             claims = [(rng.choice(places), rng.choice(subs), rng.choice(sides), rng.choice(statuses))
                       for _ in range(rng.randint(1, 4))]
@@ -283,7 +298,7 @@ def test_control_store_at_equals_the_sql_listing(tmp_path: Path) -> None:
         assert compared > 1000
 
 
-def test_control_store_0003_database_upgraded_lists_the_same(tmp_path: Path) -> None:
+def test_control_store_0003_database_upgraded_lists_the_same(backend_url: str) -> None:
     # A store filled at revision 0003 (made by downgrading), then opened: revision 0004 packs each state's
     # text fields into `listing`, as `control_at` writes it, and the listings stay those of the columns. A
     # place whose name holds the separator gets no packed listing and is still listed, from its columns.
@@ -295,7 +310,7 @@ def test_control_store_0003_database_upgraded_lists_the_same(tmp_path: Path) -> 
     odd = Place("test:odd", "Odd\x1fName", 35.5, 36.9, "village", "Idlib")
     days = [date(2016, 7, d) for d in (1, 15, 20, 21, 22, 25)]
     layers = (ASSESSED, CLAIMED, FORECAST)
-    path = str(tmp_path / "old.db")
+    path = backend_url
     with open_store(path) as store:
         _fill(store, incremental=True)
         document, events = _report("r4", "ANHA", "kurdish", date(2016, 7, 22), [(odd, TAKE, "kurdish", "reported")])
@@ -356,7 +371,7 @@ def _opposition_neighbour(day: date) -> list[Any]:
                          day - timedelta(days=5), None, 0.6)]
 
 
-def test_control_cli_at_and_changes(store: Store, tmp_path: Path) -> None:
+def test_control_cli_at_and_changes(store: Store, backend_url: str) -> None:
     _fill(store, incremental=True)
     app = typer.Typer()
 
@@ -365,7 +380,7 @@ def test_control_cli_at_and_changes(store: Store, tmp_path: Path) -> None:
         """sitrep."""
 
     register(app)
-    db = str(tmp_path / "control.db")
+    db = backend_url
     runner = CliRunner()
     at = runner.invoke(app, ["control", "--at", "2016-07-25", "--format", "jsonl", "--db", db])
     assert at.exit_code == 0, at.output

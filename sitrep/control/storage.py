@@ -404,11 +404,12 @@ def control_changes(store: Store, start: date, end: date, layer: str = ASSESSED)
     query = (select(*_state_columns(), STATES.c.reports)
              .where(STATES.c.layer == layer, STATES.c.valid_from > start, STATES.c.valid_from <= end,
                     STATES.c.state == "held", STATES.c.side != STATES.c.previous_side,
-                    or_(STATES.c.previous_side != "", STATES.c.event_ids != ""))
-             .order_by(STATES.c.valid_from, STATES.c.place_name))
+                    or_(STATES.c.previous_side != "", STATES.c.event_ids != "")))
     with store.engine.connect() as connection:
-        return [ControlChange(_state_of_row(r, layer), tuple(Report(*report) for report in r.reports or ()))
-                for r in connection.execute(query)]
+        changes = [ControlChange(_state_of_row(r, layer), tuple(Report(*report) for report in r.reports or ()))
+                   for r in connection.execute(query)]
+    # Sorted here, in code point order, rather than by ORDER BY in the database's collation (see control_at).
+    return sorted(changes, key=lambda c: (c.state.valid_from, c.state.place_name, c.state.place_id))
 
 
 def timeline_of(store: Store, place_id: str, layer: str = ASSESSED) -> list[ControlState]:
