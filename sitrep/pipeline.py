@@ -82,12 +82,29 @@ def run_batch(paths: Iterable[str | Path], store: Store, resources: Resources, *
     sources, control timelines) once, after the batch; returns what happened."""
     summary = BatchSummary()
     started = time.perf_counter()
+    resumed = resume_pending(store, resources, summary, strict=strict)
     readable = read_readable(paths, store, summary, published=published, source=source, stance=stance)
     results = extract_documents(readable, resources, strict=strict)
-    stored = store_results(results, store, summary, strict=strict, on_document=on_document)
+    stored = resumed + store_results(results, store, summary, strict=strict, on_document=on_document)
     summary.extract_seconds = time.perf_counter() - started
     finish_batch(stored, store, summary, strict=strict)
     return summary
+
+
+def resume_pending(store: Store, resources: Resources, summary: BatchSummary, *, strict: bool = False,
+                   ) -> list[Extraction]:
+    """The stored documents whose after-batch work an earlier run never committed (it was killed), extracted
+    again from their stored text for their statements of control; they go first into this batch's
+    `finish_batch`, so that they end as an uninterrupted run would have left them."""
+    pending = store.pending_documents()
+    resumed: list[Extraction] = []
+    for document, result in zip(pending, extract_documents(pending, resources, strict=strict), strict=True):
+        if isinstance(result, Reject):  # stored, but its statements cannot be read again: its events only
+            store.save_reject(result)
+            summary.rejects.append(result)
+            result = Extraction(document=document, events=[], places=[])
+        resumed.append(result)
+    return resumed
 
 
 def read_readable(paths: Iterable[str | Path], store: Store, summary: BatchSummary, *,
@@ -131,7 +148,7 @@ def _store_one(result: Extraction, store: Store, summary: BatchSummary, strict: 
     """Store one document with its events; True when it was new."""
     places = [p.place for p in result.places if p.place is not None]
     try:
-        saved = store.save_document(result.document, result.events, places)
+        saved = store.save_document(result.document, result.events, places, pending=True)
     except SitrepError as e:
         if strict:
             raise
@@ -166,6 +183,11 @@ def _after_batch(stored: list[Extraction], store: Store, summary: BatchSummary, 
             raise
         for result in stored:
             _after_save(result, store, summary, strict)
+            store.clear_pending([result.document.doc_id])
+        return
+    # Its own transaction: a kill just before it leaves the documents pending, and redoing their merging
+    # and control is harmless (both replace what a document gave before), so the next run ends the same.
+    store.clear_pending(doc_ids)
 
 
 def _after_save(result: Extraction, store: Store, summary: BatchSummary, strict: bool) -> None:

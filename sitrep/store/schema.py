@@ -173,6 +173,16 @@ class RejectRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class PendingDocumentRow(Base):
+    """A stored document whose after-batch work (merging across sources, control) is not done yet (revision
+    0006). Written in the document's own transaction and deleted once that work is committed, so a process
+    killed in between leaves a mark that the next ingest picks up (`sitrep.pipeline.run_batch`)."""
+
+    __tablename__ = "pending_documents"
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True)
+
+
 # Reconciliation (sitrep.reconcile, revision 0002): near-duplicate documents and merged events.
 
 
@@ -289,6 +299,9 @@ class ControlStateRow(Base):
         # Covering: `control --at` reads the index alone, never the rows scattered through the table.
         Index("ix_control_states_layer_span", "layer", "span", "valid_from", "valid_until", "admin1", "lat", "lon",
               "confidence", "listing"),
+        # The same by a stretch's end (revision 0007; on PostgreSQL both indexes keep only their keys).
+        Index("ix_control_states_layer_span_until", "layer", "span", "valid_until", "valid_from", "admin1", "lat",
+              "lon", "confidence", "listing"),
         Index("ix_control_states_layer_valid_from", "layer", "valid_from"),
     )
 

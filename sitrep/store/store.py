@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from types import TracebackType
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -21,9 +21,20 @@ from sitrep.model import Actor, Document, Event, Place, Reject
 from sitrep.store.database import create_store_engine, upgrade_database
 from sitrep.store.query import EventFilter, keep_near, select_events
 from sitrep.store.records import check_document, content_hash, event_from_row, event_row, place_row
-from sitrep.store.schema import ActorRow, Base, DocumentRow, EventRow, PlaceRow, RejectRow, SourceRow
+from sitrep.store.schema import (
+    ActorRow,
+    Base,
+    DocumentRow,
+    EventRow,
+    PendingDocumentRow,
+    PlaceRow,
+    RejectRow,
+    SourceRow,
+)
 from sitrep.store.spatial import enable_postgis
 
+# Values bound per `IN (...)` list: far under SQLite's limit of 32,766 parameters.
+IN_CHUNK = 500
 # Side given to an actor first met in an event without one.
 UNKNOWN_SIDE = "unknown"
 
@@ -68,12 +79,14 @@ class Store:
             raise StoreError(f"{what}: {e}") from e
 
     def save_document(self, document: Document, events: Sequence[Event],
-                      places: Sequence[Place] = ()) -> SaveResult:
+                      places: Sequence[Place] = (), *, pending: bool = False) -> SaveResult:
         """Store a document with its events and the places they refer to, in one transaction.
 
         A text already stored is skipped (`duplicate=True`). Inconsistent input (evidence or framing that is
         not the document's text at its offsets, unknown place ids, ...) raises StoreError before any write;
         any later failure rolls the whole document back and raises StoreError from the original error.
+        `pending` marks the new document as awaiting its after-batch work, in the same transaction (see
+        `pending_documents`, `clear_pending`).
         """
         digest = content_hash(document.text)
         try:
@@ -86,6 +99,9 @@ class Store:
                 for event in events:
                     session.add(event_row(event, row))
                     _add_actors_seen(session, event)
+                if pending:
+                    session.flush()  # the document's row id
+                    session.add(PendingDocumentRow(document_id=row.id))
         except StoreError as e:
             if isinstance(e.__cause__, IntegrityError) and self._has_document(digest):
                 # Another process stored the same text between our check and our write.
@@ -96,6 +112,25 @@ class Store:
     def _has_document(self, digest: str) -> bool:
         with self._transaction("cannot read documents") as session:
             return _document_exists(session, digest)
+
+    def pending_documents(self) -> list[Document]:
+        """The stored documents still marked pending (a process stopped before their after-batch work was
+        committed), in storage order, as records rebuilt from the stored text and provenance."""
+        query = (select(DocumentRow.doc_id, DocumentRow.text, DocumentRow.published, DocumentRow.stance,
+                        DocumentRow.url, DocumentRow.title, SourceRow.name)
+                 .join(PendingDocumentRow, PendingDocumentRow.document_id == DocumentRow.id)
+                 .outerjoin(SourceRow, SourceRow.id == DocumentRow.source_id).order_by(DocumentRow.id))
+        with self._transaction("cannot read pending documents") as session:
+            return [Document(doc_id=r.doc_id, text=r.text, published=r.published, stance=r.stance, url=r.url,
+                             title=r.title, source=r.name or "") for r in session.execute(query)]
+
+    def clear_pending(self, doc_ids: Collection[str]) -> None:
+        """Unmark the stored documents with these doc_ids: their after-batch work is committed."""
+        wanted = sorted(set(doc_ids))
+        with self._transaction("cannot clear pending documents") as session:
+            for start in range(0, len(wanted), IN_CHUNK):
+                rows = select(DocumentRow.id).where(DocumentRow.doc_id.in_(wanted[start:start + IN_CHUNK]))
+                session.execute(delete(PendingDocumentRow).where(PendingDocumentRow.document_id.in_(rows)))
 
     def save_reject(self, reject: Reject) -> None:
         """Record something the pipeline skipped, with the time it was recorded (UTC)."""
