@@ -32,7 +32,7 @@ from sitrep.control import (
 )
 from sitrep.control.cli import register
 from sitrep.control.state import ControlState
-from sitrep.control.storage import listing_of, span_of, spans_containing
+from sitrep.control.storage import listing_of, span_of, spans_by_deciding_end, spans_containing
 from sitrep.model import Document, Event, Place
 from sitrep.store import Store, open_store
 from sitrep.store.schema import ControlStateRow
@@ -120,6 +120,28 @@ def test_control_property_a_stretch_is_found_on_each_of_its_days(start: date, le
     day = start + timedelta(days=offset % length)
     assert span_of(start, end) in spans_containing(day)
     assert span_of(start, None) in spans_containing(day)
+
+
+
+@given(st.dates(date(1900, 1, 2), date(2040, 1, 1)), st.integers(1, 5000), st.integers(-6000, 6000),
+       st.booleans())
+def test_control_property_one_end_decides_in_each_span_of_a_day(start: date, length: int, shift: int,
+                                                                 open_ended: bool) -> None:
+    # For any stretch and any day after SPAN_EPOCH: if the stretch's span is one where the start decides,
+    # its start alone says whether it holds the day; if one where the end decides, its end alone; if
+    # neither, it does not hold the day. So control_at reads exact index ranges.
+    end = None if open_ended else start + timedelta(days=length)
+    day = start + timedelta(days=shift)
+    holds = start <= day and (end is None or day < end)
+    by_start, by_end = spans_by_deciding_end(day)
+    assert sorted(by_start + by_end) == sorted(spans_containing(day))
+    span = span_of(start, end)
+    if span in by_start:
+        assert holds == (start <= day)
+    elif span in by_end:
+        assert end is not None and holds == (end > day)
+    else:
+        assert not holds
 
 
 # ------------------------------------------------------------------ statements of control
