@@ -4,6 +4,7 @@ confidence explained term by term, and the merge decision scored on hand-labelle
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -81,9 +82,9 @@ def test_reconcile_minhash_tells_reposts_from_other_reports(extractions: list[Ex
 
 
 def test_reconcile_repost_is_a_copy_and_not_an_independent_source(extractions: list[Extraction],
-                                                                   tmp_path: Path) -> None:
+                                                                   new_database: Callable[[], str]) -> None:
     seed = extractions[-1]
-    with open_store(str(tmp_path / "copies.db")) as store:
+    with open_store(new_database()) as store:
         for extraction in (_repost(seed), seed):  # the copy arrives first
             _save(store, extraction)
             reconcile_document(store, extraction.document.doc_id)
@@ -92,18 +93,18 @@ def test_reconcile_repost_is_a_copy_and_not_an_independent_source(extractions: l
             assert event.independent_sources == 1
 
 
-def test_reconcile_incremental_equals_rebuild_in_any_order(extractions: list[Extraction], tmp_path: Path) -> None:
-    with open_store(str(tmp_path / "base.db")) as store:
+def test_reconcile_incremental_equals_rebuild_in_any_order(extractions: list[Extraction],
+                                                           new_database: Callable[[], str]) -> None:
+    with open_store(new_database()) as store:
         for extraction in extractions:
             _save(store, extraction)
         rebuild_all(store)
         expected = _snapshot(store)
-    runs = iter(range(10_000))
 
     @settings(max_examples=ORDERINGS, deadline=None, suppress_health_check=list(HealthCheck))
     @given(st.permutations(range(len(extractions))))
     def check(order: list[int]) -> None:
-        with open_store(str(tmp_path / f"run{next(runs)}.db")) as store:
+        with open_store(new_database()) as store:
             for i in order:
                 _save(store, extractions[i])
                 reconcile_document(store, extractions[i].document.doc_id)
@@ -113,8 +114,8 @@ def test_reconcile_incremental_equals_rebuild_in_any_order(extractions: list[Ext
 
 
 def test_reconcile_explain_lists_terms_that_sum_to_the_confidence(extractions: list[Extraction],
-                                                                   tmp_path: Path) -> None:
-    with open_store(str(tmp_path / "explain.db")) as store:
+                                                                   new_database: Callable[[], str]) -> None:
+    with open_store(new_database()) as store:
         for extraction in extractions:
             _save(store, extraction)
             reconcile_document(store, extraction.document.doc_id)
@@ -177,17 +178,18 @@ def test_reconcile_facility_relates_to_its_city_when_the_city_report_names_it() 
     assert not same_happening(short, talk)  # a bare name of three letters is too common a word to look for
 
 
-def test_reconcile_documents_equals_one_at_a_time(extractions: list[Extraction], tmp_path: Path) -> None:
+def test_reconcile_documents_equals_one_at_a_time(extractions: list[Extraction],
+                                                  new_database: Callable[[], str]) -> None:
     """Batches (the first onto an empty store, the next onto a reconciled one, with reposts of both halves'
     reports) give the merged events, confidence and copies that one document at a time gives."""
     half = len(extractions) // 2
     batches = [extractions[:half], [*extractions[half:], _repost(extractions[0]), _repost(extractions[-1])]]
-    with open_store(str(tmp_path / "each.db")) as store:
+    with open_store(new_database()) as store:
         for extraction in (e for batch in batches for e in batch):
             _save(store, extraction)
             reconcile_document(store, extraction.document.doc_id)
         expected = _snapshot(store)
-    with open_store(str(tmp_path / "batch.db")) as store:
+    with open_store(new_database()) as store:
         for batch in batches:
             for extraction in batch:
                 _save(store, extraction)
@@ -199,10 +201,10 @@ def test_reconcile_documents_equals_one_at_a_time(extractions: list[Extraction],
 
 
 def test_reconcile_batch_narrowing_equals_the_per_report_query(extractions: list[Extraction],
-                                                               tmp_path: Path) -> None:
+                                                               new_database: Callable[[], str]) -> None:
     """`candidates_near` (a few queries for many reports) with `in_reach` finds for each report exactly the
     candidates that `candidate_reports` (one query per report) finds."""
-    with open_store(str(tmp_path / "near.db")) as store:
+    with open_store(new_database()) as store:
         for extraction in extractions:
             _save(store, extraction)
         rebuild_all(store)
