@@ -34,8 +34,9 @@ from sitrep.taxonomy import BATTLES, EXPLOSIONS, VIOLENCE_AGAINST_CIVILIANS
 FIGHTING_TYPES = frozenset({BATTLES, EXPLOSIONS, VIOLENCE_AGAINST_CIVILIANS})
 # Days after the report's end within which an expected event is still this report's forecast.
 FORECAST_DAYS = 30
-# Places listed under fighting, most active first: a report page, not a database dump.
-MAX_FIGHTING_PLACES = 40
+# Sentences per section at most (places under fighting, most active first; changes, forecasts and
+# disputes earliest first): a report of a few pages, not a database dump. The section says how many were left out.
+MAX_SENTENCES = 40
 # Places named in one sentence about contested or besieged places on the last day.
 MAX_PLACES_PER_SENTENCE = 12
 # Loaded terms quoted per source: enough to show its framing.
@@ -144,11 +145,19 @@ def _changes_section(store: Store, connection: Connection, front: Front, start: 
     assessed = [c for c in control_changes(store, before, end, ASSESSED) if c.state.admin1 == front.admin1]
     claimed = [c for c in control_changes(store, before, end, CLAIMED) if c.state.admin1 == front.admin1]
     confirmed = {(c.state.place_id, c.state.side) for c in assessed}
-    sentences = [_change_sentence(connection, c, citations, confirmed=True) for c in assessed]
-    sentences += [_change_sentence(connection, c, citations, confirmed=False) for c in claimed
-                  if (c.state.place_id, c.state.side) not in confirmed]
+    unconfirmed = [c for c in claimed if (c.state.place_id, c.state.side) not in confirmed]
+    listed = [(c, True) for c in assessed] + [(c, False) for c in unconfirmed]
+    sentences = [_change_sentence(connection, c, citations, confirmed=sure) for c, sure in listed[:MAX_SENTENCES]]
     return Section(CHANGES, tuple(s for s in sentences if s.citations),
-                   "" if sentences else "No source in the store reports a place changing hands in this period.")
+                   _left_out(len(listed), "changes of hands",
+                             "No source in the store reports a place changing hands in this period."))
+
+
+def _left_out(found: int, what: str, none: str) -> str:
+    """A section's note: what was left out beyond MAX_SENTENCES, or that there was nothing."""
+    if not found:
+        return none
+    return f"{found - MAX_SENTENCES} more {what} are left out." if found > MAX_SENTENCES else ""
 
 
 def _change_sentence(connection: Connection, change: ControlChange, citations: _Citations, *,
@@ -243,12 +252,10 @@ def _fighting_section(connection: Connection, happened: Sequence[list[Report]], 
     for reports in happened:
         by_place[_place_of(reports)].append(reports)
     ranked = sorted(by_place.items(), key=lambda item: (-len(item[1]), item[0]))
-    sentences = [_fighting_sentence(place, merged, citations) for place, merged in ranked[:MAX_FIGHTING_PLACES]]
+    sentences = [_fighting_sentence(place, merged, citations) for place, merged in ranked[:MAX_SENTENCES]]
     sentences += _state_sentences(connection, control, end, citations)
-    note = f"{len(ranked) - MAX_FIGHTING_PLACES} less active places are left out." \
-        if len(ranked) > MAX_FIGHTING_PLACES else ""
-    if not sentences:
-        note = "No source in the store reports fighting on this front in this period."
+    note = _left_out(len(ranked), "less active places",
+                     "" if sentences else "No source in the store reports fighting on this front in this period.")
     return Section(FIGHTING, tuple(sentences), note)
 
 
@@ -291,7 +298,8 @@ def _state_sentences(connection: Connection, control: Sequence[ControlState], en
 
 def _forecast_section(expected: Sequence[list[Report]], start: date, citations: _Citations) -> Section:
     sentences = []
-    for reports in sorted(expected, key=lambda m: (_day_of(m) or date.max, _place_of(m))):
+    ordered = sorted(expected, key=lambda m: (_day_of(m) or date.max, _place_of(m)))
+    for reports in ordered[:MAX_SENTENCES]:
         lead = _lead(reports)
         stances = _stances(reports)
         verb = "expects" if lead.fact_status == "expected" else "considers possible"
@@ -301,7 +309,8 @@ def _forecast_section(expected: Sequence[list[Report]], start: date, citations: 
         text = (f"Forecast, not an observed event: {w.sources_words(stances)} {verb} {w.kind_words(lead.sub_event_type)}"
                 f" at {w.as_name(_place_of(reports))}{when}.")
         sentences.append(Sentence(text, citations.cite(r.doc_id for r in reports), forecast=True, uncertain=True))
-    return Section(FORECAST, _merge_repeats(sentences), "" if sentences else "No source in the store expects an event here.")
+    return Section(FORECAST, _merge_repeats(sentences),
+                   _left_out(len(ordered), "forecasts", "No source in the store expects an event here."))
 
 
 def _merge_repeats(sentences: Sequence[Sentence]) -> tuple[Sentence, ...]:
@@ -316,15 +325,14 @@ def _merge_repeats(sentences: Sequence[Sentence]) -> tuple[Sentence, ...]:
 
 def _uncertain_section(merged: Sequence[list[Report]], citations: _Citations) -> Section:
     """Merged events whose sources disagree (different kinds of event, or a denial), and denials alone."""
+    disputed = sorted((m for m in merged if _disputed(m)), key=lambda m: (_day_of(m) or date.max, _place_of(m)))
     sentences = []
-    for reports in merged:
+    for reports in disputed[:MAX_SENTENCES]:
         kinds: dict[str, list[Report]] = defaultdict(list)
         for r in reports:
             if r.fact_status != NEGATED:
                 kinds[w.kind_words(r.sub_event_type)].append(r)
         denials = [r for r in reports if r.fact_status == NEGATED]
-        if len(kinds) < 2 and not denials:
-            continue
         day = _day_of(reports)
         where = f"{w.as_name(_place_of(reports))}{' ' + w.days_words([day]) if day else ''}"
         if not kinds:
@@ -336,8 +344,14 @@ def _uncertain_section(merged: Sequence[list[Report]], citations: _Citations) ->
                 parts.append(f"{_says(denials, 'denies', 'deny')} it")
             text = f"Sources disagree about {where}: {'; '.join(parts)}."
         sentences.append(Sentence(text, citations.cite(r.doc_id for r in reports), uncertain=True))
-    note = "" if sentences else "No two sources contradict each other on this front in this period."
-    return Section(UNCERTAIN, tuple(sentences), note)
+    return Section(UNCERTAIN, tuple(sentences), _left_out(len(disputed), "disputes",
+                   "No two sources contradict each other on this front in this period."))
+
+
+def _disputed(reports: Sequence[Report]) -> bool:
+    """Whether the reports of one happening say different kinds of event happened, or one denies it."""
+    kinds = {w.kind_words(r.sub_event_type) for r in reports if r.fact_status != NEGATED}
+    return len(kinds) > 1 or any(r.fact_status == NEGATED for r in reports)
 
 
 def _says(reports: Sequence[Report], one: str, many: str) -> str:
