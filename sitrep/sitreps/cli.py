@@ -28,7 +28,7 @@ def register(app: typer.Typer) -> None:
 
 
 def report_command(
-        front: Annotated[str, typer.Option(help="the front: a governorate, e.g. Aleppo, \"Rif Dimashq\"")],
+        front: Annotated[str, typer.Option(help="the front: a governorate, e.g. Aleppo or Rif Dimashq (a unique prefix will do)")],
         start: Annotated[str, typer.Option("--from", help="first day (YYYY-MM-DD)")],
         end: Annotated[str, typer.Option("--to", help="last day (YYYY-MM-DD)")],
         format: Annotated[str, typer.Option("--format", "-f", help="md, html or pdf")] = "md",
