@@ -9,8 +9,11 @@ import { feature, mesh } from "topojson-client";
 const here = dirname(fileURLToPath(import.meta.url));
 const out = join(here, "..", "sitrep", "web", "static", "vendor");
 const maplibre = join(here, "node_modules", "maplibre-gl", "dist");
-// 1:50m is sharp enough at governorate zoom and small (about 1 MB of GeoJSON for the region we keep).
-const atlas = join(here, "node_modules", "world-atlas", "countries-50m.json");
+// The region the map is about (west, south, east, north): countries touching it come at 1:50m, the rest
+// of the world at 1:110m, which keeps the basemap small enough for a quick first render.
+const REGION = [20, 5, 70, 50];
+const fine = JSON.parse(readFileSync(join(here, "node_modules", "world-atlas", "countries-50m.json"), "utf8"));
+const coarse = JSON.parse(readFileSync(join(here, "node_modules", "world-atlas", "countries-110m.json"), "utf8"));
 
 mkdirSync(out, { recursive: true });
 for (const name of ["maplibre-gl.mjs", "maplibre-gl-worker.mjs", "maplibre-gl.css"]) {
@@ -18,15 +21,40 @@ for (const name of ["maplibre-gl.mjs", "maplibre-gl-worker.mjs", "maplibre-gl.cs
 }
 copyFileSync(join(here, "node_modules", "maplibre-gl", "LICENSE.txt"), join(out, "maplibre-gl.LICENSE.txt"));
 
-const topology = JSON.parse(readFileSync(atlas, "utf8"));
-const countries = feature(topology, topology.objects.countries);
-const borders = mesh(topology, topology.objects.countries, (a, b) => a !== b);
-const coastline = mesh(topology, topology.objects.countries, (a, b) => a === b);
+const near = new Set(feature(fine, fine.objects.countries).features.filter(touchesRegion).map(key));
+
+const countries = {
+  type: "FeatureCollection",
+  features: feature(fine, fine.objects.countries).features.filter((f) => near.has(key(f)))
+    .concat(feature(coarse, coarse.objects.countries).features.filter((f) => !near.has(key(f)))),
+};
+const inRegion = (a, b) => near.has(key(a)) || near.has(key(b));
+const borders = mesh(fine, fine.objects.countries, (a, b) => a !== b && inRegion(a, b));
+const coastline = mesh(fine, fine.objects.countries, (a, b) => a === b && near.has(key(a)));
+const farBorders = mesh(coarse, coarse.objects.countries, (a, b) => a !== b && !inRegion(a, b));
 writeFileSync(join(out, "countries.geojson"), compact(countries));
 writeFileSync(join(out, "borders.geojson"), compact({ type: "FeatureCollection", features: [
   { type: "Feature", properties: { kind: "border" }, geometry: borders },
+  { type: "Feature", properties: { kind: "border" }, geometry: farBorders },
   { type: "Feature", properties: { kind: "coast" }, geometry: coastline },
 ] }));
+
+// A country's key: its ISO numeric code, or its name for the few Natural Earth units without one.
+function key(f) {
+  return f.id ?? f.properties.name;
+}
+
+function touchesRegion(f) {
+  let [w, s, e, n] = [Infinity, Infinity, -Infinity, -Infinity];
+  const visit = (c) => {
+    if (typeof c[0] === "number") {
+      w = Math.min(w, c[0]); e = Math.max(e, c[0]); s = Math.min(s, c[1]); n = Math.max(n, c[1]);
+    } else c.forEach(visit);
+  };
+  if (f.geometry) visit(f.geometry.coordinates);
+  return w <= REGION[2] && e >= REGION[0] && s <= REGION[3] && n >= REGION[1];
+}
+
 // Coordinates rounded to 3 decimals (about 100 m, finer than 1:50m's detail): the files shrink by half,
 // which the page's first render feels.
 function compact(geojson) {

@@ -1,0 +1,65 @@
+// The JSON API, as the page uses it: reads are open; writes carry the token the user typed.
+// Every error body has one shape, {"error": {"status", "code", "message"}}; it becomes an ApiError.
+
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+const TOKEN_KEY = "sitrep.token";
+
+export function getToken() {
+  return sessionStorage.getItem(TOKEN_KEY) || "";
+}
+
+export function setToken(token) {
+  if (token) sessionStorage.setItem(TOKEN_KEY, token);
+  else sessionStorage.removeItem(TOKEN_KEY);
+}
+
+export function query(path, params = {}) {
+  const url = new URL(path, window.location.origin);
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== "" && value !== null && value !== undefined) url.searchParams.set(key, String(value));
+  }
+  return url.pathname + url.search;
+}
+
+async function parse(response) {
+  let body = null;
+  try {
+    body = await response.json();
+  } catch {
+    body = null;
+  }
+  if (!response.ok) {
+    const error = (body && body.error) || {};
+    throw new ApiError(response.status, error.code || "http_error", error.message || `HTTP ${response.status}`);
+  }
+  return body;
+}
+
+export async function getJSON(path, params = {}) {
+  return parse(await fetch(query(path, params), { headers: { Accept: "application/json" } }));
+}
+
+export async function send(method, path, body) {
+  const headers = { "Content-Type": "application/json", Accept: "application/json" };
+  const token = getToken();
+  if (token) headers.Authorization = `Bearer ${token}`;
+  return parse(await fetch(path, { method, headers, body: JSON.stringify(body) }));
+}
+
+// Every event, page by page (the API pages at most 1000 at a time); pages after the first in parallel.
+export async function allEvents(pageSize = 1000) {
+  const first = await getJSON("/api/events", { limit: pageSize, offset: 0 });
+  const pages = [];
+  for (let offset = pageSize; offset < first.total; offset += pageSize) {
+    pages.push(getJSON("/api/events", { limit: pageSize, offset }));
+  }
+  const rest = await Promise.all(pages);
+  return first.items.concat(...rest.map((page) => page.items));
+}
