@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.responses import FileResponse
@@ -28,9 +29,10 @@ STATIC_DIR = Path(__file__).resolve().parents[1] / "web" / "static"
 
 
 def create_app(settings: Settings, store: Store | None = None,
-               gazetteer: Gazetteer | Callable[[], Gazetteer] | None = None) -> FastAPI:
+               gazetteer: Gazetteer | Callable[[], Gazetteer] | None = None, resources: Any = None) -> FastAPI:
     """The app over `store` (default: `settings.db`, opened now and closed with the app). `gazetteer` is a
-    loaded one or a loader; by default the configured gazetteer is loaded on first use."""
+    loaded one or a loader, `resources` loaded extraction resources; by default the configured gazetteer
+    and spaCy pipeline are loaded on first use."""
     own_store = store is None
     opened = open_store(settings.db) if store is None else store
     loader: Callable[[], Gazetteer]
@@ -50,7 +52,7 @@ def create_app(settings: Settings, store: Store | None = None,
                   description="Events, claims and control of places from war reports. Reads are open; writes "
                               "need `Authorization: Bearer <SITREP_TOKEN>`. Every error is "
                               '`{"error": {"status", "code", "message"}}`.')
-    app.state.sitrep = ApiContext(settings=settings, store=opened, gazetteer_loader=loader)
+    app.state.sitrep = ApiContext(settings=settings, store=opened, gazetteer_loader=loader, _resources=resources)
     install_error_handlers(app)
     for module in (events, review, control, catalog, documents):
         app.include_router(module.router)

@@ -46,7 +46,7 @@ def _sources(ctx: ApiContext) -> list[SourceItem]:
     urls = select(DocumentRow.source_id, DocumentRow.url).where(DocumentRow.url != "").distinct()
     with ctx.store.engine.connect() as connection:
         rows = connection.execute(documents).all()
-        counts = dict(connection.execute(events).tuples().all())
+        counts = {source_id: n for source_id, n in connection.execute(events)}
         domains: dict[int, set[str]] = {}
         for source_id, url in connection.execute(urls):
             host = urlsplit(url).hostname or ""

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Connection, select
+from sqlalchemy.orm import aliased
 
 from sitrep.api.eventquery import page_rows
 from sitrep.api.schemas import (
@@ -60,12 +61,13 @@ def comment_item(comment: Comment) -> CommentItem:
 def report_items(connection: Connection, event_ids: Sequence[str]) -> list[ReportItem]:
     """Each report with its document, first quote and the framing spans inside that quote, by event id."""
     e, d = EventRow, DocumentRow
-    original = select(DocumentRow.doc_id).where(DocumentRow.id == DocumentCopyRow.original_id).scalar_subquery()
+    original = aliased(DocumentRow)
     rows = connection.execute(
         select(e.event_id, d.doc_id, SourceRow.name, d.stance, d.url, d.title, e.event_date, d.published,
-               e.fact_status, e.sub_event_type, original)
+               e.fact_status, e.sub_event_type, original.doc_id)
         .join(d, d.id == e.document_id).outerjoin(SourceRow, SourceRow.id == d.source_id)
         .outerjoin(DocumentCopyRow, DocumentCopyRow.document_id == d.id)
+        .outerjoin(original, original.id == DocumentCopyRow.original_id)
         .where(e.event_id.in_(list(event_ids))).order_by(e.event_id)).all()
     quotes: dict[str, Any] = {}
     for row in connection.execute(select(EvidenceRow.event_id, EvidenceRow.start, EvidenceRow.end, EvidenceRow.text)

@@ -102,7 +102,8 @@ def event_page(connection: Connection, q: EventQuery) -> EventPage:
     else:
         ids = _page_ids(connection, q)
         total, exact = _count(connection, q)
-        total = max(total, q.offset + len(ids))
+        if ids and not exact:  # past the cap: at least what this page reaches
+            total = max(total, q.offset + len(ids))
     return EventPage(rows=page_rows(connection, ids), total=total, total_exact=exact)
 
 
