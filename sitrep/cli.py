@@ -214,6 +214,11 @@ def ingest(paths: Annotated[list[str], typer.Argument(help="files, folders, or -
            stance: Annotated[str | None, typer.Option(help="stance for files without one")] = None,
            db: Annotated[str | None, typer.Option(help="database (default sitrep.db; SITREP_DB)")] = None,
            strict: Annotated[bool, typer.Option(help="stop at the first failure instead of recording it")] = False,
+           engine: Annotated[str, typer.Option(help="local (this process) or dask (a Dask cluster)")] = "local",
+           scheduler: Annotated[str | None, typer.Option(help="with --engine dask: a running scheduler's "
+                                                              "address (default: start a local cluster)")] = None,
+           workers: Annotated[int, typer.Option(help="with --engine dask: worker processes of the local "
+                                                     "cluster")] = 2,
            ) -> None:
     """Read reports, extract their events and store them. Bad documents are recorded, never fatal."""
     from rich.progress import Progress
@@ -221,14 +226,27 @@ def ingest(paths: Annotated[list[str], typer.Argument(help="files, folders, or -
     from sitrep.pipeline import run_batch
     from sitrep.store import open_store
 
+    if engine not in ("local", "dask"):
+        _fail(SitrepError(f"unknown engine {engine!r}: choose local or dask"))
     settings = _settings(db=db)
+    loads: list[Any] = []
     try:
-        resources = _resources(settings)
         with open_store(settings.db) as store, Progress(console=err, transient=True) as progress:
-            task = progress.add_task("ingesting", total=None)
-            summary = run_batch(paths, store, resources, published=_parse_date(published), source=source,
-                                stance=stance, strict=strict,
-                                on_document=lambda name: progress.update(task, advance=1, description=name))
+            task = progress.add_task("loading", total=None)
+            flags = {"published": _parse_date(published), "source": source, "stance": stance, "strict": strict,
+                     "on_document": lambda name: progress.update(task, advance=1, description=name)}
+            if engine == "dask":
+                from functools import partial
+
+                from sitrep.cluster import ingest_on_cluster
+
+                logging.getLogger("distributed").setLevel(logging.WARNING)  # its import set it to INFO
+                # the settings the resources depend on: a long-lived cluster keeps them loaded across runs
+                recipe = Settings(nlp_model=settings.nlp_model, data_home=settings.data_home)
+                summary, loads = ingest_on_cluster(paths, store, partial(_resources, recipe),
+                                                   scheduler=scheduler, workers=workers, **flags)
+            else:
+                summary = run_batch(paths, store, _resources(settings), **flags)
     except SitrepError as e:
         _fail(e)
         return
@@ -237,6 +255,9 @@ def ingest(paths: Annotated[list[str], typer.Argument(help="files, folders, or -
                   f"{summary.events}  unresolved places: {summary.unresolved_places}  "
                   f"rejects: {len(summary.rejects)}  ({summary.extract_seconds:.1f} s extracting, "
                   f"{summary.reconcile_seconds:.1f} s merging sources and updating control)")
+    for load in loads:
+        console.print(f"  worker {load.worker}: resources loaded in {load.seconds:.1f} s, "
+                      f"{load.rss_after_mb:.0f} MB resident")
     for reject in summary.rejects:
         console.print(f"  [yellow]rejected[/yellow] {escape(reject.origin)}: {escape(reject.reason)}")
 
