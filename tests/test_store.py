@@ -371,3 +371,67 @@ def test_store_property_round_trip_of_generated_events(
     store.save_document(document, events, places)
     assert store.query_events(source=document.source) == sorted(
         events, key=lambda e: (e.event_date is None, e.event_date or date.min, e.event_id))
+
+
+def test_store_text_with_nul_is_refused_on_every_backend(store: Store) -> None:
+    # PostgreSQL cannot store NUL in text; SQLite could, but then the backends would answer differently.
+    document = aleppo_document(REPORT_ALEPPO + " \x00")
+    with pytest.raises(StoreError, match="NUL character"):
+        store.save_document(document, aleppo_events(document), [ALEPPO, RAMOUSEH])
+    assert store.counts()["documents"] == 0
+
+
+def test_store_postgis_indexes_distance_search_where_the_server_has_it(filled: Store) -> None:
+    from sqlalchemy.dialects import postgresql
+
+    from sitrep.store.query import EventFilter, select_events
+    from sitrep.store.spatial import GEOGRAPHY_INDEX
+
+    if filled.engine.dialect.name != "postgresql":
+        assert not filled.postgis
+        return
+    with filled.engine.connect() as connection:
+        offered = connection.exec_driver_sql(
+            "SELECT count(*) FROM pg_available_extensions WHERE name = 'postgis'").scalar()
+        assert filled.postgis == bool(offered)
+        if not offered:
+            pytest.skip("this PostgreSQL server has no PostGIS: the plain SQL distance search is used")
+        query = select_events(EventFilter(near=(36.1993, 37.1630), km=5), postgis=True)
+        sql = str(query.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
+        connection.exec_driver_sql("SET enable_seqscan = off")  # two rows: show that the index can be used
+        plan = "\n".join(row[0] for row in connection.exec_driver_sql(f"EXPLAIN {sql}"))
+    assert GEOGRAPHY_INDEX in plan, plan
+    assert ids(filled.query_events(near=(36.1993, 37.1630), km=5)) == ["wire-aleppo-1", "wire-aleppo-2"]
+
+
+POINT = st.tuples(st.floats(-90, 90), st.floats(-180, 180))
+OFFSET = st.tuples(st.floats(-20, 20), st.floats(-40, 40))  # degrees from the centre
+
+
+def _wrapped(lat: float, lon: float) -> tuple[float, float]:
+    return max(-90.0, min(90.0, lat)), (lon + 180.0) % 360.0 - 180.0
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(centre=POINT, km=st.floats(0, 2500), offsets=st.lists(OFFSET, min_size=1, max_size=8))
+def test_store_property_distance_search_equals_haversine(store: Store, centre: tuple[float, float], km: float,
+                                                          offsets: list[tuple[float, float]]) -> None:
+    # Points around a centre anywhere on Earth (poles and the antimeridian included): the search keeps
+    # exactly those within km by great-circle distance, by the box and, on PostgreSQL, by PostGIS too.
+    n = next(_unique)
+    document = Document(doc_id=f"points-{n}", text=f"Shelling at {len(offsets)} places #{n:08d}",
+                        source=f"points-{n}")
+    points = [_wrapped(centre[0] + dlat, centre[1] + dlon) for dlat, dlon in offsets]
+    events = [Event(event_id=f"points-{n}-{i}", doc_id=document.doc_id, event_date=None, time_precision=3,
+                    event_type="Explosions/Remote violence", sub_event_type="Shelling/artillery/missile attack",
+                    actor1="", actor1_side="", actor2="", actor2_side="", location="", latitude=lat,
+                    longitude=lon, geo_precision=1, fact_status="reported", evidence=document.text,
+                    evidence_start=0, evidence_end=len(document.text))
+              for i, (lat, lon) in enumerate(points)]
+    store.save_document(document, events)
+    expected = [e.event_id for e in events if haversine_km(centre, (e.latitude or 0, e.longitude or 0)) <= km]
+    paths = [store.postgis, False] if store.postgis else [False]
+    for postgis in paths:
+        store.postgis = postgis
+        assert ids(store.query_events(near=centre, km=km, source=document.source)) == expected
+    store.postgis = paths[0]

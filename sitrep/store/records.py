@@ -28,6 +28,7 @@ def content_hash(text: str) -> str:
 def check_document(document: Document, events: Sequence[Event], places: Sequence[Place],
                    stored_place_ids: set[str]) -> None:
     """Raise StoreError naming the first thing that would store an inconsistent document; write nothing."""
+    _check_no_nul(document)
     seen: set[str] = set()
     known_places = stored_place_ids | {p.place_id for p in places}
     for place in places:
@@ -37,6 +38,13 @@ def check_document(document: Document, events: Sequence[Event], places: Sequence
             raise StoreError(f"document {document.doc_id}: event id {event.event_id} appears twice")
         seen.add(event.event_id)
         check_event(document, event, known_places)
+
+
+def _check_no_nul(document: Document) -> None:
+    """PostgreSQL cannot store the NUL character in text: refused on every backend, so that all answer alike."""
+    for name in ("doc_id", "text", "source", "url", "title", "stance"):
+        if "\x00" in getattr(document, name):
+            raise StoreError(f"document {document.doc_id!r}: its {name} contains a NUL character")
 
 
 def check_event(document: Document, event: Event, known_places: set[str]) -> None:
