@@ -25,7 +25,7 @@ web: $(WEB_STAMP)
 setup: $(STAMP) web
 
 demo: setup
-	$(BIN)/sitrep demo
+	$(BIN)/sitrep demo --serve
 
 test: setup
 	$(BIN)/pytest -q
