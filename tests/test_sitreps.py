@@ -19,10 +19,10 @@ from sitrep.errors import NotFoundError
 from sitrep.framing import find_framing, load_framing_lexicon
 from sitrep.fronts import fronts
 from sitrep.sitreps import ReportError, SituationReport, compose_report
-from sitrep.sitreps.compose import FORECAST
+from sitrep.sitreps.compose import CHANGES, FORECAST, UNCERTAIN
 from sitrep.sitreps.mapimage import MAP_SIZE, control_map_png
 from sitrep.sitreps.render import render_html, render_markdown, render_pdf
-from sitrep.sitreps.wording import SIDE_LABELS
+from sitrep.sitreps.wording import SIDE_LABELS, as_name
 from sitrep.store import Store, open_store
 from sitrep.store.schema import DocumentRow, EventRow
 
@@ -152,6 +152,25 @@ def test_sitreps_single_partisan_source_is_said_plainly(reports: list[SituationR
                 assert f"a single {stances.pop()} source" in sentence.text
                 assert sentence.uncertain
     assert checked > 0
+
+
+def test_sitreps_disputes_and_unconfirmed_claims_are_said_to_be_uncertain(reports: list[SituationReport]) -> None:
+    aleppo = _aleppo(reports)
+    disputes = next(s for s in aleppo.sections if s.title == UNCERTAIN).sentences
+    assert disputes  # the wire report of Ramouseh says the government disputes the rebels' claim
+    for sentence in disputes:
+        assert sentence.uncertain
+        assert "disagree" in sentence.text or " denies " in sentence.text or " deny " in sentence.text
+    changes = [s for r in reports for section in r.sections if section.title == CHANGES for s in section.sentences]
+    unconfirmed = [s for s in changes if "does not confirm" in s.text]
+    assert unconfirmed  # the seed's own claims of Aleppo districts, and the examples' partisan claims
+    assert all(s.uncertain for s in unconfirmed)
+
+
+def test_sitreps_names_holding_loaded_terms_are_quoted_as_the_sources_words() -> None:
+    assert as_name("Aleppo") == "Aleppo"
+    assert as_name("Liberation Hill") == "\u201cLiberation Hill\u201d"  # liberat* is loaded language
+    assert as_name("Palestine Liberation Army") == "Palestine Liberation Army"  # a name, listed as framing nothing
 
 
 def test_sitreps_map_is_a_png_of_the_right_size_with_colours(reports: list[SituationReport]) -> None:
