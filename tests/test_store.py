@@ -435,3 +435,74 @@ def test_store_property_distance_search_equals_haversine(store: Store, centre: t
         store.postgis = postgis
         assert ids(store.query_events(near=centre, km=km, source=document.source)) == expected
     store.postgis = paths[0]
+
+
+# --- SQLite with several processes: readers while writers write ---------------------------------
+
+EVENTS_PER_DOCUMENT = 40
+WRITER = """
+import sys
+from sitrep.model import Document, Event
+from sitrep.store import open_store
+
+db, name, count, per_document = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+with open_store(db) as store:
+    for n in range(count):
+        text = f"Report {name}-{n}: artillery shelled the northern districts overnight. " * 30
+        document = Document(doc_id=f"{name}-{n}", text=text, source=f"Desk {name}")
+        events = [Event(event_id=f"{name}-{n}-{i}", doc_id=document.doc_id, event_date=None, time_precision=3,
+                        event_type="Explosions/Remote violence", sub_event_type="Shelling/artillery/missile attack",
+                        actor1="", actor1_side="", actor2="", actor2_side="", location="", latitude=36.2,
+                        longitude=37.1, geo_precision=2, fact_status="reported", evidence=text[:40],
+                        evidence_start=0, evidence_end=40) for i in range(per_document)]
+        store.save_document(document, events)
+"""
+READER = """
+import sys
+from collections import Counter
+from pathlib import Path
+from sitrep.store import open_store
+
+db, stop, per_document = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
+reads, last = 0, 0
+with open_store(db) as store:
+    while True:
+        done = stop.exists()
+        events = store.query_events(near=(36.2, 37.1), km=10)
+        per = Counter(e.doc_id for e in events)
+        assert all(c == per_document for c in per.values()), "a document read half-written"
+        assert len(events) >= last, "a read went back in time"
+        last, reads = len(events), reads + 1
+        if done:
+            break
+print(reads, last)
+"""
+
+
+@pytest.mark.slow
+def test_store_sqlite_readers_and_writers_in_processes_do_not_fail(tmp_path: Path) -> None:
+    # Two processes ingest (each document a transaction of 40 events) while four others keep reading: WAL
+    # lets the readers read during the writes, the busy timeout makes each writer wait for the other.
+    import subprocess
+    import sys
+
+    db, stop = str(tmp_path / "busy.db"), tmp_path / "stop"
+    open_store(db).close()
+    documents = 60
+    writers = [subprocess.Popen([sys.executable, "-c", WRITER, db, name, str(documents), str(EVENTS_PER_DOCUMENT)],
+                                stderr=subprocess.PIPE, text=True) for name in ("a", "b")]
+    readers = [subprocess.Popen([sys.executable, "-c", READER, db, str(stop), str(EVENTS_PER_DOCUMENT)],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    try:
+        for writer in writers:
+            _, errors = writer.communicate(timeout=300)
+            assert writer.returncode == 0, errors
+    finally:
+        stop.touch()
+    for reader in readers:
+        out, errors = reader.communicate(timeout=300)
+        assert reader.returncode == 0, errors
+        reads, last = map(int, out.split())
+        assert reads > 1 and last == 2 * documents * EVENTS_PER_DOCUMENT
+    with open_store(db) as store:
+        assert store.counts()["documents"] == 2 * documents
