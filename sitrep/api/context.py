@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from fastapi import Request
+from fastapi import Request, Response
+from pydantic_core import to_json
 
 from sitrep.api.errors import ApiError
 from sitrep.geo.gazetteer import DEFAULT_ALIAS_DIR, Gazetteer, load_gazetteer
@@ -101,6 +102,13 @@ class ApiContext:
         """Drop every remembered answer: the store has changed."""
         with self._lock:
             self._cache.clear()
+
+
+def json_response(body: Any, status_code: int = 200) -> Response:
+    """A JSON response serialized by pydantic-core's encoder (dates as ISO text): for the large bodies
+    (a country's control points, a page of events) it is several times faster than validating them
+    against their response models first; the models still document them in the OpenAPI schema."""
+    return Response(to_json(body), status_code=status_code, media_type="application/json")
 
 
 def context(request: Request) -> ApiContext:

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 from sqlalchemy import func, select
 
-from sitrep.api.context import ApiContext, context
+from sitrep.api.context import ApiContext, context, json_response
 from sitrep.api.errors import ApiError
 from sitrep.api.events import cached_fronts
 from sitrep.api.schemas import (
@@ -24,23 +24,26 @@ from sitrep.api.schemas import (
 from sitrep.control.areas import control_areas
 from sitrep.control.state import CONTESTED, ControlState
 from sitrep.control.storage import control_at, control_changes
+from sitrep.memory import collector_paused
 from sitrep.store.schema import EventRow
 
 router = APIRouter(tags=["control"])
 Layer = Literal["assessed", "claimed"]
 
 
-@router.get("/api/control", response_model=ControlBody)
+@router.get("/api/control", response_model=None, responses={200: {"model": ControlBody}})
 def get_control(ctx: Annotated[ApiContext, Depends(context)], at: date,
                 layer: Annotated[Layer, Query()] = "assessed",
                 region: Annotated[str, Query(description="governorate name or prefix")] = "",
                 areas: Annotated[bool, Query(description="false: skip the control areas (faster)")] = True,
-                ) -> dict[str, Any]:
+                ) -> Response:
     """Who holds each place on `at`: points (held, contested, besieged) and, unless `areas=false`, control
     areas (one polygon per side and state, and front lines where two sides' areas meet, contested)."""
     states = control_at(ctx.store, at, layer, region or None)
-    return {"at": at, "layer": layer, "region": region, "places": _points(states),
-            "areas": _areas(ctx, states, at) if areas else {"type": "FeatureCollection", "features": []}}
+    with collector_paused():  # tens of thousands of acyclic objects (see sitrep.memory)
+        body = {"at": at, "layer": layer, "region": region, "places": _points(states),
+                "areas": _areas(ctx, states, at) if areas else {"type": "FeatureCollection", "features": []}}
+        return json_response(body)
 
 
 def _points(states: list[ControlState]) -> dict[str, Any]:

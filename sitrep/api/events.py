@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 
-from sitrep.api.context import ApiContext, context
+from sitrep.api.context import ApiContext, context, json_response
 from sitrep.api.detail import event_detail
 from sitrep.api.errors import ApiError
 from sitrep.api.eventquery import EventQuery, as_feature_collection, event_page
@@ -42,7 +42,7 @@ def list_events(
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
     offset: Annotated[int, Query(ge=0)] = 0,
     format: Annotated[Literal["json", "geojson"], Query()] = "json",
-) -> dict[str, Any]:
+) -> Response:
     """Stored events (one per report) matching every filter, dated ones by date then id, undated last.
     `total` is exact up to 10,000 matches; beyond, `total_exact` is false and `total` a floor."""
     event_type = type if type in EVENT_TYPES else None
@@ -58,8 +58,8 @@ def list_events(
         page = event_page(connection, query)
     members = {"total": page.total, "total_exact": page.total_exact, "limit": limit, "offset": offset}
     if format == "geojson":
-        return as_feature_collection(page.rows, **members)
-    return EventPage.model_validate({"items": page.rows, **members}).model_dump(mode="json")
+        return json_response(as_feature_collection(page.rows, **members))
+    return json_response({"items": page.rows, **members})
 
 
 @router.get("/api/events/{event_id}", response_model=EventDetail)
