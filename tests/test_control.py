@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, timedelta
 from itertools import pairwise
 from pathlib import Path
@@ -362,6 +363,23 @@ def test_control_store_0003_database_upgraded_lists_the_same(backend_url: str) -
                                  tuple(fields[12].split("\n")) if fields[12] else (), fields[13])
             assert listing == listing_of(state)
             assert (listing is None) == (state.place_id == odd.place_id)
+
+
+def test_control_store_state_behind_many_reports_is_listed_from_its_columns(backend_url: str) -> None:
+    # 200 reports of one capture: the state's event ids make its listing too long for an index entry
+    # (PostgreSQL refuses B-tree entries over 2,704 bytes), so it has none and is read from its columns.
+    place = Place("test:busy", "Tall Busy", 36.1, 37.2, "village", "Aleppo")
+    with open_store(backend_url) as store:
+        for n in range(200):
+            document, events = _report(f"busy{n}", f"Monitor {n}", "neutral", date(2016, 7, 22),
+                                       [(place, TAKE, "kurdish", "reported")])
+            document = replace(document, text=f"{document.text} Report {n}.")  # another text, not a duplicate
+            store.save_document(document, events, [place])
+        rebuild_control(store)
+        listed = control_at(store, date(2016, 7, 23), CLAIMED)
+        assert [s.place_id for s in listed] == [place.place_id]
+        assert len(listed[0].event_ids) == 200 and listing_of(listed[0]) is None
+        assert listed == _control_at_by_sql(store, date(2016, 7, 23), CLAIMED, None)
 
 
 # ------------------------------------------------------------------ areas and the command

@@ -69,6 +69,10 @@ INSERT_BATCH = 5_000
 
 # Day 0 of the span grid.
 SPAN_EPOCH = date(1900, 1, 1)
+# The longest listing kept (bytes): the listing is part of covering index entries, and a PostgreSQL B-tree
+# entry must fit in a third of an 8 kB page (2,704 bytes). A longer one (a state behind ~100 events) is None,
+# and that state is read from its columns.
+LISTING_MAX_BYTES = 2000
 # Block sizes 2^0 .. 2^(SPAN_LEVELS - 1) days: 2^17 days is 359 years, longer than any timeline.
 SPAN_LEVELS = 18
 # Spans encode (level, block) as level * SPAN_LEVEL_FACTOR + block; blocks number fewer than this.
@@ -257,13 +261,14 @@ def _insert_states(connection: Connection, states: Iterable[tuple[ControlState, 
 def listing_of(state: ControlState) -> str | None:
     """The state's `listing` column: place_id, place_name, admin1, side, state, valid_from, valid_until (ISO,
     "" for none), event_ids, sources, previous_side, as stored in their columns, joined by LISTING_SEPARATOR;
-    None when one of them contains the separator."""
+    None when one of them contains the separator or the whole is longer than LISTING_MAX_BYTES."""
     fields = (state.place_id, state.place_name, state.admin1, state.side, state.state, state.valid_from.isoformat(),
               state.valid_until.isoformat() if state.valid_until else "", " ".join(state.event_ids),
               "\n".join(state.sources), state.previous_side)
     if any(LISTING_SEPARATOR in field for field in fields):
         return None
-    return LISTING_SEPARATOR.join(fields)
+    listing = LISTING_SEPARATOR.join(fields)
+    return listing if len(listing.encode()) <= LISTING_MAX_BYTES else None
 
 
 def _insert_batches(connection: Connection, table: Any, rows: Iterable[dict[str, Any]]) -> None:

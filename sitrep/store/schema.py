@@ -299,7 +299,7 @@ class ControlStateRow(Base):
         # Covering: `control --at` reads the index alone, never the rows scattered through the table.
         Index("ix_control_states_layer_span", "layer", "span", "valid_from", "valid_until", "admin1", "lat", "lon",
               "confidence", "listing"),
-        # The same by a stretch's end (revision 0007; on PostgreSQL both indexes keep only their keys).
+        # The same by a stretch's end (revision 0007).
         Index("ix_control_states_layer_span_until", "layer", "span", "valid_until", "valid_from", "admin1", "lat",
               "lon", "confidence", "listing"),
         Index("ix_control_states_layer_valid_from", "layer", "valid_from"),

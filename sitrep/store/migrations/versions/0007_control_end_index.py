@@ -6,9 +6,8 @@ valid_until) instead of (layer, span, valid_from) reads 13,000 index entries for
 42,000 (1M-event bench store): `control --at` for a whole country 52 -> 46 ms, for about a fifth more disk
 (247 MB on that store).
 
-On PostgreSQL the listing stays out of both indexes: a B-tree entry must fit in a third of a page (about
-2.7 kB), and a state backed by hundreds of events has a longer listing. PostgreSQL reads the rows it finds
-through the index instead.
+The listing (revision 0004) is now kept only up to 2,000 bytes (`LISTING_MAX_BYTES`), so that index entries
+fit PostgreSQL's B-tree limit (2,704 bytes) as well: both backends get the same covering indexes.
 
 Revision ID: 0007
 Revises: 0006
@@ -27,21 +26,12 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 COVERED = ["admin1", "lat", "lon", "confidence", "listing"]
-BY_START = ["layer", "span", "valid_from", "valid_until"]
 BY_END = ["layer", "span", "valid_until", "valid_from"]
 
 
 def upgrade() -> None:
-    if op.get_bind().dialect.name == "sqlite":
-        op.create_index("ix_control_states_layer_span_until", "control_states", BY_END + COVERED)
-        return
-    op.drop_index("ix_control_states_layer_span", table_name="control_states")
-    op.create_index("ix_control_states_layer_span", "control_states", BY_START)
-    op.create_index("ix_control_states_layer_span_until", "control_states", BY_END)
+    op.create_index("ix_control_states_layer_span_until", "control_states", BY_END + COVERED)
 
 
 def downgrade() -> None:
     op.drop_index("ix_control_states_layer_span_until", table_name="control_states")
-    if op.get_bind().dialect.name != "sqlite":
-        op.drop_index("ix_control_states_layer_span", table_name="control_states")
-        op.create_index("ix_control_states_layer_span", "control_states", BY_START + COVERED)
