@@ -1,0 +1,150 @@
+"""API latency on a store of 1,000,000 synthetic events: p50/p95 of `/api/control` and `/api/events` over
+1,000 requests each, from a client to `sitrep serve` on loopback (a separate process, one connection kept).
+
+    .venv/bin/python bench/api.py [--events 1000000] [--db out/bench-api.db] [--reuse] [--requests 1000]
+
+The store is built as bench/control.py builds it (its `build`, then `rebuild_control`). Requests vary the way
+a map session does, drawn with a fixed seed:
+- `/api/events` first pages and pages at random offsets below 10,000, then a random month's first page;
+- `/api/control` on random days in 2012-2019 (assessed layer), points only (`areas=false`), then with the
+  control areas on days drawn from 30 (a session stepping a slider back and forth: the areas of a set of
+  points are computed once and remembered), and the cold cost of areas on 20 new days.
+Targets (issue 5): `/api/control` p95 <= 100 ms and `/api/events` (one page) p95 <= 50 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[1]
+SEED = 20160730
+FIRST_DAY, DAYS = date(2012, 1, 1), 8 * 365  # the synthetic store's span (bench/control.py)
+STARTUP_S = 120.0  # how long the server may take to open (and migrate) the store
+
+
+def _control_bench() -> object:
+    spec = importlib.util.spec_from_file_location("bench_control", REPO / "bench" / "control.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def build_store(db: str, count: int) -> None:
+    from sitrep.control.storage import rebuild_control
+    from sitrep.store import open_store
+
+    path = Path(db)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        leftover.unlink(missing_ok=True)
+    start = time.perf_counter()
+    _control_bench().build(db, count)  # type: ignore[attr-defined]
+    with open_store(db) as store:
+        rebuild_control(store)
+    print(f"built {count:,} synthetic events with their control in {time.perf_counter() - start:.0f} s")
+
+
+def _count_events(db: str) -> int:
+    from sqlalchemy import func, select
+
+    from sitrep.store import open_store
+    from sitrep.store.schema import EventRow
+
+    with open_store(db) as store, store.engine.connect() as connection:
+        return connection.scalar(select(func.count()).select_from(EventRow)) or 0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(db: str, port: int) -> subprocess.Popen[bytes]:
+    command = [str(REPO / ".venv" / "bin" / "sitrep"), "serve", "--db", db, "--port", str(port)]
+    server = subprocess.Popen(command, env={**os.environ, "SITREP_TOKEN": ""}, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + STARTUP_S
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/config", timeout=1).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            time.sleep(0.5)
+    server.terminate()
+    raise SystemExit(f"sitrep serve did not answer within {STARTUP_S:.0f} s")
+
+
+def measure(client: httpx.Client, name: str, urls: list[str]) -> None:
+    """Request each URL in turn; print p50, p95 and max of the wall time per request (ms)."""
+    times, size = [], 0
+    for url in urls:
+        start = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - start) * 1000)
+        if response.status_code != 200:
+            raise SystemExit(f"{url}: {response.status_code} {response.text[:200]}")
+        size = max(size, len(response.content))
+    times.sort()
+    p95 = times[min(len(times) - 1, round(0.95 * len(times)) - 1)]
+    print(f"{name}: p50 {statistics.median(times):.1f} ms, p95 {p95:.1f} ms, max {times[-1]:.1f} ms "
+          f"({len(urls)} requests, largest body {size / 1024:.0f} KiB)")
+
+
+def scenarios(rng: random.Random, n: int) -> list[tuple[str, list[str]]]:
+    def day() -> date:
+        return FIRST_DAY + timedelta(days=rng.randrange(DAYS))
+
+    def many(make: Callable[[], str], count: int = n) -> list[str]:
+        return [make() for _ in range(count)]
+
+    slider = [day() for _ in range(30)]
+    return [
+        ("/api/events first page", many(lambda: "/api/events")),
+        ("/api/events page at offset < 10,000", many(lambda: f"/api/events?offset={rng.randrange(100) * 100}")),
+        ("/api/events a month's first page",
+         many(lambda: (lambda d: f"/api/events?from={d}&to={d + timedelta(days=30)}")(day()))),
+        ("/api/control points (areas=false), random days", many(lambda: f"/api/control?at={day()}&areas=false")),
+        ("/api/control with areas, days from a 30-day slider", many(lambda: f"/api/control?at={rng.choice(slider)}")),
+        ("/api/control with areas, cold (new days)", many(lambda: f"/api/control?at={day()}", 20)),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--db", default=str(REPO / "out" / "bench-api.db"))
+    parser.add_argument("--reuse", action="store_true", help="keep an existing store (skip building)")
+    parser.add_argument("--requests", type=int, default=1000)
+    args = parser.parse_args()
+    if not (args.reuse and Path(args.db).exists()):
+        build_store(args.db, args.events)
+    port = free_port()
+    server = start_server(args.db, port)
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
+            print(f"store {args.db}: {_count_events(args.db):,} events; client and server on one machine "
+                  f"({os.cpu_count()} CPUs), Python {sys.version.split()[0]}")
+            client.get(f"/api/control?at={FIRST_DAY}&areas=false")  # warm: first connection, first read
+            for name, urls in scenarios(random.Random(SEED), args.requests):
+                measure(client, name, urls)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()

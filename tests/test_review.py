@@ -1,0 +1,157 @@
+"""Analyst review on a real SQLite store: comments, votes, verdicts, and the verdict's confidence term.
+
+The store holds two reports of one happening from different publishers (written for these tests, in the
+register of the bundled examples), ingested by the real pipeline so that they merge into one event."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sitrep.errors import InputError, NotFoundError
+from sitrep.events.extract import load_resources
+from sitrep.pipeline import run_batch
+from sitrep.reconcile import explain_event
+from sitrep.reconcile.confidence import DEFAULT_WEIGHTS, AnalystReview, analyst_review_term
+from sitrep.store import Store, open_store
+from sitrep.store.review import (
+    COMMENT,
+    EVENT,
+    add_comment,
+    comments_of,
+    latest_review,
+    merged_reviews,
+    set_review,
+    vote,
+    votes_of,
+)
+
+REPORTS = {
+    "wire.md": """---
+source: "Levant Wire"
+published: 2016-08-07
+stance: neutral
+---
+
+Rebel factions captured the Ramouseh Military Complex in southern Aleppo on Saturday, a monitoring group said.
+""",
+    "desk.md": """---
+source: "Aleppo Media Desk"
+published: 2016-08-07
+stance: opposition
+---
+
+Revolutionaries captured the Ramouseh Military Complex in southern Aleppo on Saturday after a day of heavy
+fighting with regime forces, the opposition's media office said.
+""",
+}
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory, nlp: Any, gazetteer: Any) -> Iterator[Store]:
+    folder = tmp_path_factory.mktemp("review")
+    for name, text in REPORTS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    with open_store(str(folder / "review.db")) as opened:
+        run_batch(sorted(folder.glob("*.md")), opened, load_resources(nlp, gazetteer))
+        yield opened
+
+
+@pytest.fixture(scope="module")
+def merged(store: Store) -> list[str]:
+    """The event ids of a merged event with two reports."""
+    events = store.query_events()
+    for event in events:
+        explanation = explain_event(store, event.event_id)
+        if len(explanation.reports) == 2:
+            return [r.event_id for r in explanation.reports]
+    pytest.fail("the two reports did not merge into one event")
+
+
+def test_review_comments_sort_by_time_and_votes(store: Store, merged: list[str]) -> None:
+    event = merged[0]
+    first = add_comment(store, event, "ana", "Geolocated: the academy's gate.")
+    second = add_comment(store, event, "", "<img src=x onerror=alert(1)>")
+    third = add_comment(store, event, "bo", "Same footage as in 2015?")
+    vote(store, COMMENT, str(third.comment_id), 1)
+    vote(store, COMMENT, str(first.comment_id), 1)
+    vote(store, COMMENT, str(first.comment_id), 1)
+    assert vote(store, COMMENT, str(second.comment_id), -1) == (0, 1)
+    ids = [first.comment_id, second.comment_id, third.comment_id]
+    assert [c.comment_id for c in comments_of(store, event, "oldest")] == ids
+    assert [c.comment_id for c in comments_of(store, event, "newest")] == ids[::-1]
+    by_votes = comments_of(store, event, "votes")
+    assert [c.comment_id for c in by_votes] == [first.comment_id, third.comment_id, second.comment_id]
+    assert [(c.up, c.down, c.score) for c in by_votes] == [(2, 0, 2), (1, 0, 1), (0, 1, -1)]
+    assert by_votes[2].text == "<img src=x onerror=alert(1)>"  # stored as written; escaping is the page's job
+    assert comments_of(store, merged[1]) == []
+
+
+def test_review_refuses_bad_input_and_unknown_targets(store: Store, merged: list[str]) -> None:
+    with pytest.raises(NotFoundError):
+        add_comment(store, "no-such-event", "ana", "text")
+    with pytest.raises(InputError):
+        add_comment(store, merged[0], "ana", "   ")
+    with pytest.raises(InputError):
+        add_comment(store, merged[0], "ana", "x" * 10_001)
+    with pytest.raises(InputError):
+        vote(store, EVENT, merged[0], 0)
+    with pytest.raises(NotFoundError):
+        vote(store, COMMENT, "123456", 1)
+    with pytest.raises(NotFoundError):
+        vote(store, COMMENT, "not-a-number", 1)
+    with pytest.raises(InputError):
+        set_review(store, merged[0], "confirmed")
+    with pytest.raises(InputError):
+        comments_of(store, merged[0], "best")
+
+
+def test_review_event_votes_count_up_and_down(store: Store, merged: list[str]) -> None:
+    before = votes_of(store, EVENT, merged[1])
+    vote(store, EVENT, merged[1], 1)
+    vote(store, EVENT, merged[1], -1)
+    vote(store, EVENT, merged[1], 1)
+    assert votes_of(store, EVENT, merged[1]) == (before[0] + 2, before[1] + 1)
+
+
+def test_review_verdict_is_the_merged_events_and_moves_its_confidence(store: Store, merged: list[str]) -> None:
+    base = explain_event(store, merged[0])
+    assert next(t for t in base.terms if t.name == "analyst_review").contribution == 0.0
+    set_review(store, merged[1], "verified", "video matches", "ana")
+    verified = explain_event(store, merged[0])  # the verdict on one report is the merged event's
+    term = next(t for t in verified.terms if t.name == "analyst_review")
+    assert (term.value, term.weight, term.event_ids) == (1.0, DEFAULT_WEIGHTS.analyst_verified, (merged[1],))
+    unclipped = sum(t.contribution for t in verified.terms)
+    assert verified.confidence == round(min(1.0, max(0.0, unclipped)), 4) == verified.event.confidence
+    assert verified.confidence >= base.confidence
+    set_review(store, merged[0], "disputed", "old footage", "bo")
+    disputed = explain_event(store, merged[1])
+    assert next(t for t in disputed.terms if t.name == "analyst_review").weight == DEFAULT_WEIGHTS.analyst_disputed
+    assert disputed.confidence < base.confidence
+    with store.engine.connect() as connection:
+        latest = latest_review(connection, merged)
+        assert latest is not None and (latest.event_id, latest.status, latest.by) == (merged[0], "disputed", "bo")
+        assert {e: r.status for e, r in merged_reviews(connection, merged).items()} == dict.fromkeys(merged,
+                                                                                                     "disputed")
+    set_review(store, merged[0], "")
+    set_review(store, merged[1], "")
+    assert explain_event(store, merged[0]).confidence == base.confidence
+
+
+def test_review_term_is_zero_without_a_verdict() -> None:
+    assert analyst_review_term(None).contribution == 0.0
+    assert analyst_review_term(AnalystReview("")).contribution == 0.0
+    verified = analyst_review_term(AnalystReview("verified", "e1", "ana", "seen"))
+    assert verified.contribution == DEFAULT_WEIGHTS.analyst_verified and "ana" in verified.note
+    assert analyst_review_term(AnalystReview("disputed")).contribution == DEFAULT_WEIGHTS.analyst_disputed
+
+
+def test_review_survives_reopening_the_store(store: Store, merged: list[str], tmp_path: Path) -> None:
+    path = store.engine.url.database
+    assert path
+    add_comment(store, merged[0], "cy", "kept")
+    with open_store(path) as again:
+        assert "kept" in [c.text for c in comments_of(again, merged[0])]
