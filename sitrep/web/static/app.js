@@ -67,6 +67,7 @@ function setupTimeline(timeline) {
   const span = first ? dayIndex(last, first) : 0;
   const slider = $("slider");
   slider.max = String(span);
+  if (first) slider.dataset.first = first;
   slider.value = String(span);
   state.day = span;
   $("day").textContent = dayLabel(span) || "no events yet";

@@ -31,7 +31,7 @@ export async function showEvent(container, eventId, { onReview, onError }) {
 function header(event) {
   const actors = [event.actor1, event.actor2].filter(Boolean).join(" vs ");
   return h("div", { className: "event-head" },
-    h("h2", { id: "detail-title" }, event.title || `${event.sub_event_type || event.event_type} in ${event.location}`),
+    h("h2", { id: "detail-title", dataset: { eventId: event.event_id } }, event.title || `${event.sub_event_type || event.event_type} in ${event.location}`),
     h("p", { className: "meta" }, `${event.date} · ${event.event_type} · ${event.sub_event_type || ""}`),
     h("p", { className: "meta" }, `${event.location}${event.admin1 ? `, ${event.admin1}` : ""}`, actors ? ` · ${actors}` : ""),
     h("p", { className: "meta" }, "Fact status: ", h("strong", { className: "fact-status" }, event.fact_status),
@@ -46,10 +46,10 @@ function confidence(event) {
   return h("details", { className: "confidence", open: true },
     h("summary", {}, "Confidence ", h("strong", { id: "confidence-value" }, Number.isFinite(value) ? value.toFixed(2) : "—")),
     h("table", {},
-      h("thead", {}, h("tr", {}, ["term", "value", "weight", "contribution", "why"].map((c) => h("th", { scope: "col" }, c)))),
+      h("thead", {}, h("tr", {}, ["term (why)", "value × weight", "="].map((c) => h("th", { scope: "col" }, c)))),
       h("tbody", {}, terms.map((t) => h("tr", {},
-        h("td", {}, t.name), h("td", {}, fixed(t.value)), h("td", {}, fixed(t.weight)),
-        h("td", {}, fixed(t.contribution)), h("td", {}, t.why || ""))))),
+        h("td", {}, h("span", { className: "term" }, t.name), t.why ? h("span", { className: "why" }, t.why) : ""),
+        h("td", {}, `${fixed(t.value)} × ${fixed(t.weight)}`), h("td", {}, fixed(t.contribution)))))),
   );
 }
 
