@@ -1,7 +1,7 @@
 """SQLite and PostgreSQL give the same answers on real reports: the bundled examples, then the dev corpus
 and the seed (from ../shared, when present), ingested by the real pipeline into a SQLite file and into a
 PostgreSQL database, then read back through every reader: events (with and without PostGIS), merged events,
-copies, explanations, control on each day and the changes of control."""
+copies, explanations, control on each day and the changes of control, fronts."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from conftest import SHARED, PostgresDatabases
 from sitrep.control import ASSESSED, CLAIMED, FORECAST
 from sitrep.control.storage import control_at, control_changes, timeline_of
 from sitrep.events.extract import load_resources
+from sitrep.fronts import fronts
 from sitrep.pipeline import run_batch
 from sitrep.reconcile.explain import document_copies, explain_event, merged_events
 from sitrep.store import Store, open_store
@@ -69,6 +70,7 @@ def test_store_backends_give_the_same_answers_on_real_reports(both: tuple[Store,
     assert len(events) > 20
     assert _same(both, lambda s: s.counts())["documents"] >= 5
     _same(both, lambda s: s.rejects())
+    assert len(_same(both, fronts)) > 3
     for side in ("government", "opposition", "kurdish"):
         _same(both, lambda s, side=side: s.query_events(side=side, since=date(2016, 7, 1)))
     _same(both, lambda s: s.query_events(source=events[0].source, status="reported"))
