@@ -106,6 +106,11 @@ class EventRow(Base):
         Index("ix_events_place_id", "place_id"),
         Index("ix_events_document_id", "document_id"),
         Index("ix_events_event_date_event_id", "event_date", "event_id"),  # the API's paging order (0005)
+        # A filter, then the paging order: filtered pages read in order from one index (0008).
+        Index("ix_events_event_type_date", "event_type", "event_date", "event_id"),
+        Index("ix_events_sub_event_type_date", "sub_event_type", "event_date", "event_id"),
+        Index("ix_events_fact_status_date", "fact_status", "event_date", "event_id"),
+        Index("ix_events_admin1_date", "admin1", "event_date", "event_id"),
     )
 
     event_id: Mapped[str] = mapped_column(primary_key=True)
