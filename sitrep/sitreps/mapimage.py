@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import math
+from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -116,16 +117,20 @@ def _lines(geometry: dict[str, Any]) -> list[list[list[float]]]:
 
 
 def _draw_places(axes: Any, states: Sequence[ControlState]) -> None:
+    """One scatter call per side and state (thousands of places draw as a few collections)."""
+    groups: dict[tuple[str, str], list[ControlState]] = defaultdict(list)
     for state in states:
-        colour = _colour(state.side)
-        if state.state == CONTESTED:
-            axes.scatter([state.lon], [state.lat], marker="X", s=80, color=CONTESTED_COLOUR, zorder=3)
-        elif state.state == BESIEGED:
-            axes.scatter([state.lon], [state.lat], marker="o", s=140, facecolors="none",
-                         edgecolors=CONTESTED_COLOUR, linewidths=2, zorder=3)
-            axes.scatter([state.lon], [state.lat], marker="o", s=40, color=colour, zorder=4)
+        groups[(state.state, state.side)].append(state)
+    for (kind, side), group in sorted(groups.items()):
+        lons, lats = [s.lon for s in group], [s.lat for s in group]
+        if kind == CONTESTED:
+            axes.scatter(lons, lats, marker="X", s=80, color=CONTESTED_COLOUR, zorder=3)
+        elif kind == BESIEGED:
+            axes.scatter(lons, lats, marker="o", s=140, facecolors="none", edgecolors=CONTESTED_COLOUR,
+                         linewidths=2, zorder=3)
+            axes.scatter(lons, lats, marker="o", s=40, color=_colour(side), zorder=4)
         else:
-            axes.scatter([state.lon], [state.lat], marker="o", s=40, color=colour, edgecolors="white", zorder=3)
+            axes.scatter(lons, lats, marker="o", s=40, color=_colour(side), edgecolors="white", zorder=3)
     for state in sorted(states, key=lambda s: s.valid_from, reverse=True)[:MAX_LABELS]:
         axes.annotate(state.place_name, (state.lon, state.lat), xytext=(4, 4), textcoords="offset points",
                       fontsize=7, zorder=5)
