@@ -54,6 +54,14 @@ def _settings(**flags: Any) -> Settings:
         raise  # unreachable; keeps type checkers calm
 
 
+def _scoring(settings: Settings) -> Any:
+    """The after-batch stages' weights from the settings' `[confidence]` and `[assessment]` tables."""
+    from sitrep.pipeline import Scoring
+    from sitrep.settings import assessment_rules, confidence_weights
+
+    return Scoring(confidence_weights(settings), assessment_rules(settings))
+
+
 def _load_gazetteer(settings: Settings) -> Any:
     from sitrep.geo import load_gazetteer
 
@@ -246,7 +254,7 @@ def ingest(paths: Annotated[list[str], typer.Argument(help="files, folders, or -
                 summary, loads = ingest_on_cluster(paths, store, partial(_resources, recipe),
                                                    scheduler=scheduler, workers=workers, **flags)
             else:
-                summary = run_batch(paths, store, _resources(settings), **flags)
+                summary = run_batch(paths, store, _resources(settings), scoring=_scoring(settings), **flags)
     except SitrepError as e:
         _fail(e)
         return
@@ -372,7 +380,7 @@ def demo(db: Annotated[str, typer.Option(help="database the demo fills")] = "out
     try:
         resources = _resources(settings)
         with open_store(settings.db) as store:
-            summary = run_batch(reports, store, resources)
+            summary = run_batch(reports, store, resources, scoring=_scoring(settings))
             stored = store.query_events()
         places = [r for path in reports for r in _place_records(path, resources.gazetteer, resources.nlp)]
     except SitrepError as e:

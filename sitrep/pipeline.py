@@ -16,14 +16,28 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from sitrep.control.rules import DEFAULT_RULES, AssessmentRules
 from sitrep.errors import SitrepError
 from sitrep.events.extract import Extraction, Resources, extract
 from sitrep.ingest import read_documents
 from sitrep.model import Document, Reject
+from sitrep.reconcile.confidence import DEFAULT_WEIGHTS, ConfidenceWeights
 from sitrep.store import Store
 
 # Documents parsed per spaCy batch: big enough for nlp.pipe to pay off, small enough to bound memory.
 PARSE_BATCH = 32
+
+
+@dataclass(frozen=True, slots=True)
+class Scoring:
+    """The weights of the after-batch stages: merged events' confidence and the assessed control layer
+    (settings `[confidence]` and `[assessment]`: `sitrep.settings.confidence_weights`, `assessment_rules`)."""
+
+    weights: ConfidenceWeights = DEFAULT_WEIGHTS
+    rules: AssessmentRules = DEFAULT_RULES
+
+
+DEFAULT_SCORING = Scoring()
 
 
 @dataclass
@@ -77,9 +91,10 @@ def _statements(result: Extraction, resources: Resources, doc: Any) -> list[Any]
 
 def run_batch(paths: Iterable[str | Path], store: Store, resources: Resources, *,
               published: date | None = None, source: str | None = None, stance: str | None = None,
-              strict: bool = False, on_document: Callable[[str], None] | None = None) -> BatchSummary:
+              strict: bool = False, on_document: Callable[[str], None] | None = None,
+              scoring: Scoring = DEFAULT_SCORING) -> BatchSummary:
     """Read, extract and store every document under `paths`, then reconcile what is new (merging across
-    sources, control timelines) once, after the batch; returns what happened."""
+    sources, control timelines) once, after the batch, with `scoring`'s weights; returns what happened."""
     summary = BatchSummary()
     started = time.perf_counter()
     resumed = resume_pending(store, resources, summary, strict=strict)
@@ -87,7 +102,7 @@ def run_batch(paths: Iterable[str | Path], store: Store, resources: Resources, *
     results = extract_documents(readable, resources, strict=strict)
     stored = resumed + store_results(results, store, summary, strict=strict, on_document=on_document)
     summary.extract_seconds = time.perf_counter() - started
-    finish_batch(stored, store, summary, strict=strict)
+    finish_batch(stored, store, summary, strict=strict, scoring=scoring)
     return summary
 
 
@@ -137,10 +152,11 @@ def store_results(results: Iterable[Extraction | Reject], store: Store, summary:
     return stored
 
 
-def finish_batch(stored: list[Extraction], store: Store, summary: BatchSummary, *, strict: bool = False) -> None:
+def finish_batch(stored: list[Extraction], store: Store, summary: BatchSummary, *, strict: bool = False,
+                 scoring: Scoring = DEFAULT_SCORING) -> None:
     """Merging across sources and control, once for the batch's new documents, timed in the summary."""
     started = time.perf_counter()
-    _after_batch(stored, store, summary, strict)
+    _after_batch(stored, store, summary, strict, scoring)
     summary.reconcile_seconds = time.perf_counter() - started
 
 
@@ -165,7 +181,8 @@ def _store_one(result: Extraction, store: Store, summary: BatchSummary, strict: 
     return True
 
 
-def _after_batch(stored: list[Extraction], store: Store, summary: BatchSummary, strict: bool) -> None:
+def _after_batch(stored: list[Extraction], store: Store, summary: BatchSummary, strict: bool,
+                 scoring: Scoring) -> None:
     """Merging across sources and control for all the batch's new documents at once (the same result as
     one document after another, with a few queries for all); if that fails, one document at a time, so
     that one document's failure is recorded against it and spoils nothing else."""
@@ -176,13 +193,14 @@ def _after_batch(stored: list[Extraction], store: Store, summary: BatchSummary, 
         return
     doc_ids = [result.document.doc_id for result in stored]
     try:
-        reconcile_documents(store, doc_ids)
-        update_control_for_documents(store, doc_ids, {r.document.doc_id: r.observations for r in stored})
+        reconcile_documents(store, doc_ids, scoring.weights)
+        update_control_for_documents(store, doc_ids, {r.document.doc_id: r.observations for r in stored},
+                                     scoring.rules)
     except Exception:  # a stored batch's later stage: retry document by document, which records each failure
         if strict:
             raise
         for result in stored:
-            _after_save(result, store, summary, strict)
+            _after_save(result, store, summary, strict, scoring)
             store.clear_pending([result.document.doc_id])
         return
     # Its own transaction: a kill just before it leaves the documents pending, and redoing their merging
@@ -190,7 +208,7 @@ def _after_batch(stored: list[Extraction], store: Store, summary: BatchSummary, 
     store.clear_pending(doc_ids)
 
 
-def _after_save(result: Extraction, store: Store, summary: BatchSummary, strict: bool) -> None:
+def _after_save(result: Extraction, store: Store, summary: BatchSummary, strict: bool, scoring: Scoring) -> None:
     """Merging across sources and control run over the store once a document is in; the document stays
     stored if they fail (both can be replayed: `rebuild_all`, `sitrep control --rebuild`), and the failure
     is recorded."""
@@ -198,8 +216,8 @@ def _after_save(result: Extraction, store: Store, summary: BatchSummary, strict:
     from sitrep.reconcile import reconcile_after_save
 
     try:
-        reconcile_after_save(store, result.document.doc_id)
-        update_control_after_save(store, result.document.doc_id, result.observations)
+        reconcile_after_save(store, result.document.doc_id, scoring.weights)
+        update_control_after_save(store, result.document.doc_id, result.observations, scoring.rules)
     except Exception as e:  # a stored document's later stage: record any failure, keep the batch going
         if strict:
             raise

@@ -206,15 +206,15 @@ def test_pipeline_after_batch_failure_falls_back_to_each_document(tmp_path: Path
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     import sitrep.reconcile
 
-    def broken_batch(store: Store, doc_ids: list[str]) -> None:
+    def broken_batch(store: Store, doc_ids: list[str], *weights: object) -> None:
         raise StoreError("the batch cannot be reconciled")
 
     one_document = sitrep.reconcile.reconcile_after_save
 
-    def broken_for_kt(store: Store, doc_id: str) -> None:
+    def broken_for_kt(store: Store, doc_id: str, *weights: Any) -> None:
         if doc_id == "kt":
             raise StoreError("this one cannot be reconciled")
-        one_document(store, doc_id)
+        one_document(store, doc_id, *weights)
 
     monkeypatch.setattr(sitrep.reconcile, "reconcile_documents", broken_batch)
     monkeypatch.setattr(sitrep.reconcile, "reconcile_after_save", broken_for_kt)
