@@ -152,12 +152,28 @@ def run_batch_on_cluster(paths: Iterable[str | Path], store: Store, client: Any,
     storing, merging and control run here, as in one process, with the same rejects and summary."""
     summary = BatchSummary()
     started = time.perf_counter()
+    resumed = _resume_pending(store, client, plugin, summary, strict=strict)
     readable = read_readable(paths, store, summary, published=published, source=source, stance=stance)
     results = extract_on_cluster(client, plugin, readable, strict=strict, chunk_documents=chunk_documents)
-    stored = store_results(results, store, summary, strict=strict, on_document=on_document)
+    stored = resumed + store_results(results, store, summary, strict=strict, on_document=on_document)
     summary.extract_seconds = time.perf_counter() - started
     finish_batch(stored, store, summary, strict=strict)
     return summary
+
+
+def _resume_pending(store: Store, client: Any, plugin: str, summary: BatchSummary, *, strict: bool,
+                    ) -> list[Extraction]:
+    """`sitrep.pipeline.resume_pending` with the extraction on the workers: what a killed run left pending
+    goes first into this batch's merging and control."""
+    pending = store.pending_documents()
+    resumed: list[Extraction] = []
+    for document, result in zip(pending, extract_on_cluster(client, plugin, pending, strict=strict), strict=True):
+        if isinstance(result, Reject):  # stored, but its statements cannot be read again: its events only
+            store.save_reject(result)
+            summary.rejects.append(result)
+            result = Extraction(document=document, events=[], places=[])
+        resumed.append(result)
+    return resumed
 
 
 def extract_on_cluster(client: Any, plugin: str, documents: list[Document], *, strict: bool = False,

@@ -17,7 +17,7 @@ import pytest
 from sitrep.cli import _resources
 from sitrep.cluster import extract_on_cluster, load_on_workers, open_client, run_batch_on_cluster
 from sitrep.errors import SitrepError
-from sitrep.events.extract import Extraction, Resources
+from sitrep.events.extract import Extraction, Resources, extract
 from sitrep.ingest import read_documents
 from sitrep.model import Document, Reject
 from sitrep.pipeline import run_batch
@@ -166,3 +166,27 @@ def test_cluster_cli_unreachable_scheduler_is_a_clear_error(tmp_path: Path, sett
                    "--db", str(tmp_path / "x.db"))
     assert done.returncode == 2
     assert "cannot reach the Dask scheduler tcp://127.0.0.1:9" in done.stderr
+
+
+def test_cluster_finishes_what_a_killed_run_left_pending(tmp_path: Path, cluster: tuple[Any, str],
+                                                         resources: Resources) -> None:
+    """Documents stored but never merged (a run killed before its after-batch work) are finished by the
+    next run on the cluster exactly as by the next run in one process."""
+    client, plugin = cluster
+    documents = [d for d in read_documents([EXAMPLES]) if isinstance(d, Document)]
+    stores = {}
+    for name in ("local", "dask"):
+        store = stores[name] = open_store(str(tmp_path / f"{name}.db"))
+        for document in documents:
+            result = extract(document, resources)
+            places = [p.place for p in result.places if p.place is not None]
+            store.save_document(document, result.events, places, pending=True)
+        assert len(store.pending_documents()) == len(documents)
+    with stores["local"] as store:
+        run_batch([], store, resources)
+        expected = _stored(store)
+    with stores["dask"] as store:
+        run_batch_on_cluster([], store, client, plugin)
+        assert not store.pending_documents()
+        got = _stored(store)
+    assert got["merged"] and got == expected
