@@ -155,3 +155,23 @@ def test_review_survives_reopening_the_store(store: Store, merged: list[str], tm
     add_comment(store, merged[0], "cy", "kept")
     with open_store(path) as again:
         assert "kept" in [c.text for c in comments_of(again, merged[0])]
+
+
+def test_review_verdict_outlives_a_new_report_joining_the_event(store: Store, merged: list[str], nlp: Any,
+                                                                 gazetteer: Any, tmp_path: Path) -> None:
+    from sqlalchemy import select
+
+    from sitrep.store.schema import MergedEventRow, MergedReportRow
+
+    set_review(store, merged[0], "verified", "", "ana")
+    third = tmp_path / "third.md"
+    third.write_text(REPORTS["wire.md"].replace("Levant Wire", "Gulf Courier").replace(
+        "Rebel factions", "Insurgent factions"), encoding="utf-8")
+    run_batch([third], store, load_resources(nlp, gazetteer))
+    explanation = explain_event(store, merged[0])
+    assert len(explanation.reports) == 3  # merged again, now with the third report
+    with store.engine.connect() as connection:
+        merged_id = connection.scalar(select(MergedReportRow.merged_id).where(MergedReportRow.event_id == merged[0]))
+        stored = connection.scalar(select(MergedEventRow.confidence).where(MergedEventRow.merged_id == merged_id))
+    assert stored == explanation.confidence
+    assert next(t for t in explanation.terms if t.name == "analyst_review").contribution > 0

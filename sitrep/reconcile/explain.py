@@ -18,7 +18,7 @@ from sitrep.reconcile.confidence import (
 )
 from sitrep.reconcile.report import Report
 from sitrep.reconcile.reports import reports_of_merged
-from sitrep.reconcile.review import analyst_review
+from sitrep.reconcile.review import analyst_review, analyst_reviews
 from sitrep.reconcile.summary import MergedEvent, find_disputes, summarize
 from sitrep.store import Store
 from sitrep.store.schema import DocumentCopyRow, DocumentRow, MergedEventRow, MergedReportRow
@@ -43,7 +43,9 @@ def merged_events(store: Store, weights: ConfidenceWeights = DEFAULT_WEIGHTS) ->
     with _session(store, "cannot read merged events") as session:
         ids = list(session.scalars(select(MergedEventRow.merged_id)))
         grouped = reports_of_merged(session, ids)
-    events = [summarize(reports, weights) for reports in grouped.values() if reports]
+        groups = [reports for reports in grouped.values() if reports]
+        verdicts = analyst_reviews(session.connection(), groups)
+    events = [summarize(reports, weights, verdict) for reports, verdict in zip(groups, verdicts, strict=True)]
     return sorted(events, key=lambda m: (m.event_date is None, m.event_date or m.event_date, m.merged_id))
 
 

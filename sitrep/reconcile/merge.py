@@ -34,6 +34,7 @@ from sitrep.reconcile.reports import (
     reports_of_documents,
     reports_of_merged,
 )
+from sitrep.reconcile.review import analyst_reviews
 from sitrep.reconcile.summary import MergedEvent, summarize
 from sitrep.store import Store
 from sitrep.store.schema import (
@@ -167,7 +168,8 @@ def _replace(session: Session, touched: Iterable[str], clusters: list[list[Repor
         chunk = stale[start:start + IN_CHUNK]
         session.execute(delete(MergedReportRow).where(MergedReportRow.merged_id.in_(chunk)))
         session.execute(delete(MergedEventRow).where(MergedEventRow.merged_id.in_(chunk)))
-    merged = [summarize(group, weights) for group in clusters]
+    verdicts = analyst_reviews(session.connection(), clusters)  # an analyst's verdict outlives re-merging
+    merged = [summarize(group, weights, verdict) for group, verdict in zip(clusters, verdicts, strict=True)]
     if merged:
         session.execute(insert(MergedEventRow), [merged_values(m) for m in merged])
         session.execute(insert(MergedReportRow), [{"event_id": e, "merged_id": m.merged_id}

@@ -6,7 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sitrep.reconcile.confidence import DEFAULT_WEIGHTS, ConfidenceWeights, confidence_of, confidence_terms
+from sitrep.reconcile.confidence import (
+    DEFAULT_WEIGHTS,
+    AnalystReview,
+    ConfidenceWeights,
+    confidence_of,
+    confidence_terms,
+)
 from sitrep.reconcile.report import NOT_HAPPENED, Report
 
 
@@ -37,7 +43,8 @@ def lead_report(reports: Sequence[Report]) -> Report:
     return min(reports, key=lambda r: (r.status_rank, r.geo_precision, r.time_precision, r.is_copy, r.event_id))
 
 
-def summarize(reports: Sequence[Report], weights: ConfidenceWeights = DEFAULT_WEIGHTS) -> MergedEvent:
+def summarize(reports: Sequence[Report], weights: ConfidenceWeights = DEFAULT_WEIGHTS,
+              review: AnalystReview | None = None) -> MergedEvent:
     lead = lead_report(reports)
     disputes = find_disputes(reports)
     return MergedEvent(
@@ -46,7 +53,7 @@ def summarize(reports: Sequence[Report], weights: ConfidenceWeights = DEFAULT_WE
         location=lead.location, latitude=lead.latitude, longitude=lead.longitude, fact_status=lead.fact_status,
         reports_count=len({r.doc_id for r in reports}), independent_sources=len({r.publisher for r in reports}),
         stances=tuple(sorted({r.stance or "unknown" for r in reports})), disputes=tuple(disputes),
-        confidence=confidence_of(confidence_terms(reports, disputes, weights)),
+        confidence=confidence_of(confidence_terms(reports, disputes, weights, review)),
         event_ids=tuple(sorted(r.event_id for r in reports)))
 
 
