@@ -16,7 +16,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
@@ -92,12 +92,53 @@ def current_revision(engine: Engine) -> str | None:
 
 def upgrade_database(engine: Engine) -> None:
     """Bring the database to the newest schema; a no-op when it is already there."""
+    if current_revision_or_error(engine) == head_revision():
+        return
+    migrate_database(engine, "head")
+
+
+def current_revision_or_error(engine: Engine) -> str | None:
     try:
-        if current_revision(engine) == head_revision():
-            return
-        config = migration_config()
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+        return current_revision(engine)
     except (SQLAlchemyError, OSError) as e:
-        raise StoreError(f"cannot migrate database {engine.url.render_as_string(hide_password=True)}: {e}") from e
+        raise StoreError(f"cannot read database {engine.url.render_as_string(hide_password=True)}: {e}") from e
+
+
+def migrate_database(engine: Engine, revision: str, *, downgrade: bool = False) -> None:
+    """Upgrade (or, with `downgrade`, downgrade) the database to `revision` ("head", "base", "0003", ...)
+    in one transaction.
+
+    On SQLite, foreign keys are off while the revisions run (SQLite's own procedure for schema changes):
+    Alembic's batch mode rebuilds a table by copying it and dropping the old one, which enforced foreign
+    keys refuse as soon as other tables' rows refer to it. Before the commit, `foreign_key_check` must
+    find no broken reference, or the whole migration is rolled back.
+    """
+    where = engine.url.render_as_string(hide_password=True)
+    config = migration_config()
+    try:
+        with engine.connect() as connection:
+            sqlite = connection.dialect.name == "sqlite"
+            _set_sqlite_foreign_keys(connection, sqlite, on=False)
+            try:
+                with connection.begin():
+                    config.attributes["connection"] = connection
+                    (command.downgrade if downgrade else command.upgrade)(config, revision)
+                    if sqlite:
+                        _check_foreign_keys(connection, where)
+            finally:
+                _set_sqlite_foreign_keys(connection, sqlite, on=True)
+    except (SQLAlchemyError, OSError) as e:
+        raise StoreError(f"cannot migrate database {where}: {e}") from e
+
+
+def _set_sqlite_foreign_keys(connection: Connection, sqlite: bool, *, on: bool) -> None:
+    if sqlite:  # the pragma works only outside a transaction
+        connection.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+        connection.commit()
+
+
+def _check_foreign_keys(connection: Connection, where: str) -> None:
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchmany(3)
+    if broken:
+        raise StoreError(f"migrating {where} would break references (table, row, parent): "
+                         f"{[tuple(row[:3]) for row in broken]}")

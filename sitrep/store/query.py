@@ -23,6 +23,9 @@ from sitrep.store.spatial import within_km
 EARTH_RADIUS_KM = 6371.0088
 # Length of one degree of latitude in km on that sphere (2πR / 360).
 KM_PER_DEGREE = 2 * math.pi * EARTH_RADIUS_KM / 360
+# Degrees added around the box (about 0.1 mm), so that rounding never leaves out a point the haversine test
+# keeps (at km=0, a point a rounding error away from the centre has distance 0).
+BOX_SLACK_DEGREES = 1e-9
 # Within this many degrees of a pole the longitude box degenerates; search all longitudes there.
 POLAR_MARGIN_DEGREES = 1.0
 
@@ -62,11 +65,11 @@ def bounding_box(near: tuple[float, float], km: float) -> tuple[float, float, fl
     """(south, north, west, east) in degrees enclosing every point within `km` of `near`; west/east are
     None when the box would wrap the antimeridian or reach a pole (then longitude is not narrowed)."""
     lat, lon = near
-    dlat = km / KM_PER_DEGREE
+    dlat = km / KM_PER_DEGREE + BOX_SLACK_DEGREES
     south, north = lat - dlat, lat + dlat
     if north >= 90 - POLAR_MARGIN_DEGREES or south <= -90 + POLAR_MARGIN_DEGREES:
         return south, north, None, None
-    dlon = dlat / min(math.cos(math.radians(south)), math.cos(math.radians(north)))
+    dlon = dlat / min(math.cos(math.radians(south)), math.cos(math.radians(north))) + BOX_SLACK_DEGREES
     west, east = lon - dlon, lon + dlon
     if west < -180 or east > 180:
         return south, north, None, None
