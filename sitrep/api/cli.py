@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -47,5 +48,7 @@ def serve(settings: Settings, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT
         raise typer.Exit(2) from e
     shown = f"[{host}]" if ":" in host else host
     writes = "writes need the bearer token" if settings.token else "read-only (set SITREP_TOKEN to allow writes)"
-    err.print(f"sitrep serving {settings.db} at http://{shown}:{port}/ (API docs: /docs; {writes})")
+    # Plain text, flushed: the address must reach a log or a pipe whole (no markup, no wrapping).
+    print(f"sitrep serving {settings.db} at http://{shown}:{port}/ (API docs: /docs; {writes})", file=sys.stderr,
+          flush=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
