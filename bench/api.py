@@ -132,11 +132,12 @@ def main() -> None:
     args = parser.parse_args()
     if not (args.reuse and Path(args.db).exists()):
         build_store(args.db, args.events)
+    events = _count_events(args.db)  # opens the store first: any migration happens before the clock
     port = free_port()
     server = start_server(args.db, port)
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
-            print(f"store {args.db}: {_count_events(args.db):,} events; client and server on one machine "
+            print(f"store {args.db}: {events:,} events; client and server on one machine "
                   f"({os.cpu_count()} CPUs), Python {sys.version.split()[0]}")
             client.get(f"/api/control?at={FIRST_DAY}&areas=false")  # warm: first connection, first read
             for name, urls in scenarios(random.Random(SEED), args.requests):
