@@ -77,7 +77,7 @@ def timed(store: Store, km: float) -> tuple[float, list[str]]:
     return statistics.median(seconds), [e.event_id for e in found]
 
 
-def postgres_url(argument: str | None) -> tuple[str | None, Any]:
+def postgres_url(argument: str | None) -> tuple[str, Any]:
     """A fresh PostgreSQL database with PostGIS (the server's URL, or a throwaway cluster) and a cleanup."""
     sys.path.insert(0, str(REPO / "tests"))
     from conftest import PostgresDatabases, start_postgres
