@@ -270,7 +270,8 @@ def test_api_writes_need_the_token(client: TestClient, store: Store, method: str
     assert_error(closed.request(method, url, json=body, headers=AUTH), 403, "forbidden")
 
 
-def test_api_post_document_runs_the_pipeline_and_is_idempotent(client: TestClient, gazetteer: Any) -> None:
+def test_api_post_document_runs_the_pipeline_and_is_idempotent(client: TestClient, store: Store,
+                                                               gazetteer: Any) -> None:
     before = {e["event_id"] for e in all_events(client)}
     response = client.post("/api/documents", json={"text": NEW_REPORT, "title": "<b>Kinsabba</b>"}, headers=AUTH)
     assert response.status_code == 201, response.text
@@ -281,6 +282,7 @@ def test_api_post_document_runs_the_pipeline_and_is_idempotent(client: TestClien
     new = after[created["events"][0]]
     assert new["source"] == "Test Desk" and new["title"] == "<b>Kinsabba</b>" and new["date"] == "2016-08-11"
     assert new["place_id"] == gazetteer.search("Kinsabba", limit=1)[0].place_id
+    assert store.pending_documents() == []  # merged and controlled, as `sitrep ingest` leaves it
     again = client.post("/api/documents", json={"text": NEW_REPORT}, headers=AUTH).json()
     assert again == {**created, "duplicate": True}
     assert_error(client.post("/api/documents", json={"text": ""}, headers=AUTH), 422, "invalid")
@@ -368,3 +370,17 @@ def test_api_unforeseen_failure_is_a_500_in_the_same_shape(tmp_path: Path) -> No
         with broken.engine.begin() as connection:
             connection.execute(text("DROP TABLE events"))
         assert_error(client.get("/api/events"), 500, "internal_error")
+
+
+def test_api_review_uses_the_configured_confidence_weights(store: Store, gazetteer: Any, resources: Any) -> None:
+    settings = Settings(db=":memory:", token=TOKEN, confidence=(("analyst_verified", 0.35),))
+    client = TestClient(create_app(settings, store, gazetteer=gazetteer, resources=resources))
+    event = next(e["event_id"] for e in all_events(client) if e["confidence"] < 0.6)
+    before = client.get(f"/api/events/{event}").json()
+    assert before["review"]["status"] == ""
+    verified = client.put(f"/api/events/{event}/review", json={"status": "verified"}, headers=AUTH).json()
+    assert verified["confidence"] == pytest.approx(before["confidence"] + 0.35, abs=1e-3)
+    term = next(t for t in client.get(f"/api/events/{event}").json()["confidence_terms"]
+                if t["name"] == "analyst_review")
+    assert term["weight"] == 0.35
+    client.put(f"/api/events/{event}/review", json={"status": ""}, headers=AUTH)

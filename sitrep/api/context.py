@@ -22,7 +22,8 @@ from pydantic_core import to_json
 
 from sitrep.api.errors import ApiError
 from sitrep.geo.gazetteer import DEFAULT_ALIAS_DIR, Gazetteer, load_gazetteer
-from sitrep.settings import Settings
+from sitrep.reconcile.confidence import ConfidenceWeights
+from sitrep.settings import Settings, confidence_weights
 from sitrep.store import Store
 
 T = TypeVar("T")
@@ -72,6 +73,17 @@ class ApiContext:
                 self._resources = load_resources(load_nlp(self.settings.nlp_model), gazetteer,
                                                   Path(self.settings.data_home))
             return self._resources
+
+    def scoring(self) -> Any:
+        """The after-batch weights from the settings (`[confidence]`, `[assessment]`), as the CLI's ingest."""
+        from sitrep.pipeline import Scoring
+        from sitrep.settings import assessment_rules
+
+        return Scoring(weights=self.weights(), rules=assessment_rules(self.settings))
+
+    def weights(self) -> ConfidenceWeights:
+        """The merged-event confidence weights from the settings."""
+        return confidence_weights(self.settings)
 
     def cached(self, key: Any, compute: Callable[[], T], ttl: float = SUMMARY_TTL_S) -> T:
         """`compute()`, remembered under `key` for `ttl` seconds (or until the API writes)."""

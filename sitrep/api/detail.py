@@ -20,20 +20,21 @@ from sitrep.api.schemas import (
     Votes,
 )
 from sitrep.errors import NotFoundError
+from sitrep.reconcile.confidence import DEFAULT_WEIGHTS, ConfidenceWeights
 from sitrep.reconcile.explain import ReconcileError, explain_event
 from sitrep.store import Store
 from sitrep.store.review import EVENT, Comment, comments_of, latest_review, votes_of
 from sitrep.store.schema import DocumentCopyRow, DocumentRow, EventRow, EvidenceRow, FramingSpanRow, SourceRow
 
 
-def event_detail(store: Store, event_id: str) -> EventDetail:
+def event_detail(store: Store, event_id: str, weights: ConfidenceWeights = DEFAULT_WEIGHTS) -> EventDetail:
     with store.engine.connect() as connection:
         rows = page_rows(connection, [event_id])
     if not rows:
         raise NotFoundError(f"no event {event_id!r}")
     item = rows[0]
     try:
-        explanation = explain_event(store, event_id)
+        explanation = explain_event(store, event_id, weights)
         merged_id, members = explanation.event.merged_id, [r.event_id for r in explanation.reports]
         terms = [ConfidenceTermItem(name=t.name, value=t.value, weight=t.weight, contribution=t.contribution,
                                     why=t.note, event_ids=list(t.event_ids)) for t in explanation.terms]

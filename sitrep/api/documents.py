@@ -18,6 +18,7 @@ from sitrep.ingest.metadata import Defaults
 from sitrep.ingest.readers import parse_document
 from sitrep.model import Document, Reject
 from sitrep.store import Store
+from sitrep.store.records import content_hash
 from sitrep.store.schema import DocumentRow, EventRow
 
 router = APIRouter(tags=["documents"])
@@ -54,25 +55,19 @@ def document_of(body: NewDocument) -> Document:
 
 
 def ingest_document(ctx: ApiContext, document: Document) -> DocumentResult:
-    from sitrep.control.batch import update_control_for_documents
-    from sitrep.pipeline import extract_documents
-    from sitrep.reconcile import reconcile_documents
+    """The pipeline's own stages for one document: extract, store (marked pending until merged), merge
+    across sources and update control with the configured weights; failures are recorded as rejects."""
+    from sitrep.pipeline import BatchSummary, extract_documents, finish_batch, store_results
 
-    result = next(iter(extract_documents([document], ctx.resources())))
-    if isinstance(result, Reject):
-        ctx.store.save_reject(result)
-        raise ApiError(422, f"rejected: {result.reason}", "rejected")
-    places = [p.place for p in result.places if p.place is not None]
-    saved = ctx.store.save_document(result.document, result.events, places)
-    if not saved.duplicate:
-        try:
-            reconcile_documents(ctx.store, [document.doc_id])
-            update_control_for_documents(ctx.store, [document.doc_id], {document.doc_id: result.observations})
-        except Exception as e:  # as the pipeline: the document stays stored, the failure is recorded
-            ctx.store.save_reject(Reject(origin=document.doc_id, reason=f"{type(e).__name__}: {e}",
-                                         stage="reconcile"))
-    return DocumentResult(doc_id=_stored_doc_id(ctx.store, saved.content_hash) or document.doc_id,
-                          events=_event_ids(ctx.store, saved.content_hash), duplicate=saved.duplicate)
+    summary = BatchSummary()
+    stored = store_results(extract_documents([document], ctx.resources()), ctx.store, summary)
+    finish_batch(stored, ctx.store, summary, scoring=ctx.scoring())
+    digest = content_hash(document.text)
+    if not summary.documents:  # not stored: read or extraction failed, recorded as a reject
+        reasons = "; ".join(r.reason for r in summary.rejects) or "not stored"
+        raise ApiError(422, f"rejected: {reasons}", "rejected")
+    return DocumentResult(doc_id=_stored_doc_id(ctx.store, digest) or document.doc_id,
+                          events=_event_ids(ctx.store, digest), duplicate=summary.duplicates > 0)
 
 
 def _stored_doc_id(store: Store, digest: str) -> str | None:

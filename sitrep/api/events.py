@@ -66,7 +66,7 @@ def list_events(
 def get_event(event_id: str, ctx: Annotated[ApiContext, Depends(context)]) -> EventDetail:
     """One event with every report of its merged event (quotes with offsets, framing), its confidence term
     by term, the analyst's comments, votes and verdict."""
-    return event_detail(ctx.store, event_id)
+    return event_detail(ctx.store, event_id, ctx.weights())
 
 
 def parse_bbox(text: str) -> tuple[float, float, float, float]:

@@ -19,6 +19,7 @@ from sitrep.api.schemas import (
     ReviewResult,
     VoteResult,
 )
+from sitrep.reconcile.confidence import DEFAULT_WEIGHTS, ConfidenceWeights
 from sitrep.reconcile.explain import ReconcileError, explain_event
 from sitrep.store import Store
 from sitrep.store.review import COMMENT, EVENT, add_comment, comments_of, set_review, vote
@@ -61,17 +62,18 @@ def put_review(event_id: str, body: NewReview, ctx: Annotated[ApiContext, Depend
     """Mark an event verified or disputed ("" withdraws the verdict) (token). The verdict is the merged
     event's: its confidence gains the "analyst_review" term, and the stored confidence is updated."""
     review = set_review(ctx.store, event_id, body.status, body.note, body.by)
-    merged_id, confidence = refresh_confidence(ctx.store, event_id)
+    merged_id, confidence = refresh_confidence(ctx.store, event_id, ctx.weights())
     ctx.forget()
     return ReviewResult(event_id=event_id, merged_id=merged_id, status=body.status, note=review.note, by=review.by,
                         at=review.at, confidence=confidence)
 
 
-def refresh_confidence(store: Store, event_id: str) -> tuple[str, float]:
+def refresh_confidence(store: Store, event_id: str, weights: ConfidenceWeights = DEFAULT_WEIGHTS,
+                       ) -> tuple[str, float]:
     """Recompute the merged event's confidence with the verdict and store it; an event not reconciled yet
     keeps its own confidence (its verdict counts once it is merged)."""
     try:
-        explanation = explain_event(store, event_id)
+        explanation = explain_event(store, event_id, weights)
     except ReconcileError:
         with store.engine.connect() as connection:
             own = connection.scalar(select(EventRow.confidence).where(EventRow.event_id == event_id))
