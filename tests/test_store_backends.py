@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -72,25 +73,25 @@ def test_store_backends_give_the_same_answers_on_real_reports(both: tuple[Store,
     _same(both, lambda s: s.rejects())
     assert len(_same(both, fronts)) > 3
     for side in ("government", "opposition", "kurdish"):
-        _same(both, lambda s, side=side: s.query_events(side=side, since=date(2016, 7, 1)))
+        _same(both, partial(Store.query_events, side=side, since=date(2016, 7, 1)))
     _same(both, lambda s: s.query_events(source=events[0].source, status="reported"))
 
     merged = _same(both, merged_events)
     assert any(m.reports_count > 1 for m in merged)
     _same(both, lambda s: sorted(document_copies(s).items()))
     for m in merged:
-        _same(both, lambda s, m=m: explain_event(s, m.merged_id))
+        _same(both, partial(explain_event, event_id=m.merged_id))
 
     listed = 0
     for day in _days(events):
         for layer in (ASSESSED, CLAIMED, FORECAST):
-            listed += len(_same(both, lambda s, day=day, layer=layer: control_at(s, day, layer)))
-        _same(both, lambda s, day=day: control_at(s, day, ASSESSED, region="aleppo"))
-        _same(both, lambda s, day=day: control_changes(s, day - timedelta(days=30), day))
+            listed += len(_same(both, partial(control_at, day=day, layer=layer)))
+        _same(both, partial(control_at, day=day, layer=ASSESSED, region="aleppo"))
+        _same(both, partial(control_changes, start=day - timedelta(days=30), end=day))
     assert listed > 0
     places = _same(both, lambda s: sorted({st.place_id for st in control_at(s, _days(events)[-1], CLAIMED)}))
     for place_id in places:
-        _same(both, lambda s, place_id=place_id: timeline_of(s, place_id, CLAIMED))
+        _same(both, partial(timeline_of, place_id=place_id, layer=CLAIMED))
 
 
 @pytest.mark.slow
@@ -98,11 +99,12 @@ def test_store_backends_distance_search_same_with_and_without_postgis(both: tupl
     sqlite, postgres = both
     assert not sqlite.postgis
     assert postgres.postgis, "PostgreSQL without PostGIS here: install postgresql-15-postgis-3"
-    points = sorted({(e.latitude, e.longitude) for e in sqlite.query_events() if e.latitude is not None})
+    points = sorted({(e.latitude, e.longitude) for e in sqlite.query_events()
+                     if e.latitude is not None and e.longitude is not None})
     found = 0
     for point in points:
         for km in SEARCH_RADII_KM:
-            expected = _same(both, lambda s, point=point, km=km: s.query_events(near=point, km=km))
+            expected = _same(both, partial(Store.query_events, near=point, km=km))
             postgres.postgis = False
             try:
                 assert postgres.query_events(near=point, km=km) == expected
