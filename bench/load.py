@@ -1,0 +1,235 @@
+"""Load: 50 concurrent API clients on loopback against `sitrep serve` while a large `sitrep ingest` writes to
+the same SQLite database; every request's status and latency counted.
+
+    .venv/bin/python bench/load.py [--clients 50] [--seconds 60] [--docs 1400] [--work DIR]
+
+The database first holds a few hundred documents (so every route has something to read); then the large
+ingest starts, and once it is storing documents the clients run for --seconds (bounded: each stops at the
+deadline, the whole run is cut off at twice it) against the read routes of the API, in a mix drawn with a
+fixed seed: event pages (filters, offsets, GeoJSON, near a place), event details, control on a day (both
+layers), changes, timeline, fronts, places, sources and config. An error is any response other than 200 or
+any failed request (timeout, refused connection). The clients run without pause between requests (closed
+loop), so a latency includes the wait behind the other 49 clients' requests on the server.
+Target (issue 6): 0 errors and p99 <= 250 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.crash import run_to_end, sitrep_command, table_count, write_corpus
+
+# Documents ingested before the clients start (the rest is the large ingest that writes during the load).
+SEED_DOCUMENTS = 300
+# Seconds a single request may take before it counts as an error.
+REQUEST_TIMEOUT_SECONDS = 30.0
+# Seconds to wait for `sitrep serve` to answer its first request (it loads the gazetteer).
+SERVER_START_SECONDS = 120.0
+# Rounds of the route mix, each every route once with its own parameters drawn.
+MIX_ROUNDS = 40
+PLACE_QUERIES = ("Aleppo", "Daraya", "Darayya", "Manbij", "Ramouseh", "Hasakah", "Tell Kurdi", "Kinsibba")
+
+
+@dataclass
+class LoadResult:
+    requests: int = 0
+    errors: Counter[str] = field(default_factory=Counter)
+    latencies: list[float] = field(default_factory=list)  # seconds, successful and failed requests alike
+    by_route: dict[str, list[float]] = field(default_factory=dict)  # each route's latencies
+    seconds: float = 0.0
+    documents_before: int = 0
+    documents_after: int = 0
+    ingest_running_at_end: bool = False
+
+    def percentile(self, share: float, route: str | None = None) -> float:
+        """The latency below which `share` of the requests (to `route`, or all) fall, in milliseconds."""
+        latencies = self.latencies if route is None else self.by_route.get(route, [])
+        if not latencies:
+            return 0.0
+        ordered = sorted(latencies)
+        return 1000 * ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(db: Path, port: int) -> subprocess.Popen[bytes]:
+    """`sitrep serve` on the database, answering once this returns (raises if it never does)."""
+    process = subprocess.Popen([*sitrep_command(), "serve", "--db", str(db), "--port", str(port)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + SERVER_START_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"sitrep serve ended: {process.stderr.read().decode() if process.stderr else ''}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/config", timeout=2).status_code == 200:
+                return process
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("sitrep serve did not answer in time")
+
+
+def route_mix(base: str, event_ids: list[str], first: date, last: date) -> list[tuple[str, str]]:
+    """(route name, path) pairs the clients draw from: every read route, with varied parameters."""
+    rng = random.Random(6)
+    days = [first + timedelta(days=n) for n in range(max(1, (last - first).days + 1))]
+    mix: list[tuple[str, str]] = []
+    for _ in range(MIX_ROUNDS):
+        day, other = sorted(rng.sample(days, 2)) if len(days) > 1 else (first, last)
+        mix += [
+            ("events", f"/api/events?limit=100&offset={rng.randrange(0, 300)}"),
+            ("events", f"/api/events?from={day}&to={other}&type=Battles"),
+            ("events", f"/api/events?near={rng.choice(PLACE_QUERIES)}&km=25"),
+            ("events", "/api/events?format=geojson&limit=200"),
+            ("event", f"/api/events/{rng.choice(event_ids)}"),
+            ("control", f"/api/control?at={day}"),
+            ("control", f"/api/control?at={day}&layer=claimed"),
+            ("changes", f"/api/changes?from={day}&to={other}"),
+            ("timeline", "/api/timeline"),
+            ("fronts", "/api/fronts"),
+            ("places", f"/api/places?q={rng.choice(PLACE_QUERIES)}"),
+            ("sources", "/api/sources"),
+            ("config", "/api/config"),
+        ]
+    return [(name, base + path) for name, path in mix]
+
+
+async def client(number: int, mix: list[tuple[str, str]], deadline: float, result: LoadResult,
+                 http: httpx.AsyncClient) -> None:
+    rng = random.Random(number)
+    while time.monotonic() < deadline:
+        name, url = rng.choice(mix)
+        started = time.perf_counter()
+        try:
+            response = await http.get(url)
+            if response.status_code != 200:
+                result.errors[f"{name}: HTTP {response.status_code} {response.text[:120]}"] += 1
+        except httpx.HTTPError as e:
+            result.errors[f"{name}: {type(e).__name__}"] += 1
+        result.latencies.append(time.perf_counter() - started)
+        result.requests += 1
+        result.by_route.setdefault(name, []).append(result.latencies[-1])
+
+
+async def run_clients(mix: list[tuple[str, str]], clients: int, seconds: float, result: LoadResult) -> None:
+    deadline = time.monotonic() + seconds
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(timeout=REQUEST_TIMEOUT_SECONDS, limits=limits) as http:
+        tasks = [client(n, mix, deadline, result, http) for n in range(clients)]
+        # Bounded: each client stops at the deadline; anything still waiting is cut off at twice it.
+        await asyncio.wait_for(asyncio.gather(*tasks), timeout=2 * seconds + REQUEST_TIMEOUT_SECONDS)
+
+
+def read_catalogue(base: str) -> tuple[list[str], date, date]:
+    """Event ids to ask for, and the timeline's first and last day."""
+    events = httpx.get(f"{base}/api/events?limit=1000", timeout=REQUEST_TIMEOUT_SECONDS).json()["items"]
+    timeline = httpx.get(f"{base}/api/timeline", timeout=REQUEST_TIMEOUT_SECONDS).json()
+    first, last = date.fromisoformat(timeline["first"]), date.fromisoformat(timeline["last"])
+    return [e["event_id"] for e in events], first, last
+
+
+def warm_up(mix: list[tuple[str, str]]) -> None:
+    """One request per distinct route and parameter kind before the clock: the server loads some resources
+    (the gazetteer for `near`) on first use, a cost paid once per process, not per client."""
+    with httpx.Client(timeout=REQUEST_TIMEOUT_SECONDS) as http:
+        for _, url in mix[:len(mix) // MIX_ROUNDS]:
+            http.get(url)
+
+
+def wait_for_writes(ingest: subprocess.Popen[bytes], db: Path, before: int) -> None:
+    """Return once the ingest has stored its first document (it loads spaCy and the gazetteer first)."""
+    while table_count(db, "documents") <= before and ingest.poll() is None:
+        time.sleep(0.2)
+
+
+def run_load(work: Path, clients: int, seconds: float, docs: int) -> LoadResult:
+    """Seed a database, start the server and the large ingest, run the clients; stop both after."""
+    corpus = work / "corpus"
+    total = write_corpus(corpus, docs)
+    seed_folder, large = work / "seed", work / "large"
+    seed_folder.mkdir(exist_ok=True)
+    large.mkdir(exist_ok=True)
+    for number, path in enumerate(sorted(corpus.glob("*.md"))):
+        path.rename((seed_folder if number < min(SEED_DOCUMENTS, total // 4) else large) / path.name)
+    db = work / "load.db"
+    run_to_end(seed_folder, db)
+    port = free_port()
+    server = start_server(db, port)
+    ingest: subprocess.Popen[bytes] | None = None
+    try:
+        base = f"http://127.0.0.1:{port}"
+        event_ids, first, last = read_catalogue(base)
+        mix = route_mix(base, event_ids, first, last)
+        warm_up(mix)
+        result = LoadResult(documents_before=table_count(db, "documents"))
+        ingest = subprocess.Popen([*sitrep_command(), "ingest", str(large), "--db", str(db)],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        wait_for_writes(ingest, db, result.documents_before)
+        result.documents_before = table_count(db, "documents")
+        started = time.perf_counter()
+        asyncio.run(run_clients(mix, clients, seconds, result))
+        result.seconds = time.perf_counter() - started
+        result.documents_after = table_count(db, "documents")
+        result.ingest_running_at_end = ingest.poll() is None
+        if ingest.poll() is not None and ingest.returncode != 0:
+            err = ingest.stderr.read().decode(errors="replace") if ingest.stderr else ""
+            result.errors[f"ingest failed ({ingest.returncode}): {err[-300:]}"] += 1
+        return result
+    finally:
+        for process in (ingest, server):
+            if process is not None and process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--docs", type=int, default=1400)
+    parser.add_argument("--work", type=Path, default=None, help="folder for the corpus and database")
+    args = parser.parse_args()
+    work = args.work or Path(tempfile.mkdtemp(prefix="sitrep-load-"))
+    result = run_load(work, args.clients, args.seconds, args.docs)
+    rate = result.requests / result.seconds if result.seconds else 0.0
+    print(f"{args.clients} clients for {result.seconds:.1f} s: {result.requests} requests ({rate:.0f}/s), "
+          f"{sum(result.errors.values())} errors")
+    print(f"latency ms: p50 {result.percentile(0.5):.0f}  p95 {result.percentile(0.95):.0f}  "
+          f"p99 {result.percentile(0.99):.0f}  max {result.percentile(1.0):.0f}"
+          f"  (mean {1000 * statistics.fmean(result.latencies or [0.0]):.0f})")
+    print(f"ingest wrote {result.documents_after - result.documents_before} documents during the load "
+          f"({result.documents_before} -> {result.documents_after}); still running at the end: "
+          f"{result.ingest_running_at_end}")
+    print("by route (requests, p50/p99 ms): " + ", ".join(
+        f"{k} {len(v)} {result.percentile(0.5, k):.0f}/{result.percentile(0.99, k):.0f}"
+        for k, v in sorted(result.by_route.items())))
+    for error, count in result.errors.most_common(10):
+        print(f"  {count} x {error}")
+    sys.exit(1 if result.errors else 0)
+
+
+if __name__ == "__main__":
+    main()
