@@ -11,7 +11,7 @@ const out = join(here, "..", "sitrep", "web", "static", "vendor");
 const maplibre = join(here, "node_modules", "maplibre-gl", "dist");
 // The region the map is about (west, south, east, north): countries touching it come at 1:50m, the rest
 // of the world at 1:110m, which keeps the basemap small enough for a quick first render.
-const REGION = [20, 5, 70, 50];
+const REGION = [30, 27, 48, 41]; // Syria and its neighbours; at 42°N it would take in Russia, the largest outline of all
 const fine = JSON.parse(readFileSync(join(here, "node_modules", "world-atlas", "countries-50m.json"), "utf8"));
 const coarse = JSON.parse(readFileSync(join(here, "node_modules", "world-atlas", "countries-110m.json"), "utf8"));
 
@@ -30,13 +30,11 @@ const countries = {
 };
 const inRegion = (a, b) => near.has(key(a)) || near.has(key(b));
 const borders = mesh(fine, fine.objects.countries, (a, b) => a !== b && inRegion(a, b));
-const coastline = mesh(fine, fine.objects.countries, (a, b) => a === b && near.has(key(a)));
 const farBorders = mesh(coarse, coarse.objects.countries, (a, b) => a !== b && !inRegion(a, b));
 writeFileSync(join(out, "countries.geojson"), compact(countries));
 writeFileSync(join(out, "borders.geojson"), compact({ type: "FeatureCollection", features: [
   { type: "Feature", properties: { kind: "border" }, geometry: borders },
   { type: "Feature", properties: { kind: "border" }, geometry: farBorders },
-  { type: "Feature", properties: { kind: "coast" }, geometry: coastline },
 ] }));
 
 // A country's key: its ISO numeric code, or its name for the few Natural Earth units without one.
@@ -44,15 +42,13 @@ function key(f) {
   return f.id ?? f.properties.name;
 }
 
+// Whether a country has a vertex inside REGION (a bounding-box test would take in Russia and the United
+// States, which span every longitude).
 function touchesRegion(f) {
-  let [w, s, e, n] = [Infinity, Infinity, -Infinity, -Infinity];
-  const visit = (c) => {
-    if (typeof c[0] === "number") {
-      w = Math.min(w, c[0]); e = Math.max(e, c[0]); s = Math.min(s, c[1]); n = Math.max(n, c[1]);
-    } else c.forEach(visit);
-  };
-  if (f.geometry) visit(f.geometry.coordinates);
-  return w <= REGION[2] && e >= REGION[0] && s <= REGION[3] && n >= REGION[1];
+  const inside = (c) => (typeof c[0] === "number"
+    ? c[0] >= REGION[0] && c[0] <= REGION[2] && c[1] >= REGION[1] && c[1] <= REGION[3]
+    : c.some(inside));
+  return Boolean(f.geometry) && inside(f.geometry.coordinates);
 }
 
 // Coordinates rounded to 3 decimals (about 100 m, finer than 1:50m's detail): the files shrink by half,

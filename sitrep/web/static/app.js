@@ -33,14 +33,18 @@ async function main() {
   const pending = Promise.all([getJSON("/api/timeline"), getJSON("/api/fronts"), getJSON("/api/sources"), allEvents()]);
   pending.catch(() => {}); // reported below, once awaited
   const config = await getJSON("/api/config");
+  performance.mark("sitrep:config");
   const map = new maplibregl.Map({ container: "map", style: baseStyle(config.tile_url), ...START,
-    attributionControl: { compact: true, customAttribution: "Natural Earth" } });
+    attributionControl: { compact: true, customAttribution: "Natural Earth" },
+    fadeDuration: 0 }); // no symbol fade-in: icons appear with the first frame that has them
   map.addControl(new maplibregl.NavigationControl(), "top-left");
   window.sitrepMap = map; // for the browser tests and the render benchmark
   // style.load, not load: the data layers go in before the basemap's tiles are ready, so one render shows all.
   const loaded = new Promise((resolve) => map.once("style.load", resolve));
   const [timeline, fronts, sources, events] = await pending;
+  performance.mark("sitrep:data");
   await loaded;
+  performance.mark("sitrep:style");
   addDataLayers(map);
   setupTimeline(timeline);
   state.events = events.map((e) => ({ ...e, day: e.date ? dayIndex(e.date, state.days[0] || e.date) : 0 }));
@@ -195,9 +199,15 @@ function render(map) {
 function renderList(map) {
   const bounds = map.getBounds();
   const inView = (state.shown || []).filter((e) => bounds.contains([e.lon, e.lat]))
-    .sort((a, b) => (b.date || "").localeCompare(a.date || "") || a.event_id.localeCompare(b.event_id));
+    .sort(newestFirst);
   $("list-count").textContent = String(inView.length);
   clear($("list")).append(...inView.slice(0, LIST_LIMIT).map((e) => listItem(map, e)));
+}
+
+function newestFirst(a, b) {
+  const [x, y] = [b.date || "", a.date || ""];
+  if (x !== y) return x < y ? -1 : 1;
+  return a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : 0;
 }
 
 function listItem(map, e) {

@@ -29,10 +29,14 @@ const ICON_PIXELS = 18; // icon edge in CSS pixels: readable on a laptop, small 
 const FORECAST_RING_KM = 4; // radius of the dashed ring drawn around an expected event
 const KM_PER_DEGREE = 111.32; // length of one degree of latitude
 
+// The basemap is 1:50m at best: tiles past zoom 8 add nothing but work (they are overzoomed instead), and
+// a coarser simplification tolerance (in tile pixels; MapLibre's default is 0.375) keeps them light.
+const BASEMAP_TILING = { maxzoom: 8, tolerance: 1, buffer: 32 };
+
 export function baseStyle(tileUrl) {
   const sources = {
-    countries: { type: "geojson", data: "/static/vendor/countries.geojson" },
-    borders: { type: "geojson", data: "/static/vendor/borders.geojson" },
+    countries: { type: "geojson", data: "/static/vendor/countries.geojson", ...BASEMAP_TILING },
+    borders: { type: "geojson", data: "/static/vendor/borders.geojson", ...BASEMAP_TILING },
   };
   const layers = [{ id: "sea", type: "background", paint: { "background-color": "#dfe9ef" } }];
   if (tileUrl) {
@@ -40,11 +44,10 @@ export function baseStyle(tileUrl) {
     layers.push({ id: "tiles", type: "raster", source: "tiles" });
   } else {
     layers.push(
-      { id: "land", type: "fill", source: "countries", paint: { "fill-color": "#f4f1ea" } },
-      { id: "borders", type: "line", source: "borders", filter: ["==", ["get", "kind"], "border"],
+      { id: "land", type: "fill", source: "countries",
+        paint: { "fill-color": perFeature("#f4f1ea"), "fill-opacity": perFeature(1) } }, // shares areas' shader
+      { id: "borders", type: "line", source: "borders",
         paint: { "line-color": "#8d8d8d", "line-width": 1, "line-dasharray": [3, 2] } },
-      { id: "coast", type: "line", source: "borders", filter: ["==", ["get", "kind"], "coast"],
-        paint: { "line-color": "#9fb3c0", "line-width": 0.8 } },
     );
   }
   return { version: 8, sources, layers };
@@ -76,12 +79,10 @@ export function addDataLayers(map) {
     map.addSource(id, { type: "geojson", data: EMPTY });
   }
   const state = ["get", "state"];
+  const review = ["get", "review"];
   map.addLayer({ id: "areas-fill", type: "fill", source: "areas",
-    paint: { "fill-color": sideColour(), "fill-opacity": ["case", ["==", ["get", "contested"], true], 0.08, 0.2] } });
-  map.addLayer({ id: "areas-line", type: "line", source: "areas", filter: ["!=", ["get", "contested"], true],
-    paint: { "line-color": sideColour(), "line-width": 1.5, "line-opacity": 0.7 } });
-  map.addLayer({ id: "areas-contested", type: "line", source: "areas", filter: ["==", ["get", "contested"], true],
-    paint: { "line-color": sideColour(), "line-width": 1.5, "line-opacity": 0.7, "line-dasharray": [2, 2] } });
+    paint: { "fill-color": sideColour(), "fill-opacity": ["case", ["==", ["get", "contested"], true], 0.08, 0.22] } },
+  map.getLayer("borders") ? "borders" : undefined);
   map.addLayer({ id: "places", type: "circle", source: "places",
     paint: {
       "circle-radius": ["match", state, "unknown", 6, 11],
@@ -94,13 +95,22 @@ export function addDataLayers(map) {
   map.addLayer({ id: "forecast", type: "symbol", source: "forecast",
     layout: { "icon-image": typeIcon(), "icon-allow-overlap": true, "icon-ignore-placement": true },
     paint: { "icon-opacity": 0.45 } });
-  map.addLayer({ id: "events-review", type: "circle", source: "events", filter: ["!=", ["get", "review"], ""],
-    paint: { "circle-radius": 11, "circle-opacity": 0, "circle-stroke-width": 2.5,
-      "circle-stroke-color": ["match", ["get", "review"], "verified", REVIEW_COLOURS.verified, REVIEW_COLOURS.disputed] } });
+  map.addLayer({ id: "events-review", type: "circle", source: "events", filter: ["!=", review, ""],
+    paint: { "circle-radius": perFeature(11), "circle-color": perFeature("#ffffff"), "circle-opacity": 0,
+      "circle-stroke-width": perFeature(2.5),
+      "circle-stroke-color": ["match", review, "verified", REVIEW_COLOURS.verified, REVIEW_COLOURS.disputed] } });
   map.addLayer({ id: "events", type: "symbol", source: "events",
     layout: { "icon-image": typeIcon(), "icon-allow-overlap": true, "icon-ignore-placement": true } });
   map.addLayer({ id: "selected", type: "circle", source: "selected",
-    paint: { "circle-radius": 14, "circle-opacity": 0, "circle-stroke-width": 3, "circle-stroke-color": "#2e86c1" } });
+    paint: { "circle-radius": perFeature(14), "circle-color": perFeature("#ffffff"), "circle-opacity": 0,
+      "circle-stroke-width": perFeature(3), "circle-stroke-color": perFeature("#2e86c1") } });
+}
+
+// A constant written as a per-feature expression. Layers of one type whose paint properties are all
+// per-feature (or all constant) share one compiled shader; in software WebGL (SwiftShader, as in headless
+// Chromium) each shader variant costs hundreds of milliseconds of the first render.
+function perFeature(value) {
+  return ["coalesce", ["get", "__constant"], value];
 }
 
 export function setData(map, id, data) {
@@ -118,36 +128,59 @@ export function ring(lon, lat, km = FORECAST_RING_KM, steps = 32) {
   return { type: "LineString", coordinates };
 }
 
-// An icon as raw pixels (addImage takes ImageData), drawn at twice the CSS size for sharp screens.
+// An icon as raw pixels, drawn at twice the CSS size for sharp screens: each pixel samples its area
+// SUBSAMPLES² times (anti-aliasing); inside the shape it takes the type's colour, inside the shape grown by
+// the outline width it is white. Computed rather than drawn on a canvas: reading a canvas back is slow in
+// software-rendered browsers.
+const SUBSAMPLES = 3;
+const OUTLINE = 0.16; // outline width, as a share of the shape's radius
+
 function drawIcon(shape, colour) {
   const size = ICON_PIXELS * 2;
-  const canvas = document.createElement("canvas");
-  canvas.width = size;
-  canvas.height = size;
-  const g = canvas.getContext("2d");
-  const c = size / 2;
-  const r = size * 0.36;
-  g.beginPath();
-  if (shape === "circle") g.arc(c, c, r, 0, 2 * Math.PI);
-  else polygon(g, c, r, shape);
-  g.closePath();
-  g.fillStyle = colour;
-  g.fill();
-  g.lineWidth = 3;
-  g.strokeStyle = "#ffffff";
-  g.stroke();
-  return g.getImageData(0, 0, size, size);
+  const data = new Uint8ClampedArray(size * size * 4);
+  const rgb = [1, 3, 5].map((i) => parseInt(colour.slice(i, i + 2), 16));
+  const inner = outline(shape, size * 0.34);
+  const outer = outline(shape, size * 0.34 * (1 + OUTLINE));
+  for (let y = 0; y < size; y += 1) {
+    for (let x = 0; x < size; x += 1) {
+      let fill = 0;
+      let edge = 0;
+      for (let sy = 0; sy < SUBSAMPLES; sy += 1) {
+        for (let sx = 0; sx < SUBSAMPLES; sx += 1) {
+          const px = x + (sx + 0.5) / SUBSAMPLES - size / 2;
+          const py = y + (sy + 0.5) / SUBSAMPLES - size / 2;
+          if (inner(px, py)) fill += 1;
+          else if (outer(px, py)) edge += 1;
+        }
+      }
+      const n = SUBSAMPLES * SUBSAMPLES;
+      const alpha = (fill + edge) / n;
+      const i = (y * size + x) * 4;
+      for (let c = 0; c < 3; c += 1) data[i + c] = alpha ? (rgb[c] * fill + 255 * edge) / (fill + edge) : 0;
+      data[i + 3] = Math.round(alpha * 255);
+    }
+  }
+  return { width: size, height: size, data };
 }
 
-function polygon(g, c, r, shape) {
+// Whether a point (relative to the icon's centre) lies inside the shape of radius r.
+function outline(shape, r) {
+  if (shape === "circle") return (x, y) => x * x + y * y <= r * r;
   const corners = { diamond: 4, triangle: 3, square: 4, hexagon: 6, star: 10 }[shape];
-  const turn = { diamond: 0, triangle: 0, square: Math.PI / 4, hexagon: 0, star: 0 }[shape];
+  const turn = shape === "square" ? Math.PI / 4 : 0;
+  const points = [];
   for (let i = 0; i < corners; i += 1) {
     const angle = turn - Math.PI / 2 + (2 * Math.PI * i) / corners;
     const radius = shape === "star" && i % 2 === 1 ? r * 0.5 : r * (shape === "square" ? 1.1 : 1.15);
-    const x = c + radius * Math.cos(angle);
-    const y = c + radius * Math.sin(angle);
-    if (i === 0) g.moveTo(x, y);
-    else g.lineTo(x, y);
+    points.push([radius * Math.cos(angle), radius * Math.sin(angle)]);
   }
+  return (x, y) => {
+    let inside = false;
+    for (let i = 0, j = points.length - 1; i < points.length; j = i, i += 1) {
+      const [xi, yi] = points[i];
+      const [xj, yj] = points[j];
+      if ((yi > y) !== (yj > y) && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+    }
+    return inside;
+  };
 }
