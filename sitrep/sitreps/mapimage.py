@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from sitrep.control.areas import CELL_RADIUS_KM, KM_PER_DEGREE, control_areas
-from sitrep.control.state import BESIEGED, CONTESTED, ControlState
+from sitrep.control.state import BESIEGED, CONTESTED, HELD, ControlState
 from sitrep.sitreps import wording as w
 from sitrep.sitreps.compose import SituationReport
 
@@ -35,8 +35,9 @@ SIDE_COLOURS = {
     "": "#999999",
 }
 CONTESTED_COLOUR = "#B00000"
-# Margin around the front's places, in degrees (about 5 km): places on the edge stay inside the frame.
-MARGIN_DEGREES = 0.05
+# Margin around the front's places, in degrees (about 11 km): a place's control area (CELL_RADIUS_KM)
+# on the edge stays inside the frame.
+MARGIN_DEGREES = 0.1
 # Smallest span shown, in degrees (about 20 km): a front of one place still gets a readable map.
 MIN_SPAN_DEGREES = 0.2
 # Place names written on the map, most recently changed first: more would cover the map.
@@ -52,7 +53,7 @@ def control_map_png(report: SituationReport) -> bytes:
 
     figure = Figure(figsize=(MAP_SIZE[0] / MAP_DPI, MAP_SIZE[1] / MAP_DPI), dpi=MAP_DPI)
     FigureCanvasAgg(figure)  # Agg, whatever backend pyplot may have chosen
-    axes = figure.add_axes((0.06, 0.08, 0.66, 0.84))
+    axes = figure.add_axes((0.07, 0.08, 0.6, 0.84))
     states = [s for s in report.control if s.valid_on(report.end)]
     west, south, east, north = _extent(states, report.front.bbox)
     axes.set_xlim(west, east)
@@ -88,16 +89,22 @@ def _extent(states: Sequence[ControlState], bbox: tuple[float, float, float, flo
 
 
 def _draw_areas(axes: Any, states: Sequence[ControlState], day: date) -> None:
+    """The control areas, one polygon collection per colour, and the front lines, one line collection."""
+    from matplotlib.collections import LineCollection, PolyCollection
+
+    rings: dict[str, list[list[list[float]]]] = defaultdict(list)
+    lines: list[list[list[float]]] = []
     for feature in control_areas(states, day)["features"]:
         geometry, properties = feature["geometry"], feature["properties"]
         if properties["kind"] == "front":
-            for line in _lines(geometry):
-                axes.plot([p[0] for p in line], [p[1] for p in line], color=CONTESTED_COLOUR, linewidth=1.5,
-                          linestyle="--")
-            continue
-        colour = CONTESTED_COLOUR if properties["state"] == CONTESTED else _colour(properties["side"])
-        for ring in _exteriors(geometry):
-            axes.fill([p[0] for p in ring], [p[1] for p in ring], color=colour, alpha=AREA_ALPHA, linewidth=0)
+            lines += _lines(geometry)
+        else:
+            colour = CONTESTED_COLOUR if properties["state"] == CONTESTED else _colour(properties["side"])
+            rings[colour] += _exteriors(geometry)
+    for colour, polygons in sorted(rings.items()):
+        axes.add_collection(PolyCollection(polygons, facecolors=colour, alpha=AREA_ALPHA, linewidths=0))
+    if lines:
+        axes.add_collection(LineCollection(lines, colors=CONTESTED_COLOUR, linewidths=1.5, linestyles="--"))
 
 
 def _exteriors(geometry: dict[str, Any]) -> list[list[list[float]]]:
@@ -137,14 +144,16 @@ def _draw_places(axes: Any, states: Sequence[ControlState]) -> None:
 
 
 def _draw_scale(axes: Any, west: float, south: float, east: float, north: float) -> None:
-    """A scale bar of a round number of kilometres, about a fifth of the map's width, bottom left."""
+    """A scale bar of a round number of kilometres, about a fifth of the map's width, framed, bottom left."""
+    from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
+
     km_per_degree_x = KM_PER_DEGREE * math.cos(math.radians((south + north) / 2))
-    width_km = (east - west) * km_per_degree_x
-    length_km = _round_length(width_km / 5)
-    x0, y0 = west + (east - west) * 0.05, south + (north - south) * 0.05
-    x1 = x0 + length_km / km_per_degree_x
-    axes.plot([x0, x1], [y0, y0], color="black", linewidth=3, zorder=6)
-    axes.text((x0 + x1) / 2, y0 + (north - south) * 0.015, f"{length_km:g} km", ha="center", fontsize=8, zorder=6)
+    length_km = _round_length((east - west) * km_per_degree_x / 5)
+    bar = AnchoredSizeBar(axes.transData, length_km / km_per_degree_x, f"{length_km:g} km", "lower left",
+                          pad=0.4, borderpad=0.6, sep=3, frameon=True, size_vertical=(north - south) / 200,
+                          fontproperties={"size": 8})
+    bar.zorder = 6
+    axes.add_artist(bar)
 
 
 def _round_length(km: float) -> float:
@@ -158,16 +167,16 @@ def _round_length(km: float) -> float:
 def _draw_legend(figure: Any, axes: Any, states: Sequence[ControlState]) -> None:
     from matplotlib.lines import Line2D
 
-    sides = sorted({s.side for s in states if s.state != CONTESTED})
+    sides = sorted({s.side for s in states if s.state == HELD or (s.state == BESIEGED and s.side)})
     handles = [Line2D([], [], marker="o", linestyle="", color=_colour(side), markersize=8,
                       label=f"held by {w.side_label(side or 'unknown')}") for side in sides]
     handles.append(Line2D([], [], marker="X", linestyle="", color=CONTESTED_COLOUR, markersize=8, label="contested"))
     handles.append(Line2D([], [], marker="o", linestyle="", markerfacecolor="none", markeredgecolor=CONTESTED_COLOUR,
                           markeredgewidth=2, markersize=10, label="besieged"))
     handles.append(Line2D([], [], color=CONTESTED_COLOUR, linestyle="--", label="front line"))
-    figure.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.74, 0.92), fontsize=9, frameon=False,
+    figure.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.69, 0.92), fontsize=9, frameon=False,
                   title="Control (assessed)")
-    figure.text(0.74, 0.12, f"Areas: within {CELL_RADIUS_KM:g} km of a place,\nthe nearest place decides.\nSource: sitrep store.",
+    figure.text(0.7, 0.12, f"Areas: within {CELL_RADIUS_KM:g} km of a place,\nthe nearest place decides.\nSource: sitrep store.",
                 fontsize=8, va="bottom")
 
 
