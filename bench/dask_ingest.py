@@ -1,7 +1,7 @@
 """Ingest words per second: one process (`run_batch`) against the Dask engine with 1 and 2 worker processes,
 on the same documents, each into a fresh SQLite file; the same events in all; what each worker costs.
 
-    .venv/bin/python bench/dask_ingest.py [--docs 240] [--workers 1 2] [--chunk 16]
+    .venv/bin/python bench/dask_ingest.py [--docs 240] [--workers 1 2] [--chunk 16] [--writer-db URL...]
 
 The corpus is bench/throughput.py's: the dev corpus, examples and fixtures, varied up to --docs documents.
 Reported per run: the batch (read + extract + store) and end to end (with merging and control after the
@@ -28,8 +28,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from throughput import corpus  # bench/ is not a package: its folder is on the path above
 
 from sitrep.cli import _resources
-from sitrep.cluster import load_on_workers, open_client, run_batch_on_cluster
-from sitrep.pipeline import BatchSummary, run_batch
+from sitrep.cluster import extract_on_cluster, load_on_workers, open_client, run_batch_on_cluster
+from sitrep.events.extract import Extraction
+from sitrep.ingest import read_documents
+from sitrep.model import Document
+from sitrep.pipeline import BatchSummary, finish_batch, run_batch, store_results
 from sitrep.settings import Settings
 from sitrep.store import open_store
 
@@ -47,6 +50,13 @@ class Run:
     counts: dict[str, int]
     client_cpu: float  # CPU seconds of this process during the batch (with the LocalCluster's scheduler)
     worker_cpu: tuple[float, ...] = ()  # CPU seconds of each worker process during the batch
+
+
+def extract_all(folder: Path, settings: Settings) -> list[Extraction]:
+    with open_client(workers=2) as client:
+        plugin, _ = load_on_workers(client, partial(_resources, settings))
+        documents = [d for d in read_documents([folder]) if isinstance(d, Document)]
+        return [r for r in extract_on_cluster(client, plugin, documents) if isinstance(r, Extraction)]
 
 
 def write_corpus(folder: Path, count: int) -> int:
@@ -97,6 +107,20 @@ def _bound(run: Run) -> float:
     return max(run.client_cpu, *run.worker_cpu, total / CORES)
 
 
+def time_writer(extractions: list[Extraction], url: str) -> None:
+    """The single writer alone: storing ready extractions, then merging and control, into an empty `url`."""
+    with open_store(url) as store:
+        summary = BatchSummary()
+        started = time.perf_counter()
+        stored = store_results(extractions, store, summary)
+        writing = time.perf_counter() - started
+        finish_batch(stored, store, summary)
+    events = sum(len(e.events) for e in extractions)
+    print(f"  writer into {url.split('?')[0]}: {len(extractions) / writing:,.0f} documents/s, "
+          f"{events / writing:,.0f} events/s stored; merging and control after the batch "
+          f"{summary.reconcile_seconds:.1f} s ({len(extractions) / summary.reconcile_seconds:,.0f} documents/s)")
+
+
 def report(runs: list[Run], words: int) -> None:
     base = runs[0]
     print(f"{'run':<20} {'batch w/s':>10} {'x':>6} {'end-to-end w/s':>15} {'x':>6} "
@@ -126,6 +150,8 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=240)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--chunk", type=int, default=16, help="documents per Dask task")
+    parser.add_argument("--writer-db", nargs="*", default=[], help="empty databases (URLs) to time the single "
+                        "writer on, besides a fresh SQLite file")
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()}, {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as tmp:
@@ -137,7 +163,11 @@ def main() -> None:
         runs = [run_local(folder, Path(tmp) / "local.db", settings)]
         for workers in args.workers:
             runs.append(run_dask(folder, Path(tmp) / f"dask{workers}.db", settings, workers, args.chunk))
-    report(runs, words)
+        report(runs, words)
+        print("the single writer alone, on the same documents' extractions:")
+        extractions = extract_all(folder, settings)
+        for url in [str(Path(tmp) / "writer.db"), *args.writer_db]:
+            time_writer(extractions, url)
     print(f"peak resident memory of this (client) process: "
           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     print(f"load average after: {os.getloadavg()}")

@@ -41,6 +41,9 @@ DEFAULT_WORKERS = 2
 # Seconds to wait for a scheduler given by address before giving up with a ClusterError.
 CONNECT_SECONDS = 10
 PLUGIN_PREFIX = "sitrep-resources"
+# The local cluster's workers do not sample their threads' stacks every 10 ms for the dashboard (which is
+# off): measured at 4% of a worker's CPU time on spaCy's deep call stacks (bench/dask_ingest.py).
+LOCAL_WORKER_CONFIG = {"distributed.worker.profile.enabled": False}
 BYTES_PER_MB = 1024 * 1024
 
 
@@ -89,6 +92,7 @@ class ResourcePlugin(WorkerPlugin):
 def open_client(scheduler: str | None = None, workers: int = DEFAULT_WORKERS) -> Iterator[Any]:
     """A Dask client on the scheduler at `scheduler`, or on a LocalCluster of `workers` processes with one
     thread each (spaCy holds the GIL: threads would take turns on one core)."""
+    import dask
     from distributed import Client, LocalCluster
 
     if scheduler is None and workers < 1:
@@ -98,8 +102,9 @@ def open_client(scheduler: str | None = None, workers: int = DEFAULT_WORKERS) ->
             client = Client(scheduler, timeout=f"{CONNECT_SECONDS}s")
             cluster = None
         else:
-            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                   dashboard_address=None, silence_logs=logging.ERROR)
+            with dask.config.set(LOCAL_WORKER_CONFIG):
+                cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                       dashboard_address=None, silence_logs=logging.ERROR)
             client = Client(cluster)
     except (OSError, TimeoutError, ValueError) as e:
         raise ClusterError(f"cannot reach the Dask scheduler {scheduler or '(local)'}: {e}") from e
