@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,6 +18,7 @@ from bench.crash import (
     kill_once,
     plan_cycle,
     run_to_end,
+    snapshot,
     table_count,
     write_corpus,
 )
@@ -77,3 +79,33 @@ def test_crash_safety_comparison_sees_a_half_finished_database(corpus: Path, ref
     problems = compare(db, reference_db).problems
     assert any("still pending" in p for p in problems)
     assert any(p.startswith("merged_events:") for p in problems)
+
+
+@pytest.mark.slow
+def test_crash_safety_redoing_pending_work_changes_nothing(tmp_path: Path, nlp: Any, gazetteer: Any) -> None:
+    """A kill after a batch's merging and control committed but before its pending marks were cleared: the
+    next run does that work again, and the database ends as it was (both replace what a document gave)."""
+    from sqlalchemy import insert, select
+
+    from sitrep.events.extract import load_resources
+    from sitrep.pipeline import run_batch
+    from sitrep.store import open_store
+    from sitrep.store.schema import DocumentRow, PendingDocumentRow
+
+    folder = tmp_path / "corpus"
+    write_corpus(folder, 60)
+    db = tmp_path / "store.db"
+    resources = load_resources(nlp, gazetteer)
+    with open_store(str(db)) as store:
+        summary = run_batch([folder], store, resources)
+        assert summary.documents == 60 and store.pending_documents() == []
+    before = snapshot(db)
+    assert sum(before["merged_events"].values()) > 0
+    with open_store(str(db)) as store:
+        with store.engine.begin() as connection:
+            ids = list(connection.scalars(select(DocumentRow.id)))
+            connection.execute(insert(PendingDocumentRow), [{"document_id": i} for i in ids])
+        assert len(store.pending_documents()) == 60
+        again = run_batch([], store, resources)
+        assert again.documents == 0 and store.pending_documents() == []
+    assert snapshot(db) == before
