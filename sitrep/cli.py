@@ -242,7 +242,8 @@ def ingest(paths: Annotated[list[str], typer.Argument(help="files, folders, or -
         with open_store(settings.db) as store, Progress(console=err, transient=True) as progress:
             task = progress.add_task("loading", total=None)
             flags = {"published": _parse_date(published), "source": source, "stance": stance, "strict": strict,
-                     "on_document": lambda name: progress.update(task, advance=1, description=name)}
+                     "on_document": lambda name: progress.update(task, advance=1, description=name),
+                     "scoring": _scoring(settings)}
             if engine == "dask":
                 from functools import partial
 
@@ -254,7 +255,7 @@ def ingest(paths: Annotated[list[str], typer.Argument(help="files, folders, or -
                 summary, loads = ingest_on_cluster(paths, store, partial(_resources, recipe),
                                                    scheduler=scheduler, workers=workers, **flags)
             else:
-                summary = run_batch(paths, store, _resources(settings), scoring=_scoring(settings), **flags)
+                summary = run_batch(paths, store, _resources(settings), **flags)
     except SitrepError as e:
         _fail(e)
         return

@@ -26,7 +26,15 @@ from distributed import WorkerPlugin
 from sitrep.errors import SitrepError
 from sitrep.events.extract import Extraction, Resources
 from sitrep.model import Document, Reject
-from sitrep.pipeline import BatchSummary, extract_documents, finish_batch, read_readable, store_results
+from sitrep.pipeline import (
+    DEFAULT_SCORING,
+    BatchSummary,
+    Scoring,
+    extract_documents,
+    finish_batch,
+    read_readable,
+    store_results,
+)
 from sitrep.store import Store
 
 # Documents per task. Each task parses its chunk with nlp.pipe (which batches internally); smaller chunks
@@ -152,7 +160,8 @@ def extract_chunk(documents: list[Document], plugin: str, strict: bool) -> list[
 def run_batch_on_cluster(paths: Iterable[str | Path], store: Store, client: Any, plugin: str, *,
                          published: date | None = None, source: str | None = None, stance: str | None = None,
                          strict: bool = False, on_document: Callable[[str], None] | None = None,
-                         chunk_documents: int = CHUNK_DOCUMENTS) -> BatchSummary:
+                         scoring: Scoring = DEFAULT_SCORING, chunk_documents: int = CHUNK_DOCUMENTS,
+                         ) -> BatchSummary:
     """`run_batch` with the extraction on the cluster's workers (`plugin` from `load_on_workers`); reading,
     storing, merging and control run here, as in one process, with the same rejects and summary."""
     summary = BatchSummary()
@@ -162,7 +171,7 @@ def run_batch_on_cluster(paths: Iterable[str | Path], store: Store, client: Any,
     results = extract_on_cluster(client, plugin, readable, strict=strict, chunk_documents=chunk_documents)
     stored = resumed + store_results(results, store, summary, strict=strict, on_document=on_document)
     summary.extract_seconds = time.perf_counter() - started
-    finish_batch(stored, store, summary, strict=strict)
+    finish_batch(stored, store, summary, strict=strict, scoring=scoring)
     return summary
 
 
@@ -219,11 +228,12 @@ def ingest_on_cluster(paths: Iterable[str | Path], store: Store, load: Callable[
                       scheduler: str | None = None, workers: int = DEFAULT_WORKERS,
                       published: date | None = None, source: str | None = None, stance: str | None = None,
                       strict: bool = False, on_document: Callable[[str], None] | None = None,
-                      ) -> tuple[BatchSummary, list[WorkerLoad]]:
+                      scoring: Scoring = DEFAULT_SCORING) -> tuple[BatchSummary, list[WorkerLoad]]:
     """`sitrep ingest --engine dask`: a client (a LocalCluster of `workers`, or the scheduler at
     `scheduler`), the resources loaded once per worker, the batch; returns its summary and the load costs."""
     with open_client(scheduler, workers) as client:
         plugin, costs = load_on_workers(client, load)
         summary = run_batch_on_cluster(paths, store, client, plugin, published=published, source=source,
-                                       stance=stance, strict=strict, on_document=on_document)
+                                       stance=stance, strict=strict, on_document=on_document,
+                                       scoring=scoring)
     return summary, costs
