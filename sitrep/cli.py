@@ -250,6 +250,8 @@ def ingest(paths: Annotated[list[str], typer.Argument(help="files, folders, or -
                 from sitrep.cluster import ingest_on_cluster
 
                 logging.getLogger("distributed").setLevel(logging.WARNING)  # its import set it to INFO
+                # at the end, a worker still freeing its pipeline is killed: expected, not worth a warning
+                logging.getLogger("distributed.nanny").setLevel(logging.ERROR)
                 # the settings the resources depend on: a long-lived cluster keeps them loaded across runs
                 recipe = Settings(nlp_model=settings.nlp_model, data_home=settings.data_home)
                 summary, loads = ingest_on_cluster(paths, store, partial(_resources, recipe),
