@@ -1,15 +1,17 @@
 """Load: 50 concurrent API clients on loopback against `sitrep serve` while a large `sitrep ingest` writes to
 the same SQLite database; every request's status and latency counted.
 
-    .venv/bin/python bench/load.py [--clients 50] [--seconds 60] [--docs 1400] [--work DIR]
+    .venv/bin/python bench/load.py [--clients 50] [--seconds 60] [--think 0] [--docs 1400] [--work DIR]
 
 The database first holds a few hundred documents (so every route has something to read); then the large
 ingest starts, and once it is storing documents the clients run for --seconds (bounded: each stops at the
 deadline, the whole run is cut off at twice it) against the read routes of the API, in a mix drawn with a
 fixed seed: event pages (filters, offsets, GeoJSON, near a place), event details, control on a day (both
 layers), changes, timeline, fronts, places, sources and config. An error is any response other than 200 or
-any failed request (timeout, refused connection). The clients run without pause between requests (closed
-loop), so a latency includes the wait behind the other 49 clients' requests on the server.
+any failed request (timeout, refused connection). By default the clients run without pause between requests
+(closed loop), so a latency includes the wait behind the other 49 clients' requests on the server; --think
+gives each client a pause (seconds, drawn uniformly up to twice it) after each answer, as a person reading
+the map would.
 Target (issue 6): 0 errors and p99 <= 250 ms.
 """
 
@@ -115,7 +117,7 @@ def route_mix(base: str, event_ids: list[str], first: date, last: date) -> list[
 
 
 async def client(number: int, mix: list[tuple[str, str]], deadline: float, result: LoadResult,
-                 http: httpx.AsyncClient) -> None:
+                 http: httpx.AsyncClient, think: float) -> None:
     rng = random.Random(number)
     while time.monotonic() < deadline:
         name, url = rng.choice(mix)
@@ -129,13 +131,16 @@ async def client(number: int, mix: list[tuple[str, str]], deadline: float, resul
         result.latencies.append(time.perf_counter() - started)
         result.requests += 1
         result.by_route.setdefault(name, []).append(result.latencies[-1])
+        if think:
+            await asyncio.sleep(min(rng.uniform(0, 2 * think), max(0.0, deadline - time.monotonic())))
 
 
-async def run_clients(mix: list[tuple[str, str]], clients: int, seconds: float, result: LoadResult) -> None:
+async def run_clients(mix: list[tuple[str, str]], clients: int, seconds: float, result: LoadResult,
+                      think: float = 0.0) -> None:
     deadline = time.monotonic() + seconds
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(timeout=REQUEST_TIMEOUT_SECONDS, limits=limits) as http:
-        tasks = [client(n, mix, deadline, result, http) for n in range(clients)]
+        tasks = [client(n, mix, deadline, result, http, think) for n in range(clients)]
         # Bounded: each client stops at the deadline; anything still waiting is cut off at twice it.
         await asyncio.wait_for(asyncio.gather(*tasks), timeout=2 * seconds + REQUEST_TIMEOUT_SECONDS)
 
@@ -162,7 +167,7 @@ def wait_for_writes(ingest: subprocess.Popen[bytes], db: Path, before: int) -> N
         time.sleep(0.2)
 
 
-def run_load(work: Path, clients: int, seconds: float, docs: int) -> LoadResult:
+def run_load(work: Path, clients: int, seconds: float, docs: int, think: float = 0.0) -> LoadResult:
     """Seed a database, start the server and the large ingest, run the clients; stop both after."""
     corpus = work / "corpus"
     total = write_corpus(corpus, docs)
@@ -187,7 +192,7 @@ def run_load(work: Path, clients: int, seconds: float, docs: int) -> LoadResult:
         wait_for_writes(ingest, db, result.documents_before)
         result.documents_before = table_count(db, "documents")
         started = time.perf_counter()
-        asyncio.run(run_clients(mix, clients, seconds, result))
+        asyncio.run(run_clients(mix, clients, seconds, result, think))
         result.seconds = time.perf_counter() - started
         result.documents_after = table_count(db, "documents")
         result.ingest_running_at_end = ingest.poll() is None
@@ -209,13 +214,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--think", type=float, default=0.0, help="mean pause after each answer, seconds")
     parser.add_argument("--docs", type=int, default=1400)
     parser.add_argument("--work", type=Path, default=None, help="folder for the corpus and database")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="sitrep-load-"))
-    result = run_load(work, args.clients, args.seconds, args.docs)
+    result = run_load(work, args.clients, args.seconds, args.docs, args.think)
     rate = result.requests / result.seconds if result.seconds else 0.0
-    print(f"{args.clients} clients for {result.seconds:.1f} s: {result.requests} requests ({rate:.0f}/s), "
+    print(f"{args.clients} clients (pause {args.think} s) for {result.seconds:.1f} s: {result.requests} requests ({rate:.0f}/s), "
           f"{sum(result.errors.values())} errors")
     print(f"latency ms: p50 {result.percentile(0.5):.0f}  p95 {result.percentile(0.95):.0f}  "
           f"p99 {result.percentile(0.99):.0f}  max {result.percentile(1.0):.0f}"
