@@ -186,6 +186,24 @@ def test_web_page_loads_with_data(page: Page, api: httpx.Client) -> None:
     page.screenshot("map")
 
 
+def test_web_filters_and_front_narrow_map_and_list(page: Page, api: httpx.Client) -> None:
+    events = [e for e in all_events(api) if e["lat"] is not None]
+    kind = max({e["event_type"] for e in events}, key=lambda t: sum(e["event_type"] == t for e in events))
+    page.page.select_option("#f-type", kind)
+    listed = page.page.eval_on_selector_all("#list button", "rows => rows.map(r => r.dataset.eventId)")
+    assert set(listed) == {e["event_id"] for e in events if e["event_type"] == kind}
+    assert {p["event_id"] for p in page.rendered("events")} <= set(listed)
+    page.page.select_option("#f-type", "")
+    front = api.get("/api/fronts").json()["items"][0]
+    page.page.select_option("#front", front["admin1"])
+    page.page.wait_for_function("() => !window.sitrepMap.isMoving()")
+    listed = page.page.eval_on_selector_all("#list button", "rows => rows.map(r => r.dataset.eventId)")
+    assert set(listed) == {e["event_id"] for e in events if e["admin1"] == front["admin1"]}
+    center = page.page.evaluate("window.sitrepMap.getCenter().toArray()")
+    west, south, east, north = front["bbox"]
+    assert west <= center[0] <= east and south <= center[1] <= north
+
+
 def test_web_slider_changes_controllers(page: Page, api: httpx.Client) -> None:
     timeline = api.get("/api/timeline").json()
     changes = api.get("/api/changes", params={"from": timeline["first"], "to": timeline["last"]}).json()["items"]
@@ -205,9 +223,15 @@ def test_web_slider_changes_controllers(page: Page, api: httpx.Client) -> None:
         assert listed and all(d <= day.isoformat() for d in listed if d != "undated")
     assert shown[after] == change["to_side"] and shown[before] != shown[after]
     page.screenshot("slider")
+    page.page.check("input[name=layer][value=claimed]")  # the claimed layer, same day
+    page.page.wait_for_selector(f"body[data-control='{after.isoformat()}/claimed']")
+    claimed = api.get("/api/control", params={"at": after.isoformat(), "layer": "claimed"}).json()
+    truth = {f["properties"]["place_id"]: f["properties"]["state"] for f in claimed["places"]["features"]}
+    drawn_states = {p["place_id"]: p["state"] for p in page.rendered("places")}
+    assert drawn_states and all(truth[place] == s for place, s in drawn_states.items())
     page.page.focus("#slider")  # the keyboard moves the timeline too
     page.page.keyboard.press("Home")
-    page.page.wait_for_selector(f"body[data-control='{timeline['first']}/assessed']")
+    page.page.wait_for_selector(f"body[data-control='{timeline['first']}/claimed']")
     assert page.page.text_content("#day") == timeline["first"]
 
 

@@ -169,8 +169,8 @@ function visible() {
     side: $("f-side").value, type: $("f-type").value, status: $("f-status").value,
     source: $("f-source").value, stance: $("f-stance").value, front: $("front").value,
   };
-  const window = Number($("window").value);
-  const from = window ? state.day - window + 1 : -Infinity;
+  const days = Number($("window").value);
+  const from = days ? state.day - days + 1 : -Infinity;
   return state.events.filter((e) => e.day <= state.day && e.day >= from
     && (!want.side || e.actor1_side === want.side || e.actor2_side === want.side)
     && (!want.type || e.event_type === want.type)
