@@ -165,6 +165,25 @@ def test_store_migrations_go_down_to_nothing_and_up_again(backend_url: str) -> N
         assert ids(store.query_events(near=(ALEPPO.lat, ALEPPO.lon), km=10)) == ["wire-aleppo-1", "wire-aleppo-2"]
 
 
+@pytest.mark.slow
+def test_store_processes_opening_a_new_database_at_once_all_succeed(backend_url: str) -> None:
+    # An ingest and an API server started together on a new database: one migrates, the others wait or
+    # roll back and find it migrated; with PostGIS, its extension and index are made once.
+    import subprocess
+    import sys
+
+    opener = "import sys; from sitrep.store import open_store; open_store(sys.argv[1]).close()"
+    processes = [subprocess.Popen([sys.executable, "-c", opener, backend_url], stderr=subprocess.PIPE, text=True)
+                 for _ in range(4)]
+    for process in processes:
+        _, errors = process.communicate(timeout=120)
+        assert process.returncode == 0, errors
+    with open_store(backend_url) as store:
+        assert current_revision(store.engine) == head_revision()
+        store.save_document(aleppo_document(), aleppo_events(aleppo_document()), [ALEPPO, RAMOUSEH])
+        assert len(store.query_events(near=(ALEPPO.lat, ALEPPO.lon), km=10)) == 2
+
+
 def test_store_sqlite_migration_refuses_broken_references_and_changes_nothing(tmp_path: Path) -> None:
     from sitrep.store.database import migrate_database
 

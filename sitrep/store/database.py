@@ -9,6 +9,8 @@ Migrations are the Alembic revisions shipped in `migrations/`, run through Alemb
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +30,8 @@ SQLITE_MEMORY = ":memory:"
 # How long (milliseconds) a SQLite writer waits for another writer's lock before failing: long enough to
 # ride out a concurrent ingest's transaction, short enough that a stuck process shows up as an error.
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# PostgreSQL advisory lock key held while migrating ("sitrep" in ASCII): one process migrates at a time.
+MIGRATION_LOCK = 0x736974726570
 # URL schemes that mean PostgreSQL without naming a driver, and the driver sitrep uses for them.
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 POSTGRES_DRIVER_SCHEME = "postgresql+psycopg://"
@@ -91,22 +95,21 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade_database(engine: Engine) -> None:
-    """Bring the database to the newest schema; a no-op when it is already there."""
-    if current_revision_or_error(engine) == head_revision():
-        return
-    migrate_database(engine, "head")
-
-
-def current_revision_or_error(engine: Engine) -> str | None:
+    """Bring the database to the newest schema; a no-op when it is already there. Processes opening a new
+    database at once all succeed: one migrates while the others wait for its lock, then find it done."""
     try:
-        return current_revision(engine)
+        at_head = current_revision(engine) == head_revision()
     except (SQLAlchemyError, OSError) as e:
         raise StoreError(f"cannot read database {engine.url.render_as_string(hide_password=True)}: {e}") from e
+    if not at_head:
+        migrate_database(engine, "head")
 
 
 def migrate_database(engine: Engine, revision: str, *, downgrade: bool = False) -> None:
     """Upgrade (or, with `downgrade`, downgrade) the database to `revision` ("head", "base", "0003", ...)
-    in one transaction.
+    in one transaction that holds the database's migration lock: SQLite's write lock (BEGIN IMMEDIATE),
+    PostgreSQL's advisory lock `MIGRATION_LOCK`. An upgrade to head that finds, once locked, the database
+    already there (another process migrated it meanwhile) does nothing.
 
     On SQLite, foreign keys are off while the revisions run (SQLite's own procedure for schema changes):
     Alembic's batch mode rebuilds a table by copying it and dropping the old one, which enforced foreign
@@ -116,25 +119,46 @@ def migrate_database(engine: Engine, revision: str, *, downgrade: bool = False) 
     where = engine.url.render_as_string(hide_password=True)
     config = migration_config()
     try:
-        with engine.connect() as connection:
-            sqlite = connection.dialect.name == "sqlite"
-            _set_sqlite_foreign_keys(connection, sqlite, on=False)
-            try:
-                with connection.begin():
-                    config.attributes["connection"] = connection
-                    (command.downgrade if downgrade else command.upgrade)(config, revision)
-                    if sqlite:
-                        _check_foreign_keys(connection, where)
-            finally:
-                _set_sqlite_foreign_keys(connection, sqlite, on=True)
+        with engine.connect() as connection, _migration_transaction(connection):
+            if not downgrade and revision == "head" and \
+                    MigrationContext.configure(connection).get_current_revision() == head_revision():
+                return
+            config.attributes["connection"] = connection
+            (command.downgrade if downgrade else command.upgrade)(config, revision)
+            if connection.dialect.name == "sqlite":
+                _check_foreign_keys(connection, where)
     except (SQLAlchemyError, OSError) as e:
         raise StoreError(f"cannot migrate database {where}: {e}") from e
 
 
-def _set_sqlite_foreign_keys(connection: Connection, sqlite: bool, *, on: bool) -> None:
-    if sqlite:  # the pragma works only outside a transaction
-        connection.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+@contextmanager
+def _migration_transaction(connection: Connection) -> Iterator[None]:
+    """One transaction holding the migration lock, committed when the block ends, rolled back on error."""
+    if connection.dialect.name != "sqlite":
+        with connection.begin():
+            if connection.dialect.name == "postgresql":
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
+            yield
+        return
+    # Python's sqlite3 would run DDL outside any transaction: the driver is put in autocommit mode and the
+    # transaction is begun and ended here, around every statement of the migration.
+    raw = connection.connection.dbapi_connection
+    assert raw is not None
+    previous = raw.isolation_level  # type: ignore[attr-defined]
+    raw.isolation_level = None  # type: ignore[attr-defined]
+    try:
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")  # only takes effect outside a transaction
+        connection.exec_driver_sql("BEGIN IMMEDIATE")  # waits (busy timeout) for another writer to finish
+        try:
+            yield
+        except BaseException:
+            connection.exec_driver_sql("ROLLBACK")
+            raise
+        connection.exec_driver_sql("COMMIT")
+    finally:
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
         connection.commit()
+        raw.isolation_level = previous  # type: ignore[attr-defined]
 
 
 def _check_foreign_keys(connection: Connection, where: str) -> None:

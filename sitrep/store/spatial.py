@@ -37,11 +37,29 @@ def enable_postgis(engine: Engine) -> bool:
             _try_create_extension(connection)
         if not _has_postgis(connection):
             return False
+        if not _has_geography_index(connection):
+            _try_create_index(connection)
+    return True
+
+
+def _has_geography_index(connection: Connection) -> bool:
+    # Looked up first: CREATE INDEX IF NOT EXISTS would lock `events` against writers even when it exists.
+    found = connection.exec_driver_sql(
+        f"SELECT 1 FROM pg_indexes WHERE tablename = 'events' AND indexname = '{GEOGRAPHY_INDEX}'").first()
+    connection.commit()
+    return found is not None
+
+
+def _try_create_index(connection: Connection) -> None:
+    """The geography index; a failure (another process creating it at the same time, no privilege) leaves
+    the searches correct, only unindexed until a later open creates it."""
+    try:
         connection.exec_driver_sql(
             f"CREATE INDEX IF NOT EXISTS {GEOGRAPHY_INDEX} ON events USING gist "
             "((geography(ST_MakePoint(longitude, latitude)))) WHERE latitude IS NOT NULL")
         connection.commit()
-    return True
+    except DBAPIError:
+        connection.rollback()
 
 
 def _has_postgis(connection: Connection) -> bool:
