@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import Connection, and_, func, select
 from sqlalchemy.orm import Session
@@ -124,7 +125,7 @@ def compose_report(store: Store, front_name: str, start: date, end: date) -> Sit
         changes = _changes_section(store, connection, front, start, end, citations)
         control = [s for s in control_at(store, end, ASSESSED, front.admin1) if s.admin1 == front.admin1]
         with Session(bind=connection) as session:
-            merged = _merged_reports(session, front, start, end + timedelta(days=FORECAST_DAYS))
+            merged = _merged_reports(session, front, start, end)
         in_range = [m for m in merged if (day := _day_of(m)) is not None and start <= day <= end]
         happened = [m for m in in_range if _lead(m).fact_status not in NOT_HAPPENED | {NEGATED}]
         fighting = _fighting_section(connection, happened, control, end, citations)
@@ -235,13 +236,19 @@ def _documents_of_events(connection: Connection, event_ids: Iterable[str]) -> di
 # ---------------------------------------------------------------- merged events
 
 
-def _merged_reports(session: Session, front: Front, start: date, last: date) -> list[list[Report]]:
-    """The reports of each merged event with a report in the front between `start` and `last`."""
-    query = (select(MergedReportRow.merged_id).distinct()
-             .join(EventRow, EventRow.event_id == MergedReportRow.event_id)
-             .where(EventRow.admin1 == front.admin1, EventRow.event_date >= start, EventRow.event_date <= last,
-                    EventRow.event_type.in_(sorted(FIGHTING_TYPES))))
-    grouped = reports_of_merged(session, list(session.scalars(query)))
+def _merged_reports(session: Session, front: Front, start: date, end: date) -> list[list[Report]]:
+    """The reports of each merged fighting event with a report in the front between `start` and `end`, or
+    with an expected or hypothetical report up to FORECAST_DAYS after `end`."""
+    def merged_ids(first: date, last: date, *where: Any) -> set[str]:
+        query = (select(MergedReportRow.merged_id).distinct()
+                 .join(EventRow, EventRow.event_id == MergedReportRow.event_id)
+                 .where(EventRow.admin1 == front.admin1, EventRow.event_date >= first, EventRow.event_date <= last,
+                        EventRow.event_type.in_(sorted(FIGHTING_TYPES)), *where))
+        return set(session.scalars(query))
+
+    ids = merged_ids(start, end) | merged_ids(end + timedelta(days=1), end + timedelta(days=FORECAST_DAYS),
+                                              EventRow.fact_status.in_(sorted(NOT_HAPPENED)))
+    grouped = reports_of_merged(session, ids)
     return [reports for _, reports in sorted(grouped.items()) if reports]
 
 
@@ -389,20 +396,20 @@ def _says(reports: Sequence[Report], one: str, many: str) -> str:
 def _words_section(connection: Connection, reports: Sequence[Report], citations: _Citations) -> Section:
     """The loaded terms each publisher used in the reports cited, quoted as its words."""
     document_of = {r.event_id: r.doc_id for r in reports}
-    info = _documents_info(connection, document_of.values())
+    wanted = sorted(document_of)
+    spans = [row for i in range(0, len(wanted), IN_CHUNK) for row in connection.execute(
+        select(FramingSpanRow.event_id, FramingSpanRow.surface)
+        .where(and_(FramingSpanRow.event_id.in_(wanted[i:i + IN_CHUNK]),
+                    FramingSpanRow.technique.in_(sorted(QUOTED_TECHNIQUES))))
+        .order_by(FramingSpanRow.id))]
+    info = _documents_info(connection, {document_of[event_id] for event_id, _ in spans})
     terms: dict[tuple[str, str], dict[str, None]] = defaultdict(dict)
     docs: dict[tuple[str, str], set[str]] = defaultdict(set)
-    wanted = sorted(document_of)
-    for i in range(0, len(wanted), IN_CHUNK):
-        query = (select(FramingSpanRow.event_id, FramingSpanRow.surface)
-                 .where(and_(FramingSpanRow.event_id.in_(wanted[i:i + IN_CHUNK]),
-                             FramingSpanRow.technique.in_(sorted(QUOTED_TECHNIQUES))))
-                 .order_by(FramingSpanRow.id))
-        for event_id, surface in connection.execute(query):
-            source = info[document_of[event_id]]
-            key = (source.publisher, source.stance)
-            terms[key][" ".join(surface.split())] = None
-            docs[key].add(source.doc_id)
+    for event_id, surface in spans:
+        source = info[document_of[event_id]]
+        key = (source.publisher, source.stance)
+        terms[key][" ".join(surface.split())] = None
+        docs[key].add(source.doc_id)
     sentences = []
     for (publisher, stance), found in sorted(terms.items()):
         shown = w.listed(w.quoted(t) for t in _unique_ignoring_case(found)[:MAX_TERMS_PER_SOURCE])
