@@ -384,3 +384,36 @@ def test_api_review_uses_the_configured_confidence_weights(store: Store, gazette
                 if t["name"] == "analyst_review")
     assert term["weight"] == 0.35
     client.put(f"/api/events/{event}/review", json={"status": ""}, headers=AUTH)
+
+
+@pytest.mark.slow
+def test_api_sitrep_serve_answers_on_loopback(store: Store) -> None:
+    """`sitrep serve` (uvicorn) in its own process: it prints its address and answers there."""
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    command = [sys.executable, "-m", "sitrep.cli", "serve", "--db", str(store.engine.url.database), "--port", str(port)]
+    server = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    try:
+        assert server.stderr is not None
+        line = server.stderr.readline()
+        assert f"http://127.0.0.1:{port}/" in line
+        deadline, body = time.monotonic() + 60, None
+        while body is None and time.monotonic() < deadline:
+            try:
+                body = httpx.get(f"http://127.0.0.1:{port}/api/events", params={"limit": 3}, timeout=5).json()
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        assert body is not None and len(body["items"]) == 3
+        missing = httpx.get(f"http://127.0.0.1:{port}/api/events/nope", timeout=5)
+        assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
