@@ -33,3 +33,7 @@ class StoreError(SitrepError):
 
 class NotFoundError(StoreError):
     """Something asked for by id or name (an event, a front, a place) is not in the store."""
+
+
+class ClusterError(SitrepError):
+    """The Dask cluster could not be started or reached, or its workers could not load the resources."""
