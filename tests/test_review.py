@@ -175,3 +175,49 @@ def test_review_verdict_outlives_a_new_report_joining_the_event(store: Store, me
         stored = connection.scalar(select(MergedEventRow.confidence).where(MergedEventRow.merged_id == merged_id))
     assert stored == explanation.confidence
     assert next(t for t in explanation.terms if t.name == "analyst_review").contribution > 0
+
+
+def _one_event_document() -> tuple[Any, list[Any]]:
+    from datetime import date
+
+    from sitrep.model import Document, Event
+
+    text = "Government forces shelled the town of Kafr Nabl on Tuesday, <b>activists</b> said."
+    document = Document(doc_id="backend-review", text=text, source="Idlib <Desk>", published=date(2016, 8, 9),
+                        stance="opposition", title="Shelling & more")
+    evidence = text.split(",")[0]
+    event = Event(event_id="backend-review-1", doc_id=document.doc_id, event_date=date(2016, 8, 9),
+                  time_precision=1, event_type="Explosions/Remote violence",
+                  sub_event_type="Shelling/artillery/missile attack", actor1="Syrian Arab Army",
+                  actor1_side="government", actor2="", actor2_side="", location="Kafr Nabl", latitude=35.6,
+                  longitude=36.56, geo_precision=1, fact_status="reported", evidence=evidence, evidence_start=0,
+                  evidence_end=len(evidence), source=document.source, stance=document.stance)
+    return document, [event]
+
+
+def test_review_and_api_reads_on_every_backend(backend_url: str) -> None:
+    """The review store and the API's event queries on SQLite and PostgreSQL alike."""
+    from fastapi.testclient import TestClient
+
+    from sitrep.api import create_app
+    from sitrep.settings import Settings
+
+    document, events = _one_event_document()
+    with open_store(backend_url) as store:
+        store.save_document(document, events)
+        event_id = events[0].event_id
+        first = add_comment(store, event_id, "ana", "<script>x</script>")
+        second = add_comment(store, event_id, "bo", "second")
+        vote(store, COMMENT, str(first.comment_id), 1)
+        assert [c.comment_id for c in comments_of(store, event_id, "votes")] == [first.comment_id, second.comment_id]
+        assert [c.comment_id for c in comments_of(store, event_id, "newest")] == [second.comment_id, first.comment_id]
+        set_review(store, event_id, "disputed", "", "cy")
+        with store.engine.connect() as connection:
+            assert merged_reviews(connection, [event_id])[event_id].status == "disputed"
+        client = TestClient(create_app(Settings(db=backend_url), store))
+        page = client.get("/api/events", params={"type": "Explosions/Remote violence", "from": "2016-08-01"}).json()
+        assert [(e["event_id"], e["review"], e["source"], e["title"]) for e in page["items"]] == [
+            (event_id, "disputed", "Idlib <Desk>", "Shelling & more")]
+        detail = client.get(f"/api/events/{event_id}").json()
+        assert [c["text"] for c in detail["comments"]] == ["second", "<script>x</script>"]
+        assert detail["reports"][0]["evidence"] == events[0].evidence and detail["review"]["by"] == "cy"
