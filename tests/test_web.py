@@ -183,6 +183,8 @@ def test_web_page_loads_with_data(page: Page, api: httpx.Client) -> None:
     assert page.page.eval_on_selector_all("#front option", "os => os.slice(1).map(o => o.value)") == [
         f["admin1"] for f in fronts]
     assert page.page.text_content("#day") == api.get("/api/timeline").json()["last"]
+    page.page.click("#legend summary")
+    assert page.page.is_visible("#legend .legend-body")
     page.screenshot("map")
 
 
@@ -233,6 +235,10 @@ def test_web_slider_changes_controllers(page: Page, api: httpx.Client) -> None:
     page.page.keyboard.press("Home")
     page.page.wait_for_selector(f"body[data-control='{timeline['first']}/claimed']")
     assert page.page.text_content("#day") == timeline["first"]
+    page.page.click("#play")  # play replays day by day from there; pressing again pauses
+    page.page.wait_for_function("first => document.getElementById('day').textContent > first", arg=timeline["first"])
+    page.page.click("#play")
+    assert page.page.get_attribute("#play", "aria-label") == "Play the timeline"
 
 
 def test_web_click_opens_evidence(page: Page, api: httpx.Client) -> None:
