@@ -221,3 +221,16 @@ def test_review_and_api_reads_on_every_backend(backend_url: str) -> None:
         detail = client.get(f"/api/events/{event_id}").json()
         assert [c["text"] for c in detail["comments"]] == ["second", "<script>x</script>"]
         assert detail["reports"][0]["evidence"] == events[0].evidence and detail["review"]["by"] == "cy"
+
+
+def test_review_note_is_shown_as_text_by_explain(store: Store, merged: list[str]) -> None:
+    from rich.console import Console
+
+    from sitrep.reconcile.cli import render_explanation
+
+    set_review(store, merged[0], "disputed", "[bold]old[/bold] footage", "[red]ana")
+    console = Console(record=True, width=400)
+    render_explanation(console, explain_event(store, merged[0]))
+    shown = console.export_text()
+    assert "disputed by [red]ana: [bold]old[/bold] footage" in shown
+    set_review(store, merged[0], "")

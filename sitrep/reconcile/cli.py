@@ -63,23 +63,23 @@ def explain_command(
 def render_explanation(console: Console, explanation: Explanation) -> None:
     event = explanation.event
     console.print(f"[bold]{event.merged_id}[/bold]  {event.event_type} / {event.sub_event_type}  "
-                  f"{event.location}  {event.event_date or 'undated'}  {event.fact_status}")
+                  f"{escape(event.location)}  {event.event_date or 'undated'}  {event.fact_status}")
     console.print(f"reports {event.reports_count}, independent sources {event.independent_sources}, "
                   f"stances {', '.join(event.stances)}")
     for dispute in event.disputes:
-        console.print(f"[yellow]dispute:[/yellow] {dispute}")
+        console.print(f"[yellow]dispute:[/yellow] {escape(dispute)}")
     terms = Table(title=f"confidence {explanation.confidence:.2f}")
     for column in ("term", "value", "weight", "contribution", "reports", "why"):
         terms.add_column(column)
     for term in explanation.terms:
         terms.add_row(term.name, f"{term.value:.2f}", f"{term.weight:+.2f}", f"{term.contribution:+.3f}",
-                      "\n".join(term.event_ids), term.note)
+                      "\n".join(term.event_ids), escape(term.note))  # notes quote analysts and sources
     console.print(terms)
     reports = Table(title="reports")
     for column in ("event", "document", "publisher", "stance", "status", "sub-type", "evidence"):
         reports.add_column(column)
     for r in explanation.reports:
         document = r.doc_id if not r.is_copy else f"{r.doc_id} (copy of {r.original_doc_id})"
-        reports.add_row(r.event_id, document, r.publisher, r.stance, r.fact_status, r.sub_event_type,
-                        r.evidence[:EVIDENCE_CHARS])
+        reports.add_row(r.event_id, escape(document), escape(r.publisher), r.stance, r.fact_status,
+                        r.sub_event_type, escape(r.evidence[:EVIDENCE_CHARS]))
     console.print(reports)
