@@ -29,39 +29,44 @@ function report(error) {
 }
 
 async function main() {
-  // Everything is asked for at once; the map only waits for the config (its basemap may be a tile URL).
-  const pending = Promise.all([getJSON("/api/timeline"), getJSON("/api/fronts"), getJSON("/api/sources"), allEvents()]);
-  pending.catch(() => {}); // reported below, once awaited
-  const config = await getJSON("/api/config");
-  performance.mark("sitrep:config");
-  const map = new maplibregl.Map({ container: "map", style: baseStyle(config.tile_url), ...START,
+  // Everything is fetched first, at once (the control of the last day as soon as the timeline names it), and
+  // the map is made with it in hand: its sources load together, so fewer frames come before the full one
+  // (each costs dearly where WebGL is software-rendered).
+  const layer = currentLayer();
+  const timelineAsked = getJSON("/api/timeline");
+  const controlAsked = timelineAsked.then((t) => (t.last ? getJSON("/api/control", { at: t.last, layer }) : null));
+  const [config, timeline, fronts, sources, events, control] = await Promise.all([
+    getJSON("/api/config"), timelineAsked, getJSON("/api/fronts"), getJSON("/api/sources"), allEvents(), controlAsked,
+  ]);
+  performance.mark("sitrep:data");
+  setupTimeline(timeline);
+  state.events = events.map((e) => ({ ...e, day: e.date ? dayIndex(e.date, state.days[0] || e.date) : 0 }));
+  state.fronts = fronts.items;
+  fillFilters(sources.items);
+  const bounds = extent(state.events);
+  const view = bounds ? { bounds, fitBoundsOptions: { padding: 40, maxZoom: 9 } } : START;
+  const map = new maplibregl.Map({ container: "map", style: baseStyle(config.tile_url), ...view,
     attributionControl: { compact: true, customAttribution: "Natural Earth" },
     fadeDuration: 0 }); // no symbol fade-in: icons appear with the first frame that has them
   map.addControl(new maplibregl.NavigationControl(), "top-left");
   window.sitrepMap = map; // for the browser tests and the render benchmark
   // style.load, not load: the data layers go in before the basemap's tiles are ready, so one render shows all.
-  const loaded = new Promise((resolve) => map.once("style.load", resolve));
-  const [timeline, fronts, sources, events] = await pending;
-  performance.mark("sitrep:data");
-  await loaded;
-  performance.mark("sitrep:style");
+  await new Promise((resolve) => map.once("style.load", resolve));
   addDataLayers(map);
-  setupTimeline(timeline);
-  state.events = events.map((e) => ({ ...e, day: e.date ? dayIndex(e.date, state.days[0] || e.date) : 0 }));
-  state.fronts = fronts.items;
-  fillFilters(sources.items);
   wire(map);
   legend();
-  const bounds = extent(state.events);
-  if (bounds) map.fitBounds(bounds, { padding: 40, maxZoom: 9, duration: 0 });
   render(map);
-  performance.mark("sitrep:events-set");
+  if (control) showControl(map, `${timeline.last}/${layer}`, control);
+  performance.mark("sitrep:layers-set");
   map.once("idle", () => {
     performance.mark("sitrep:first-render"); // what bench/map_render.py times
     document.body.dataset.rendered = "true";
   });
-  await updateControl(map);
   document.body.dataset.ready = "true";
+}
+
+function currentLayer() {
+  return document.querySelector("input[name=layer]:checked").value;
 }
 
 function setupTimeline(timeline) {
@@ -255,21 +260,25 @@ function reviewed(map, eventId, status) {
 }
 
 async function updateControl(map) {
-  const layer = document.querySelector("input[name=layer]:checked").value;
+  const layer = currentLayer();
   const at = dayLabel(state.day);
   const key = `${at}/${layer}`;
   if (!at || key === state.controlKey) return;
   state.controlKey = key;
   try {
     const control = await getJSON("/api/control", { at, layer });
-    if (state.controlKey !== key) return; // the slider moved on while this was loading
-    setData(map, "places", control.places);
-    setData(map, "areas", control.areas);
-    document.body.dataset.control = key;
-    report(null);
+    if (state.controlKey === key) showControl(map, key, control); // else the slider moved on meanwhile
   } catch (error) {
     report(error);
   }
+}
+
+function showControl(map, key, control) {
+  state.controlKey = key;
+  setData(map, "places", control.places);
+  setData(map, "areas", control.areas);
+  document.body.dataset.control = key;
+  report(null);
 }
 
 function extent(events) {
