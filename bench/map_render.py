@@ -118,7 +118,7 @@ def main() -> None:
     drawn = {r[2] for r in runs}
     print(f"store {args.db}: {located:,} events; {args.runs} runs, each in a fresh browser context; "
           f"viewport {VIEWPORT['width']}x{VIEWPORT['height']}")
-    print(f"events drawn per run: {sorted(drawn)}")
+    print(f"events drawn per run: {sorted(drawn)} ({'all' if drawn == {located} else 'NOT all'} of {located:,})")
     print(f"first render (page mark)  median {statistics.median(marks):7.0f} ms   min {marks[0]:7.0f} ms   "
           f"max {marks[-1]:7.0f} ms   target <= {TARGET_MS:.0f} ms: "
           f"{'met' if statistics.median(marks) <= TARGET_MS else 'NOT met'}")

@@ -53,13 +53,27 @@ export async function send(method, path, body) {
   return parse(await fetch(path, { method, headers, body: JSON.stringify(body) }));
 }
 
-// Every event, page by page (the API pages at most 1000 at a time); pages after the first in parallel.
+// Every event, page by page (the API pages at most 1000 at a time); pages after the first in parallel. The
+// API counts matches only up to a cap (`total_exact` false beyond it): then pages go on, a few at a time,
+// until one comes back short.
+const PAGES_AT_ONCE = 4;
+
 export async function allEvents(pageSize = 1000) {
   const first = await getJSON("/api/events", { limit: pageSize, offset: 0 });
-  const pages = [];
-  for (let offset = pageSize; offset < first.total; offset += pageSize) {
-    pages.push(getJSON("/api/events", { limit: pageSize, offset }));
+  const offsets = [];
+  for (let offset = pageSize; offset < first.total; offset += pageSize) offsets.push(offset);
+  const pages = await Promise.all(offsets.map((offset) => getJSON("/api/events", { limit: pageSize, offset })));
+  const items = first.items.concat(...pages.map((page) => page.items));
+  let offset = pageSize * (offsets.length + 1);
+  let short = items.length < offset;
+  while (first.total_exact === false && !short) {
+    const batch = [];
+    for (let i = 0; i < PAGES_AT_ONCE; i += 1) batch.push(getJSON("/api/events", { limit: pageSize, offset: offset + i * pageSize }));
+    for (const page of await Promise.all(batch)) {
+      items.push(...page.items);
+      short = short || page.items.length < pageSize;
+    }
+    offset += PAGES_AT_ONCE * pageSize;
   }
-  const rest = await Promise.all(pages);
-  return first.items.concat(...rest.map((page) => page.items));
+  return items;
 }
