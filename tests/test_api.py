@@ -417,3 +417,23 @@ def test_api_sitrep_serve_answers_on_loopback(store: Store) -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_api_control_answer_is_reused_until_the_store_changes(client: TestClient, store: Store) -> None:
+    from sqlalchemy import update
+
+    from sitrep.store.schema import ControlStateRow
+
+    day = _control_day(store).isoformat()
+    context = client.app.state.sitrep  # type: ignore[attr-defined]
+    first = client.get("/api/control", params={"at": day, "areas": "false"}).content
+    version = context.store_version()
+    assert version is not None
+    assert client.get("/api/control", params={"at": day, "areas": "false"}).content == first
+    place = client.get("/api/control", params={"at": day}).json()["places"]["features"][0]["properties"]
+    with store.engine.begin() as connection:  # another connection's commit, as another process's would be
+        connection.execute(update(ControlStateRow).where(ControlStateRow.place_id == place["place_id"])
+                           .values(confidence=0.123))
+    assert context.store_version() != version
+    again = client.get("/api/control", params={"at": day, "areas": "false"}).json()["places"]["features"]
+    assert next(f for f in again if f["id"] == place["place_id"])["properties"]["confidence"] == 0.123

@@ -43,8 +43,9 @@ def create_app(settings: Settings, store: Store | None = None,
         loader = gazetteer or (lambda: load_configured_gazetteer(settings))
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(started: FastAPI) -> AsyncIterator[None]:
         yield
+        started.state.sitrep.close()
         if own_store:
             opened.close()
 

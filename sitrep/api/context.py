@@ -33,6 +33,8 @@ SUMMARY_TTL_S = 30.0
 # Answers kept by `remember` (least recently used dropped first): a country's control areas are about a
 # megabyte, and a map session steps through a few dozen days.
 REMEMBERED = 64
+# Whole responses kept by `reuse_response` (a country's control points and areas are about 5 MB of JSON).
+RESPONSES_KEPT = 16
 
 
 def load_configured_gazetteer(settings: Settings) -> Gazetteer:
@@ -54,6 +56,8 @@ class ApiContext:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _cache: dict[Any, tuple[float, Any]] = field(default_factory=dict)
     _remembered: OrderedDict[Hashable, Any] = field(default_factory=OrderedDict)
+    _responses: OrderedDict[Hashable, bytes] = field(default_factory=OrderedDict)
+    _watcher: Any = None  # a DB-API connection kept aside to read SQLite's data_version
     write_lock: threading.Lock = field(default_factory=threading.Lock)  # one pipeline run at a time
 
     def gazetteer(self) -> Gazetteer:
@@ -109,6 +113,48 @@ class ApiContext:
             while len(self._remembered) > REMEMBERED:
                 self._remembered.popitem(last=False)
         return value
+
+    def store_version(self) -> int | None:
+        """A number that changes whenever any connection (this process's or another's) commits to the store:
+        SQLite's `PRAGMA data_version`, read on a connection of its own that never writes. None where that
+        does not hold (other backends, an in-memory database shared by one connection): nothing is reused."""
+        engine = self.store.engine
+        if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
+            return None
+        with self._lock:
+            if self._watcher is None:
+                self._watcher = engine.raw_connection()
+            cursor = self._watcher.cursor()
+            try:
+                cursor.execute("PRAGMA data_version")
+                return int(cursor.fetchone()[0])
+            finally:
+                cursor.close()
+
+    def reuse_response(self, key: Hashable, build: Callable[[], bytes]) -> bytes:
+        """The body built for `key` while the store has not changed since (see `store_version`); the
+        RESPONSES_KEPT latest are kept. Without a store version every call builds."""
+        version = self.store_version()
+        if version is None:
+            return build()
+        full_key = (key, version)
+        with self._lock:
+            if full_key in self._responses:
+                self._responses.move_to_end(full_key)
+                return self._responses[full_key]
+        body = build()
+        with self._lock:
+            self._responses[full_key] = body
+            while len(self._responses) > RESPONSES_KEPT:
+                self._responses.popitem(last=False)
+        return body
+
+    def close(self) -> None:
+        """Give back the connection kept for `store_version`."""
+        with self._lock:
+            if self._watcher is not None:
+                self._watcher.close()
+                self._watcher = None
 
     def forget(self) -> None:
         """Drop every remembered answer: the store has changed."""

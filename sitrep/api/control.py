@@ -7,9 +7,10 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
+from pydantic_core import to_json
 from sqlalchemy import func, select
 
-from sitrep.api.context import ApiContext, context, json_response
+from sitrep.api.context import ApiContext, context
 from sitrep.api.errors import ApiError
 from sitrep.api.events import cached_fronts
 from sitrep.api.schemas import (
@@ -39,11 +40,15 @@ def get_control(ctx: Annotated[ApiContext, Depends(context)], at: date,
                 ) -> Response:
     """Who holds each place on `at`: points (held, contested, besieged) and, unless `areas=false`, control
     areas (one polygon per side and state, and front lines where two sides' areas meet, contested)."""
-    states = control_at(ctx.store, at, layer, region or None)
-    with collector_paused():  # tens of thousands of acyclic objects (see sitrep.memory)
-        body = {"at": at, "layer": layer, "region": region, "places": _points(states),
-                "areas": _areas(ctx, states, at) if areas else {"type": "FeatureCollection", "features": []}}
-        return json_response(body)
+    def build() -> bytes:
+        states = control_at(ctx.store, at, layer, region or None)
+        with collector_paused():  # tens of thousands of acyclic objects (see sitrep.memory)
+            body = {"at": at, "layer": layer, "region": region, "places": _points(states),
+                    "areas": _areas(ctx, states, at) if areas else {"type": "FeatureCollection", "features": []}}
+            return to_json(body)
+
+    # A map steps a slider back and forth: a day's answer is reused until the store changes.
+    return Response(ctx.reuse_response(("control", at, layer, region, areas), build), media_type="application/json")
 
 
 def _points(states: list[ControlState]) -> dict[str, Any]:
