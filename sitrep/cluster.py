@@ -55,10 +55,15 @@ PLUGIN_PREFIX = "sitrep-resources"
 # 10 ms for the dashboard (which is off; measured at 4% of a worker's CPU on spaCy's deep call stacks), and
 # the event loops' health ticks and the resource monitors run every 0.2 / 2 / 1 s instead of 0.02 / 0.5 /
 # 0.1 s: measured idle, the client's process (scheduler, nannies) then takes 1.2% of a core instead of
-# 4.3% and each worker 0.5% instead of 2.3%, on a machine whose 2 cores the workers need.
+# 4.3% and each worker 0.5% instead of 2.3%, on a machine whose 2 cores the workers need. The workers
+# keep one BLAS thread each but not Dask's MALLOC_TRIM_THRESHOLD_, which turns off glibc's adaptive mmap
+# threshold: thinc's arrays are then mapped and unmapped at every call, 8-15% more CPU per document
+# (measured: the same chunks' task CPU with and without it).
 LOCAL_WORKER_CONFIG = {"distributed.worker.profile.enabled": False, "distributed.admin.tick.interval": "200ms",
                        "distributed.admin.system-monitor.interval": "2s",
-                       "distributed.worker.memory.monitor-interval": "1s"}
+                       "distributed.worker.memory.monitor-interval": "1s",
+                       "distributed.nanny.pre-spawn-environ": {"OMP_NUM_THREADS": 1, "MKL_NUM_THREADS": 1,
+                                                               "OPENBLAS_NUM_THREADS": 1}}
 BYTES_PER_MB = 1024 * 1024
 
 
