@@ -111,14 +111,16 @@ def time_writer(extractions: list[Extraction], url: str) -> None:
     """The single writer alone: storing ready extractions, then merging and control, into an empty `url`."""
     with open_store(url) as store:
         summary = BatchSummary()
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         stored = store_results(extractions, store, summary)
-        writing = time.perf_counter() - started
+        writing, cpu = time.perf_counter() - started, time.process_time() - cpu
+        merging = time.process_time()
         finish_batch(stored, store, summary)
-    events = sum(len(e.events) for e in extractions)
-    print(f"  writer into {url.split('?')[0]}: {len(extractions) / writing:,.0f} documents/s, "
-          f"{events / writing:,.0f} events/s stored; merging and control after the batch "
-          f"{summary.reconcile_seconds:.1f} s ({len(extractions) / summary.reconcile_seconds:,.0f} documents/s)")
+        merging = time.process_time() - merging
+    events, count = sum(len(e.events) for e in extractions), len(extractions)
+    print(f"  writer into {url.split('?')[0]}: {count / writing:,.0f} documents/s, {events / writing:,.0f} "
+          f"events/s stored ({1000 * cpu / count:.0f} ms CPU a document); merging and control after the "
+          f"batch {summary.reconcile_seconds:.1f} s ({1000 * merging / count:.0f} ms CPU a document)")
 
 
 def report(runs: list[Run], words: int) -> None:
