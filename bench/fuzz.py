@@ -126,6 +126,8 @@ class Mutator:
             data[at:at] = other[start:start + rng.randint(1, 200)]
         elif kind == 5:  # an odd character or markup, in some encoding
             data[at:at] = rng.choice(ODD_CHARACTERS).encode(rng.choice(CODECS), errors="replace")
+        elif kind == 6 and rng.random() < 0.1:  # deep nesting: brackets, braces or tags
+            data[at:at] = rng.choice((b"[", b"{a: ", b"{\"a\": ", b"<div>", b"- ")) * rng.randint(100, 3000)
         elif kind == 6:  # cut the end
             del data[at:]
         else:  # read as UTF-8 (lossy) and write in another encoding

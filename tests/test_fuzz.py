@@ -78,7 +78,8 @@ def front_matter_text(draw: st.DrawFn) -> str:
     except yaml.YAMLError:
         block = ""
     block = draw(st.one_of(st.just(block), odd_text, st.sampled_from(["- a\n- b", "a: [1", "!!int x", "key: *x",
-                                                                      "? |\n  x", "a: !!binary AAA", ": :"])))
+                                                                      "? |\n  x", "a: !!binary AAA", ": :",
+                                                                      "title: " + "[" * 1200, "a: " + "{b: " * 1200])))
     closing = draw(st.sampled_from(["---\n", "---", "--- \n", "", "...\n"]))
     return f"---\n{block}\n{closing}{draw(paragraphs)}"
 
@@ -215,3 +216,13 @@ def test_fuzz_extract_keeps_evidence_and_coordinates_or_raises_clearly(resources
         fuzz_extract(text, resources)
 
     check()
+
+
+def test_fuzz_front_matter_nested_too_deeply_is_a_warning_not_a_crash() -> None:
+    """Found by fuzzing: PyYAML follows nesting by recursion, and a thousand "[" raised RecursionError."""
+    from sitrep.ingest.frontmatter import split_front_matter
+
+    text = "---\ntitle: " + "[" * 5000 + "]" * 5000 + "\n---\nShelling hit Aleppo on Monday.\n"
+    fields, body, warnings = split_front_matter(text)
+    assert fields == {} and body == "Shelling hit Aleppo on Monday.\n"
+    assert warnings == ("front matter is not valid YAML (nested too deeply); its fields were ignored",)

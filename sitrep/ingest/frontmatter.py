@@ -36,7 +36,9 @@ def split_front_matter(text: str) -> tuple[Mapping[object, object], str, tuple[s
     body = text[match.end() :]
     try:
         fields = yaml.load(match.group(1) or "", Loader=_FrontMatterLoader)  # a SafeLoader subclass
-    except (yaml.YAMLError, ValueError) as e:  # ValueError: a bad explicit tag such as !!int x
+    # ValueError: a bad explicit tag such as !!int x; RecursionError: a block nested a thousand deep
+    # ("a: [[[[..."), which PyYAML's pure-Python composer follows by recursion.
+    except (yaml.YAMLError, ValueError, RecursionError) as e:
         return (
             {},
             body,
@@ -50,6 +52,8 @@ def split_front_matter(text: str) -> tuple[Mapping[object, object], str, tuple[s
 
 
 def _describe_yaml_error(error: Exception) -> str:
+    if isinstance(error, RecursionError):
+        return "nested too deeply"
     problem = getattr(error, "problem", None) or type(error).__name__
     mark = getattr(error, "problem_mark", None)
     if mark is None:

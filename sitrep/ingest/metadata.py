@@ -4,6 +4,7 @@ combines with the caller's defaults into a `Document`: the file's own values win
 from __future__ import annotations
 
 import re
+import reprlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -51,8 +52,17 @@ def parse_published(value: object) -> tuple[date | None, str | None]:
             try:
                 return date.fromisoformat(match.group(1)), None
             except ValueError:
-                return None, f"published {value!r} is not a valid date; ignored"
-    return None, f"published {value!r} is not a YYYY-MM-DD date; ignored"
+                return None, f"published {_shown(value)} is not a valid date; ignored"
+    return None, f"published {_shown(value)} is not a YYYY-MM-DD date; ignored"
+
+
+def _shown(value: object) -> str:
+    """A value as a warning quotes it: cut short, however long or deeply nested it is."""
+    short = reprlib.Repr()
+    short.maxstring = short.maxother = 60  # characters
+    short.maxlist = short.maxdict = 4  # items
+    short.maxlevel = 3  # levels of nesting
+    return short.repr(value)
 
 
 def metadata_from_mapping(
