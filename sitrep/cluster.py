@@ -24,7 +24,7 @@ from typing import Any
 
 from distributed import WorkerPlugin
 
-from sitrep.errors import ClusterError, SitrepError
+from sitrep.errors import ClusterError
 from sitrep.events.extract import Extraction, Resources
 from sitrep.model import Document, Reject
 from sitrep.pipeline import (
@@ -142,8 +142,8 @@ def load_on_workers(client: Any, load: Callable[[], Resources]) -> tuple[str, li
         raise ClusterError("the Dask scheduler has no workers")
     try:
         client.register_plugin(ResourcePlugin(load), name=name)
-    except (SitrepError, OSError) as e:
-        raise ClusterError(f"a worker could not load the resources: {e}") from e
+    except Exception as e:  # a remote worker's failure of any kind (no spaCy pipeline there, no gazetteer)
+        raise ClusterError(f"a worker could not load the resources: {type(e).__name__}: {e}") from e
     costs = client.run(_load_cost, name)
     return name, sorted((c for c in costs.values() if c is not None), key=lambda c: c.worker)
 
@@ -202,7 +202,8 @@ def extract_on_cluster(client: Any, plugin: str, documents: list[Document], *, s
                        chunk_documents: int = CHUNK_DOCUMENTS) -> Iterator[Extraction | Reject]:
     """Each document's extraction (or Reject), in the documents' order, computed on the workers with at
     most CHUNKS_PER_WORKER chunks per worker in flight."""
-    chunks = [documents[i:i + chunk_documents] for i in range(0, len(documents), max(1, chunk_documents))]
+    size = max(1, chunk_documents)
+    chunks = [documents[i:i + size] for i in range(0, len(documents), size)]
     window = CHUNKS_PER_WORKER * max(1, len(client.scheduler_info()["workers"]))
     futures: dict[int, Any] = {}
     for index, chunk in enumerate(chunks):

@@ -190,3 +190,17 @@ def test_cluster_finishes_what_a_killed_run_left_pending(tmp_path: Path, cluster
         assert not store.pending_documents()
         got = _stored(store)
     assert got["merged"] and got == expected
+
+
+def test_cluster_cli_workers_that_cannot_load_are_a_clear_error(tmp_path: Path, cluster: tuple[Any, str],
+                                                                 settings: Settings) -> None:
+    client, _ = cluster
+    done = subprocess.run([sys.executable, "-m", "sitrep.cli", "ingest", str(EXAMPLES), "--engine", "dask",
+                           "--scheduler", client.scheduler.address, "--db", str(tmp_path / "x.db")],
+                          capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "SITREP_DATA_HOME": settings.data_home,
+                               "SITREP_NLP_MODEL": "no_such_spacy_pipeline"})
+    assert done.returncode == 2, done.stderr
+    message = " ".join(done.stderr.split())  # the console wraps long lines
+    assert "a worker could not load the resources: NlpError" in message
+    assert "no_such_spacy_pipeline" in message
