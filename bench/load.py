@@ -40,6 +40,9 @@ from bench.crash import run_to_end, sitrep_command, table_count, write_corpus
 SEED_DOCUMENTS = 300
 # Seconds a single request may take before it counts as an error.
 REQUEST_TIMEOUT_SECONDS = 30.0
+# Seconds a client keeps an idle connection: under uvicorn's 5 s keep-alive timeout, so that a client never
+# sends on a connection the server is closing at that moment (as browsers, which retry then, would not see).
+KEEPALIVE_EXPIRY_SECONDS = 2.0
 # Seconds to wait for `sitrep serve` to answer its first request (it loads the gazetteer).
 SERVER_START_SECONDS = 120.0
 # Rounds of the route mix, each every route once with its own parameters drawn.
@@ -138,7 +141,8 @@ async def client(number: int, mix: list[tuple[str, str]], deadline: float, resul
 async def run_clients(mix: list[tuple[str, str]], clients: int, seconds: float, result: LoadResult,
                       think: float = 0.0) -> None:
     deadline = time.monotonic() + seconds
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients,
+                          keepalive_expiry=KEEPALIVE_EXPIRY_SECONDS)
     async with httpx.AsyncClient(timeout=REQUEST_TIMEOUT_SECONDS, limits=limits) as http:
         tasks = [client(n, mix, deadline, result, http, think) for n in range(clients)]
         # Bounded: each client stops at the deadline; anything still waiting is cut off at twice it.
