@@ -33,8 +33,9 @@ SUMMARY_TTL_S = 30.0
 # Answers kept by `remember` (least recently used dropped first): a country's control areas are about a
 # megabyte, and a map session steps through a few dozen days.
 REMEMBERED = 64
-# Whole responses kept by `reuse_response` (a country's control points and areas are about 5 MB of JSON).
-RESPONSES_KEPT = 16
+# Bytes of whole responses kept by `reuse_response`: a country's control points are 4 MB of JSON (6 MB with
+# areas), so about fifty days of a slider's range; a front's answers are a tenth of that.
+RESPONSE_BYTES_KEPT = 256 * 2**20
 
 
 def load_configured_gazetteer(settings: Settings) -> Gazetteer:
@@ -57,6 +58,7 @@ class ApiContext:
     _cache: dict[Any, tuple[float, Any]] = field(default_factory=dict)
     _remembered: OrderedDict[Hashable, Any] = field(default_factory=OrderedDict)
     _responses: OrderedDict[Hashable, bytes] = field(default_factory=OrderedDict)
+    _response_bytes: int = 0
     _watcher: Any = None  # a DB-API connection kept aside to read SQLite's data_version
     write_lock: threading.Lock = field(default_factory=threading.Lock)  # one pipeline run at a time
 
@@ -132,8 +134,8 @@ class ApiContext:
                 cursor.close()
 
     def reuse_response(self, key: Hashable, build: Callable[[], bytes]) -> bytes:
-        """The body built for `key` while the store has not changed since (see `store_version`); the
-        RESPONSES_KEPT latest are kept. Without a store version every call builds."""
+        """The body built for `key` while the store has not changed since (see `store_version`); the latest
+        are kept, up to RESPONSE_BYTES_KEPT. Without a store version every call builds."""
         version = self.store_version()
         if version is None:
             return build()
@@ -145,8 +147,9 @@ class ApiContext:
         body = build()
         with self._lock:
             self._responses[full_key] = body
-            while len(self._responses) > RESPONSES_KEPT:
-                self._responses.popitem(last=False)
+            self._response_bytes += len(body)
+            while self._response_bytes > RESPONSE_BYTES_KEPT and len(self._responses) > 1:
+                self._response_bytes -= len(self._responses.popitem(last=False)[1])
         return body
 
     def close(self) -> None:
