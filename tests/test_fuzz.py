@@ -30,9 +30,12 @@ from bench.fuzz import (
 )
 from sitrep.events.extract import Resources, load_resources
 
-# Inputs per target in CI: a short run (each costs milliseconds, the extractor's tens of milliseconds).
-QUICK = settings(max_examples=150, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-SLOW = settings(max_examples=40, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+# Inputs per target in CI: a short run (each costs milliseconds, the extractor's tens of milliseconds), the
+# same inputs each run so that a red CI is reproducible; bench/fuzz.py draws fresh ones by the million.
+QUICK = settings(max_examples=150, deadline=None, database=None, derandomize=True,
+                 suppress_health_check=list(HealthCheck))
+SLOW = settings(max_examples=40, deadline=None, database=None, derandomize=True,
+                suppress_health_check=list(HealthCheck))
 SENTENCES = [s.strip() + "." for _, body in real_texts() for s in " ".join(body.split()).split(". ")
              if len(s.split()) > 3]
 
@@ -44,6 +47,12 @@ sentence = st.sampled_from(SENTENCES)
 odd_text = st.text(alphabet=st.one_of(st.characters(), st.sampled_from(ODD_CHARACTERS)), max_size=200)
 prose = st.lists(st.one_of(sentence, odd_text), min_size=0, max_size=6).map(" ".join)
 paragraphs = st.lists(prose, min_size=0, max_size=4).map("\n\n".join)
+
+
+def utf8(text: str) -> bytes:
+    """UTF-8 as a careless encoder writes it: lone surrogates (hypothesis draws them) pass through as the
+    three bytes that are not valid UTF-8, an input the readers must survive."""
+    return text.encode("utf-8", errors="surrogatepass")
 
 
 @st.composite
@@ -115,7 +124,7 @@ def jsonl_batch(draw: st.DrawFn) -> bytes:
         record = draw(metadata)
         if draw(st.booleans()):
             record["text"] = draw(st.one_of(paragraphs, scalar))
-        line = json.dumps(record, default=str, ensure_ascii=draw(st.booleans())).encode("utf-8")
+        line = utf8(json.dumps(record, default=str, ensure_ascii=draw(st.booleans())))
         line = draw(st.one_of(st.just(line), st.just(line[:len(line) // 2]), encoded(odd_text),
                               st.sampled_from([b"[1, 2]", b"null", b"\"text\"", b"", b"{" * 3000, b"\xff\xfe{}"])))
         lines.append(line)
@@ -157,8 +166,8 @@ def feed_document(draw: st.DrawFn) -> bytes:
     return data
 
 
-any_bytes = st.one_of(st.binary(max_size=400), encoded(), front_matter_text().map(lambda t: t.encode("utf-8")),
-                      html_page().map(lambda t: t.encode("utf-8")), jsonl_batch(), feed_document())
+any_bytes = st.one_of(st.binary(max_size=400), encoded(), front_matter_text().map(utf8),
+                      html_page().map(utf8), jsonl_batch(), feed_document())
 
 
 @QUICK
