@@ -20,7 +20,7 @@ from sitrep.errors import NotFoundError
 from sitrep.framing import find_framing, load_framing_lexicon
 from sitrep.fronts import fronts
 from sitrep.sitreps import ReportError, SituationReport, compose_report
-from sitrep.sitreps.compose import CHANGES, FORECAST, UNCERTAIN, front_named
+from sitrep.sitreps.compose import CHANGES, FORECAST, UNCERTAIN
 from sitrep.sitreps.mapimage import MAP_SIZE, control_map_png
 from sitrep.sitreps.render import render_html, render_markdown, render_pdf
 from sitrep.sitreps.wording import SIDE_LABELS, as_name
@@ -245,20 +245,6 @@ def test_sitreps_hostile_source_stays_text(reports: list[SituationReport]) -> No
     assert 'href="javascript:' not in page
     markdown = render_markdown(report)
     assert "<script>" not in markdown and "\\<script\\>" in markdown
-
-
-def test_sitreps_front_named_agrees_with_fronts(store: Store) -> None:
-    known = fronts(store)
-    assert known
-    for front in known:
-        for name in (front.name, front.name.upper(), front.admin1, front.name[:-1]):
-            if name == front.name[:-1] and sum(f.name.lower().startswith(name.lower()) for f in known) > 1:
-                continue
-            found = front_named(store, name)
-            assert (found.name, found.admin1, found.events) == (front.name, front.admin1, front.events)
-            west, south, east, north = found.bbox
-            assert west <= front.bbox[0] and south <= front.bbox[1] and east >= front.bbox[2] \
-                and north >= front.bbox[3]
 
 
 def test_sitreps_bad_requests_are_clear_errors(store: Store) -> None:

@@ -6,7 +6,6 @@ from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
-from sqlalchemy import func, select
 
 from sitrep.api.context import ApiContext, context, json_response
 from sitrep.api.detail import event_detail
@@ -14,9 +13,7 @@ from sitrep.api.errors import ApiError
 from sitrep.api.eventquery import EventQuery, as_feature_collection, event_page
 from sitrep.api.schemas import EventDetail, EventPage
 from sitrep.errors import NotFoundError
-from sitrep.fronts import Front, display_name
-from sitrep.store import Store
-from sitrep.store.schema import EventRow, PlaceRow
+from sitrep.fronts import Front, fronts, match_front
 from sitrep.taxonomy import EVENT_TYPES
 
 router = APIRouter(tags=["events"])
@@ -91,40 +88,8 @@ def _centre(ctx: ApiContext, name: str) -> tuple[float, float]:
 
 
 def cached_fronts(ctx: ApiContext) -> list[Front]:
-    return ctx.cached("fronts", lambda: quick_fronts(ctx.store))
-
-
-def quick_fronts(store: Store) -> list[Front]:
-    """`sitrep.fronts.fronts` read from two indexes' worth of data instead of every event row: counts and
-    dates from the (admin1, event_date) index, each front's extent from the places its events name (the
-    points they are placed at). `fronts()` reads a million events' coordinates: seconds, not milliseconds."""
-    activity = (select(EventRow.admin1, func.count(), func.min(EventRow.event_date), func.max(EventRow.event_date))
-                .where(EventRow.admin1 != "").group_by(EventRow.admin1))
-    used = select(EventRow.place_id).distinct().subquery()  # from the place_id index alone
-    extent = (select(PlaceRow.admin1, func.min(PlaceRow.lon), func.min(PlaceRow.lat), func.max(PlaceRow.lon),
-                     func.max(PlaceRow.lat)).join(used, used.c.place_id == PlaceRow.place_id)
-              .where(PlaceRow.admin1 != "").group_by(PlaceRow.admin1))
-    with store.engine.connect() as connection:
-        boxes = {row[0]: (row[1], row[2], row[3], row[4]) for row in connection.execute(extent)}
-        rows = [r for r in connection.execute(activity) if r[0] in boxes]
-    rows.sort(key=lambda r: (-r[1], r[0]))
-    return [Front(name=display_name(r[0]), admin1=r[0], events=r[1], first=as_date(r[2]), last=as_date(r[3]),
-                  bbox=boxes[r[0]]) for r in rows]
-
-
-def as_date(value: object) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
+    return ctx.cached("fronts", lambda: fronts(ctx.store))
 
 
 def _front(ctx: ApiContext, name: str) -> Front:
-    """The front called `name` (case and spacing ignored; a unique prefix will do), as `find_front`."""
-    wanted = " ".join(name.lower().split())
-    known = cached_fronts(ctx)
-    exact = [f for f in known if wanted in (f.name.lower(), f.admin1.lower())]
-    matches = exact or [f for f in known if f.name.lower().startswith(wanted) or f.admin1.lower().startswith(wanted)]
-    if len(matches) != 1:
-        names = ", ".join(f.name for f in known) or "none: the store has no located events"
-        raise NotFoundError(f"no single front called {name!r}; known fronts: {names}")
-    return matches[0]
+    return match_front(cached_fronts(ctx), name)

@@ -48,7 +48,7 @@ from sitrep.control.state import ASSESSED, LAYERS, ControlState, ControlStateDra
 from sitrep.control.timeline import build_timeline
 from sitrep.memory import collector_paused
 from sitrep.model import Event
-from sitrep.store import Store
+from sitrep.store import Store, as_date
 from sitrep.store.schema import (
     ControlObservationRow,
     ControlPlaceRow,
@@ -411,7 +411,7 @@ class _ParsedDates(dict[Any, date | None]):
     """A date column's values (ISO text on SQLite, dates elsewhere, None) and their dates, parsed on first use."""
 
     def __missing__(self, value: Any) -> date | None:
-        parsed = self[value] = _as_date(value)
+        parsed = self[value] = as_date(value)
         return parsed
 
 
@@ -423,17 +423,12 @@ class _SplitSources(dict[str | None, tuple[str, ...]]):
         return split
 
 
-def _as_date(value: Any) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
-
 
 def _state_of_row(row: Any, layer: str) -> ControlState:
     place_id, name, lat, lon, admin1, side, state, valid_from, valid_until, confidence, events, sources, \
         previous = row[:13]
-    return ControlState(place_id, name, lat, lon, admin1, layer, side, state, _as_date(valid_from) or date.min,
-                        _as_date(valid_until), confidence, tuple(events.split()),
+    return ControlState(place_id, name, lat, lon, admin1, layer, side, state, as_date(valid_from) or date.min,
+                        as_date(valid_until), confidence, tuple(events.split()),
                         tuple(sources.split("\n")) if sources else (), previous)
 
 

@@ -17,18 +17,18 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, select
+from sqlalchemy import Connection, and_, select
 from sqlalchemy.orm import Session
 
 from sitrep.control.state import ASSESSED, BESIEGED, CLAIMED, CONTESTED, ControlState
 from sitrep.control.storage import OBSERVATIONS, ControlChange, control_at, control_changes
-from sitrep.errors import NotFoundError, SitrepError
-from sitrep.fronts import Front, display_name
+from sitrep.errors import SitrepError
+from sitrep.fronts import Front, find_front
 from sitrep.reconcile.report import NOT_HAPPENED, Report
 from sitrep.reconcile.reports import reports_of_merged
 from sitrep.sitreps import wording as w
-from sitrep.store import Store
-from sitrep.store.schema import DocumentRow, EventRow, FramingSpanRow, MergedReportRow, PlaceRow, SourceRow
+from sitrep.store import Store, as_date
+from sitrep.store.schema import DocumentRow, EventRow, FramingSpanRow, MergedReportRow, SourceRow
 from sitrep.taxonomy import BATTLES, EXPLOSIONS, VIOLENCE_AGAINST_CIVILIANS
 
 # Event types that count as fighting (ACLED's political violence types).
@@ -119,7 +119,7 @@ def compose_report(store: Store, front_name: str, start: date, end: date) -> Sit
     """The situation report on the front called `front_name` from `start` to `end` (both included)."""
     if end < start:
         raise ReportError(f"the report ends ({end}) before it starts ({start})")
-    front = front_named(store, front_name)
+    front = find_front(store, front_name)
     citations = _Citations()
     with store.engine.connect() as connection:
         changes = _changes_section(store, connection, front, start, end, citations)
@@ -135,29 +135,6 @@ def compose_report(store: Store, front_name: str, start: date, end: date) -> Sit
         sources = _sources(connection, citations)
     return SituationReport(front, start, end, (changes, fighting, forecast, uncertain, words), tuple(sources),
                            tuple(control))
-
-
-def front_named(store: Store, name: str) -> Front:
-    """The front called `name`, matched as `sitrep.fronts.find_front` matches it (case and spacing ignored, a
-    unique prefix will do), but read from the places table (one row per place an event names) rather than
-    by aggregating every event, which takes seconds on a million events. Its extent is its places'; `events`
-    counts the events at its places (through the place index); `first` and `last` are not read."""
-    query = (select(PlaceRow.admin1, func.min(PlaceRow.lon), func.min(PlaceRow.lat), func.max(PlaceRow.lon),
-                    func.max(PlaceRow.lat)).where(PlaceRow.admin1 != "").group_by(PlaceRow.admin1))
-    with store.engine.connect() as connection:
-        extents = {row[0]: (row[1], row[2], row[3], row[4]) for row in connection.execute(query)}
-        wanted = " ".join(name.lower().split())
-        names = {admin1: display_name(admin1) for admin1 in extents}
-        exact = [a for a, shown in names.items() if wanted in (shown.lower(), a.lower())]
-        matches = exact or [a for a, shown in names.items()
-                            if shown.lower().startswith(wanted) or a.lower().startswith(wanted)]
-        if len(matches) != 1:
-            known = ", ".join(sorted(names.values())) or "none: the store has no located events"
-            raise NotFoundError(f"no single front called {name!r}; known fronts: {known}")
-        admin1 = matches[0]
-        places = select(PlaceRow.place_id).where(PlaceRow.admin1 == admin1)
-        events = connection.scalar(select(func.count()).select_from(EventRow).where(EventRow.place_id.in_(places)))
-    return Front(names[admin1], admin1, events or 0, None, None, extents[admin1])
 
 
 # ---------------------------------------------------------------- changes of control
@@ -434,7 +411,7 @@ def _documents_info(connection: Connection, doc_ids: Iterable[str]) -> dict[str,
                  .where(DocumentRow.doc_id.in_(wanted[i:i + IN_CHUNK])))
         for doc_id, name, stance, source_stance, published, title, url in connection.execute(query):
             found.setdefault(doc_id, Source(0, doc_id, name or doc_id, stance or source_stance or "",
-                                            _as_date(published), title or "", url or ""))
+                                            as_date(published), title or "", url or ""))
     return found
 
 
@@ -443,9 +420,3 @@ def _sources(connection: Connection, citations: _Citations) -> list[Source]:
     sources = [replace(info[doc_id], number=number) for doc_id, number in citations.numbers.items()
                if doc_id in info]
     return sorted(sources, key=lambda s: s.number)
-
-
-def _as_date(value: object) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])

@@ -7,8 +7,8 @@
 
 from __future__ import annotations
 
-from sitrep.store.database import database_url
+from sitrep.store.database import as_date, database_url
 from sitrep.store.query import haversine_km
 from sitrep.store.store import SaveResult, Store, open_store
 
-__all__ = ["SaveResult", "Store", "database_url", "haversine_km", "open_store"]
+__all__ = ["SaveResult", "Store", "as_date", "database_url", "haversine_km", "open_store"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,13 @@ def database_url(db: str) -> str:
     if db in ("", SQLITE_MEMORY):
         return "sqlite://"
     return f"sqlite:///{Path(db).expanduser()}"
+
+
+def as_date(value: object) -> date | None:
+    """A date column read back by a raw query on either backend (SQLite's driver gives text)."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
 
 
 def create_store_engine(db: str) -> Engine:
