@@ -60,9 +60,13 @@ def browser_processes() -> list[psutil.Process]:
     return psutil.Process().children(recursive=True)
 
 
-def render_once(browser: Any, url: str, server: psutil.Process) -> tuple[float, float, int, float, float]:
+STAGES = ("sitrep:data", "sitrep:layers-set", "sitrep:first-render")  # the page's marks, in order
+
+
+def render_once(browser: Any, url: str, server: psutil.Process) -> tuple[float, float, int, float, float,
+                                                                          dict[str, float]]:
     """(first render ms by the page's mark, wall ms from goto until it, events drawn, browser CPU ms,
-    server CPU ms) in a fresh context."""
+    server CPU ms, ms at which the page's scripts started and each stage ended) in a fresh context."""
     context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
     page.set_default_timeout(WAIT_MS)
@@ -76,6 +80,11 @@ def render_once(browser: Any, url: str, server: psutil.Process) -> tuple[float, 
     browser_cpu = (cpu_seconds(processes) - before) * 1000
     server_cpu = (cpu_seconds([server]) - server_before) * 1000
     mark = page.evaluate("performance.getEntriesByName('sitrep:first-render')[0].startTime")
+    stages = page.evaluate("""(names) => {
+        const at = { "scripts start": performance.getEntriesByType("navigation")[0].domInteractive };
+        for (const name of names) at[name] = performance.getEntriesByName(name)[0].startTime;
+        return at;
+    }""", list(STAGES))
     drawn = page.evaluate("""() => {
         const ids = new Set();
         for (const layer of ['events', 'forecast']) {
@@ -84,7 +93,7 @@ def render_once(browser: Any, url: str, server: psutil.Process) -> tuple[float, 
         return ids.size;
     }""")
     context.close()
-    return float(mark), wall, int(drawn), browser_cpu, server_cpu
+    return float(mark), wall, int(drawn), browser_cpu, server_cpu, stages
 
 
 def main() -> None:
@@ -124,6 +133,8 @@ def main() -> None:
           f"{'met' if statistics.median(marks) <= TARGET_MS else 'NOT met'}")
     print(f"wall, goto until drawn    median {statistics.median(walls):7.0f} ms   min {walls[0]:7.0f} ms   "
           f"max {walls[-1]:7.0f} ms")
+    for stage in runs[0][5]:
+        print(f"  {stage:<24}  median {statistics.median(r[5][stage] for r in runs):7.0f} ms after navigation began")
     print(f"CPU, browser processes    median {statistics.median(r[3] for r in runs):7.0f} ms   "
           f"server median {statistics.median(r[4] for r in runs):7.0f} ms")
     print(f"machine: {os.cpu_count()} cores, load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after")

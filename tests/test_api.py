@@ -149,6 +149,22 @@ def test_api_events_geojson_carries_the_same_fields(client: TestClient) -> None:
         assert feature["geometry"]["coordinates"] == [feature["properties"]["lon"], feature["properties"]["lat"]]
 
 
+def test_api_events_sparse_fields_are_the_full_items_cut_down(client: TestClient) -> None:
+    items = all_events(client)
+    assert any(i["evidence"] for i in items)
+    for fields in ("event_type,lat,lon", " location , review ", "evidence"):
+        names = {"event_id", *(f.strip() for f in fields.split(","))}
+        assert all_events(client, fields=fields) == [{k: v for k, v in i.items() if k in names} for i in items]
+    body = client.get("/api/events", params={"limit": 1000, "format": "geojson", "fields": "source"}).json()
+    located = {i["event_id"]: i for i in items if i["lat"] is not None}
+    assert {f["id"] for f in body["features"]} == set(located)
+    for feature in body["features"]:
+        item = located[feature["id"]]
+        assert feature["properties"] == {k: item[k] for k in ("event_id", "source", "lat", "lon")}
+    error = assert_error(client.get("/api/events", params={"fields": "event_type,secret"}), 400, "bad_request")
+    assert "secret" in error["message"]
+
+
 def test_api_event_detail_has_reports_quotes_framing_and_terms(client: TestClient, store: Store) -> None:
     texts = _document_texts(store)
     details = [client.get(f"/api/events/{i['event_id']}").json() for i in all_events(client)]

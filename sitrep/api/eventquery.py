@@ -9,7 +9,7 @@ it is exact), so that a page costs the same however many events match.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -30,6 +30,11 @@ from sitrep.store.schema import (
 # Matches counted at most for a page's `total` (beyond it `total_exact` is false): counting 10,000 index
 # entries takes a few milliseconds; counting a million takes a hundred.
 COUNT_CAP = 10_000
+# The fields of an event as pages list them, in their order (`_item`).
+EVENT_FIELDS = ("event_id", "date", "time_precision", "event_type", "sub_event_type", "actor1", "actor1_side",
+                "actor2", "actor2_side", "location", "admin1", "place_id", "lat", "lon", "geo_precision",
+                "fact_status", "hedges", "claimant", "confidence", "source", "stance", "url", "title", "evidence",
+                "review")
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,8 +100,9 @@ def _filtered(columns: Sequence[Any], q: EventQuery) -> Select[Any]:
     return query.where(and_(*conditions)) if conditions else query
 
 
-def event_page(connection: Connection, q: EventQuery) -> EventPage:
-    """One page of the events matching `q`: dated ones by date and id, then undated ones by id."""
+def event_page(connection: Connection, q: EventQuery, fields: Collection[str] = EVENT_FIELDS) -> EventPage:
+    """One page of the events matching `q`: dated ones by date and id, then undated ones by id; each with
+    `fields` (see `page_rows`)."""
     if q.near is not None:
         ids, total, exact = _ids_near(connection, q)
     else:
@@ -104,7 +110,7 @@ def event_page(connection: Connection, q: EventQuery) -> EventPage:
         total, exact = _count(connection, q)
         if ids and not exact:  # past the cap: at least what this page reaches
             total = max(total, q.offset + len(ids))
-    return EventPage(rows=page_rows(connection, ids), total=total, total_exact=exact)
+    return EventPage(rows=page_rows(connection, ids, fields), total=total, total_exact=exact)
 
 
 def _page_ids(connection: Connection, q: EventQuery) -> list[str]:
@@ -142,8 +148,10 @@ def _ids_near(connection: Connection, q: EventQuery) -> tuple[list[str], int, bo
     return [k[2] for k in kept[q.offset:q.offset + q.limit]], len(kept), True
 
 
-def page_rows(connection: Connection, ids: Sequence[str]) -> list[dict[str, Any]]:
-    """The API's event fields for `ids`, in that order."""
+def page_rows(connection: Connection, ids: Sequence[str],
+              fields: Collection[str] = EVENT_FIELDS) -> list[dict[str, Any]]:
+    """The API's event fields for `ids`, in that order; only `fields` (a sparse fieldset: the quotes and the
+    reviews are not even read when they are left out)."""
     if not ids:
         return []
     e, d = EventRow, DocumentRow
@@ -157,11 +165,15 @@ def page_rows(connection: Connection, ids: Sequence[str]) -> list[dict[str, Any]
              .where(e.event_id.in_(list(ids))))
     found = {r[0]: r for r in connection.execute(query)}
     quotes: dict[str, str] = {}
-    for event_id, text in connection.execute(select(EvidenceRow.event_id, EvidenceRow.text)
-                                             .where(EvidenceRow.event_id.in_(list(ids))).order_by(EvidenceRow.id)):
-        quotes.setdefault(event_id, text)
-    reviews = merged_reviews(connection, ids)
-    return [_item(found[i], quotes.get(i, ""), reviews[i].status if i in reviews else "") for i in ids if i in found]
+    if "evidence" in fields:
+        for event_id, text in connection.execute(select(EvidenceRow.event_id, EvidenceRow.text)
+                                                 .where(EvidenceRow.event_id.in_(list(ids))).order_by(EvidenceRow.id)):
+            quotes.setdefault(event_id, text)
+    reviews = merged_reviews(connection, ids) if "review" in fields else {}
+    items = [_item(found[i], quotes.get(i, ""), reviews[i].status if i in reviews else "") for i in ids if i in found]
+    if len(fields) < len(EVENT_FIELDS):
+        return [{name: item[name] for name in EVENT_FIELDS if name in fields} for item in items]
+    return items
 
 
 def _item(r: Any, quote: str, review: str) -> dict[str, Any]:
@@ -179,5 +191,5 @@ def as_feature_collection(items: Sequence[dict[str, Any]], **members: Any) -> di
     features = [{"type": "Feature", "id": item["event_id"],
                  "geometry": {"type": "Point", "coordinates": [item["lon"], item["lat"]]},
                  "properties": {k: (v.isoformat() if isinstance(v, date) else v) for k, v in item.items()}}
-                for item in items if item["lat"] is not None and item["lon"] is not None]
+                for item in items if item.get("lat") is not None and item.get("lon") is not None]
     return {"type": "FeatureCollection", "features": features, **members}

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from sitrep.api.context import ApiContext, context, json_response
 from sitrep.api.detail import event_detail
 from sitrep.api.errors import ApiError
-from sitrep.api.eventquery import EventQuery, as_feature_collection, event_page
+from sitrep.api.eventquery import EVENT_FIELDS, EventQuery, as_feature_collection, event_page
 from sitrep.api.schemas import EventDetail, EventPage
 from sitrep.errors import NotFoundError
 from sitrep.fronts import Front, fronts, match_front
@@ -42,9 +42,14 @@ def list_events(
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
     offset: Annotated[int, Query(ge=0)] = 0,
     format: Annotated[Literal["json", "geojson"], Query()] = "json",
+    fields: Annotated[str | None, Query(description="the event fields to return, comma-separated (default: "
+                                        "all); GeoJSON always has the point")] = None,
 ) -> Response:
     """Stored events (one per report) matching every filter, dated ones by date then id, undated last.
     `total` is exact up to 10,000 matches; beyond, `total_exact` is false and `total` a floor."""
+    wanted = _fields(fields)
+    if format == "geojson" and isinstance(wanted, frozenset):
+        wanted |= {"lat", "lon"}  # the point
     event_type = type if type in EVENT_TYPES else None
     sub_event_type = sub_type or (type if type and type not in EVENT_TYPES else None)
     if sub_type and type and type not in EVENT_TYPES and type != sub_type:
@@ -55,7 +60,7 @@ def list_events(
                        near=_centre(ctx, near) if near else None, km=km, bbox=parse_bbox(bbox) if bbox else None,
                        limit=limit, offset=offset)
     with ctx.store.engine.connect() as connection:
-        page = event_page(connection, query)
+        page = event_page(connection, query, wanted)
     members = {"total": page.total, "total_exact": page.total_exact, "limit": limit, "offset": offset}
     if format == "geojson":
         return json_response(as_feature_collection(page.rows, **members))
@@ -67,6 +72,17 @@ def get_event(event_id: str, ctx: Annotated[ApiContext, Depends(context)]) -> Ev
     """One event with every report of its merged event (quotes with offsets, framing), its confidence term
     by term, the analyst's comments, votes and verdict."""
     return event_detail(ctx.store, event_id, ctx.weights())
+
+
+def _fields(text: str | None) -> frozenset[str] | tuple[str, ...]:
+    """A sparse fieldset: the named fields (each an event field), event_id always among them."""
+    if text is None:
+        return EVENT_FIELDS
+    named = {name.strip() for name in text.split(",") if name.strip()}
+    unknown = sorted(named - set(EVENT_FIELDS))
+    if unknown:
+        raise ApiError(400, f"unknown event fields {', '.join(unknown)}; known: {', '.join(EVENT_FIELDS)}")
+    return frozenset(named | {"event_id"})
 
 
 def parse_bbox(text: str) -> tuple[float, float, float, float]:

@@ -58,20 +58,21 @@ export async function send(method, path, body) {
 // until one comes back short.
 const PAGES_AT_ONCE = 4;
 
-export async function allEvents(pageSize = 1000) {
-  const first = await getJSON("/api/events", { limit: pageSize, offset: 0 });
+export async function allEvents(params = {}, pageSize = 1000) {
+  const page = (offset) => getJSON("/api/events", { ...params, limit: pageSize, offset });
+  const first = await page(0);
   const offsets = [];
   for (let offset = pageSize; offset < first.total; offset += pageSize) offsets.push(offset);
-  const pages = await Promise.all(offsets.map((offset) => getJSON("/api/events", { limit: pageSize, offset })));
+  const pages = await Promise.all(offsets.map(page));
   const items = first.items.concat(...pages.map((page) => page.items));
   let offset = pageSize * (offsets.length + 1);
   let short = items.length < offset;
   while (first.total_exact === false && !short) {
     const batch = [];
-    for (let i = 0; i < PAGES_AT_ONCE; i += 1) batch.push(getJSON("/api/events", { limit: pageSize, offset: offset + i * pageSize }));
-    for (const page of await Promise.all(batch)) {
-      items.push(...page.items);
-      short = short || page.items.length < pageSize;
+    for (let i = 0; i < PAGES_AT_ONCE; i += 1) batch.push(page(offset + i * pageSize));
+    for (const next of await Promise.all(batch)) {
+      items.push(...next.items);
+      short = short || next.items.length < pageSize;
     }
     offset += PAGES_AT_ONCE * pageSize;
   }

@@ -5,7 +5,7 @@ import * as maplibregl from "/static/vendor/maplibre-gl.mjs";
 import { allEvents, getJSON, getToken, setToken } from "./api.js";
 import { showEvent } from "./detail.js";
 import { clear, h, option } from "./dom.js";
-import { EVENT_TYPES, REVIEW_COLOURS, SIDE_COLOURS, addDataLayers, baseStyle, ring, setData } from "./layers.js";
+import { EVENT_TYPES, REVIEW_COLOURS, SIDE_COLOURS, addDataLayers, baseStyle, setData } from "./layers.js";
 
 const DAY_MS = 86400000;
 const PLAY_STEP_MS = 700; // one day per step while playing: slow enough to see control change
@@ -28,6 +28,10 @@ function report(error) {
   $("status").textContent = error ? `⚠ ${error.message || error}` : "";
 }
 
+// The event fields the map, its filters and its list use (the detail panel reads the event itself).
+const EVENT_FIELDS = ["event_id", "date", "event_type", "sub_event_type", "actor1_side", "actor2_side", "location",
+  "admin1", "lat", "lon", "fact_status", "source", "stance", "review"];
+
 async function main() {
   // Everything is fetched first, at once (the control of the last day as soon as the timeline names it), and
   // the map is made with it in hand: its sources load together, so fewer frames come before the full one
@@ -36,7 +40,8 @@ async function main() {
   const timelineAsked = getJSON("/api/timeline");
   const controlAsked = timelineAsked.then((t) => (t.last ? getJSON("/api/control", { at: t.last, layer }) : null));
   const [config, timeline, fronts, sources, events, control] = await Promise.all([
-    getJSON("/api/config"), timelineAsked, getJSON("/api/fronts"), getJSON("/api/sources"), allEvents(), controlAsked,
+    getJSON("/api/config"), timelineAsked, getJSON("/api/fronts"), getJSON("/api/sources"),
+    allEvents({ fields: EVENT_FIELDS.join(",") }), controlAsked,
   ]);
   performance.mark("sitrep:data");
   setupTimeline(timeline);
@@ -185,8 +190,8 @@ function visible() {
     && (!want.front || e.admin1 === want.front));
 }
 
-function toFeature(e, geometry) {
-  return { type: "Feature", geometry: geometry || { type: "Point", coordinates: [e.lon, e.lat] },
+function toFeature(e) {
+  return { type: "Feature", geometry: { type: "Point", coordinates: [e.lon, e.lat] },
     properties: { event_id: e.event_id, event_type: e.event_type, review: e.review || "", fact_status: e.fact_status } };
 }
 
@@ -196,7 +201,6 @@ function render(map) {
   const current = shown.filter((e) => e.fact_status !== "expected");
   setData(map, "events", { type: "FeatureCollection", features: current.map((e) => toFeature(e)) });
   setData(map, "forecast", { type: "FeatureCollection", features: expected.map((e) => toFeature(e)) });
-  setData(map, "forecast-rings", { type: "FeatureCollection", features: expected.map((e) => toFeature(e, ring(e.lon, e.lat))) });
   state.shown = current.concat(expected);
   renderList(map);
 }

@@ -26,8 +26,8 @@ export const EVENT_TYPES = {
 export const REVIEW_COLOURS = { verified: "#17a589", disputed: "#f39c12" };
 
 const ICON_PIXELS = 18; // icon edge in CSS pixels: readable on a laptop, small enough for dense fronts
-const FORECAST_RING_KM = 4; // radius of the dashed ring drawn around an expected event
-const KM_PER_DEGREE = 111.32; // length of one degree of latitude
+const RING_PIXELS = 30; // edge of the dashed ring drawn around an expected event, CSS pixels
+const RING_DASHES = 10; // dashes around the ring
 
 // The basemap is 1:50m at best: tiles past zoom 8 add nothing but work (they are overzoomed instead), and
 // a coarser simplification tolerance (in tile pixels; MapLibre's default is 0.375) keeps them light.
@@ -75,8 +75,12 @@ export function addDataLayers(map) {
   for (const [type, look] of Object.entries(EVENT_TYPES)) {
     map.addImage(iconName(type), drawIcon(look.shape, look.colour), { pixelRatio: 2 });
   }
-  for (const id of ["areas", "places", "events", "forecast", "forecast-rings", "selected"]) {
-    map.addSource(id, { type: "geojson", data: EMPTY });
+  map.addImage(FORECAST_RING, drawRing(), { pixelRatio: 2 });
+  map.addSource("areas", { type: "geojson", data: EMPTY });
+  // Points need no tile buffer (a marker is drawn whole by the tile that holds it): without one, each
+  // point is processed and drawn once rather than by every tile whose buffer it falls in.
+  for (const id of ["places", "events", "forecast", "selected"]) {
+    map.addSource(id, { type: "geojson", data: EMPTY, buffer: 0 });
   }
   const state = ["get", "state"];
   const review = ["get", "review"];
@@ -90,8 +94,9 @@ export function addDataLayers(map) {
       "circle-stroke-color": ["match", state, "besieged", "#000000", "contested", sideColour(), "#ffffff"],
       "circle-stroke-width": ["match", state, "besieged", 3, "contested", 3, 1.5],
     } });
-  map.addLayer({ id: "forecast-rings", type: "line", source: "forecast-rings",
-    paint: { "line-color": "#5d6d7e", "line-width": 1.5, "line-dasharray": [2, 2] } });
+  // The ring is an icon, not a drawn line: no geometry to tile, and the same size at every zoom.
+  map.addLayer({ id: "forecast-rings", type: "symbol", source: "forecast",
+    layout: { "icon-image": FORECAST_RING, "icon-allow-overlap": true, "icon-ignore-placement": true } });
   map.addLayer({ id: "forecast", type: "symbol", source: "forecast",
     layout: { "icon-image": typeIcon(), "icon-allow-overlap": true, "icon-ignore-placement": true },
     paint: { "icon-opacity": 0.45 } });
@@ -115,17 +120,6 @@ function perFeature(value) {
 
 export function setData(map, id, data) {
   map.getSource(id).setData(data);
-}
-
-export function ring(lon, lat, km = FORECAST_RING_KM, steps = 32) {
-  const coordinates = [];
-  const dLat = km / KM_PER_DEGREE;
-  const dLon = dLat / Math.max(Math.cos((lat * Math.PI) / 180), 0.01);
-  for (let i = 0; i <= steps; i += 1) {
-    const angle = (2 * Math.PI * i) / steps;
-    coordinates.push([lon + dLon * Math.cos(angle), lat + dLat * Math.sin(angle)]);
-  }
-  return { type: "LineString", coordinates };
 }
 
 // An icon as raw pixels, drawn at twice the CSS size for sharp screens: each pixel samples its area
@@ -158,6 +152,33 @@ function drawIcon(shape, colour) {
       const i = (y * size + x) * 4;
       for (let c = 0; c < 3; c += 1) data[i + c] = alpha ? (rgb[c] * fill + 255 * edge) / (fill + edge) : 0;
       data[i + 3] = Math.round(alpha * 255);
+    }
+  }
+  return { width: size, height: size, data };
+}
+
+// The forecast's dashed ring: dashes of a circle's outline, grey, with transparent gaps.
+const FORECAST_RING = "forecast-ring";
+
+function drawRing() {
+  const size = RING_PIXELS * 2;
+  const data = new Uint8ClampedArray(size * size * 4);
+  const outer = size / 2 - 1;
+  const inner = outer - 3; // 1.5 CSS pixels wide
+  for (let y = 0; y < size; y += 1) {
+    for (let x = 0; x < size; x += 1) {
+      let covered = 0;
+      for (let sy = 0; sy < SUBSAMPLES; sy += 1) {
+        for (let sx = 0; sx < SUBSAMPLES; sx += 1) {
+          const px = x + (sx + 0.5) / SUBSAMPLES - size / 2;
+          const py = y + (sy + 0.5) / SUBSAMPLES - size / 2;
+          const r = Math.hypot(px, py);
+          const dash = Math.floor(((Math.atan2(py, px) + Math.PI) / (2 * Math.PI)) * RING_DASHES * 2) % 2 === 0;
+          if (r <= outer && r >= inner && dash) covered += 1;
+        }
+      }
+      const i = (y * size + x) * 4;
+      data.set([0x5d, 0x6d, 0x7e, Math.round((covered / (SUBSAMPLES * SUBSAMPLES)) * 255)], i);
     }
   }
   return { width: size, height: size, data };
