@@ -22,8 +22,9 @@ whose fields contain the separator has no `listing` and is read from its columns
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
@@ -155,13 +156,29 @@ def update_control_after_save(store: Store, doc_id: str, observations: Sequence[
 
 def refresh_places(connection: Connection, place_ids: Iterable[str], rules: AssessmentRules = DEFAULT_RULES
                    ) -> None:
-    """Recompute the timelines of these places from their stored observations."""
+    """Recompute the timelines of these places from their stored observations, and write only what
+    changed: a new report usually moves a timeline's last stretches, and each state written costs three
+    index entries carrying its listing."""
     wanted = sorted(place_ids)
     if not wanted:
         return
     stored = _stored_observations(connection, wanted)
-    connection.execute(delete(STATES).where(STATES.c.place_id.in_(wanted)))
-    _insert_states(connection, _timelines(_group_by_place(stored), rules))
+    rows = [_state_row(state, reports) for state, reports in _timelines(_group_by_place(stored), rules)]
+    kept: dict[tuple[Any, ...], list[int]] = defaultdict(list)
+    for stored_row in connection.execute(select(STATES.c.id, *(STATES.c[name] for name in _COMPARED))
+                                         .where(STATES.c.place_id.in_(wanted))).mappings():
+        kept[_compared(stored_row)].append(stored_row["id"])
+    new: list[dict[str, Any]] = []
+    for row in rows:
+        same = kept.get(_compared(row))
+        if same:
+            same.pop()  # stored as it is: it stays
+        else:
+            new.append(row)
+    gone = [row_id for ids in kept.values() for row_id in ids]
+    for start in range(0, len(gone), INSERT_BATCH):
+        connection.execute(delete(STATES).where(STATES.c.id.in_(gone[start:start + INSERT_BATCH])))
+    _insert_batches(connection, STATES, new)
 
 
 def _control_events() -> Select[Any]:
@@ -250,12 +267,26 @@ def _day_number(day: date) -> int:
 
 
 def _insert_states(connection: Connection, states: Iterable[tuple[ControlState, list[list[str]]]]) -> None:
-    rows = ({"layer": s.layer, "place_id": s.place_id, "place_name": s.place_name, "admin1": s.admin1,
-             "lat": s.lat, "lon": s.lon, "side": s.side, "state": s.state, "valid_from": s.valid_from,
-             "valid_until": s.valid_until, "span": span_of(s.valid_from, s.valid_until), "confidence": s.confidence,
-             "previous_side": s.previous_side, "event_ids": " ".join(s.event_ids),
-             "sources": "\n".join(s.sources), "reports": reports, "listing": listing_of(s)} for s, reports in states)
-    _insert_batches(connection, STATES, rows)
+    _insert_batches(connection, STATES, (_state_row(s, reports) for s, reports in states))
+
+
+def _state_row(s: ControlState, reports: list[list[str]]) -> dict[str, Any]:
+    return {"layer": s.layer, "place_id": s.place_id, "place_name": s.place_name, "admin1": s.admin1,
+            "lat": s.lat, "lon": s.lon, "side": s.side, "state": s.state, "valid_from": s.valid_from,
+            "valid_until": s.valid_until, "span": span_of(s.valid_from, s.valid_until), "confidence": s.confidence,
+            "previous_side": s.previous_side, "event_ids": " ".join(s.event_ids),
+            "sources": "\n".join(s.sources), "reports": reports, "listing": listing_of(s)}
+
+
+# The columns whose values make a stored state the same as a recomputed one (all but the id).
+_COMPARED = ("layer", "place_id", "place_name", "admin1", "lat", "lon", "side", "state", "valid_from", "valid_until",
+             "span", "confidence", "previous_side", "event_ids", "sources", "reports", "listing")
+
+
+def _compared(row: Mapping[Any, Any]) -> tuple[Any, ...]:
+    """A state row's values as compared: dates as read back on either backend, reports as JSON text."""
+    return tuple(as_date(row[name]) if name in ("valid_from", "valid_until")
+                 else json.dumps(row[name]) if name == "reports" else row[name] for name in _COMPARED)
 
 
 def listing_of(state: ControlState) -> str | None:
