@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Callable
 from dataclasses import replace
@@ -14,7 +15,7 @@ import pytest
 import typer
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from typer.testing import CliRunner
 
 from sitrep.control import (
@@ -32,6 +33,7 @@ from sitrep.control import (
     update_control_after_save,
 )
 from sitrep.control.cli import register
+from sitrep.control.points import points_json
 from sitrep.control.state import ControlState
 from sitrep.control.storage import listing_of, span_of, spans_by_deciding_end, spans_containing
 from sitrep.model import Document, Event, Place
@@ -325,6 +327,48 @@ def test_control_store_at_equals_the_sql_listing(backend_url: str) -> None:
                     assert all(type(s) is ControlState for s in fast)
                     compared += len(fast)
         assert compared > 1000
+
+
+def _point_feature(state: ControlState) -> dict[str, Any]:
+    """The API's point feature of a state, written out here as the contract says it (sitrep.control.points)."""
+    return {"type": "Feature", "id": state.place_id, "geometry": {"type": "Point", "coordinates": [state.lon, state.lat]},
+            "properties": {"place_id": state.place_id, "name": state.place_name, "admin1": state.admin1,
+                           "side": state.side, "state": state.state or "unknown", "confidence": state.confidence,
+                           "since": state.valid_from.isoformat(),
+                           "until": state.valid_until.isoformat() if state.valid_until else None,
+                           "events": list(state.event_ids)}}
+
+
+def test_control_points_json_is_control_at_as_geojson(backend_url: str) -> None:
+    # Names that JSON must escape (quotes, a backslash, a control character, Arabic script), one that holds
+    # the listing separator (so its states have no listing and are read from their columns), and a name
+    # long enough to push its listing past LISTING_MAX_BYTES: the text written from the listings parses to
+    # control_at's states, feature by feature, in its order.
+    names = ['Tall "al-Qarn"', "Kafr\\Nabl", "Dayr\tHafir", "داريا", "Sab\x1f' Biyar", "Jisr " * 500, "Qarya"]
+    places = [Place(f"test:p{i}", name, 35 + i / 10, 36 + i / 10, "village", ("Aleppo", "Idlib")[i % 2])
+              for i, name in enumerate(names)]
+    rng = random.Random(7)
+    with open_store(backend_url) as store:
+        for n in range(40):
+            claims = [(rng.choice(places), rng.choice((GAIN, TAKE, CLASH)),
+                       rng.choice(("government", "opposition", "")), rng.choice(("reported", "attributed_claim")))
+                      for _ in range(rng.randint(1, 3))]
+            document, events = _report(f"p{n}", rng.choice(("Reuters", "SANA", "Orient")), "neutral",
+                                       date(2016, 1, 1) + timedelta(days=rng.randrange(200)), claims)
+            store.save_document(document, events, places)
+        rebuild_control(store)
+        with store.engine.connect() as connection:
+            assert connection.scalar(select(func.count()).where(ControlStateRow.listing.is_(None))), \
+                "no state without a listing: the columns' path is not tested"
+        seen = 0
+        for day in (date(2016, 1, 1) + timedelta(days=d) for d in range(0, 240, 6)):
+            for layer in (ASSESSED, CLAIMED):
+                for region in (None, "idl"):
+                    states = control_at(store, day, layer, region)
+                    body = json.loads(points_json(store, day, layer, region))
+                    assert body == {"type": "FeatureCollection", "features": [_point_feature(s) for s in states]}
+                    seen += len(states)
+        assert seen > 200
 
 
 def test_control_store_0003_database_upgraded_lists_the_same(backend_url: str) -> None:
