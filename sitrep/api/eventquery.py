@@ -157,13 +157,14 @@ def page_rows(connection: Connection, ids: Sequence[str],
     e, d = EventRow, DocumentRow
     query = (select(e.event_id, e.event_date, e.time_precision, e.event_type, e.sub_event_type, e.actor1,
                     e.actor1_side, e.actor2, e.actor2_side, e.location, e.admin1, e.place_id, e.latitude,
-                    e.longitude, e.geo_precision, e.fact_status, e.hedges, e.claimant, e.confidence,
+                    e.longitude, e.geo_precision, e.fact_status,
+                    e.hedges if "hedges" in fields else literal(None), e.claimant, e.confidence,
                     SourceRow.name, d.stance, d.url, d.title, MergedEventRow.confidence)
              .join(d, d.id == e.document_id).outerjoin(SourceRow, SourceRow.id == d.source_id)
              .outerjoin(MergedReportRow, MergedReportRow.event_id == e.event_id)
              .outerjoin(MergedEventRow, MergedEventRow.merged_id == MergedReportRow.merged_id)
              .where(e.event_id.in_(list(ids))))
-    found = {r[0]: r for r in connection.execute(query)}
+    found = {r[0]: r for r in connection.execute(query).all()}  # all(): fetched at once, not row by row
     quotes: dict[str, str] = {}
     if "evidence" in fields:
         for event_id, text in connection.execute(select(EvidenceRow.event_id, EvidenceRow.text)

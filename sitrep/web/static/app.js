@@ -1,7 +1,6 @@
 // The map page: loads the events once, then filters, the timeline and the front selector decide what
 // the map and the list show; control (assessed or claimed) is fetched for the slider's day.
 
-import * as maplibregl from "/static/vendor/maplibre-gl.mjs";
 import { allEvents, getJSON, getToken, setToken } from "./api.js";
 import { showEvent } from "./detail.js";
 import { clear, h, option } from "./dom.js";
@@ -14,6 +13,7 @@ const FACT_STATUSES = ["reported", "attributed_claim", "expected", "hypothetical
 const START = { center: [38.5, 35.0], zoom: 6 }; // Syria, before the data's extent is known
 
 const $ = (id) => document.getElementById(id);
+let maplibregl = null; // MapLibre GL JS, imported while the data loads (main)
 const state = { events: [], days: [], day: 0, selected: null, fronts: [], playing: null, controlKey: "" };
 
 function dayIndex(iso, first) {
@@ -35,7 +35,9 @@ const EVENT_FIELDS = ["event_id", "date", "event_type", "sub_event_type", "actor
 async function main() {
   // Everything is fetched first, at once (the control of the last day as soon as the timeline names it), and
   // the map is made with it in hand: its sources load together, so fewer frames come before the full one
-  // (each costs dearly where WebGL is software-rendered).
+  // (each costs dearly where WebGL is software-rendered). MapLibre (a megabyte of script) is imported
+  // meanwhile, not before: a static import would hold every request back until it had loaded.
+  const mapAsked = import("/static/vendor/maplibre-gl.mjs");
   const layer = currentLayer();
   const timelineAsked = getJSON("/api/timeline");
   const controlAsked = timelineAsked.then((t) => (t.last ? getJSON("/api/control", { at: t.last, layer }) : null));
@@ -43,6 +45,7 @@ async function main() {
     getJSON("/api/config"), timelineAsked, getJSON("/api/fronts"), getJSON("/api/sources"),
     allEvents({ fields: EVENT_FIELDS.join(",") }), controlAsked,
   ]);
+  maplibregl = await mapAsked;
   performance.mark("sitrep:data");
   setupTimeline(timeline);
   state.events = events.map((e) => ({ ...e, day: e.date ? dayIndex(e.date, state.days[0] || e.date) : 0 }));
