@@ -24,6 +24,7 @@ from sitrep.sitreps.compose import CHANGES, FORECAST, UNCERTAIN
 from sitrep.sitreps.mapimage import MAP_SIZE, control_map_png
 from sitrep.sitreps.render import render_html, render_markdown, render_pdf
 from sitrep.sitreps.wording import SIDE_LABELS, as_name
+from sitrep.model import Document, Event, Place
 from sitrep.store import Store, open_store
 from sitrep.store.schema import DocumentRow, EventRow
 
@@ -144,6 +145,40 @@ def test_sitreps_forecast_sentences_are_marked_and_rest_on_expected_events(store
                 assert statuses & {"expected", "hypothetical"}, sentence.text
         assert "[forecast]" in render_pdf_text(report) or not any(s.forecast for s in report.sentences)
     assert forecasts > 0
+
+
+def _expectation(doc_id: str, published: date, place: Place, expected_on: date) -> tuple[Document, list[Event]]:
+    sentence = f"Government forces are expected to storm {place.name} (said on {published})."
+    document = Document(doc_id=doc_id, text=sentence, source=f"Desk {doc_id}", stance="neutral", published=published)
+    return document, [Event(event_id=f"{doc_id}-0", doc_id=doc_id, event_date=expected_on, time_precision=1,
+                            event_type="Battles", sub_event_type="Armed clash", actor1="", actor1_side="government",
+                            actor2="", actor2_side="opposition", location=place.name, latitude=place.lat,
+                            longitude=place.lon, geo_precision=1, fact_status="expected", evidence=sentence,
+                            evidence_start=0, evidence_end=len(sentence), place_id=place.place_id,
+                            admin1=place.admin1)]
+
+
+def test_sitreps_forecast_is_what_was_expected_by_the_end(tmp_path: Path) -> None:
+    # Three expectations of fighting within FORECAST_DAYS of the report's end: published before the end,
+    # on it, and after it. The third is hindsight: the report on 20-31 July does not forecast it.
+    from sitrep.reconcile.merge import reconcile_documents
+
+    places = [Place(f"test:f{i}", name, 36.2 + i / 10, 37.1, "village", "Aleppo")
+              for i, name in enumerate(("Kafr Early", "Tall Ontime", "Ayn Late"))]
+    with open_store(str(tmp_path / "forecast.db")) as store:
+        for (doc_id, published), place in zip((("early", date(2016, 7, 25)), ("ontime", date(2016, 7, 31)),
+                                               ("late", date(2016, 8, 10))), places, strict=True):
+            store.save_document(*_expectation(doc_id, published, place, date(2016, 8, 15)), places)
+        reconcile_documents(store, ["early", "ontime", "late"])
+        report = compose_report(store, "Aleppo", date(2016, 7, 20), date(2016, 7, 31))
+        forecast = next(section for section in report.sections if section.title == FORECAST)
+        cited = {s.doc_id for s in report.sources
+                 if any(s.number in sentence.citations for sentence in forecast.sentences)}
+        assert cited == {"early", "ontime"}
+        assert "Kafr Early" in " ".join(s.text for s in forecast.sentences)
+        assert "Ayn Late" not in " ".join(s.text for s in forecast.sentences)
+        later = compose_report(store, "Aleppo", date(2016, 8, 1), date(2016, 8, 12))
+        assert "Ayn Late" in " ".join(s.text for sec in later.sections if sec.title == FORECAST for s in sec.sentences)
 
 
 def test_sitreps_single_partisan_source_is_said_plainly(reports: list[SituationReport]) -> None:

@@ -33,7 +33,8 @@ from sitrep.taxonomy import BATTLES, EXPLOSIONS, VIOLENCE_AGAINST_CIVILIANS
 
 # Event types that count as fighting (ACLED's political violence types).
 FIGHTING_TYPES = frozenset({BATTLES, EXPLOSIONS, VIOLENCE_AGAINST_CIVILIANS})
-# Days after the report's end within which an expected event is still this report's forecast.
+# Days after the report's end within which an expected event is still this report's forecast (as the
+# sources published by the end expected it).
 FORECAST_DAYS = 30
 # Sentences per section at most (places under fighting, most active first; changes, forecasts and
 # disputes earliest first): a report of a few pages, not a database dump. The section says how many were left out.
@@ -129,7 +130,8 @@ def compose_report(store: Store, front_name: str, start: date, end: date) -> Sit
         in_range = [m for m in merged if (day := _day_of(m)) is not None and start <= day <= end]
         happened = [m for m in in_range if _lead(m).fact_status not in NOT_HAPPENED | {NEGATED}]
         fighting = _fighting_section(connection, happened, control, end, citations)
-        forecast = _forecast_section([m for m in merged if _lead(m).fact_status in NOT_HAPPENED], start, citations)
+        forecast = _forecast_section(_known_by(connection, [m for m in merged if _lead(m).fact_status in NOT_HAPPENED],
+                                               end), start, citations)
         uncertain = _uncertain_section([m for m in in_range if _lead(m).fact_status not in NOT_HAPPENED], citations)
         words = _words_section(connection, [r for m in happened for r in m], citations)
         sources = _sources(connection, citations)
@@ -227,6 +229,17 @@ def _merged_reports(session: Session, front: Front, start: date, end: date) -> l
                                               EventRow.fact_status.in_(sorted(NOT_HAPPENED)))
     grouped = reports_of_merged(session, ids)
     return [reports for _, reports in sorted(grouped.items()) if reports]
+
+
+def _known_by(connection: Connection, expected: Sequence[list[Report]], end: date) -> list[list[Report]]:
+    """The expectations as they stood at the report's end: of each merged event's reports, those whose
+    document was published by `end` (or bears no date); the event is kept while one of them expects it.
+    A forecast published later is hindsight, not what was expected then."""
+    doc_ids = sorted({r.doc_id for reports in expected for r in reports})
+    late = set(connection.scalars(select(DocumentRow.doc_id).where(DocumentRow.doc_id.in_(doc_ids),
+                                                                   DocumentRow.published > end)))
+    kept = [[r for r in reports if r.doc_id not in late] for reports in expected]
+    return [reports for reports in kept if reports and _lead(reports).fact_status in NOT_HAPPENED]
 
 
 def _lead(reports: Sequence[Report]) -> Report:
