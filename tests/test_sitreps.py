@@ -19,12 +19,12 @@ from sitrep.actors import SIDES
 from sitrep.errors import NotFoundError
 from sitrep.framing import find_framing, load_framing_lexicon
 from sitrep.fronts import fronts
+from sitrep.model import Document, Event, Place
 from sitrep.sitreps import ReportError, SituationReport, compose_report
 from sitrep.sitreps.compose import CHANGES, FORECAST, UNCERTAIN
 from sitrep.sitreps.mapimage import MAP_SIZE, control_map_png
 from sitrep.sitreps.render import render_html, render_markdown, render_pdf
 from sitrep.sitreps.wording import SIDE_LABELS, as_name
-from sitrep.model import Document, Event, Place
 from sitrep.store import Store, open_store
 from sitrep.store.schema import DocumentRow, EventRow
 
