@@ -136,6 +136,18 @@ def test_extract_capture_by_the_army_is_government_regains(resources: Resources)
         ("Government regains territory", "government", date(2016, 8, 9))]
 
 
+def test_extract_an_ally_is_not_the_other_side(resources: Resources) -> None:
+    # Russia backs the state: named beside the regime's gain, it is no opponent (actor2 stays unknown); an
+    # opposition force named beside the army is one.
+    events = _events("In the Turkmen Mountain, the regime seized Rabia'a in January with Russian support.", resources,
+                     stance="opposition")
+    gain = [e for e in events if e.sub_event_type == "Government regains territory"]
+    assert gain and gain[0].actor1_side == "government" and gain[0].actor2_side not in ("government", "russia")
+    events = _events("The Syrian army captured Kinsabba from rebel fighters on Thursday.", resources)
+    gain = [e for e in events if e.sub_event_type == "Government regains territory"]
+    assert gain and (gain[0].actor1_side, gain[0].actor2_side) == ("government", "opposition")
+
+
 def test_extract_list_of_places_gives_one_event_each(resources: Resources) -> None:
     events = _events("Government warplanes struck Anadan, Hraytan and Kafr Hamra yesterday.", resources)
     assert len({e.place_id for e in events}) == 3

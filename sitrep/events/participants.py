@@ -32,6 +32,12 @@ class Participants:
 FREE_ARCS = frozenset({"conj", "cc", "appos", "compound", "flat"})
 
 
+def _same_camp(side: str, other: str) -> bool:
+    """Whether two sides fight on the same side: the same one, or the state and its ally ("the regime seized
+    Rabia'a with Russian support": Russia is not the regime's opponent there)."""
+    return side == other or (side in STATE_SIDES and other in STATE_SIDES)
+
+
 def _path_costs(token: Any) -> dict[int, int]:
     costs, cost = {token.i: 0}, 0
     while token.head.i != token.i:
@@ -124,7 +130,7 @@ def find_participants(trigger: Any, mentions: Sequence[ActorMention], doc: Any, 
     if not territorial:
         agents = agents or ranked  # a clash has two sides; either may be named first
     actor1 = subject or (agents[0] if agents else None)
-    others = [m for m in ranked if actor1 is None or (m.side != actor1.side and m.side != "unknown")]
+    others = [m for m in ranked if actor1 is None or (not _same_camp(m.side, actor1.side) and m.side != "unknown")]
     actor2 = others[0] if others else None
     gained_by = ""
     if territorial:
