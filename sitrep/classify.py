@@ -8,8 +8,10 @@ Rules over spaCy tokens, driven by the trigger lexicon `sitrep/data/event_trigge
 2. a dependency rule finds verbs of gaining ground ("captured", "took control of", "were pushed
    back") and scores `Government regains territory` or `Non-state actor overtakes territory` by the
    side of whoever gains;
-3. the label with the highest score wins, ties going to the lower `priority`; a non-event winner or
-   no score at all gives None.
+3. each label that fired gets its learned bias added (`sitrep/data/label_bias.yaml`, fitted by
+   `bench/case2021.py --fit`: the one learned part, so that it can be fitted on one half of a labelled set
+   and scored on the other); the label with the highest score wins, ties going to the lower `priority`; a
+   non-event winner or no score at all gives None.
 
 The spaCy pipeline is passed in (`load_classifier(nlp)`); nothing heavy is loaded on import.
 """
@@ -18,8 +20,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Final
 
 import yaml
@@ -30,6 +33,7 @@ from sitrep.errors import SitrepError
 from sitrep.taxonomy import SUB_EVENT_TYPES
 
 DEFAULT_LEXICON_PATH: Final = Path(__file__).parent / "data" / "event_triggers.yaml"
+DEFAULT_BIAS_PATH: Final = Path(__file__).parent / "data" / "label_bias.yaml"
 
 GAP_WORD: Final = "..."  # in a phrase: up to GAP_MAX_TOKENS words may fall here
 GAP_MAX_TOKENS: Final = (
@@ -136,6 +140,8 @@ class Classifier:
     territory: TerritoryRules
     first_words: Mapping[str, tuple[Pattern, ...]]  # every pattern, indexed by its first word
     prefix_patterns: tuple[Pattern, ...]  # patterns whose first word is a prefix ("airstrike*")
+    # Learned: added to a label's score when it fired (trigger-weight units); absent labels get 0.
+    biases: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,8 +163,11 @@ class MatchIndex:
 # Loading the lexicon
 
 
-def load_classifier(nlp: Language, lexicon_path: Path = DEFAULT_LEXICON_PATH) -> Classifier:
-    """Compile the trigger lexicon for `nlp` (whose tokenizer splits the phrases as it splits text)."""
+def load_classifier(
+    nlp: Language, lexicon_path: Path = DEFAULT_LEXICON_PATH, bias_path: Path | None = DEFAULT_BIAS_PATH
+) -> Classifier:
+    """Compile the trigger lexicon for `nlp` (whose tokenizer splits the phrases as it splits text), with
+    the learned label biases of `bias_path` (None, or a missing file: the rules alone)."""
     raw = _read_yaml(lexicon_path)
     cue_sets = {
         name: tuple(_to_pattern(nlp, phrase) for phrase in phrases)
@@ -171,7 +180,23 @@ def load_classifier(nlp: Language, lexicon_path: Path = DEFAULT_LEXICON_PATH) ->
     )
     territory = _compile_territory(nlp, cue_sets, raw.get("territory") or {})
     first_words, prefix_patterns = _index_patterns(_all_patterns(rules, territory))
-    return Classifier(nlp, rules, territory, first_words, prefix_patterns)
+    biases = load_biases(bias_path, {rule.label for rule in rules}) if bias_path else {}
+    return Classifier(nlp, rules, territory, first_words, prefix_patterns, MappingProxyType(biases))
+
+
+def load_biases(path: Path, labels: Iterable[str]) -> dict[str, float]:
+    """The learned label biases of `path` (`biases: {label: number}`); {} when the file is absent."""
+    if not path.exists():
+        return {}
+    raw = _read_yaml(path).get("biases") or {}
+    known = set(labels)
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise LexiconError(f"{path}: biases for labels the lexicon lacks: {unknown}")
+    try:
+        return {str(label): float(value) for label, value in raw.items()}
+    except (TypeError, ValueError) as e:
+        raise LexiconError(f"{path}: a bias is not a number: {e}") from e
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
@@ -414,18 +439,25 @@ def score_labels(doc: Doc, classifier: Classifier) -> dict[str, float]:
     return {label: score for label, score in scores.items() if label not in silenced}
 
 
-def _pick_label(scores: Mapping[str, float], rules: Sequence[LabelRule]) -> LabelRule | None:
-    priority = {rule.label: rule.priority for rule in rules}
-    ranked = sorted(scores.items(), key=lambda item: (-item[1], priority.get(item[0], 99)))
-    if not ranked or ranked[0][1] < MIN_EVENT_SCORE:
+def choose_label(
+    scores: Mapping[str, float], classifier: Classifier, biases: Mapping[str, float] | None = None
+) -> str | None:
+    """The sub-event type that `score_labels`'s scores give once each fired label's bias is added
+    (`biases`, else the classifier's own); None when nothing fired or a non-event wins."""
+    biases = classifier.biases if biases is None else biases
+    rule_of = {rule.label: rule for rule in classifier.rules}
+    ranked = sorted(
+        ((score + biases.get(label, 0.0), label) for label, score in scores.items() if score >= MIN_EVENT_SCORE),
+        key=lambda item: (-item[0], rule_of[item[1]].priority if item[1] in rule_of else 99),
+    )
+    if not ranked:
         return None
-    return next(rule for rule in rules if rule.label == ranked[0][0])
+    return rule_of[ranked[0][1]].sub_event_type
 
 
 def classify_doc(doc: Doc, classifier: Classifier) -> str | None:
     """The ACLED sub-event type `doc` reports, or None (no event, or one ACLED does not record)."""
-    winner = _pick_label(score_labels(doc, classifier), classifier.rules)
-    return winner.sub_event_type if winner else None
+    return choose_label(score_labels(doc, classifier), classifier)
 
 
 def classify_snippet(text: str, classifier: Classifier) -> str | None:

@@ -8,7 +8,15 @@ from typing import Any
 
 import pytest
 
-from sitrep.classify import Classifier, classify_snippet, classify_snippets, load_classifier
+from sitrep.classify import (
+    Classifier,
+    LexiconError,
+    choose_label,
+    classify_snippet,
+    classify_snippets,
+    load_classifier,
+    score_labels,
+)
 from sitrep.taxonomy import SUB_EVENT_TYPES
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -248,3 +256,35 @@ def test_classify_case2021_dev_weighted_f1_floor(classifier: Classifier) -> None
     predicted = classify_snippets((example.text for example in examples), classifier)
     f1 = weighted_f1(per_class_scores([example.gold for example in examples], predicted))
     assert f1 >= DEV_WEIGHTED_F1_FLOOR
+
+
+def test_classify_bias_can_turn_a_close_call(classifier: Classifier, en_pipeline: Any) -> None:
+    # Two readings fire: the arrests and the weapons seized; the rules rank the seizure first.
+    text = "Soldiers arrested two men and seized a cache of rifles in the village."
+    scores = score_labels(en_pipeline(text), classifier)
+    assert {"Arrests", "Disrupted weapons use"} <= set(scores)
+    assert choose_label(scores, classifier, {}) == classify_snippet(text, classifier) == "Disrupted weapons use"
+    gap = scores["Disrupted weapons use"] - scores["Arrests"]
+    assert choose_label(scores, classifier, {"Arrests": gap + 0.5}) == "Arrests"
+    assert choose_label(scores, classifier, {"Arrests": gap - 0.5}) == "Disrupted weapons use"
+
+
+def test_classify_bias_file_must_name_lexicon_labels(en_pipeline: Any, tmp_path: Path) -> None:
+    path = tmp_path / "bias.yaml"
+    path.write_text("biases: {Armed clash: 0.5, Skirmish: 1.0}\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match="Skirmish"):
+        load_classifier(en_pipeline, bias_path=path)
+    path.write_text("biases: {Armed clash: 0.5}\n", encoding="utf-8")
+    assert load_classifier(en_pipeline, bias_path=path).biases == {"Armed clash": 0.5}
+    assert load_classifier(en_pipeline, bias_path=tmp_path / "absent.yaml").biases == {}
+
+
+def test_classify_two_fold_halves_are_fixed_by_id() -> None:
+    sys.path.insert(0, str(BENCH))
+    try:
+        from case2021 import fold_of
+    finally:
+        sys.path.remove(str(BENCH))
+    folds = [fold_of(str(n)) for n in range(1000)]
+    assert folds == [fold_of(str(n)) for n in range(1000)]
+    assert 400 < sum(folds) < 600  # two halves of about equal size
