@@ -28,6 +28,8 @@ TERRITORY = "territory"  # the sub-event type placeholder for a change of contro
 # The weakest trigger that starts an event (trigger-weight units, as in the lexicons): below it a word
 # such as "attempt" or "bomb" only supports a stronger trigger in the same clause.
 MIN_TRIGGER_WEIGHT = 2.4
+# Prepositions that name what a verb is aimed at: "opened fire on civilians", "shot at residents".
+AIMING_PREPOSITIONS = frozenset({"on", "at", "upon", "into"})
 # Nouns that a weapon or fighting word modifies as part of a name, not as an event ("artillery academy").
 INSTITUTION_HEADS = frozenset({"complex", "base", "academy", "school", "college", "battalion", "brigade",
                                "regiment", "division", "unit", "factory", "depot", "position", "battery",
@@ -53,6 +55,7 @@ class ReportTrigger:
     claim_only: bool = False
     place_object: bool = False
     requires_subject: tuple[str, ...] = ()
+    requires_object: tuple[str, ...] = ()
 
 
 def load_report_triggers(path: Path = REPORT_TRIGGERS) -> tuple[ReportTrigger, ...]:
@@ -62,7 +65,8 @@ def load_report_triggers(path: Path = REPORT_TRIGGERS) -> tuple[ReportTrigger, .
                                    sub_event_type=TERRITORY if row.get("territory") else row["sub_event_type"],
                                    weight=float(row["weight"]), claim_only=bool(row.get("claim_only")),
                                    place_object=bool(row.get("place_object")),
-                                   requires_subject=tuple(row.get("requires_subject", ())))
+                                   requires_subject=tuple(row.get("requires_subject", ())),
+                                   requires_object=tuple(row.get("requires_object", ())))
                      for row in raw["triggers"])
     except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as e:
         raise ExtractionError(f"{path}: bad report trigger lexicon: {e}") from e
@@ -73,6 +77,27 @@ def _has_subject(verb: Any, lemmas: tuple[str, ...]) -> bool:
     if verb.dep_ == "acl" and verb.head.lemma_.lower() in lemmas:
         return True
     return any(c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in lemmas for c in verb.children)
+
+
+def _objects(verb: Any) -> list[Any]:
+    """What a verb acts on: its direct object (or passive subject, or the noun a participle modifies: "a
+    leaflet dropped"), with the nouns conjoined to it, the "of" noun of a quantity ("thousands of
+    leaflets") and the noun of an aiming preposition ("fired on civilians", "shot at a number of people")."""
+    heads = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+    if verb.dep_ == "acl":
+        heads.append(verb.head)
+    for word in (verb, *[c for c in verb.children if c.dep_ == "dobj"]):
+        heads += [g for c in word.children if c.dep_ == "prep" and c.lower_ in AIMING_PREPOSITIONS
+                  for g in c.children if g.dep_ == "pobj"]
+    found = []
+    for head in heads:
+        found += [head, *[c for c in head.children if c.dep_ == "conj"]]
+    return found + [g for head in found for c in head.children if c.dep_ == "prep" and c.lower_ == "of"
+                    for g in c.children if g.dep_ == "pobj"]
+
+
+def _has_object(verb: Any, lemmas: tuple[str, ...]) -> bool:
+    return any(o.lemma_.lower() in lemmas for o in _objects(verb))
 
 
 def _report_matches(doc: Any, triggers: tuple[ReportTrigger, ...]) -> list[Trigger]:
@@ -89,6 +114,8 @@ def _report_matches(doc: Any, triggers: tuple[ReportTrigger, ...]) -> list[Trigg
                 continue
             head = doc[i + n - 1] if n > 1 and trigger.words[-1] in ("ground", "control", "food") else doc[i]
             if trigger.requires_subject and not _has_subject(head, trigger.requires_subject):
+                continue
+            if trigger.requires_object and not _has_object(doc[i], trigger.requires_object):
                 continue
             found.append(Trigger(head.i, trigger.sub_event_type, trigger.weight, trigger.claim_only,
                                  trigger.place_object))

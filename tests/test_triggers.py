@@ -1,0 +1,56 @@
+"""Trigger words of war reports (sitrep/events/triggers.py), on sentences written for these tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from sitrep.classify import Classifier, load_classifier
+from sitrep.events.triggers import ReportTrigger, find_triggers, load_report_triggers
+
+
+@pytest.fixture(scope="session")
+def classifier(nlp: Any) -> Classifier:
+    return load_classifier(nlp)
+
+
+@pytest.fixture(scope="session")
+def report_triggers() -> tuple[ReportTrigger, ...]:
+    return load_report_triggers()
+
+
+def _triggers(text: str, nlp: Any, classifier: Classifier, report: tuple[ReportTrigger, ...]) -> dict[str, str]:
+    doc = nlp(text)
+    return {doc[t.token].text: t.sub_event_type for t in find_triggers(doc, classifier, report)}
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        ("Army helicopters dropped thousands of leaflets over the eastern districts on Tuesday.", "dropped", "Other"),
+        ("A cargo plane dropped aid parcels to the besieged garrison.", "dropped", "Other"),
+        ("The militants were given an ultimatum to leave the town within two days.", "ultimatum", "Other"),
+        ("Forty gunmen handed themselves over to the police in the suburb.", "handed", "Agreement"),
+        ("Security forces opened fire on civilians queueing for bread.", "opened", "Attack"),
+        ("Snipers shot at residents crossing the bridge.", "shot", "Attack"),
+        ("Government units kept pushing forward inside the camp.", "pushing", "Armed clash"),
+    ],
+)
+def test_triggers_strategic_developments_and_attacks(text: str, word: str, expected: str, nlp: Any,
+                                                     classifier: Classifier,
+                                                     report_triggers: tuple[ReportTrigger, ...]) -> None:
+    assert _triggers(text, nlp, classifier, report_triggers).get(word) == expected, text
+
+
+def test_triggers_what_is_dropped_decides(nlp: Any, classifier: Classifier,
+                                          report_triggers: tuple[ReportTrigger, ...]) -> None:
+    found = _triggers("Helicopters dropped barrel bombs on the town.", nlp, classifier, report_triggers)
+    assert found.get("dropped") != "Other"
+    assert "Other" not in found.values()
+
+
+def test_triggers_fire_on_fighters_is_no_attack_on_civilians(nlp: Any, classifier: Classifier,
+                                                             report_triggers: tuple[ReportTrigger, ...]) -> None:
+    found = _triggers("Rebels opened fire on army positions near the airport.", nlp, classifier, report_triggers)
+    assert found.get("opened") == "Armed clash"
