@@ -54,3 +54,19 @@ def test_triggers_fire_on_fighters_is_no_attack_on_civilians(nlp: Any, classifie
                                                              report_triggers: tuple[ReportTrigger, ...]) -> None:
     found = _triggers("Rebels opened fire on army positions near the airport.", nlp, classifier, report_triggers)
     assert found.get("opened") == "Armed clash"
+
+
+def test_triggers_a_campaign_name_is_no_event(nlp: Any, classifier: Classifier,
+                                              report_triggers: tuple[ReportTrigger, ...]) -> None:
+    found = _triggers("The town was a key prize in the Battle of Aleppo.", nlp, classifier, report_triggers)
+    assert "Battle" not in found
+    found = _triggers("A fierce battle raged in the town on Monday.", nlp, classifier, report_triggers)
+    assert found.get("battle") == "Armed clash"
+
+
+def test_triggers_a_participle_describing_a_place_is_no_event(nlp: Any, classifier: Classifier,
+                                                              report_triggers: tuple[ReportTrigger, ...]) -> None:
+    found = _triggers("Aid workers reached the besieged city on foot.", nlp, classifier, report_triggers)
+    assert "besieged" not in found
+    found = _triggers("Government forces besieged the city in July.", nlp, classifier, report_triggers)
+    assert found.get("besieged") == "Other"

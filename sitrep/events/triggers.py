@@ -28,6 +28,8 @@ TERRITORY = "territory"  # the sub-event type placeholder for a change of contro
 # The weakest trigger that starts an event (trigger-weight units, as in the lexicons): below it a word
 # such as "attempt" or "bomb" only supports a stronger trigger in the same clause.
 MIN_TRIGGER_WEIGHT = 2.4
+PROPER_NOUN_TAGS = frozenset({"NNP", "NNPS"})  # Penn tags, spaCy's English scheme
+AIR_STRIKE = "Air/drone strike"
 # Prepositions that name what a verb is aimed at: "opened fire on civilians", "shot at residents".
 AIMING_PREPOSITIONS = frozenset({"on", "at", "upon", "into"})
 # Nouns that a weapon or fighting word modifies as part of a name, not as an event ("artillery academy").
@@ -151,7 +153,21 @@ def find_triggers(doc: Any, classifier: Classifier, report_triggers: tuple[Repor
             best[trigger.token] = trigger
             decided.add(trigger.token)
     return [t for _, t in sorted(best.items())
-            if t.weight >= MIN_TRIGGER_WEIGHT and not _names_an_institution(doc[t.token])]
+            if t.weight >= MIN_TRIGGER_WEIGHT and not _names_an_institution(doc[t.token])
+            and not _names_a_campaign(doc[t.token], t) and not _describes_a_state(doc[t.token])]
+
+
+def _names_a_campaign(token: Any, trigger: Trigger) -> bool:
+    """"the Battle of Aleppo", "the Siege of Kobani": a capitalised trigger inside a sentence is part of a
+    name, which titles a campaign rather than reporting an event (air forces excepted: "the Air Force
+    pounded" names the one who struck)."""
+    return (token.tag_ in PROPER_NOUN_TAGS and token.is_title and token.i != token.sent.start
+            and trigger.sub_event_type != AIR_STRIKE)
+
+
+def _describes_a_state(token: Any) -> bool:
+    """"besieged Aleppo", "a bombed-out road": a participle modifying a noun tells how things stand."""
+    return token.dep_ == "amod" and token.tag_ == "VBN"
 
 
 def _names_an_institution(token: Any) -> bool:
