@@ -249,6 +249,8 @@ def _is_object_of(place: Any, verb: Any) -> bool:
     """Whether the place is (one of a list that is) the verb's direct object: "took Qomhana and Souran"."""
     while place.dep_ in ("conj", "compound", "appos") and place.head.i != place.i:
         place = place.head
+    if place.dep_ == "pobj" and place.head.lower_ == "of" and place.head.head.dep_ == "dobj":
+        place = place.head.head  # a part of it: "took the eastern part of Mayda'a"
     return place.dep_ == "dobj" and place.head.i == verb.i
 
 
