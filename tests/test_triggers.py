@@ -70,3 +70,33 @@ def test_triggers_a_participle_describing_a_place_is_no_event(nlp: Any, classifi
     assert "besieged" not in found
     found = _triggers("Government forces besieged the city in July.", nlp, classifier, report_triggers)
     assert found.get("besieged") == "Other"
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("Security forces seized weapons and ammunition in a raid on the village.", "seized"),
+        ("The rebels captured twenty soldiers near the checkpoint.", "captured"),
+    ],
+)
+def test_triggers_taking_people_or_arms_is_no_ground(text: str, word: str, nlp: Any, classifier: Classifier,
+                                                     report_triggers: tuple[ReportTrigger, ...]) -> None:
+    assert _triggers(text, nlp, classifier, report_triggers).get(word) != "territory", text
+
+
+def test_triggers_taking_a_town_is_ground(nlp: Any, classifier: Classifier,
+                                          report_triggers: tuple[ReportTrigger, ...]) -> None:
+    found = _triggers("The rebels captured the town after a long battle.", nlp, classifier, report_triggers)
+    assert found.get("captured") == "territory"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Air defences intercepted several missiles over the capital on Sunday.",
+        "Fighters shot down a drone over the dam.",
+    ],
+)
+def test_triggers_weapons_stopped_in_the_air(text: str, nlp: Any, classifier: Classifier,
+                                             report_triggers: tuple[ReportTrigger, ...]) -> None:
+    assert "Disrupted weapons use" in _triggers(text, nlp, classifier, report_triggers).values(), text

@@ -148,6 +148,8 @@ def find_triggers(doc: Any, classifier: Classifier, report_triggers: tuple[Repor
             best[trigger.token] = trigger
     decided: set[int] = set()
     for trigger in _report_matches(doc, report_triggers):  # written for war reports: it decides
+        if trigger.sub_event_type == TERRITORY and _takes_no_ground(doc[trigger.token], classifier):
+            continue
         old = best.get(trigger.token)
         if old is None or trigger.token not in decided or trigger.weight > old.weight:
             best[trigger.token] = trigger
@@ -155,6 +157,13 @@ def find_triggers(doc: Any, classifier: Classifier, report_triggers: tuple[Repor
     return [t for _, t in sorted(best.items())
             if t.weight >= MIN_TRIGGER_WEIGHT and not _names_an_institution(doc[t.token])
             and not _names_a_campaign(doc[t.token], t) and not _describes_a_state(doc[t.token])]
+
+
+def _takes_no_ground(verb: Any, classifier: Classifier) -> bool:
+    """"seized weapons", "captured twenty fighters": what was taken is people or arms, not ground (the
+    classifier's `not_objects`; its own arrest and seizure triggers stay)."""
+    not_objects = classifier.territory.not_objects
+    return any({o.lower_, o.lemma_.lower()} & not_objects for o in _objects(verb) if o.i != verb.head.i)
 
 
 def _names_a_campaign(token: Any, trigger: Trigger) -> bool:
