@@ -129,19 +129,28 @@ def _matches(gold: dict[str, Any], pred: dict[str, Any]) -> bool:
             and _km(gold, pred) <= MATCH_KM and _days_apart(gold, pred) <= slack)
 
 
-def event_errors(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> tuple[list[Any], list[Any]]:
-    """Gold events that happened and no prediction matched, and happened predictions no gold matched
-    (greedy one-to-one, closest first: the scorer's matching, restated to list the leftovers)."""
-    g_happened = [g for g in gold if g.get("fact_status") in HAPPENED]
-    p_happened = [p for p in pred if p.get("fact_status") in HAPPENED]
-    pairs = sorted(((_km(g, p), _days_apart(g, p), i, j) for i, g in enumerate(g_happened)
-                    for j, p in enumerate(p_happened) if _matches(g, p)))
+def matched_pairs(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> list[tuple[int, int]]:
+    """(gold index, predicted index) of the one-to-one matches, greedy and closest first: the scorer's
+    matching restated, to tell which records matched. Pass records of the same fact-status group."""
+    pairs = sorted(((_km(g, p), _days_apart(g, p), i, j) for i, g in enumerate(gold)
+                    for j, p in enumerate(pred) if _matches(g, p)))
     used_g: set[int] = set()
     used_p: set[int] = set()
+    matched = []
     for _, _, i, j in pairs:
         if i not in used_g and j not in used_p:
             used_g.add(i)
             used_p.add(j)
+            matched.append((i, j))
+    return matched
+
+
+def event_errors(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> tuple[list[Any], list[Any]]:
+    """Gold events that happened and no prediction matched, and happened predictions no gold matched."""
+    g_happened = [g for g in gold if g.get("fact_status") in HAPPENED]
+    p_happened = [p for p in pred if p.get("fact_status") in HAPPENED]
+    matched = matched_pairs(g_happened, p_happened)
+    used_g, used_p = {i for i, _ in matched}, {j for _, j in matched}
     missed = [g for i, g in enumerate(g_happened) if i not in used_g]
     extra = [p for j, p in enumerate(p_happened) if j not in used_p]
     return missed, extra
