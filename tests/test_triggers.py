@@ -100,3 +100,11 @@ def test_triggers_taking_a_town_is_ground(nlp: Any, classifier: Classifier,
 def test_triggers_weapons_stopped_in_the_air(text: str, nlp: Any, classifier: Classifier,
                                              report_triggers: tuple[ReportTrigger, ...]) -> None:
     assert "Disrupted weapons use" in _triggers(text, nlp, classifier, report_triggers).values(), text
+
+
+def test_triggers_a_ceasefire_called_for_is_no_agreement(nlp: Any, classifier: Classifier,
+                                                         report_triggers: tuple[ReportTrigger, ...]) -> None:
+    found = _triggers("The UN kept pushing for a ceasefire in the city.", nlp, classifier, report_triggers)
+    assert "ceasefire" not in found
+    found = _triggers("The two sides agreed a ceasefire in the city on Friday.", nlp, classifier, report_triggers)
+    assert found.get("ceasefire") == "Agreement"

@@ -28,6 +28,9 @@ TERRITORY = "territory"  # the sub-event type placeholder for a change of contro
 # The weakest trigger that starts an event (trigger-weight units, as in the lexicons): below it a word
 # such as "attempt" or "bomb" only supports a stronger trigger in the same clause.
 MIN_TRIGGER_WEIGHT = 2.4
+# Verbs of asking for something ("call for a ceasefire", "urge a truce", "push for talks").
+SEEKING_LEMMAS = frozenset({"call", "push", "press", "urge", "appeal", "demand", "seek", "plead", "lobby",
+                            "propose", "want", "hope", "wait"})
 PROPER_NOUN_TAGS = frozenset({"NNP", "NNPS"})  # Penn tags, spaCy's English scheme
 AIR_STRIKE = "Air/drone strike"
 # Prepositions that name what a verb is aimed at: "opened fire on civilians", "shot at residents".
@@ -156,7 +159,21 @@ def find_triggers(doc: Any, classifier: Classifier, report_triggers: tuple[Repor
             decided.add(trigger.token)
     return [t for _, t in sorted(best.items())
             if t.weight >= MIN_TRIGGER_WEIGHT and not _names_an_institution(doc[t.token])
-            and not _names_a_campaign(doc[t.token], t) and not _describes_a_state(doc[t.token])]
+            and not _names_a_campaign(doc[t.token], t) and not _describes_a_state(doc[t.token])
+            and not _is_sought(doc[t.token])]
+
+
+def _is_sought(token: Any) -> bool:
+    """"pushing for a ceasefire", "called for a truce", "urged an agreement": what someone asks for has
+    not happened (wire copy and UN statements word their appeals so)."""
+    if token.pos_ != "NOUN":
+        return False
+    governor = token.head
+    if token.dep_ == "pobj" and governor.lower_ == "for":
+        governor = governor.head
+    elif token.dep_ != "dobj":
+        return False
+    return governor.lemma_.lower() in SEEKING_LEMMAS
 
 
 def _takes_no_ground(verb: Any, classifier: Classifier) -> bool:
