@@ -18,6 +18,7 @@ from typing import Any
 from sitrep.actors import ActorCatalogue, ActorMention, find_actors, load_actor_catalogue, normalize_stance
 from sitrep.classify import Classifier, load_classifier
 from sitrep.dates import DateMention, find_dates
+from sitrep.events.learned import EventFilter, filter_events, load_event_filter
 from sitrep.events.participants import (
     STANCE_SIDE,
     STATE_SIDES,
@@ -92,6 +93,7 @@ class Resources:
     fact_cues: FactCues
     framing: FramingLexicon
     publishers: tuple[Publisher, ...] = ()
+    event_filter: EventFilter | None = None  # learned second opinion on happened events (None: rules alone)
 
 
 def load_resources(nlp: Any, gazetteer: Gazetteer, data_home: Path | None = None) -> Resources:
@@ -99,7 +101,8 @@ def load_resources(nlp: Any, gazetteer: Gazetteer, data_home: Path | None = None
     publishers = load_publishers((data_home / "sources.yaml",) if data_home else ())
     return Resources(nlp=nlp, gazetteer=gazetteer, actors=load_actor_catalogue(),
                      classifier=load_classifier(nlp), report_triggers=load_report_triggers(),
-                     fact_cues=load_fact_cues(), framing=load_framing_lexicon(), publishers=publishers)
+                     fact_cues=load_fact_cues(), framing=load_framing_lexicon(), publishers=publishers,
+                     event_filter=load_event_filter())
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +147,8 @@ def extract(document: Document, resources: Resources, doc: Any | None = None) ->
     for trigger, place_mentions in _attach_places(find_triggers(doc, resources.classifier,
                                                                 resources.report_triggers), context):
         events.extend(_events_for(trigger, place_mentions, context, resources))
-    return Extraction(document, _one_per_location_and_day(events), places)
+    kept = filter_events(_one_per_location_and_day(events), doc, places, resources.event_filter)
+    return Extraction(document, kept, places)
 
 
 def _with_stance(document: Document, catalogue: ActorCatalogue, publishers: tuple[Publisher, ...]) -> Document:
