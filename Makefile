@@ -31,7 +31,7 @@ test: setup
 	$(BIN)/pytest -q
 
 lint: setup
-	$(BIN)/ruff check sitrep tests bench
+	$(BIN)/ruff check sitrep tests bench scripts
 	$(BIN)/mypy
 
 bench: setup
