@@ -22,6 +22,7 @@ from typing import Any
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from sitrep.geo.english import content_words, is_english_phrase
 from sitrep.geo.gazetteer import PACKAGE_DATA, Gazetteer
 from sitrep.geo.translit import ARTICLES, GENERIC_PREFIXES, fold, is_generic_word, skeleton
 from sitrep.model import Mention
@@ -100,6 +101,17 @@ MIN_SIM_EXACT_KEY = 0.72
 MIN_SIM_FUZZY_KEY = 0.80
 MIN_SIM_SHORT_KEY = 0.90
 SHORT_KEY = 2
+# A name that is ordinary English ("Minister", "Rebels", "State") names a place only with evidence: a
+# feature word, a place preposition right before it, or an exact name of a place this prominent (a kind
+# of place, or a population: people).
+PROMINENT_KINDS = frozenset({"city", "town", "governorate", "region"})
+PROMINENT_POPULATION = 10_000
+# Prepositions that put the name after them on the map ("shelled positions near Samha"). Not "to" or
+# "from", which also take media and people ("according to State TV", "a letter from Colonel ...").
+PLACE_PREPOSITION_RE = re.compile(
+    r"\b(?:in|near|at|into|toward|towards|outside|around|inside|across|through|via|"
+    r"(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?\s+of)\s+(?:the\s+)?$",
+    re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,6 +356,8 @@ def _match_at(words: list[Word], i: int, text: str, gazetteer: Gazetteer, info: 
     last = _longest_known(words, i, text, gazetteer, foreign, min_words=min_words, level=level)
     if last == i and is_generic_word(word.text):
         last = None  # a lone "Deir" or "Tell" names no place; "Hawsh Al-Shalaq" may be an unknown one
+    if last is not None and not _english_name_evidenced(words, i, last, text, gazetteer):
+        last = None  # "Minister", "Battle", "Gen": English words that sound like villages
     found = _known_mention(words, i, last, text, info, doc_id)
     return found if found is not None else _unknown_by_context(words, i, text, info, foreign, doc_id)
 
@@ -355,6 +369,23 @@ def _known_mention(words: list[Word], i: int, last: int | None, text: str, info:
         return None
     found = _make_mention(text, words, i, last, ("gazetteer",), doc_id)
     return None if _part_of_longer_name(found[0], info, text) else found
+
+
+def _english_name_evidenced(words: list[Word], i: int, last: int, text: str, gazetteer: Gazetteer) -> bool:
+    """words[i..last], matched in the gazetteer, may be a place: it is not ordinary English, or it is
+    and has evidence of a place (see PROMINENT_KINDS)."""
+    surface = POSSESSIVE_RE.sub("", text[words[i].start:words[last].end])
+    if not is_english_phrase(surface):
+        return True
+    if _feature_after(words, last, text) or words[last].lower in FEATURE_WORDS or \
+            PREFIX_FEATURE_RE.search(text[max(0, words[i].start - 40):words[i].start]):
+        return True
+    exact = [h for h in gazetteer.lookup(surface, fuzzy=False) if h.similarity >= 1.0]
+    if any(h.place.kind in PROMINENT_KINDS or h.place.population >= PROMINENT_POPULATION for h in exact):
+        return True  # "Aleppo", "Damascus": English writes them as often as ordinary words
+    if exact and len(content_words(surface)) > 1:
+        return True  # "Youth Housing", "Arab Houses": a landmark the gazetteer names word for word
+    return bool(exact) and bool(PLACE_PREPOSITION_RE.search(text[max(0, words[i].start - 30):words[i].start]))
 
 
 def _may_start_longer_name(word: Word, info: TokenInfo) -> bool:
