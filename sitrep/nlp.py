@@ -14,6 +14,8 @@ MAX_TEXT_CHARS = 60_000_000
 
 
 PARAGRAPH_BREAKS = "sitrep_paragraph_breaks"
+COMMON_LEMMAS = "sitrep_common_lemmas"
+PROPER_NOUN_TAGS = frozenset({"NNP", "NNPS"})  # Penn tags, spaCy's English scheme
 
 
 def _register_paragraph_breaks() -> None:
@@ -35,6 +37,34 @@ def _register_paragraph_breaks() -> None:
             elif before.text == ":" and _opens_line_heading(doc, before.i):
                 token.is_sent_start = True  # "Lattakia: After ..." — the heading is not the subject
         return doc
+
+
+def _register_common_lemmas() -> None:
+    """A component after the lemmatizer: a capitalised common noun tagged as a proper noun ("Warplanes
+    struck..." at a paragraph's start, "Rebels", "Clashes" in a headline) keeps spaCy's proper-noun lemma, its
+    own text; it gets the common noun's lemma instead ("warplane") where the lemmatizer's noun tables know
+    one. Names the tables do not know ("Homs", "Aleppo") are left as they are."""
+    from spacy.language import Language
+
+    if COMMON_LEMMAS in Language.factories:
+        return
+
+    @Language.factory(COMMON_LEMMAS, requires=["token.lemma"])
+    def common_lemmas(nlp: Any, name: str) -> Any:
+        lemmatizer = nlp.get_pipe("lemmatizer")
+
+        def component(doc: Any) -> Any:
+            for token in doc:
+                if token.tag_ in PROPER_NOUN_TAGS and token.is_title:
+                    pos = token.pos_
+                    token.pos_ = "NOUN"
+                    lemma = lemmatizer.rule_lemmatize(token)[0]
+                    token.pos_ = pos
+                    if lemma != token.lower_:
+                        token.lemma_ = lemma
+            return doc
+
+        return component
 
 
 # A line that opens with at most this many words and a colon is a section heading ("Aleppo:", "East Ghouta:").
@@ -66,4 +96,7 @@ def load_nlp(model: str = DEFAULT_MODEL) -> Any:
     _register_paragraph_breaks()
     if "parser" in nlp.pipe_names and PARAGRAPH_BREAKS not in nlp.pipe_names:
         nlp.add_pipe(PARAGRAPH_BREAKS, before="parser")
+    _register_common_lemmas()
+    if "lemmatizer" in nlp.pipe_names and COMMON_LEMMAS not in nlp.pipe_names:
+        nlp.add_pipe(COMMON_LEMMAS, after="lemmatizer")
     return nlp
