@@ -396,7 +396,8 @@ def _at_query(columns: Select[Any], day: date, layer: str, region: str | None, *
     conditions = [STATES.c.layer == layer, STATES.c.valid_from <= day,
                   or_(STATES.c.valid_until.is_(None), STATES.c.valid_until > day), *more]
     if region:
-        conditions.append(STATES.c.admin1.ilike(f"{region.strip()}%"))
+        # its beginning as written: "%" and "_" are letters here, not LIKE's wildcards
+        conditions.append(STATES.c.admin1.istartswith(region.strip(), autoescape=True))
     return union_all(
         columns.where(STATES.c.span.in_(by_start), *conditions)
         .with_hint(STATES, "INDEXED BY ix_control_states_layer_span", "sqlite"),
