@@ -7,6 +7,7 @@ Each file's own metadata (front matter, HTML metadata, JSON Lines fields) wins o
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
@@ -48,7 +49,11 @@ def read_documents(
             yield _reject_on_error(STDIN_ORIGIN, lambda: _read_stdin(defaults))
         elif Path(item).is_dir():
             for file in _walk_folder(Path(item)):
-                yield from _read_file(file, defaults)
+                outside = _link_out_of(file, Path(item))
+                if outside:
+                    yield Reject(origin=str(file), reason=outside)
+                else:
+                    yield from _read_file(file, defaults)
         else:
             yield from _read_file(Path(item), defaults)
 
@@ -89,6 +94,10 @@ def parse_document(
 
 def _read_file(path: Path, defaults: Defaults) -> Iterator[Document | Reject]:
     origin = str(path)
+    special = _not_regular(path)
+    if special:
+        yield Reject(origin=origin, reason=special)
+        return
     if _is_feed(path):
         yield from read_feed(path, defaults)
         return
@@ -120,6 +129,9 @@ def _read_single_file(path: Path, defaults: Defaults) -> Document:
     try:
         if path.is_dir():
             raise InputError(f"{origin}: a folder, not a file")
+        special = _not_regular(path)
+        if special:
+            raise InputError(f"{origin}: {special}")
         size = path.stat().st_size
         if size > MAX_DOCUMENT_BYTES:
             raise InputError(too_large_message(origin, size))
@@ -149,14 +161,38 @@ def _reject_on_error(origin: str, read: Callable[[], Document]) -> Document | Re
 
 
 def _walk_folder(folder: Path) -> list[Path]:
-    """Readable files under `folder`, recursively, sorted; hidden files and folders are skipped."""
+    """Readable names under `folder`, recursively, sorted; hidden files and folders are skipped. Names that
+    are not regular files (FIFOs, links out of the folder) are listed too, to be rejected with a reason."""
     return sorted(
         path
         for path in folder.rglob("*")
         if path.suffix.lower() in READABLE_SUFFIXES
         and not any(part.startswith(".") for part in path.relative_to(folder).parts)
-        and path.is_file()
+        and not path.is_dir()
     )
+
+
+def _link_out_of(path: Path, folder: Path) -> str:
+    """Why a file found in `folder` is not read: a symbolic link that leads out of it; "" otherwise."""
+    try:
+        target = path.resolve()
+        inside = target.is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop
+        return "a symbolic link that cannot be resolved; not followed"
+    return "" if inside else f"a symbolic link to {target}, outside {folder}; not followed"
+
+
+def _not_regular(path: Path) -> str:
+    """Why `path` is not read as a file: a FIFO, socket or device (reading one could block forever); ""
+    for a regular file or one that cannot be examined (its reader says why)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return ""
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return ""
+    kind = "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device or special file"
+    return f"{kind}, not a regular file; not read"
 
 
 def _describe_os_error(error: OSError) -> str:
