@@ -2,42 +2,63 @@
 
 The catalogue (`sitrep/data/actors.tsv`, extendable with user files of the same format) lists named
 groups ("Tiger Forces", "Jabhat Fatah al-Sham") with a fixed side, and generic or pejorative labels
-("rebels", "militants", "terrorists", "regime") whose side depends on context. `find_actors` resolves a
-label's side, first match wins:
+("rebels", "militants", "terrorists", "regime") whose side depends on context. A row may hold only between
+its `valid_from` and `valid_until` days (ACLED's "Military Forces of Syria (2000-2024)" and "(2024-)"):
+"government forces" of 2015 are Assad's army, those of 2025 the new state's; `find_actors` takes the day
+the text speaks of and matches only the rows that hold on it. It resolves a label's side, first match wins:
 
 1. a qualifier in the same noun phrase: an actor right before it ("ISIS militants", "the regime's
    militias", "Nusra-linked fighters"), or right after it through "of", "from", "loyal to"...
    ("fighters loyal to the government"); a qualifier after "anti-" does not count ("anti-ISIS rebels");
 2. a backer right before it: "Turkish-backed rebels" are opposition, "Russian-backed militias" government;
 3. the source's stance, through the label's `stance_sides` in the catalogue: "terrorists" in a
-   pro-government report are the opposition, "militias" in an opposition report the government's;
+   pro-government report are the opposition, "militias" in an opposition report the government's. The
+   stance is first read as the side it speaks for on the day (`sitrep.conflict`): an opposition outlet of
+   2025 speaks for the new government, a Russian one of 2016 beside Assad's;
 4. otherwise the label's own side, usually `unknown`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from types import MappingProxyType
 from typing import Final
 
+from sitrep.conflict import SIDE_ID, ConflictProfile, load_conflict, parse_day
 from sitrep.model import Actor
-from sitrep.phrases import APOSTROPHES, HYPHENS, LexiconError, PhraseMatcher, read_tsv, split_list
+from sitrep.phrases import (
+    APOSTROPHES,
+    HYPHENS,
+    LexiconError,
+    PhraseMatcher,
+    phrase_units,
+    read_tsv,
+    split_list,
+)
 
 DEFAULT_CATALOGUE: Final = Path(__file__).parent / "data" / "actors.tsv"
 CATALOGUE_COLUMNS: Final = ("name", "side", "actor_type", "generic", "stance_sides", "aliases")
+# Optional columns: the first and last day a row holds (ISO days, inclusive; empty for open-ended).
+VALIDITY_COLUMNS: Final = ("valid_from", "valid_until")
 
+# The sides of the built-in profile (`sitrep/data/conflicts/syria/conflict.yaml`, which a test keeps equal
+# to this). A catalogue may name other sides: any id of lower-case letters, digits and underscores.
 SIDES: Final = frozenset(
     {
         "government",
+        "former_regime",
         "opposition",
         "kurdish",
         "isis",
         "russia",
         "turkey",
+        "israel",
         "us_coalition",
+        "local",
         "civilians",
         "unknown",
     }
@@ -83,6 +104,23 @@ STANCE_SYNONYMS: Final[Mapping[str, str]] = MappingProxyType(
         "anti-government": "opposition",
         "kurdish": "pro-kurdish",
         "pro-kurdish": "pro-kurdish",
+        "turkish": "pro-turkey",
+        "turkish-state": "pro-turkey",
+        "pro-turkey": "pro-turkey",
+        "pro-turkish": "pro-turkey",
+        "israeli": "pro-israel",
+        "pro-israel": "pro-israel",
+        "pro-israeli": "pro-israel",
+        "russian": "pro-russia",
+        "russian-state": "pro-russia",
+        "pro-russia": "pro-russia",
+        "pro-russian": "pro-russia",
+        "iranian": "pro-iran",
+        "iranian-state": "pro-iran",
+        "pro-iran": "pro-iran",
+        "pro-iranian": "pro-iran",
+        "former-regime": "pro-former-regime",
+        "pro-former-regime": "pro-former-regime",
     }
 )
 
@@ -92,7 +130,8 @@ BACKED_SIDE: Final[Mapping[str, str]] = MappingProxyType(
     {
         "government": "government",
         "russia": "government",
-        "turkey": "opposition",
+        "turkey": "turkey",  # the gold's convention and ACLED's: Turkish-backed factions act with Turkey
+        "israel": "israel",
         "opposition": "opposition",
         "kurdish": "kurdish",
         "isis": "isis",
@@ -132,10 +171,23 @@ class CatalogueEntry:
     label: str = NAMED  # NAMED, GENERIC or PEJORATIVE
     stance_sides: Mapping[str, str] = field(default_factory=dict)
     pejorative_aliases: tuple[str, ...] = ()
+    valid_from: date | None = None  # the first day the row holds; None: since ever
+    valid_until: date | None = None  # the last day it holds; None: still
 
-    def side_for(self, stance: str) -> str:
-        """The side this label stands for in a source of the given (normalised) stance."""
-        return self.stance_sides.get(stance, self.stance_sides.get(ANY_STANCE, self.actor.side))
+    def side_for(self, stance: str | Sequence[str]) -> str:
+        """The side this label stands for in a source of the given (normalised) stance; given several
+        stance keys, the first that has a rule decides."""
+        for key in (stance,) if isinstance(stance, str) else stance:
+            if key in self.stance_sides:
+                return self.stance_sides[key]
+        return self.stance_sides.get(ANY_STANCE, self.actor.side)
+
+    def holds_on(self, day: date | None) -> bool:
+        """Whether the row holds on `day`; with no day known, rows that began before any date do."""
+        if day is None:
+            return self.valid_from is None
+        return (self.valid_from is None or self.valid_from <= day) and \
+            (self.valid_until is None or day <= self.valid_until)
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,20 +206,28 @@ class ActorMention:
 
 
 class ActorCatalogue:
-    """Every known actor and label, with one matcher over all their names."""
+    """Every known actor and label, with one matcher over all their names, and the conflict profile that
+    gives their sides' meaning by date."""
 
-    def __init__(self, entries: Iterable[CatalogueEntry]) -> None:
+    def __init__(self, entries: Iterable[CatalogueEntry], profile: ConflictProfile | None = None) -> None:
         self.entries: tuple[CatalogueEntry, ...] = tuple(entries)
+        self.profile: ConflictProfile = profile if profile is not None else load_conflict()
         phrases: list[str] = []
-        owners: list[tuple[int, bool]] = []  # per phrase: entry index, whether the alias is pejorative
+        # per phrase: every (entry index, whether the alias is pejorative) written that way, latest first
+        owners: list[list[tuple[int, bool]]] = []
+        spelled: dict[tuple[str, ...], int] = {}
         by_name: dict[str, CatalogueEntry] = {}
         for index, entry in enumerate(self.entries):
             pejorative = {p.casefold() for p in entry.pejorative_aliases}
             for name in _names_with_plurals(entry):
-                phrases.append(name)
-                owners.append((index, name.casefold() in pejorative))
+                key = phrase_units(name)
+                if key not in spelled:
+                    spelled[key] = len(phrases)
+                    phrases.append(name)
+                    owners.append([])
+                owners[spelled[key]].insert(0, (index, name.casefold() in pejorative))
                 by_name.setdefault(name.casefold(), entry)
-        self._owners = tuple(owners)
+        self._owners = tuple(tuple(o) for o in owners)
         self._by_name = by_name
         self.matcher = PhraseMatcher(phrases)
 
@@ -181,10 +241,13 @@ class ActorCatalogue:
         """The entry with this name or alias, ignoring case; None when unknown."""
         return self._by_name.get(name.strip().casefold())
 
-    def owner(self, phrase_index: int) -> tuple[CatalogueEntry, bool]:
-        """The entry a matched phrase belongs to, and whether that phrase is a pejorative alias."""
-        index, pejorative = self._owners[phrase_index]
-        return self.entries[index], pejorative
+    def owner(self, phrase_index: int, day: date | None = None) -> tuple[CatalogueEntry, bool] | None:
+        """The entry a matched phrase belongs to on `day` (the latest row that holds then), and whether
+        that phrase is a pejorative alias; None when no row of that name holds on the day."""
+        for index, pejorative in self._owners[phrase_index]:
+            if self.entries[index].holds_on(day):
+                return self.entries[index], pejorative
+        return None
 
 
 def _names_with_plurals(entry: CatalogueEntry) -> list[str]:
@@ -200,27 +263,41 @@ def normalize_stance(stance: str) -> str:
     return STANCE_SYNONYMS.get(key, key)
 
 
-def load_actor_catalogue(path: Path | None = None, extra: Iterable[Path] = ()) -> ActorCatalogue:
-    """Read the built-in catalogue (or `path`), extended by the `extra` files in order.
+def load_actor_catalogue(path: Path | None = None, extra: Iterable[Path] = (),
+                         profile: ConflictProfile | None = None) -> ActorCatalogue:
+    """Read the built-in catalogue (or `path`), extended by the `extra` files in order, with the conflict
+    profile that dates its sides (the built-in one by default).
 
     A row whose name is already known adds its aliases to that actor and overrides the fields it fills.
     Raises `LexiconError` for an unreadable file or an invalid side, actor type, label kind or stance rule.
     """
-    merged: dict[str, dict[str, str]] = {}
+    merged: dict[tuple[str, str, str], dict[str, str]] = {}
     for file in (path or DEFAULT_CATALOGUE, *extra):
         for row in read_tsv(file, CATALOGUE_COLUMNS):
             _merge_row(merged, row)
-    return ActorCatalogue(_parse_entry(row) for row in merged.values())
+    return ActorCatalogue((_parse_entry(row) for row in merged.values()), profile)
 
 
-def _merge_row(merged: dict[str, dict[str, str]], row: dict[str, str]) -> None:
-    key = row["name"].casefold()
-    if not key:
+def _merge_row(merged: dict[tuple[str, str, str], dict[str, str]], row: dict[str, str]) -> None:
+    """Rows of one name and one period are one actor; the same name in another period is another row."""
+    key = (row["name"].casefold(), row.get("valid_from", ""), row.get("valid_until", ""))
+    if not key[0]:
         raise LexiconError(f"{row['_line']}: empty actor name")
+    if key not in merged and not key[1] and not key[2]:
+        # a row that gives no dates extends every period of a known name ("Tiger Forces ... Nimr boys")
+        periods = [existing for (name, _, _), existing in merged.items() if name == key[0]]
+        for existing in periods:
+            _merge_into(existing, row)
+        if periods:
+            return
     known = merged.get(key)
     if known is None:
         merged[key] = dict(row)
         return
+    _merge_into(known, row)
+
+
+def _merge_into(known: dict[str, str], row: dict[str, str]) -> None:
     for column, value in row.items():
         if column in ("aliases", "pejorative_aliases"):
             known[column] = "|".join(_unique(split_list(known.get(column, "")) + split_list(value)))
@@ -239,8 +316,9 @@ def _unique(items: list[str]) -> list[str]:
 def _parse_entry(row: dict[str, str]) -> CatalogueEntry:
     where = row["_line"]
     side, actor_type, label = row["side"], row["actor_type"], row["generic"] or NAMED
-    if side not in SIDES:
-        raise LexiconError(f"{where}: unknown side {side!r} (one of {', '.join(sorted(SIDES))})")
+    if not SIDE_ID.fullmatch(side):
+        raise LexiconError(f"{where}: bad side {side!r}: lower-case letters, digits and underscores, e.g. "
+                           f"{', '.join(sorted(SIDES))}")
     if actor_type and actor_type not in ACTOR_TYPES:
         raise LexiconError(f"{where}: unknown actor type {actor_type!r}")
     if label not in LABEL_KINDS:
@@ -249,7 +327,13 @@ def _parse_entry(row: dict[str, str]) -> CatalogueEntry:
     aliases = _unique(split_list(row["aliases"]) + pejorative)
     actor = Actor(name=row["name"], side=side, actor_type=actor_type, aliases=tuple(aliases))
     stance_sides = _parse_stance_sides(row["stance_sides"], where)
-    return CatalogueEntry(actor, label, MappingProxyType(stance_sides), tuple(pejorative))
+    try:
+        valid_from, valid_until = (parse_day(row.get(column, "")) for column in VALIDITY_COLUMNS)
+    except ValueError as e:
+        raise LexiconError(f"{where}: valid_from/valid_until must be ISO days (2024-12-08): {e}") from e
+    if valid_from and valid_until and valid_until < valid_from:
+        raise LexiconError(f"{where}: valid_until {valid_until} is before valid_from {valid_from}")
+    return CatalogueEntry(actor, label, MappingProxyType(stance_sides), tuple(pejorative), valid_from, valid_until)
 
 
 def _parse_stance_sides(cell: str, where: str) -> dict[str, str]:
@@ -257,20 +341,23 @@ def _parse_stance_sides(cell: str, where: str) -> dict[str, str]:
     rules: dict[str, str] = {}
     for rule in filter(None, (r.strip() for r in cell.split(";"))):
         stance, sep, side = (part.strip() for part in rule.partition("="))
-        if not sep or side not in SIDES:
+        if not sep or not SIDE_ID.fullmatch(side):
             raise LexiconError(f"{where}: bad stance rule {rule!r}; write stance=side, e.g. neutral=unknown")
         rules[stance if stance == ANY_STANCE else normalize_stance(stance)] = side
     return rules
 
 
-def find_actors(text: str, catalogue: ActorCatalogue, *, stance: str = "") -> list[ActorMention]:
-    """Every actor named in `text`, left to right, with its side resolved for a source of `stance`.
+def find_actors(text: str, catalogue: ActorCatalogue, *, stance: str = "",
+                on: date | None = None) -> list[ActorMention]:
+    """Every actor named in `text`, left to right, with its side resolved for a source of `stance`
+    writing about the day `on` (the publication day, usually; None: before any dated row).
 
     Matching is case-insensitive on word boundaries, longest name first (see `sitrep.phrases`);
     linear in the length of the text.
     """
-    stance_key = normalize_stance(stance)
-    found = [(m.start, m.end, *catalogue.owner(m.index)) for m in catalogue.matcher.finditer(text)]
+    stance_keys = catalogue.profile.label_stances(normalize_stance(stance), on)
+    owned = ((m, catalogue.owner(m.index, on)) for m in catalogue.matcher.finditer(text))
+    found = [(m.start, m.end, *owner) for m, owner in owned if owner is not None]
     mentions: list[ActorMention] = []
     for i, (start, end, entry, pejorative_alias) in enumerate(found):
         mention = ActorMention(
@@ -284,7 +371,7 @@ def find_actors(text: str, catalogue: ActorCatalogue, *, stance: str = "") -> li
         )
         if entry.label != NAMED:
             following = found[i + 1] if i + 1 < len(found) else None
-            mention = _resolve_label(text, mention, entry, stance_key, mentions[-1:], following)
+            mention = _resolve_label(text, mention, entry, stance_keys, mentions[-1:], following)
         mentions.append(mention)
     return mentions
 
@@ -293,7 +380,7 @@ def _resolve_label(
     text: str,
     mention: ActorMention,
     entry: CatalogueEntry,
-    stance: str,
+    stance: Sequence[str],
     before: list[ActorMention],
     after: tuple[int, int, CatalogueEntry, bool] | None,
 ) -> ActorMention:

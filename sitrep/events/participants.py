@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from sitrep.actors import ActorMention
+from sitrep.actors import ActorMention, normalize_stance
+from sitrep.conflict import ConflictProfile
 
-# Sides that are the Syrian state or fight for it; a change of control by one of them is
-# "Government regains territory", by anyone else "Non-state actor overtakes territory" (ACLED).
+# Sides that are the Syrian state or fight for it, with no date known; a change of control by one of them
+# is "Government regains territory", by anyone else "Non-state actor overtakes territory" (ACLED). With a
+# date, the profile decides (`state_sides`): Russia is the state's ally only until 8 December 2024.
 STATE_SIDES = frozenset({"government", "russia"})
 NOT_COMBATANTS = frozenset({"civilians"})
-# Which side a stance speaks for when it writes "liberated" with no agent.
+# Which side a stance speaks for when it writes "liberated" with no agent, with no date known; with a date,
+# the profile decides (`stance_side`): an opposition outlet of 2025 speaks for the new government.
 STANCE_SIDE = {"pro-government": "government", "government": "government", "opposition": "opposition",
                "pro-opposition": "opposition", "kurdish": "kurdish", "pro-kurdish": "kurdish"}
 # The dependency-path length (arcs) beyond which an actor is too far from a trigger to be its agent.
@@ -32,9 +36,23 @@ class Participants:
 FREE_ARCS = frozenset({"conj", "cc", "appos", "compound", "flat"})
 
 
-def _same_camp(side: str, other: str) -> bool:
-    """Whether two sides fight on the same side: the same one, or the state and its ally ("the regime seized
+def state_sides(profile: ConflictProfile | None, on: date | None) -> frozenset[str]:
+    """The sides whose gains are the state's on `on`: the state and its allies of that day."""
+    return profile.state_sides(on) if profile is not None else STATE_SIDES
+
+
+def stance_side(stance: str, profile: ConflictProfile | None, on: date | None) -> str:
+    """The side a source of `stance` speaks for on `on`, or "" for a neutral or unknown stance."""
+    if profile is None:
+        return STANCE_SIDE.get(stance, "")
+    return profile.speaks_for(normalize_stance(stance), on)
+
+
+def _same_camp(side: str, other: str, profile: ConflictProfile | None = None, on: date | None = None) -> bool:
+    """Whether two sides fight on the same side: the same one, or allies of the day ("the regime seized
     Rabia'a with Russian support": Russia is not the regime's opponent there)."""
+    if profile is not None:
+        return profile.same_camp(side, other, on)
     return side == other or (side in STATE_SIDES and other in STATE_SIDES)
 
 
@@ -122,22 +140,34 @@ def _subject_of(trigger: Any, mentions: Sequence[ActorMention], doc: Any) -> Act
 
 
 def find_participants(trigger: Any, mentions: Sequence[ActorMention], doc: Any, *, stance: str,
-                      territorial: bool, liberation_word: bool) -> Participants:
-    """Actor1 (the agent), actor2 (the other side) and, for a change of control, who gained."""
+                      territorial: bool, liberation_word: bool, profile: ConflictProfile | None = None,
+                      on: date | None = None, air: bool = False) -> Participants:
+    """Actor1 (the agent), actor2 (the other side) and, for a change of control, who gained; sides are
+    related as the `profile` relates them on `on` (the event's or the report's day). For an air strike
+    (`air`), only a side with aircraft can be the agent: "the bombs fell on the rebels" is not theirs."""
     ranked = [m for m in _ranked(trigger, mentions, doc) if m.side not in NOT_COMBATANTS or not territorial]
     subject = _subject_of(trigger, ranked, doc)
     agents = [m for m in ranked if not _is_target(m, doc)]
     if not territorial:
         agents = agents or ranked  # a clash has two sides; either may be named first
+    if air and profile is not None:
+        subject = subject if subject is not None and _can_fly(subject, profile) else None
+        agents = [m for m in agents if _can_fly(m, profile)]
     actor1 = subject or (agents[0] if agents else None)
-    others = [m for m in ranked if actor1 is None or (not _same_camp(m.side, actor1.side) and m.side != "unknown")]
+    others = [m for m in ranked if actor1 is None
+              or (not _same_camp(m.side, actor1.side, profile, on) and m.side != "unknown")]
     actor2 = others[0] if others else None
     gained_by = ""
     if territorial:
         if actor1 is not None and actor1.side not in ("unknown", *NOT_COMBATANTS):
             gained_by = actor1.side
         elif liberation_word:
-            gained_by = STANCE_SIDE.get(stance, "")
+            gained_by = stance_side(stance, profile, on)
     return Participants(actor1=actor1.actor.name if actor1 else "", actor1_side=actor1.side if actor1 else "",
                         actor2=actor2.actor.name if actor2 else "", actor2_side=actor2.side if actor2 else "",
                         gained_by=gained_by)
+
+
+def _can_fly(mention: ActorMention, profile: ConflictProfile) -> bool:
+    """Whether the mention's side flies; an unresolved label may stand for one that does."""
+    return mention.side == "unknown" or profile.flies(mention.side)

@@ -1,0 +1,174 @@
+"""A conflict profile: its sides, which side each source stance speaks for, and who backs whom, by date.
+
+The profile is data (`sitrep/data/conflicts/<name>/conflict.yaml`): sides change meaning with time (on 8
+December 2024 Syria's state changed hands, so "government" before and after that day are different forces,
+and Russia stopped being the state's ally), and so do stances (an opposition outlet of 2016 speaks for the
+rebels, the same outlet in 2025 for the new government). Every question below takes the day it is asked
+for; `None` means "no date known" and answers with the earliest period, sitrep's behaviour before dates.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Final
+
+import yaml
+
+from sitrep.phrases import LexiconError
+
+CONFLICTS: Final = Path(__file__).parent / "data" / "conflicts"
+DEFAULT_CONFLICT: Final = "syria"
+UNKNOWN_SIDE: Final = "unknown"
+# A side id a user may introduce: lower-case letters, digits and underscores ("ukraine", "wagner_group").
+SIDE_ID: Final = re.compile(r"[a-z][a-z0-9_]*")
+# The colour of a side the profile does not describe (a user catalogue's own side): neutral grey.
+DEFAULT_COLOUR: Final = "#AAB7B8"
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    """One side of the conflict, as events and maps show it."""
+
+    id: str
+    label: str
+    colour: str = DEFAULT_COLOUR
+    acled_type: str = ""
+    holds_ground: bool = False
+    state: bool = False
+    aircraft: bool = False
+    stance: str = ""  # the source stance (as the actor catalogue keys it) that speaks for this side
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A value that holds from `start` to `end`, both days included; None is open-ended."""
+
+    value: Any
+    start: date | None = None
+    end: date | None = None
+
+    def holds_on(self, day: date | None) -> bool:
+        if day is None:
+            return self.start is None
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True)
+class ConflictProfile:
+    """The sides of one conflict and how they relate, each relation scoped by date."""
+
+    name: str
+    country: str
+    iso: str
+    sides: Mapping[str, Side]
+    stances: Mapping[str, tuple[Period, ...]] = field(default_factory=dict)  # stance -> side it speaks for
+    camps: tuple[Period, ...] = ()  # each value a frozenset of sides fighting together
+
+    def side(self, side_id: str) -> Side:
+        """The side's description; one the profile does not know is described by its id."""
+        known = self.sides.get(side_id)
+        return known if known is not None else Side(side_id, side_id.replace("_", " "))
+
+    def speaks_for(self, stance: str, day: date | None) -> str:
+        """The side a source of this (normalised) stance speaks for on `day`, or "" for none."""
+        periods = self.stances.get(stance, ())
+        for period in periods:
+            if period.holds_on(day):
+                return str(period.value)
+        if day is None and periods:
+            return str(periods[0].value)
+        return ""
+
+    def allies(self, side: str, day: date | None) -> frozenset[str]:
+        """The sides fighting beside `side` on `day`, itself included."""
+        found = {side}
+        for camp in self.camps:
+            if side in camp.value and camp.holds_on(day):
+                found |= camp.value
+        return frozenset(found)
+
+    def same_camp(self, side: str, other: str, day: date | None) -> bool:
+        return other in self.allies(side, day)
+
+    def state_sides(self, day: date | None) -> frozenset[str]:
+        """The state's sides on `day` and their allies: a change of control by one is the state's gain."""
+        found: set[str] = set()
+        for side in self.sides.values():
+            if side.state:
+                found |= self.allies(side.id, day)
+        return frozenset(found)
+
+    def flies(self, side: str) -> bool:
+        """Whether the side has aircraft or drones enough that an air strike by it is plausible."""
+        return self.side(side).aircraft
+
+    def label_stances(self, stance: str, day: date | None) -> tuple[str, ...]:
+        """The stance keys a generic label's rules are read under, best first: the stance of the side the
+        source speaks for on `day`, then its allies' stances, then (speaking for no side) the stance itself."""
+        own = self.speaks_for(stance, day)
+        if not own:
+            return (stance,)
+        keys = [self.side(own).stance or stance]
+        keys += sorted(self.side(s).stance for s in self.allies(own, day) - {own} if self.side(s).stance)
+        return tuple(dict.fromkeys(keys))
+
+
+def load_conflict(name: str = DEFAULT_CONFLICT, path: Path | None = None) -> ConflictProfile:
+    """Read a conflict profile: the shipped one called `name`, or the `conflict.yaml` at `path`.
+
+    Raises `LexiconError` naming the file for anything malformed.
+    """
+    file = path or CONFLICTS / name / "conflict.yaml"
+    try:
+        raw: Any = yaml.safe_load(file.read_text(encoding="utf-8"))
+        return _parse_profile(name, raw)
+    except (OSError, yaml.YAMLError) as e:
+        raise LexiconError(f"cannot read conflict profile {file}: {e}") from e
+    except (KeyError, TypeError, ValueError, AttributeError) as e:
+        raise LexiconError(f"{file}: not a conflict profile: {e!r}") from e
+
+
+def _parse_profile(name: str, raw: Mapping[str, Any]) -> ConflictProfile:
+    sides = {}
+    for item in raw["sides"]:
+        side = Side(id=_side_id(item["id"]), label=str(item.get("label", item["id"])),
+                    colour=str(item.get("colour", DEFAULT_COLOUR)), acled_type=str(item.get("acled_type", "")),
+                    holds_ground=bool(item.get("holds_ground", False)), state=bool(item.get("state", False)),
+                    aircraft=bool(item.get("aircraft", False)), stance=str(item.get("stance", "")))
+        sides[side.id] = side
+    sides.setdefault(UNKNOWN_SIDE, Side(UNKNOWN_SIDE, "an unidentified side"))
+    stances = {str(stance): tuple(_period(p, _side_id(p["side"])) for p in periods)
+               for stance, periods in (raw.get("stances") or {}).items()}
+    camps = tuple(_period(c, frozenset(_side_id(s) for s in c["sides"])) for c in raw.get("camps") or ())
+    return ConflictProfile(name=name, country=str(raw.get("country", name)), iso=str(raw.get("iso", "")),
+                           sides=MappingProxyType(sides), stances=MappingProxyType(stances), camps=camps)
+
+
+def _side_id(value: Any) -> str:
+    side = str(value)
+    if not SIDE_ID.fullmatch(side):
+        raise ValueError(f"side id {side!r} is not lower-case letters, digits and underscores")
+    return side
+
+
+def _period(item: Mapping[str, Any], value: Any) -> Period:
+    return Period(value, parse_day(item.get("from")), parse_day(item.get("until")))
+
+
+def parse_day(value: Any) -> date | None:
+    """A `from`/`until` cell: a YAML date, an ISO day as text, or empty for open-ended."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value).strip())
+
+
+def sides_with(profile: ConflictProfile, flag: str) -> Sequence[str]:
+    """The ids of the profile's sides with a true `flag` (holds_ground, state, aircraft), in file order."""
+    return [s.id for s in profile.sides.values() if getattr(s, flag)]
