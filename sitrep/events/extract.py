@@ -20,10 +20,10 @@ from sitrep.classify import Classifier, load_classifier
 from sitrep.dates import DateMention, find_dates
 from sitrep.events.learned import EventFilter, filter_events, load_event_filter
 from sitrep.events.participants import (
-    STANCE_SIDE,
-    STATE_SIDES,
     Participants,
     find_participants,
+    stance_side,
+    state_sides,
     tree_distance,
 )
 from sitrep.events.status import FactCues, assess_statement, load_fact_cues
@@ -38,6 +38,7 @@ from sitrep.taxonomy import event_type_of
 
 GOVERNMENT_REGAINS = "Government regains territory"
 NON_STATE_OVERTAKES = "Non-state actor overtakes territory"
+AIR_STRIKE = "Air/drone strike"
 # A place farther than this many dependency arcs from every trigger of its sentence is mentioned in
 # passing, not the scene of an event there.
 MAX_PLACE_PATH = 5
@@ -78,7 +79,9 @@ NOT_EVENT_PREPOSITIONS = frozenset({"from"})
 # The name given to an agent that a report leaves unnamed but whose side is known.
 SIDE_FORCES = {"government": "Syrian government forces", "opposition": "Syrian opposition forces",
                "kurdish": "Kurdish forces (YPG/SDF)", "isis": "Islamic State", "russia": "Russian forces",
-               "turkey": "Turkish forces", "us_coalition": "US-led coalition"}  # "advancing from Obari farms toward X": X is the scene
+               "turkey": "Turkish forces", "us_coalition": "US-led coalition",
+               "former_regime": "former regime loyalists", "israel": "Israeli forces",
+               "local": "local armed groups"}  # "advancing from Obari farms toward X": X is the scene
 
 
 @dataclass(frozen=True)
@@ -136,7 +139,7 @@ def extract(document: Document, resources: Resources, doc: Any | None = None) ->
     text = document.text
     doc = doc if doc is not None else resources.nlp(text)
     document = _with_stance(document, resources.actors, resources.publishers)
-    actors = find_actors(text, resources.actors, stance=document.stance)
+    actors = find_actors(text, resources.actors, stance=document.stance, on=document.published)
     actor_spans = [(a.start, a.end) for a in actors]
     places = find_places(text, gazetteer=resources.gazetteer, doc=doc, doc_id=document.doc_id,
                          exclude=actor_spans)
@@ -317,12 +320,15 @@ def _events_for(trigger: Trigger, places: list[PlaceMention], context: _Context,
     if trigger.claim_only and statement.fact_status != "attributed_claim":
         return []
     territorial = trigger.sub_event_type == TERRITORY
+    profile, on = resources.actors.profile, document.published
     who = find_participants(token, context.actors, doc, stance=context.stance, territorial=territorial,
-                            liberation_word=token.lower_.startswith(LIBERATION_PREFIXES))
-    who = _fill_actor1(who, token, context)
+                            liberation_word=token.lower_.startswith(LIBERATION_PREFIXES), profile=profile,
+                            on=on, air=trigger.sub_event_type == AIR_STRIKE)
+    who = _fill_actor1(who, token, context, resources, air=trigger.sub_event_type == AIR_STRIKE)
     sub_event_type = trigger.sub_event_type
-    if territorial:
-        sub_event_type = GOVERNMENT_REGAINS if who.gained_by in STATE_SIDES else NON_STATE_OVERTAKES
+    if territorial:  # ACLED keys the sub-event type on actor1 when the gainer is not stated apart
+        gainer = who.gained_by or who.actor1_side
+        sub_event_type = GOVERNMENT_REGAINS if gainer in state_sides(profile, on) else NON_STATE_OVERTAKES
     paragraph = max(p for p in context.paragraph_starts if p <= start)
     day, precision, dated = date_event(token.idx, (start, end), paragraph, context.dates, document.published,
                                        past=is_past(token))
@@ -366,18 +372,25 @@ def _is_purpose(token: Any) -> bool:
     return not lemmas & (ACCOMPLISHMENT_LEMMAS | CLAIM_LEMMAS | ATTEMPT_LEMMAS)
 
 
-def _fill_actor1(who: Participants, token: Any, context: _Context) -> Participants:
+def _fill_actor1(who: Participants, token: Any, context: _Context, resources: Resources, *,
+                 air: bool = False) -> Participants:
     """With no actor in its sentence, an event's agent is the last combatant named before it in its
     paragraph ("...the Syrian forces advanced. The village of X was re-liberated"), of the side that
-    gained when ground changed hands."""
+    gained when ground changed hands. An air strike's agent is a side that flies: an unattributed one
+    reported by a source whose own side has no aircraft is the state's (ACLED's practice in Syria)."""
     if who.actor1:
         return who
+    profile, on = resources.actors.profile, context.document.published
+    own_side = stance_side(context.stance, profile, on)
     paragraph = max(p for p in context.paragraph_starts if p <= token.idx)
     earlier = [a for a in context.actors if paragraph <= a.start < token.sent.start_char
-               and a.side not in ("civilians", "unknown") and (not who.gained_by or a.side == who.gained_by)]
-    if earlier and not STANCE_SIDE.get(context.stance):
+               and a.side not in ("civilians", "unknown") and (not who.gained_by or a.side == who.gained_by)
+               and (not air or profile.flies(a.side))]
+    if earlier and not own_side:
         return replace(who, actor1=earlier[-1].actor.name, actor1_side=earlier[-1].side)
-    side = who.gained_by or STANCE_SIDE.get(context.stance, "")
+    side = who.gained_by or own_side
+    if air and side and not profile.flies(side):
+        side = next((s for s in sorted(profile.state_sides(on)) if profile.side(s).state), "")
     if side:  # a partisan source's unnamed protagonist is its own side
         return replace(who, actor1=SIDE_FORCES.get(side, side), actor1_side=side)
     return who
