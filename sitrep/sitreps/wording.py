@@ -27,6 +27,9 @@ SIDE_LABELS: Final = MappingProxyType({
     "russia": "Russian forces",
     "turkey": "Turkish forces",
     "us_coalition": "US-led coalition forces",
+    "former_regime": "Assad loyalists",
+    "israel": "Israeli forces",
+    "local": "local armed groups",
     "civilians": "civilians",
     "unknown": "an unidentified side",
 })
