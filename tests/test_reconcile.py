@@ -216,3 +216,45 @@ def test_reconcile_batch_narrowing_equals_the_per_report_query(extractions: list
                 expected = sorted(candidate.event_id for candidate, _ in candidate_reports(session, report))
                 assert [candidate.event_id for candidate in index.near(report)] == expected
     assert len(reports) > 100 and {r.event_id for r, _ in loaded} == {r.event_id for r in reports}
+
+
+# Reposts of one article in the large-group test: a batch would compare 600 * 599 pairs pairwise.
+REPOSTS = 600
+# Similarity computations allowed per repost: each joins its group after a few, whatever the group's size.
+COMPARISONS_PER_REPOST = 3
+
+
+def test_reconcile_copies_of_a_large_group_cost_comparisons_in_proportion_to_it(
+        extractions: list[Extraction], new_database: Callable[[], str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hundreds of reposts of one article (each with its own footer) become one group with one original,
+    the earliest published, in about one comparison per repost, and a batch gives what one at a time gives."""
+    from datetime import timedelta
+
+    from sitrep.reconcile import minhash
+
+    seed = extractions[-1].document
+    body = seed.text[:3000]
+    documents = [replace(seed, doc_id=f"repost-{i}", text=f"{body}\n\nPosted by outlet {i}.",
+                         source=f"Outlet {i}", published=seed.published + timedelta(days=REPOSTS - i))
+                 for i in range(REPOSTS)]
+    calls = 0
+    counted = minhash.similarity
+
+    def counting(first: Any, second: Any) -> float:
+        nonlocal calls
+        calls += 1
+        return counted(first, second)
+
+    monkeypatch.setattr(minhash, "similarity", counting)
+    with open_store(new_database()) as store:
+        for document in documents:
+            store.save_document(document, [], [])
+        reconcile_documents(store, [d.doc_id for d in documents])
+        copies = document_copies(store)
+    assert copies == {f"repost-{i}": f"repost-{REPOSTS - 1}" for i in range(REPOSTS - 1)}
+    assert calls <= COMPARISONS_PER_REPOST * REPOSTS
+    with open_store(new_database()) as store:
+        for document in documents[:50]:
+            store.save_document(document, [], [])
+            reconcile_document(store, document.doc_id)
+        assert document_copies(store) == {f"repost-{i}": "repost-49" for i in range(49)}

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 
 from sqlalchemy import delete, insert, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from sitrep.reconcile import minhash
 from sitrep.store.schema import DocumentBandRow, DocumentCopyRow, DocumentRow, DocumentSignatureRow
@@ -35,28 +35,63 @@ def reconcile_copies(session: Session, document: DocumentRow) -> set[int]:
 
 
 def reconcile_copies_many(session: Session, documents: Sequence[DocumentRow]) -> set[int]:
-    """`reconcile_copies` for many documents at once: sign those not signed yet (one bulk insert), find the
-    pairs sharing a band with one of them (one query), and re-point every group holding one of them at its
-    original. Groups are the connected components of the near-duplicate pairs, so this gives what
-    reconciling the documents one after another gives. Returns the documents of the groups with copies."""
+    """`reconcile_copies` for many documents at once: sign those not signed yet (one bulk insert), read the
+    members of the LSH buckets they fall in, join each of them to every bucket-mate whose similarity reaches
+    `COPY_THRESHOLD`, and re-point every group holding one of them at its original. Groups are the connected
+    components of the near-duplicate pairs, so this gives what reconciling the documents one after another
+    gives; a pair is compared only while its two documents are not yet in one group, so a large group of
+    reposts costs comparisons in proportion to its size, not its square. Returns the documents of the groups
+    with copies."""
     if not documents:
         return set()
     signatures = _sign_many(session, documents)
     batch = sorted(signatures)
-    pairs = _band_pairs(session, batch)
-    signatures |= _stored_signatures(session, {other for _, other in pairs} - signatures.keys())
+    buckets = _bucket_members(session, {key for document_id in batch
+                                         for key in minhash.bands(signatures[document_id])})
+    stored = {member for members in buckets.values() for member in members} - signatures.keys()
+    signatures |= _stored_signatures(session, stored)
     groups = _Groups(batch)
-    for mine, other in pairs:
-        if minhash.similarity(signatures[mine], signatures[other]) >= COPY_THRESHOLD:
-            groups.join(mine, other)
-    stored = _stored_groups(session, groups.members() - set(batch))
-    for members in stored:  # a stored document brings its whole stored group along
-        first = min(members)
+    for copy, original in _stored_originals(session, stored):  # already one group: never compared again
+        groups.join(copy, original)
+    in_batch = set(batch)
+    for key in sorted(buckets):
+        _join_bucket(buckets[key], in_batch, signatures, groups)
+    linked = _components_with(groups, in_batch)
+    for members in _stored_groups(session, {m for group in linked for m in group} - in_batch):
+        first = min(members)  # a stored document brings its whole stored group along
         for member in members:
             groups.join(first, member)
-    members = groups.members()
+    linked = _components_with(groups, in_batch)
+    members = {m for group in linked for m in group}
     signatures |= _stored_signatures(session, members - signatures.keys())
-    return _assign_originals(session, groups.components(), signatures)
+    return _assign_originals(session, linked, signatures)
+
+
+def _join_bucket(members: Sequence[int], in_batch: set[int], signatures: dict[int, tuple[int, ...]],
+                 groups: _Groups) -> None:
+    """Join each batch document of one bucket to the bucket's other groups it is a near-duplicate of: a group
+    is compared member by member until one is close enough, and once joined it is never compared again."""
+    by_root: dict[int, list[int]] = {}
+    for member in members:
+        by_root.setdefault(groups.root(member), []).append(member)
+    for document_id in members:
+        if document_id not in in_batch:
+            continue  # two stored documents were compared when the later of them arrived
+        mine = groups.root(document_id)
+        for root in list(by_root):
+            if root == mine or root not in by_root:
+                continue
+            if any(minhash.similarity(signatures[document_id], signatures[other]) >= COPY_THRESHOLD
+                   for other in by_root[root]):
+                joined = by_root.pop(root) + by_root.pop(mine)
+                groups.join(document_id, root)
+                mine = groups.root(document_id)
+                by_root[mine] = joined
+
+
+def _components_with(groups: _Groups, document_ids: set[int]) -> list[set[int]]:
+    """The groups holding at least one of `document_ids`."""
+    return [group for group in groups.components() if not group.isdisjoint(document_ids)]
 
 
 def _sign_many(session: Session, documents: Sequence[DocumentRow]) -> dict[int, tuple[int, ...]]:
@@ -73,15 +108,29 @@ def _sign_many(session: Session, documents: Sequence[DocumentRow]) -> dict[int, 
     return signatures | new
 
 
-def _band_pairs(session: Session, document_ids: Sequence[int]) -> set[tuple[int, int]]:
-    """(document, other document) for every two documents sharing a band, the first among `document_ids`."""
-    mine, other = aliased(DocumentBandRow), aliased(DocumentBandRow)
-    pairs: set[tuple[int, int]] = set()
+def _bucket_members(session: Session, keys: set[tuple[int, str]]) -> dict[tuple[int, str], list[int]]:
+    """The stored documents in each of these (band, bucket) keys, in id order: one indexed query per band and
+    chunk of buckets, reading as many rows as the buckets hold."""
+    by_band: dict[int, list[str]] = {}
+    for band, bucket in keys:
+        by_band.setdefault(band, []).append(bucket)
+    members: dict[tuple[int, str], list[int]] = {}
+    for band in sorted(by_band):
+        for chunk in _text_chunks(by_band[band]):
+            for bucket, document_id in session.execute(
+                    select(DocumentBandRow.bucket, DocumentBandRow.document_id)
+                    .where(DocumentBandRow.band == band, DocumentBandRow.bucket.in_(chunk))):
+                members.setdefault((band, bucket), []).append(document_id)
+    return {key: sorted(ids) for key, ids in members.items()}
+
+
+def _stored_originals(session: Session, document_ids: Iterable[int]) -> list[tuple[int, int]]:
+    """(copy, original) for each of these documents that is a stored copy."""
+    pairs: list[tuple[int, int]] = []
     for chunk in _chunks(document_ids):
-        query = (select(mine.document_id, other.document_id).distinct()
-                 .join(other, (mine.band == other.band) & (mine.bucket == other.bucket))
-                 .where(mine.document_id.in_(chunk), other.document_id != mine.document_id))
-        pairs |= {(a, b) for a, b in session.execute(query)}
+        pairs += [(copy, original) for copy, original in session.execute(
+            select(DocumentCopyRow.document_id, DocumentCopyRow.original_id)
+            .where(DocumentCopyRow.document_id.in_(chunk)))]
     return pairs
 
 
@@ -158,6 +207,12 @@ class _Groups:
         for document_id in sorted(self._parent):
             found.setdefault(self.root(document_id), set()).add(document_id)
         return list(found.values())
+
+
+def _text_chunks(values: Iterable[str], size: int = IN_CHUNK) -> Iterator[list[str]]:
+    ordered = sorted(set(values))
+    for start in range(0, len(ordered), size):
+        yield ordered[start:start + size]
 
 
 def _chunks(values: Iterable[int], size: int = IN_CHUNK) -> Iterator[list[int]]:

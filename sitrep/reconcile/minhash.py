@@ -11,6 +11,7 @@ permutations come from fixed seeds, the shingle hash is blake2b.
 from __future__ import annotations
 
 import hashlib
+import operator
 import re
 import struct
 from collections.abc import Sequence
@@ -80,7 +81,9 @@ def similarity(first: Sequence[int], second: Sequence[int]) -> float:
     """The estimated Jaccard similarity of two signatures' shingle sets (0.0 when either is empty)."""
     if not first or not second:
         return 0.0
-    return sum(1 for x, y in zip(first, second, strict=True) if x == y) / len(first)
+    if len(first) != len(second):
+        raise ValueError(f"signatures of {len(first)} and {len(second)} minima")
+    return sum(map(operator.eq, first, second)) / len(first)
 
 
 def bands(sig: Sequence[int]) -> list[tuple[int, str]]:
