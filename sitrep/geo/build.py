@@ -1,7 +1,9 @@
 """Build the gazetteer from the source data sets, and import GeoNames dumps.
 
 Sources (see NOTICE): Who's On First `wof_sy.tsv` (CC BY 4.0, localities from GeoNames), Wikipedia's Syrian
-Civil War detailed map `syria_wikimap.tsv` (CC BY-SA) and `syria_districts.tsv` (Wikipedia, CC BY-SA).
+Civil War detailed map `syria_wikimap.tsv` (CC BY-SA) and `syria_districts.tsv` (Wikipedia, CC BY-SA),
+then GeoNames' populations and alternate names of Syrian cities (`geo_cities.tsv`, CC BY 4.0; see
+`sitrep.geo.cities`).
 The same place from two sources becomes one place with both sets of names.
 
 Rules applied to the merged places, each so that a spelling nobody tuned for still finds its place:
@@ -29,6 +31,7 @@ from pathlib import Path
 
 from sitrep.errors import GazetteerError
 from sitrep.geo.aliases import slug
+from sitrep.geo.cities import read_city_table, with_city_populations
 from sitrep.geo.gazetteer import PACKAGE_DATA, km_between, with_names
 from sitrep.geo.translit import ARTICLES, fold, is_arabic, is_generic_word, phonetic, skeleton
 from sitrep.model import Place
@@ -428,6 +431,7 @@ def build_gazetteer(data_dir: Path) -> list[Place]:
     districts = read_districts(data_dir / "syria_districts.tsv")
     places = merge_into(wof, districts)
     places = merge_into(places, read_wikimap(data_dir / "syria_wikimap.tsv"))
+    places = with_city_populations(places, read_city_table())  # GeoNames' populations and exonyms
     places = _link_facilities(_link_parents(places))
     places = _with_display_names(_add_bare_names(_drop_borrowed_city_names(places)))
     places.sort(key=lambda p: p.place_id)

@@ -22,6 +22,7 @@ from typing import Any
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from sitrep.geo.cities import FOREIGN_TABLE
 from sitrep.geo.english import content_words, is_english_phrase
 from sitrep.geo.gazetteer import PACKAGE_DATA, Gazetteer
 from sitrep.geo.translit import ARTICLES, GENERIC_PREFIXES, fold, is_generic_word, skeleton
@@ -88,6 +89,8 @@ MIN_SIM_DOUBTFUL = 0.9
 MIN_DOUBTFUL_LETTERS = 4  # "Map", "Sea": too short to take spaCy's doubt away
 # An all-capitals word this short is an acronym (SAA, NDF, YPG, NE, SW), not a place name.
 MAX_ACRONYM = 5
+# Grades of a gazetteer match (see `_match_grade`).
+NO_MATCH, FUZZY_MATCH, EXACT_MATCH = 0, 1, 2
 # Levels of how a word may start a name.
 CANNOT, DOUBTFUL, LIKELY = 0, 1, 2
 # Parts of speech of function words: never the first word of a place name.
@@ -126,13 +129,17 @@ class Word:
 
 
 def is_foreign(surface: str, foreign: frozenset[str]) -> bool:
-    """The surface names a place outside Syria or no place ("Turkey", "Turkey's", "Saudi")."""
-    return fold(POSSESSIVE_RE.sub("", surface)) in foreign
+    """The surface names a place outside Syria or no place ("Turkey", "Turkey's", "Saudi", "Beirut",
+    "southern Lebanon")."""
+    name = fold(POSSESSIVE_RE.sub("", surface))
+    first, _, rest = name.partition(" ")
+    return name in foreign or (first in DIRECTIONS and rest in foreign)
 
 
 @lru_cache(maxsize=1)
-def foreign_names(path: Path = PACKAGE_DATA / "foreign_names.txt") -> frozenset[str]:
-    lines = path.read_text(encoding="utf-8").splitlines()
+def foreign_names(paths: tuple[Path, ...] = (PACKAGE_DATA / "foreign_names.txt", FOREIGN_TABLE)) -> frozenset[str]:
+    """Names of places outside Syria: the maintainers' list and GeoNames' cities (see sitrep.geo.cities)."""
+    lines = [line for path in paths for line in path.read_text(encoding="utf-8").splitlines()]
     return frozenset(fold(line) for line in lines if line.strip() and not line.startswith("#"))
 
 
@@ -189,7 +196,7 @@ def _start_level(word: Word, info: TokenInfo) -> int:
     """How a place name may begin with this word (before any gazetteer look-up): CANNOT, DOUBTFUL, LIKELY."""
     if not _is_capitalised(word) or _is_modifier(word):
         return CANNOT
-    bare = word.text.strip("`’'")
+    bare = POSSESSIVE_RE.sub("", word.text).strip("`’'")  # "SANA's": an acronym with a possessive
     if (bare.isupper() and len(bare) <= MAX_ACRONYM) or fold(bare) in GROUP_PREFIXES:
         return CANNOT
     if ARTICLE_PREFIX_RE.match(word.text) or fold(word.text) in ("al", "el") or fold(bare) in GENERIC_PREFIXES:
@@ -219,9 +226,16 @@ def _calendar_word(text: str) -> bool:
 
 def _strength_ok(surface: str, gazetteer: Gazetteer, level: int = LIKELY, sentence_start: bool = False) -> bool:
     """A gazetteer match good enough to count as a mention."""
+    return _match_grade(surface, gazetteer, level, sentence_start) > NO_MATCH
+
+
+def _match_grade(surface: str, gazetteer: Gazetteer, level: int = LIKELY, sentence_start: bool = False) -> int:
+    """How the gazetteer knows the surface: NO_MATCH, FUZZY_MATCH (one edit away) or EXACT_MATCH (a name
+    with its very skeleton), each above the similarity floors."""
     key = skeleton(surface)
     if not key:
-        return False
+        return NO_MATCH
+    grade = NO_MATCH
     for hit in gazetteer.lookup(surface, fuzzy=level == LIKELY):
         sim = hit.similarity
         floor = MIN_SIM_EXACT_KEY if hit.exact else MIN_SIM_FUZZY_KEY
@@ -232,8 +246,8 @@ def _strength_ok(surface: str, gazetteer: Gazetteer, level: int = LIKELY, senten
         if level == DOUBTFUL:
             floor = max(floor, MIN_SIM_DOUBTFUL) if len(key) > SHORT_KEY else 1.0
         if sim >= floor:
-            return True
-    return False
+            grade = max(grade, EXACT_MATCH if hit.exact else FUZZY_MATCH)
+    return grade
 
 
 def _next_word(words: list[Word], j: int, text: str) -> Word | None:
@@ -328,7 +342,7 @@ def _make_mention(text: str, words: list[Word], i: int, j: int, cues: tuple[str,
         feature = FEATURE_WORDS[words[j].lower]
         name = text[start:words[j - 1].end].rstrip("`’'")
     before = PREFIX_FEATURE_RE.search(text[max(0, start - 40):start])
-    if before and not feature:
+    if before and not feature and not _names_container(before):
         feature = FEATURE_WORDS.get(before.group(1).lower(), "area")
     return Mention(doc_id=doc_id, surface=text[start:end], start=start, end=end, cues=cues,
                    feature=feature, name=name), last
@@ -369,6 +383,13 @@ def _known_mention(words: list[Word], i: int, last: int | None, text: str, info:
         return None
     found = _make_mention(text, words, i, last, ("gazetteer",), doc_id)
     return None if _part_of_longer_name(found[0], info, text) else found
+
+
+def _names_container(prefix: re.Match[str]) -> bool:
+    """"the eastern neighbourhoods of Aleppo", "the districts of Damascus": several parts of one place,
+    so what follows is the place they lie in, not a district itself (the villages of a list are villages)."""
+    plural = prefix.group(0).split()[0].lower().endswith("s")
+    return plural and FEATURE_WORDS.get(prefix.group(1).lower()) == "district"
 
 
 def _english_name_evidenced(words: list[Word], i: int, last: int, text: str, gazetteer: Gazetteer) -> bool:
@@ -422,8 +443,11 @@ def _part_of_longer_name(mention: Mention, info: TokenInfo, text: str) -> bool:
 
 def _longest_known(words: list[Word], i: int, text: str, gazetteer: Gazetteer, foreign: frozenset[str],
                    min_words: int = 1, level: int = LIKELY) -> int | None:
-    """The last word index j of the longest words[i..j] that the gazetteer knows, or None."""
+    """The last word index j of the longest words[i..j] that the gazetteer knows, or None. A span known
+    only by a one-edit match never beats a shorter one known exactly: "Daraa al-Balad" is no "Dar Basidah"
+    when "Daraa" is a city."""
     best = None
+    best_grade = NO_MATCH
     j = i
     while j < len(words) and j - i < MAX_NAME_WORDS:
         if j > i and not _joined(text, words[j - 1], words[j]):
@@ -433,9 +457,10 @@ def _longest_known(words: list[Word], i: int, text: str, gazetteer: Gazetteer, f
         surface = POSSESSIVE_RE.sub("", text[words[i].start:words[j].end])
         # a trailing feature word ("Castillo Road") joins the name only on a near-exact match
         strict = DOUBTFUL if j > i and words[j].lower in FEATURE_WORDS else level
-        if j - i + 1 >= min_words and not is_foreign(surface, foreign) and not _all_generic(words[i:j + 1]) \
-                and _strength_ok(surface, gazetteer, strict, _sentence_start(words[i], text)):
-            best = j
+        if j - i + 1 >= min_words and not is_foreign(surface, foreign) and not _all_generic(words[i:j + 1]):
+            grade = _match_grade(surface, gazetteer, strict, _sentence_start(words[i], text))
+            if grade > NO_MATCH and grade >= best_grade:
+                best, best_grade = j, grade
         j += 1
     return best
 
