@@ -409,3 +409,83 @@ def test_actors_large_and_adversarial_text_is_linear(catalogue: ActorCatalogue) 
     for text in pieces:
         find_actors(text, catalogue, stance="pro-government")
     assert time.perf_counter() - started < LARGE_TEXT_SECONDS
+
+
+# Sides that change with time: sentences written for these tests, read as of a day before and after the
+# fall of Damascus (8 December 2024).
+BEFORE_THE_FALL = date(2015, 5, 4)
+AFTER_THE_FALL = date(2025, 3, 10)
+
+
+def _first(text: str, catalogue: ActorCatalogue, stance: str, day: date | None) -> tuple[str, str]:
+    mention = find_actors(text, catalogue, stance=stance, on=day)[0]
+    return mention.actor.name, mention.side
+
+
+def test_actors_government_forces_are_the_state_of_the_day(catalogue: ActorCatalogue) -> None:
+    text = "Government forces shelled the outskirts of the town overnight."
+    assert _first(text, catalogue, "neutral", BEFORE_THE_FALL) == ("Syrian Arab Army", "government")
+    after = _first(text, catalogue, "neutral", AFTER_THE_FALL)
+    assert after[1] == "government" and after[0] != "Syrian Arab Army"
+
+
+def test_actors_the_former_regime_after_the_fall(catalogue: ActorCatalogue) -> None:
+    text = "Remnants of the former regime ambushed a patrol on the coastal road."
+    assert _first(text, catalogue, "pro-government", AFTER_THE_FALL)[1] == "former_regime"
+    text = "Assad loyalists attacked a checkpoint near the city."
+    assert _first(text, catalogue, "neutral", AFTER_THE_FALL)[1] == "former_regime"
+    assert _first(text, catalogue, "neutral", BEFORE_THE_FALL)[1] == "government"
+    assert _first("The regime's tanks entered the village.", catalogue, "opposition", AFTER_THE_FALL)[1] == \
+        "former_regime"
+    assert _first("The regime's tanks entered the village.", catalogue, "opposition", BEFORE_THE_FALL)[1] == \
+        "government"
+
+
+def test_actors_the_rebels_who_became_the_state(catalogue: ActorCatalogue) -> None:
+    text = "Hayat Tahrir al-Sham fighters took the hill."
+    assert _first(text, catalogue, "neutral", date(2019, 5, 1))[1] == "opposition"
+    assert _first(text, catalogue, "neutral", AFTER_THE_FALL)[1] == "government"
+    text = "General Security units set up checkpoints around the village."
+    assert _first(text, catalogue, "neutral", AFTER_THE_FALL) == ("General Security", "government")
+
+
+def test_actors_israel_turkey_and_local_groups_have_their_sides(catalogue: ActorCatalogue) -> None:
+    assert _first("Israeli warplanes struck a depot.", catalogue, "neutral", date(2018, 1, 9))[1] == "israel"
+    assert _first("Israeli warplanes struck a depot.", catalogue, "", None)[1] == "israel"
+    assert _first("Druze gunmen held the crossroads.", catalogue, "neutral", AFTER_THE_FALL)[1] == "local"
+    assert _first("Tribal fighters stormed the bridge.", catalogue, "neutral", AFTER_THE_FALL)[1] == "local"
+    text = "The Syrian National Army advanced on the dam."
+    assert _first(text, catalogue, "neutral", date(2019, 10, 12))[1] == "turkey"
+
+
+def test_actors_hostile_labels_by_the_stance_of_the_day(catalogue: ActorCatalogue) -> None:
+    text = "The terrorists shelled the market."
+    assert _first(text, catalogue, "pro-government", BEFORE_THE_FALL)[1] == "opposition"
+    assert _first(text, catalogue, "pro-turkey", date(2019, 10, 12))[1] == "kurdish"
+    # after the fall a government outlet's "terrorists" are no longer the rebels that now rule
+    assert _first(text, catalogue, "pro-government", AFTER_THE_FALL)[1] != "opposition"
+    # Russian state media label as the Syrian state's ally did until its fall
+    assert _first(text, catalogue, "russian-state", BEFORE_THE_FALL)[1] == "opposition"
+
+
+def test_actors_user_catalogue_may_bring_a_new_side(tmp_path: Path) -> None:
+    extra = tmp_path / "mine.tsv"
+    extra.write_text(HEADER + "Kraken Regiment\tukraine\tExternal/Other forces\tno\t\tKraken\t\n", encoding="utf-8")
+    catalogue = load_actor_catalogue(extra=[extra])
+    assert _first("Kraken fighters crossed the river.", catalogue, "neutral", None) == ("Kraken Regiment", "ukraine")
+
+
+def test_actors_bad_validity_dates_are_rejected_with_file_and_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.tsv"
+    header = HEADER.rstrip("\n") + "\tvalid_from\tvalid_until\n"
+    bad.write_text(header + "Mill Brigade\topposition\tRebel group\tno\t\t\t\t2016-13-01\t\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"bad\.tsv:2"):
+        load_actor_catalogue(extra=[bad])
+    bad.write_text(header + "Mill Brigade\topposition\tRebel group\tno\t\t\t\t2016-05-01\t2015-01-01\n",
+                   encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"bad\.tsv:2"):
+        load_actor_catalogue(extra=[bad])
+
+
+def test_actors_sides_match_the_conflict_profile(catalogue: ActorCatalogue) -> None:
+    assert set(catalogue.profile.sides) == SIDES

@@ -32,3 +32,12 @@ def test_stance_inferred_from_hostile_labels() -> None:
     assert infer_stance(find_actors(progov, catalogue), catalogue) == "pro-government"
     assert infer_stance(find_actors(opposition, catalogue), catalogue) == "opposition"
     assert infer_stance(find_actors(neutral, catalogue), catalogue) == ""
+
+
+def test_stance_publishers_of_every_camp_are_known() -> None:
+    from sitrep.stance import stance_of_source
+
+    assert stance_of_source("Daily Sabah") == "pro-turkey"
+    assert stance_of_source("The Times of Israel") == "israeli"
+    assert stance_of_source("", "https://www.tasnimnews.com/en/news/1") == "iranian-state"
+    assert stance_of_source("North Press Agency") == "kurdish"

@@ -1,0 +1,63 @@
+"""Tests for sitrep.conflict: the shipped Syria profile and a profile written here."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from sitrep.conflict import load_conflict
+from sitrep.phrases import LexiconError
+
+BEFORE_THE_FALL = date(2016, 7, 30)
+AFTER_THE_FALL = date(2025, 3, 10)
+
+
+def test_conflict_stances_speak_for_the_side_of_their_day() -> None:
+    profile = load_conflict()
+    assert profile.speaks_for("opposition", BEFORE_THE_FALL) == "opposition"
+    assert profile.speaks_for("opposition", AFTER_THE_FALL) == "government"
+    assert profile.speaks_for("pro-government", AFTER_THE_FALL) == "government"
+    assert profile.speaks_for("pro-iran", BEFORE_THE_FALL) == "government"
+    assert profile.speaks_for("pro-iran", AFTER_THE_FALL) == ""
+    assert profile.speaks_for("neutral", AFTER_THE_FALL) == ""
+
+
+def test_conflict_russia_is_the_state_ally_only_until_the_fall() -> None:
+    profile = load_conflict()
+    assert profile.state_sides(BEFORE_THE_FALL) == {"government", "russia"}
+    assert "russia" not in profile.state_sides(AFTER_THE_FALL)
+    assert profile.same_camp("government", "russia", BEFORE_THE_FALL)
+    assert not profile.same_camp("government", "russia", AFTER_THE_FALL)
+
+
+def test_conflict_sides_describe_maps_and_aircraft() -> None:
+    profile = load_conflict()
+    assert profile.flies("israel") and profile.flies("government") and not profile.flies("opposition")
+    assert profile.side("former_regime").holds_ground
+    assert profile.side("ukraine").label == "ukraine"  # a side the profile does not know is still named
+
+
+def test_conflict_a_profile_of_another_war(tmp_path: Path) -> None:
+    path = tmp_path / "conflict.yaml"
+    path.write_text("country: Elsewhere\nsides:\n  - {id: crown, label: royal army, state: true, aircraft: true,"
+                    " stance: royalist}\n  - {id: hill_clans, label: hill clans}\n"
+                    "stances:\n  royalist: [{side: crown, until: 2020-01-31}]\n"
+                    "camps:\n  - {sides: [crown, hill_clans], from: 2019-06-01}\n", encoding="utf-8")
+    profile = load_conflict("elsewhere", path)
+    assert profile.speaks_for("royalist", date(2019, 1, 1)) == "crown"
+    assert profile.speaks_for("royalist", date(2021, 1, 1)) == ""
+    assert profile.state_sides(date(2019, 1, 1)) == {"crown"}
+    assert profile.state_sides(date(2019, 7, 1)) == {"crown", "hill_clans"}
+
+
+def test_conflict_a_malformed_profile_names_its_file(tmp_path: Path) -> None:
+    path = tmp_path / "conflict.yaml"
+    path.write_text("sides:\n  - {id: Bad Side}\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"conflict\.yaml"):
+        load_conflict("bad", path)
+    path.write_text("sides:\n  - {id: crown}\nstances:\n  royalist: [{side: crown, from: 2019-13-01}]\n",
+                    encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"conflict\.yaml"):
+        load_conflict("bad", path)
