@@ -41,8 +41,10 @@ PART_AFTER_CHARS = 25
 # siege since government forces closed Castello Road").
 CLAUSE_WORDS = frozenset({"since", "after", "when", "while", "because", "until", "before", "as", "which",
                           "that", "who"})
-# Sides a statement can give a place to; "civilians" and "unknown" hold nothing.
-HOLDING_SIDES = frozenset({"government", "opposition", "kurdish", "isis", "russia", "turkey", "us_coalition"})
+# Sides a statement can give a place to; "civilians" and "unknown" hold nothing (the conflict profile's
+# `holds_ground`, sitrep/data/conflicts/syria/conflict.yaml).
+HOLDING_SIDES = frozenset({"government", "former_regime", "opposition", "kurdish", "isis", "russia", "turkey",
+                           "israel", "us_coalition", "local"})
 DASHES = "-‐‑‒–—"
 
 

@@ -32,7 +32,7 @@ def statement_observations(document: Document, resources: Resources, *, doc: Any
     and the resolved `places` when extraction already has them."""
     text = document.text
     doc = doc if doc is not None else resources.nlp(text)
-    actors = find_actors(text, resources.actors, stance=document.stance)
+    actors = find_actors(text, resources.actors, stance=document.stance, on=document.published)
     if places is None:
         places = find_places(text, gazetteer=resources.gazetteer, doc=doc, doc_id=document.doc_id,
                              exclude=[(a.start, a.end) for a in actors])
