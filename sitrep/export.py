@@ -147,6 +147,7 @@ INTER_BY_ACTOR_TYPE: Final = MappingProxyType({
 INTER_BY_SIDE: Final = MappingProxyType({
     "government": STATE_FORCES, "opposition": REBEL_GROUP, "isis": REBEL_GROUP, "kurdish": REBEL_GROUP,
     "russia": EXTERNAL_FORCES, "turkey": EXTERNAL_FORCES, "us_coalition": EXTERNAL_FORCES,
+    "israel": EXTERNAL_FORCES, "former_regime": POLITICAL_MILITIA, "local": IDENTITY_MILITIA,
     "civilians": CIVILIANS, "unknown": POLITICAL_MILITIA,
 })
 # The crowd in a protest or riot is coded by the event, whatever side a report gives it.
