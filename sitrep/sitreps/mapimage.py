@@ -31,6 +31,9 @@ SIDE_COLOURS = {
     "russia": "#CC79A7",
     "turkey": "#0072B2",
     "us_coalition": "#56B4E9",
+    "former_regime": "#8C4A1F",  # the colours of the conflict profile (conflicts/syria/conflict.yaml)
+    "israel": "#4B6FA5",
+    "local": "#A07850",
     "civilians": "#999999",
     "": "#999999",
 }

@@ -9,6 +9,9 @@ export const SIDE_COLOURS = {
   russia: "#7d3c98",
   turkey: "#e67e22",
   us_coalition: "#2471a3",
+  former_regime: "#8c4a1f",
+  israel: "#4b6fa5",
+  local: "#a07850",
   civilians: "#7f8c8d",
   unknown: "#aab7b8",
 };
