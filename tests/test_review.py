@@ -76,10 +76,10 @@ def test_review_comments_sort_by_time_and_votes(store: Store, merged: list[str])
     first = add_comment(store, event, "ana", "Geolocated: the academy's gate.")
     second = add_comment(store, event, "", "<img src=x onerror=alert(1)>")
     third = add_comment(store, event, "bo", "Same footage as in 2015?")
-    vote(store, COMMENT, str(third.comment_id), 1)
-    vote(store, COMMENT, str(first.comment_id), 1)
-    vote(store, COMMENT, str(first.comment_id), 1)
-    assert vote(store, COMMENT, str(second.comment_id), -1) == (0, 1)
+    vote(store, COMMENT, str(third.comment_id), 1, voter="ana")
+    vote(store, COMMENT, str(first.comment_id), 1, voter="ana")
+    vote(store, COMMENT, str(first.comment_id), 1, voter="bo")
+    assert vote(store, COMMENT, str(second.comment_id), -1, voter="ana") == (0, 1)
     ids = [first.comment_id, second.comment_id, third.comment_id]
     assert [c.comment_id for c in comments_of(store, event, "oldest")] == ids
     assert [c.comment_id for c in comments_of(store, event, "newest")] == ids[::-1]
@@ -98,11 +98,13 @@ def test_review_refuses_bad_input_and_unknown_targets(store: Store, merged: list
     with pytest.raises(InputError):
         add_comment(store, merged[0], "ana", "x" * 10_001)
     with pytest.raises(InputError):
-        vote(store, EVENT, merged[0], 0)
+        vote(store, EVENT, merged[0], 0, voter="ana")
     with pytest.raises(NotFoundError):
-        vote(store, COMMENT, "123456", 1)
+        vote(store, COMMENT, "123456", 1, voter="ana")
     with pytest.raises(NotFoundError):
-        vote(store, COMMENT, "not-a-number", 1)
+        vote(store, COMMENT, "not-a-number", 1, voter="ana")
+    with pytest.raises(NotFoundError, match="no comment"):  # past a 64-bit integer: not found, not an overflow
+        vote(store, COMMENT, "9" * 40, 1, voter="ana")
     with pytest.raises(InputError):
         set_review(store, merged[0], "confirmed")
     with pytest.raises(InputError):
@@ -111,10 +113,47 @@ def test_review_refuses_bad_input_and_unknown_targets(store: Store, merged: list
 
 def test_review_event_votes_count_up_and_down(store: Store, merged: list[str]) -> None:
     before = votes_of(store, EVENT, merged[1])
-    vote(store, EVENT, merged[1], 1)
-    vote(store, EVENT, merged[1], -1)
-    vote(store, EVENT, merged[1], 1)
+    vote(store, EVENT, merged[1], 1, voter="ana")
+    vote(store, EVENT, merged[1], -1, voter="bo")
+    vote(store, EVENT, merged[1], 1, voter="cy")
     assert votes_of(store, EVENT, merged[1]) == (before[0] + 2, before[1] + 1)
+
+
+def test_review_one_vote_per_voter_and_target_the_last_one_counts(store: Store, merged: list[str]) -> None:
+    event = merged[1]
+    before = votes_of(store, EVENT, event)
+    for _ in range(5):
+        vote(store, EVENT, event, 1, voter="dee")
+    assert votes_of(store, EVENT, event) == (before[0] + 1, before[1])
+    assert vote(store, EVENT, event, -1, voter="dee") == (before[0], before[1] + 1)  # changed her mind
+
+
+@pytest.mark.parametrize("value", [True, False, 1.0, -1.0, "1", 2])
+def test_review_vote_refuses_booleans_and_non_integers(store: Store, merged: list[str], value: Any) -> None:
+    before = votes_of(store, EVENT, merged[1])
+    with pytest.raises(InputError, match="integer 1 or -1"):
+        vote(store, EVENT, merged[1], value, voter="eve")
+    assert votes_of(store, EVENT, merged[1]) == before
+
+
+def test_review_votes_cast_before_voters_keep_counting_after_the_migration(tmp_path: Path) -> None:
+    from sqlalchemy import create_engine, text
+
+    from sitrep.store.database import migrate_database
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    migrate_database(engine, "0008")
+    with engine.begin() as connection:
+        for value in (1, 1, -1):
+            connection.execute(text("INSERT INTO review_votes (target, target_id, value, created) "
+                                    "VALUES ('event', 'e1', :value, '2024-01-01')"), {"value": value})
+    migrate_database(engine, "head")
+    with engine.connect() as connection:
+        voters = connection.execute(text("SELECT voter FROM review_votes ORDER BY id")).scalars().all()
+        totals = connection.execute(text("SELECT SUM(value > 0), SUM(value < 0) FROM review_votes")).one()
+    engine.dispose()
+    assert len(set(voters)) == 3 and all(v.startswith("legacy-") for v in voters)
+    assert tuple(totals) == (2, 1)
 
 
 def test_review_verdict_is_the_merged_events_and_moves_its_confidence(store: Store, merged: list[str]) -> None:
@@ -208,13 +247,13 @@ def test_review_and_api_reads_on_every_backend(backend_url: str) -> None:
         event_id = events[0].event_id
         first = add_comment(store, event_id, "ana", "<script>x</script>")
         second = add_comment(store, event_id, "bo", "second")
-        vote(store, COMMENT, str(first.comment_id), 1)
+        vote(store, COMMENT, str(first.comment_id), 1, voter="ana")
         assert [c.comment_id for c in comments_of(store, event_id, "votes")] == [first.comment_id, second.comment_id]
         assert [c.comment_id for c in comments_of(store, event_id, "newest")] == [second.comment_id, first.comment_id]
         set_review(store, event_id, "disputed", "", "cy")
         with store.engine.connect() as connection:
             assert merged_reviews(connection, [event_id])[event_id].status == "disputed"
-        client = TestClient(create_app(Settings(db=backend_url), store))
+        client = TestClient(create_app(Settings(db=backend_url), store), base_url="http://localhost")
         page = client.get("/api/events", params={"type": "Explosions/Remote violence", "from": "2016-08-01"}).json()
         assert [(e["event_id"], e["review"], e["source"], e["title"]) for e in page["items"]] == [
             (event_id, "disputed", "Idlib <Desk>", "Shelling & more")]

@@ -20,6 +20,7 @@ from fastapi.staticfiles import StaticFiles
 import sitrep
 from sitrep.api import catalog, control, documents, events, review
 from sitrep.api.context import ApiContext, load_configured_gazetteer
+from sitrep.api.edge import ApiEdge
 from sitrep.api.errors import ApiError, install_error_handlers
 from sitrep.geo.gazetteer import Gazetteer
 from sitrep.settings import Settings
@@ -55,6 +56,7 @@ def create_app(settings: Settings, store: Store | None = None,
                               '`{"error": {"status", "code", "message"}}`.')
     app.state.sitrep = ApiContext(settings=settings, store=opened, gazetteer_loader=loader, _resources=resources)
     install_error_handlers(app)
+    app.add_middleware(ApiEdge, settings=settings, routes=app.router.routes)
     for module in (events, review, control, catalog, documents):
         app.include_router(module.router)
     _add_page(app)

@@ -10,10 +10,11 @@ from fastapi import APIRouter, Depends, Query, Response
 from pydantic_core import to_json
 from sqlalchemy import func, select
 
-from sitrep.api.context import ApiContext, context
+from sitrep.api.context import ApiContext, checked_date, context
 from sitrep.api.errors import ApiError
 from sitrep.api.events import cached_fronts
 from sitrep.api.schemas import (
+    MAX_NAME_CHARS,
     ChangeItem,
     ChangeList,
     ControlBody,
@@ -36,11 +37,14 @@ Layer = Literal["assessed", "claimed"]
 @router.get("/api/control", response_model=None, responses={200: {"model": ControlBody}})
 def get_control(ctx: Annotated[ApiContext, Depends(context)], at: date,
                 layer: Annotated[Layer, Query()] = "assessed",
-                region: Annotated[str, Query(description="governorate name or prefix")] = "",
+                region: Annotated[str, Query(max_length=MAX_NAME_CHARS,
+                                             description="governorate name or its beginning, as written")] = "",
                 areas: Annotated[bool, Query(description="false: skip the control areas (faster)")] = True,
                 ) -> Response:
     """Who holds each place on `at`: points (held, contested, besieged) and, unless `areas=false`, control
     areas (one polygon per side and state, and front lines where two sides' areas meet, contested)."""
+    checked_date(ctx.settings, at, "at")
+
     def build() -> bytes:
         # The places' text is written from the stored listings (sitrep.control.points); the areas need the
         # states themselves, read a second time only when asked for (their geometry costs far more).
@@ -73,6 +77,8 @@ def get_changes(ctx: Annotated[ApiContext, Depends(context)],
                 end: Annotated[date, Query(alias="to", description="up to and including this day")],
                 layer: Annotated[Layer, Query()] = "assessed") -> ChangeList:
     """The places that changed hands after `from` and up to `to`, with the events and sources behind each."""
+    for day, name in ((start, "from"), (end, "to")):
+        checked_date(ctx.settings, day, name)
     if end < start:
         raise ApiError(400, f"'to' ({end}) is before 'from' ({start})")
     items = [ChangeItem(place_id=s.place_id, name=s.place_name, admin1=s.admin1, lat=s.lat, lon=s.lon,

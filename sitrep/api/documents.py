@@ -9,14 +9,22 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from sqlalchemy import select
 
-from sitrep.api.context import ApiContext, context, require_token
+from sitrep.api.context import ApiContext, checked_date, context, require_token
 from sitrep.api.errors import ApiError
-from sitrep.api.schemas import DocumentResult, NewDocument
+from sitrep.api.schemas import (
+    MAX_NAME_CHARS,
+    MAX_STANCE_CHARS,
+    MAX_TITLE_CHARS,
+    MAX_URL_CHARS,
+    DocumentResult,
+    NewDocument,
+)
 from sitrep.errors import InputError
 from sitrep.ingest.decode import MAX_DOCUMENT_BYTES
 from sitrep.ingest.metadata import Defaults
 from sitrep.ingest.readers import parse_document
 from sitrep.model import Document, Reject
+from sitrep.settings import Settings
 from sitrep.store import Store
 from sitrep.store.records import content_hash
 from sitrep.store.schema import DocumentRow, EventRow
@@ -29,11 +37,12 @@ ORIGIN = "api"
              dependencies=[Depends(require_token)])
 def post_document(body: NewDocument, ctx: Annotated[ApiContext, Depends(context)]) -> DocumentResult:
     """Ingest one report (token): text (plain, Markdown with front matter, or HTML) and what is known of it.
-    A report that cannot be read or processed is recorded as a reject and answered with 422."""
+    A report that cannot be read or processed is recorded as a reject and answered with 422; so is one whose
+    stance is not a known one, whose date is out of range or whose title, url or source is too long."""
     try:
-        document = document_of(body)
+        document = checked_document(ctx.settings, document_of(body))
     except InputError as e:
-        ctx.store.save_reject(Reject(origin=ORIGIN, reason=str(e), stage="read"))
+        ctx.store.save_reject(Reject(origin=ORIGIN, reason=str(e)[:MAX_TITLE_CHARS], stage="read"))
         raise
     with ctx.write_lock:
         result = ingest_document(ctx, document)
@@ -52,6 +61,36 @@ def document_of(body: NewDocument) -> Document:
     return replace(document, title=body.title or document.title, url=body.url or document.url,
                    source=body.source or document.source, stance=body.stance or document.stance,
                    published=body.published or document.published)
+
+
+def known_stances() -> frozenset[str]:
+    """Every stance sitrep reads, as `normalize_stance` spells it: the actor catalogue's synonyms, the
+    control rules' stances and those of the known publishers ("" for none)."""
+    from sitrep.actors import STANCE_SYNONYMS
+    from sitrep.control.rules import STANCE_SIDE
+    from sitrep.stance import load_publishers
+
+    named = {*STANCE_SYNONYMS, *STANCE_SIDE, *(p.stance for p in load_publishers())}
+    return frozenset(_stance_key(s) for s in named)
+
+
+def _stance_key(stance: str) -> str:
+    return stance.strip().lower().replace("_", "-").replace(" ", "-")
+
+
+def checked_document(settings: Settings, document: Document) -> Document:
+    """The document when its stance is known, its publication date in the settings' range and its title,
+    url and source within their limits (from the body or the text's front matter), else 422."""
+    stances = known_stances()
+    if _stance_key(document.stance) not in stances:
+        raise ApiError(422, f"unknown stance {document.stance[:MAX_STANCE_CHARS]!r}; known: "
+                            f"{', '.join(sorted(s for s in stances if s))}", "invalid")
+    checked_date(settings, document.published, "published")
+    for name, value, limit in (("title", document.title, MAX_TITLE_CHARS), ("url", document.url, MAX_URL_CHARS),
+                               ("source", document.source, MAX_NAME_CHARS)):
+        if len(value) > limit:
+            raise ApiError(422, f"the {name} is longer than {limit} characters", "invalid")
+    return document
 
 
 def ingest_document(ctx: ApiContext, document: Document) -> DocumentResult:

@@ -7,11 +7,19 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from sitrep.api.context import ApiContext, context, json_response
+from sitrep.api.context import ApiContext, checked_date, context, json_response
 from sitrep.api.detail import event_detail
 from sitrep.api.errors import ApiError
 from sitrep.api.eventquery import EVENT_FIELDS, EventQuery, as_feature_collection, event_page
-from sitrep.api.schemas import EventDetail, EventPage
+from sitrep.api.schemas import (
+    MAX_LIST_CHARS,
+    MAX_NAME_CHARS,
+    MAX_OFFSET,
+    MAX_STANCE_CHARS,
+    EventDetail,
+    EventId,
+    EventPage,
+)
 from sitrep.errors import NotFoundError
 from sitrep.fronts import Front, fronts, match_front
 from sitrep.taxonomy import EVENT_TYPES
@@ -29,24 +37,25 @@ def list_events(
     ctx: Annotated[ApiContext, Depends(context)],
     since: Annotated[date | None, Query(alias="from", description="first event date, YYYY-MM-DD")] = None,
     until: Annotated[date | None, Query(alias="to", description="last event date, YYYY-MM-DD")] = None,
-    type: Annotated[str | None, Query(description="an ACLED event type or sub-event type")] = None,
-    sub_type: Annotated[str | None, Query(description="an ACLED sub-event type")] = None,
-    side: Annotated[str | None, Query(description="either actor's side, e.g. government")] = None,
-    status: Annotated[str | None, Query(description="fact status, e.g. reported")] = None,
-    source: Annotated[str | None, Query(description="publisher")] = None,
-    stance: Annotated[str | None, Query(description="the reporting document's stance")] = None,
-    front: Annotated[str | None, Query(description="a front (governorate), see /api/fronts")] = None,
-    near: Annotated[str | None, Query(description="a place name (transliteration-tolerant)")] = None,
+    type: Annotated[str | None, Query(max_length=MAX_NAME_CHARS, description="an ACLED event type or sub-event type")] = None,
+    sub_type: Annotated[str | None, Query(max_length=MAX_NAME_CHARS, description="an ACLED sub-event type")] = None,
+    side: Annotated[str | None, Query(max_length=MAX_NAME_CHARS, description="either actor's side, e.g. government")] = None,
+    status: Annotated[str | None, Query(max_length=MAX_NAME_CHARS, description="fact status, e.g. reported")] = None,
+    source: Annotated[str | None, Query(max_length=MAX_NAME_CHARS, description="publisher")] = None,
+    stance: Annotated[str | None, Query(max_length=MAX_STANCE_CHARS, description="the reporting document's stance")] = None,
+    front: Annotated[str | None, Query(max_length=MAX_NAME_CHARS, description="a front (governorate), see /api/fronts")] = None,
+    near: Annotated[str | None, Query(max_length=MAX_NAME_CHARS, description="a place name (transliteration-tolerant)")] = None,
     km: Annotated[float, Query(gt=0, le=2000, description="radius around `near`, km")] = DEFAULT_KM,
-    bbox: Annotated[str | None, Query(description="west,south,east,north in degrees")] = None,
+    bbox: Annotated[str | None, Query(max_length=MAX_NAME_CHARS, description="west,south,east,north in degrees")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     format: Annotated[Literal["json", "geojson"], Query()] = "json",
-    fields: Annotated[str | None, Query(description="the event fields to return, comma-separated (default: "
+    fields: Annotated[str | None, Query(max_length=MAX_LIST_CHARS, description="the event fields to return, comma-separated (default: "
                                         "all); GeoJSON always has the point")] = None,
 ) -> Response:
     """Stored events (one per report) matching every filter, dated ones by date then id, undated last.
     `total` is exact up to 10,000 matches; beyond, `total_exact` is false and `total` a floor."""
+    since, until = checked_date(ctx.settings, since, "from"), checked_date(ctx.settings, until, "to")
     wanted = _fields(fields)
     if format == "geojson" and isinstance(wanted, frozenset):
         wanted |= {"lat", "lon"}  # the point
@@ -68,7 +77,7 @@ def list_events(
 
 
 @router.get("/api/events/{event_id}", response_model=EventDetail)
-def get_event(event_id: str, ctx: Annotated[ApiContext, Depends(context)]) -> EventDetail:
+def get_event(event_id: EventId, ctx: Annotated[ApiContext, Depends(context)]) -> EventDetail:
     """One event with every report of its merged event (quotes with offsets, framing), its confidence term
     by term, the analyst's comments, votes and verdict."""
     return event_detail(ctx.store, event_id, ctx.weights())

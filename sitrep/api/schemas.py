@@ -7,10 +7,25 @@ bodies are plain dicts (RFC 7946), typed here only as objects.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from fastapi import Path
+from pydantic import BaseModel, Field, StrictInt, field_validator
 
+# Longest text the API accepts in each kind of field (characters); a longer one is answered 422. Sized far
+# above real values and far below what bloats every page that lists them.
+MAX_ID_CHARS = 200  # an event or merged-event id is under 60
+MAX_NAME_CHARS = 200  # a publisher, author, place, type, side or front name: the longest real ones are ~80
+MAX_STANCE_CHARS = 50  # "pro-government", "anti-government"
+MAX_TITLE_CHARS = 1000  # a headline; the longest seen are ~300
+MAX_URL_CHARS = 2048  # the practical limit of browsers and sitemaps
+MAX_LIST_CHARS = 1000  # a comma-separated list: every event field's name is 300 characters in all
+# A path's event id, bounded.
+EventId = Annotated[str, Path(max_length=MAX_ID_CHARS)]
+# A path's comment id: digits only, few enough to fit a 64-bit integer.
+CommentId = Annotated[str, Path(pattern=r"^[0-9]{1,18}$")]
+# Largest `offset` of a page: past any store's size (a billion events), below SQLite's 64-bit integers.
+MAX_OFFSET = 10**9
 
 class ErrorDetail(BaseModel):
     status: int
@@ -136,12 +151,20 @@ class CommentList(BaseModel):
 
 
 class NewComment(BaseModel):
-    author: str = Field(default="", max_length=200)
+    author: str = Field(default="", max_length=MAX_NAME_CHARS)
     text: str = Field(min_length=1, max_length=10_000)
 
 
 class NewVote(BaseModel):
-    value: Literal[1, -1]
+    # 1 or -1 as a JSON integer: true, 1.0 or "1" are refused (422), not counted as a vote.
+    value: StrictInt = Field(json_schema_extra={"enum": [1, -1]})
+
+    @field_validator("value")
+    @classmethod
+    def _up_or_down(cls, value: int) -> int:
+        if value not in (1, -1):
+            raise ValueError("a vote is 1 (up) or -1 (down)")
+        return value
 
 
 class VoteResult(BaseModel):
@@ -154,7 +177,7 @@ class VoteResult(BaseModel):
 class NewReview(BaseModel):
     status: Literal["verified", "disputed", ""]
     note: str = Field(default="", max_length=10_000)
-    by: str = Field(default="", max_length=200)
+    by: str = Field(default="", max_length=MAX_NAME_CHARS)
 
 
 class ReviewResult(BaseModel):
@@ -262,12 +285,12 @@ class ConfigBody(BaseModel):
 
 
 class NewDocument(BaseModel):
-    text: str = Field(min_length=1)
-    title: str = ""
-    url: str = ""
-    source: str = ""
-    published: dt.date | None = None
-    stance: str = ""
+    text: str = Field(min_length=1)  # bounded by the request body's limit (setting max_body_bytes)
+    title: str = Field(default="", max_length=MAX_TITLE_CHARS)
+    url: str = Field(default="", max_length=MAX_URL_CHARS)
+    source: str = Field(default="", max_length=MAX_NAME_CHARS)
+    published: dt.date | None = None  # within the settings' range (earliest_date, days_ahead)
+    stance: str = Field(default="", max_length=MAX_STANCE_CHARS)  # a known stance (sitrep.api.documents)
 
 
 class DocumentResult(BaseModel):

@@ -2,7 +2,8 @@
 
 Everything is keyed by `event_id` (one report's event, as the API and the CLI list them). A verdict on any
 report of a merged event is the merged event's verdict (the most recent one wins), so it survives the
-merged event being re-formed when new reports arrive. Comment text is untrusted: it is stored as written and
+merged event being re-formed when new reports arrive. Each voter has one vote per event or comment: voting
+again replaces it. Comment text is untrusted: it is stored as written and
 escaped by whoever displays it.
 """
 
@@ -14,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, String, case, cast, delete, func, insert, select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from sitrep.errors import InputError, NotFoundError, StoreError
 from sitrep.store.schema import EventReviewRow, EventRow, MergedReportRow, ReviewCommentRow, ReviewVoteRow
@@ -28,6 +29,10 @@ EVENT, COMMENT = "event", "comment"  # what a vote is cast on
 # Longest comment, note or name accepted (characters): a long analyst note, far below anything abusive.
 MAX_COMMENT_CHARS = 10_000
 MAX_NAME_CHARS = 200
+# Comment ids are integers: more digits than this cannot fit a 64-bit integer column.
+MAX_COMMENT_ID_DIGITS = 18
+# Tries of one vote when a concurrent vote by the same voter wins the race to the unique index.
+VOTE_ATTEMPTS = 3
 # Event ids per IN (...) list: below SQLite's and PostgreSQL's parameter limits.
 IN_CHUNK = 500
 
@@ -92,22 +97,41 @@ def comments_of(store: Store, event_id: str, sort: str = "newest") -> list[Comme
     return sorted(newest, key=lambda x: -x.score) if sort == "votes" else newest
 
 
-def vote(store: Store, target: str, target_id: str, value: int) -> tuple[int, int]:
-    """Record an up (1) or down (-1) vote on an event or a comment; returns its (up, down) totals."""
-    if value not in (1, -1):
-        raise InputError(f"a vote is 1 or -1, not {value!r}")
-    with _writing(store, f"cannot vote on {target} {target_id}") as connection:
-        if target == EVENT:
-            _require_event(connection, target_id)
-        elif target == COMMENT:
-            if not target_id.isdigit() or connection.scalar(
-                    select(ReviewCommentRow.id).where(ReviewCommentRow.id == int(target_id))) is None:
-                raise NotFoundError(f"no comment {target_id!r}")
-        else:
-            raise InputError(f"votes are on an event or a comment, not {target!r}")
-        connection.execute(insert(ReviewVoteRow).values(target=target, target_id=target_id, value=value,
-                                                        created=datetime.now(UTC)))
-        return _votes(connection, target, target_id)
+def vote(store: Store, target: str, target_id: str, value: int, *, voter: str) -> tuple[int, int]:
+    """Record `voter`'s up (1) or down (-1) vote on an event or a comment, replacing the one they cast
+    before (one vote per voter and target); returns the target's (up, down) totals. A boolean or any
+    number other than the integers 1 and -1 is refused (InputError)."""
+    if type(value) is not int or value not in (1, -1):
+        raise InputError(f"a vote is the integer 1 or -1, not {value!r}")
+    if not voter or len(voter) > MAX_NAME_CHARS:
+        raise InputError(f"a vote needs a voter (at most {MAX_NAME_CHARS} characters)")
+    for attempt in range(VOTE_ATTEMPTS):
+        try:
+            with _writing(store, f"cannot vote on {target} {target_id}") as connection:
+                _require_target(connection, target, target_id)
+                voted = (ReviewVoteRow.target == target, ReviewVoteRow.target_id == target_id,
+                         ReviewVoteRow.voter == voter)
+                connection.execute(delete(ReviewVoteRow).where(*voted))
+                connection.execute(insert(ReviewVoteRow).values(target=target, target_id=target_id, voter=voter,
+                                                                value=value, created=datetime.now(UTC)))
+                return _votes(connection, target, target_id)
+        except StoreError as e:
+            # the same voter's vote inserted meanwhile by another request (the unique index refused the
+            # second row): replace it again
+            if not isinstance(e.__cause__, IntegrityError) or attempt == VOTE_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _require_target(connection: Connection, target: str, target_id: str) -> None:
+    if target == EVENT:
+        _require_event(connection, target_id)
+    elif target == COMMENT:
+        if not target_id.isdigit() or len(target_id) > MAX_COMMENT_ID_DIGITS or connection.scalar(
+                select(ReviewCommentRow.id).where(ReviewCommentRow.id == int(target_id))) is None:
+            raise NotFoundError(f"no comment {target_id[:MAX_NAME_CHARS]!r}")
+    else:
+        raise InputError(f"votes are on an event or a comment, not {target!r}")
 
 
 def votes_of(store: Store, target: str, target_id: str) -> tuple[int, int]:

@@ -349,14 +349,17 @@ class ReviewCommentRow(Base):
 
 
 class ReviewVoteRow(Base):
-    """One up (+1) or down (-1) vote on an event (`target` "event") or a comment (`target` "comment")."""
+    """One up (+1) or down (-1) vote on an event (`target` "event") or a comment (`target` "comment"), one
+    per voter (revision 0009)."""
 
     __tablename__ = "review_votes"
-    __table_args__ = (Index("ix_review_votes_target", "target", "target_id"),)
+    __table_args__ = (Index("ix_review_votes_target", "target", "target_id"),
+                      Index("ux_review_votes_target_voter", "target", "target_id", "voter", unique=True))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     target: Mapped[str]
     target_id: Mapped[str]
+    voter: Mapped[str] = mapped_column(String, server_default="")  # a hash of the API token that voted
     value: Mapped[int] = mapped_column(Integer)
     created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
