@@ -40,4 +40,4 @@ def test_stance_publishers_of_every_camp_are_known() -> None:
     assert stance_of_source("Daily Sabah") == "pro-turkey"
     assert stance_of_source("The Times of Israel") == "israeli"
     assert stance_of_source("", "https://www.tasnimnews.com/en/news/1") == "iranian-state"
-    assert stance_of_source("North Press Agency") == "kurdish"
+    assert stance_of_source("Rudaw") == "kurdish"
