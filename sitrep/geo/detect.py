@@ -89,6 +89,20 @@ MIN_SIM_DOUBTFUL = 0.9
 MIN_DOUBTFUL_LETTERS = 4  # "Map", "Sea": too short to take spaCy's doubt away
 # An all-capitals word this short is an acronym (SAA, NDF, YPG, NE, SW), not a place name.
 MAX_ACRONYM = 5
+# What a person or an outlet does with words: right after a name ("Idris said", "Rudaw reported"), or
+# before it ("told Rudaw", "in an interview with Al Arabiya", "according to SANA").
+SPEECH_AFTER_RE = re.compile(
+    r"[’']?s?,?[ \t]+(?:said|says|told|tells|wrote|writes|reported|reports|stated|states|added|announced|"
+    r"claimed|claims|tweeted|posted|noted|confirmed|denied|quoted|cited|warned)\b")
+SPEECH_BEFORE_RE = re.compile(
+    r"\b(?:told|tells|telling|interview with|interviewed by|speaking to|spoke to|according to|quoted by|"
+    r"reported by|cited by|broadcast by|aired by|wrote for|writing for)\s+(?:the\s+)?$", re.IGNORECASE)
+# Titles and ranks written before a person's name ("Colonel Samha" names a man; "Sheikh", which also
+# begins place names, is left out).
+TITLE_WORDS = frozenset("""general gen colonel col lieutenant lt major maj captain capt brigadier brig sergeant
+sgt commander cmdr admiral adm marshal president minister premier spokesman spokeswoman spokesperson envoy
+ambassador mr mrs ms dr prof professor imam mufti emir prince king queen judge governor mayor deputy
+chief leader""".split())
 # Grades of a gazetteer match (see `_match_grade`).
 NO_MATCH, FUZZY_MATCH, EXACT_MATCH = 0, 1, 2
 # Levels of how a word may start a name.
@@ -262,8 +276,19 @@ def _feature_after(words: list[Word], j: int, text: str) -> str:
 
 
 def _is_group_name(words: list[Word], i: int, j: int, text: str) -> bool:
-    following = _next_word(words, j, text)
-    if following and following.lower.strip("`’'") in GROUP_WORDS:
+    """words[i..j] is (part of) an armed group's name: a group word ends it or the capitalised words
+    that go on from it ("Sham Legion", "Nour al-Din al-Zenki Movement"), a group prefix starts it
+    ("Liwa al-Quds"), or it follows "<group word> of" ("Army of Mujahideen")."""
+    if j > i and words[j].lower.strip("`’'") in GROUP_WORDS:
+        return True
+    k = j
+    while k - j < MAX_NAME_WORDS and (following := _next_word(words, k, text)) is not None and \
+            (_is_capitalised(following) or following.lower in ("al", "el")):
+        if following.lower.strip("`’'") in GROUP_WORDS:
+            return True
+        k += 1
+    group_of = re.search(r"([^\W\d_]+)\s+of\s+(?:the\s+)?$", text[max(0, words[i].start - 30):words[i].start])
+    if group_of and group_of.group(1).lower() in GROUP_WORDS:
         return True
     if i > 0 and _joined(text, words[i - 1], words[i]):
         before = fold(words[i - 1].text).split()
@@ -379,7 +404,7 @@ def _match_at(words: list[Word], i: int, text: str, gazetteer: Gazetteer, info: 
 def _known_mention(words: list[Word], i: int, last: int | None, text: str, info: TokenInfo,
                    doc_id: str) -> tuple[Mention, int] | None:
     """The gazetteer match words[i..last] as a mention, unless it is (part of) a group's or person's name."""
-    if last is None or _is_group_name(words, i, last, text):
+    if last is None or _is_group_name(words, i, last, text) or _names_speaker(words, i, last, text):
         return None
     found = _make_mention(text, words, i, last, ("gazetteer",), doc_id)
     return None if _part_of_longer_name(found[0], info, text) else found
@@ -407,6 +432,28 @@ def _english_name_evidenced(words: list[Word], i: int, last: int, text: str, gaz
     if exact and len(content_words(surface)) > 1:
         return True  # "Youth Housing", "Arab Houses": a landmark the gazetteer names word for word
     return bool(exact) and bool(PLACE_PREPOSITION_RE.search(text[max(0, words[i].start - 30):words[i].start]))
+
+
+def _names_speaker(words: list[Word], i: int, last: int, text: str) -> bool:
+    """words[i..last] names a person or a news outlet: it says something ("Idris said", "Rudaw
+    reported"), is spoken to or quoted ("told Rudaw", "an interview with Al Arabiya"), or follows a title
+    ("Maj. Gen. Zaid Saleh", "Defense Minister Fahd al-Freij")."""
+    before = text[max(0, words[i].start - 40):words[i].start]
+    if SPEECH_BEFORE_RE.search(before):
+        return True
+    # "a doctor working in Aleppo said", "the people of Daraa said": the speaker is someone there
+    if SPEECH_AFTER_RE.match(text, words[last].end) and not PLACE_PREPOSITION_RE.search(before) and \
+            not re.search(r"\b(?:of|from)\s+(?:the\s+)?$", before, re.IGNORECASE):
+        return True
+    # the title may stand before the given name, several words back: skip the capitalised name words
+    k = i
+    while k > 0 and i - k < MAX_NAME_WORDS and _joined(text, words[k - 1], words[k]) and \
+            _is_capitalised(words[k - 1]) and words[k - 1].lower.rstrip(".") not in TITLE_WORDS:
+        k -= 1
+    if k == 0:
+        return False
+    between = text[words[k - 1].end:words[k].start]
+    return words[k - 1].lower.rstrip(".") in TITLE_WORDS and bool(re.fullmatch(r"\.?[ \t]+", between))
 
 
 def _may_start_longer_name(word: Word, info: TokenInfo) -> bool:
@@ -446,6 +493,8 @@ def _longest_known(words: list[Word], i: int, text: str, gazetteer: Gazetteer, f
     """The last word index j of the longest words[i..j] that the gazetteer knows, or None. A span known
     only by a one-edit match never beats a shorter one known exactly: "Daraa al-Balad" is no "Dar Basidah"
     when "Daraa" is a city."""
+    if is_foreign(words[i].text, foreign) and POSSESSIVE_RE.search(words[i].text):
+        return None  # "Syria's Deir ez-Zor", "Turkey's Kilis": the name starts after the possessive
     best = None
     best_grade = NO_MATCH
     j = i
