@@ -11,9 +11,10 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.markup import escape
+from rich.text import Text
 
 from sitrep.errors import SitrepError
+from sitrep.render import clean_text
 from sitrep.settings import Settings, load_settings
 
 app = typer.Typer(help="sitrep: events, claims and control from war reports.", no_args_is_help=True,
@@ -41,9 +42,24 @@ EXAMPLES = Path(__file__).resolve().parent / "data" / "examples"
 FORMATS = ("table", "jsonl", "geojson")
 
 
+# Exit status of `ingest` when not one document could be read (all missing or rejected, or none given):
+# distinct from 2, a usage or setup error, so that scripts can tell an empty run from a broken one.
+NOTHING_READ_EXIT = 1
+
+
+def _labelled(label: str, style: str, message: object) -> Text:
+    """`label: message` for the terminal; the message (report text, paths, errors) shown as text, never
+    as markup, without escape sequences or control characters."""
+    return Text.assemble((f"{label}:", style), " ", clean_text(str(message)))
+
+
 def _fail(error: Exception) -> None:
-    err.print(f"[red]error:[/red] {escape(str(error))}")
+    err.print(_labelled("error", "red", error))
     raise typer.Exit(2)
+
+
+def _warn(origin: object, warning: str) -> None:
+    err.print(_labelled("warning", "yellow", f"{origin}: {warning}"))
 
 
 def _settings(**flags: Any) -> Settings:
@@ -81,7 +97,7 @@ def _place_records(path: Path, gazetteer: Any, nlp: Any) -> list[dict[str, Any]]
 
     document = read_document(path)
     for warning in document.warnings:
-        err.print(f"[yellow]warning:[/yellow] {path}: {warning}")
+        _warn(path, warning)
     found = find_places(document.text, gazetteer=gazetteer, nlp=nlp, doc_id=document.doc_id)
     return [place_record(pm) for pm in found]
 
@@ -128,7 +144,7 @@ def gazetteer_build(
     except SitrepError as e:
         _fail(e)
         return
-    err.print(f"wrote {count} places to {out or DEFAULT_GAZETTEER}")
+    err.print(Text(clean_text(f"wrote {count} places to {out or DEFAULT_GAZETTEER}")))
 
 
 @gazetteer_app.command("import")
@@ -147,7 +163,7 @@ def gazetteer_import(
     except SitrepError as e:
         _fail(e)
         return
-    err.print(f"imported {count} places from {file} into {target}")
+    err.print(Text(clean_text(f"imported {count} places from {file} into {target}")))
 
 
 def _parse_date(value: str | None) -> Any:
@@ -207,7 +223,7 @@ def extract(file: Annotated[Path, typer.Argument(help="a report: text, Markdown,
         document = replace(document, published=day or document.published, source=source or document.source,
                            stance=stance or document.stance)
         for warning in document.warnings:
-            err.print(f"[yellow]warning:[/yellow] {file}: {warning}")
+            _warn(file, warning)
         result = extract_document(document, _resources(settings))
     except SitrepError as e:
         _fail(e)
@@ -228,7 +244,8 @@ def ingest(paths: Annotated[list[str], typer.Argument(help="files, folders, or -
            workers: Annotated[int, typer.Option(help="with --engine dask: worker processes of the local "
                                                      "cluster")] = 2,
            ) -> None:
-    """Read reports, extract their events and store them. Bad documents are recorded, never fatal."""
+    """Read reports, extract their events and store them. Bad documents are recorded, never fatal; but when
+    not one document could be read, the exit status is 1."""
     from rich.progress import Progress
 
     from sitrep.pipeline import run_batch
@@ -270,7 +287,11 @@ def ingest(paths: Annotated[list[str], typer.Argument(help="files, folders, or -
         console.print(f"  worker {load.worker}: resources loaded in {load.seconds:.1f} s, "
                       f"{load.rss_after_mb:.0f} MB resident")
     for reject in summary.rejects:
-        console.print(f"  [yellow]rejected[/yellow] {escape(reject.origin)}: {escape(reject.reason)}")
+        console.print(Text("  ") + _labelled("rejected", "yellow", f"{reject.origin}: {reject.reason}"))
+    if summary.documents == 0:
+        err.print(_labelled("error", "red", f"nothing could be read from {', '.join(paths)}"
+                                            + (f" ({len(summary.rejects)} rejected)" if summary.rejects else "")))
+        raise typer.Exit(NOTHING_READ_EXIT)
 
 
 @app.command()
@@ -334,7 +355,7 @@ def export(format: Annotated[str, typer.Option("--format", "-f", help="acled-csv
         sys.stdout.write(text)
     else:
         out.write_text(text, encoding="utf-8")
-        err.print(f"wrote {out}")
+        err.print(Text(clean_text(f"wrote {out}")))
 
 
 @app.command()
@@ -393,9 +414,9 @@ def demo(db: Annotated[str, typer.Option(help="database the demo fills")] = "out
     _print_events(stored, "table", title=f"{len(reports)} example reports")
     (out / "demo-events.geojson").write_text(events_to_geojson(stored) + "\n", encoding="utf-8")
     (out / "demo-places.geojson").write_text(to_geojson(places) + "\n", encoding="utf-8")
-    console.print(f"documents: {summary.documents} ({summary.duplicates} already stored), new events: "
+    console.print(Text(clean_text(f"documents: {summary.documents} ({summary.duplicates} already stored), new events: "
                   f"{summary.events}, unresolved places: {summary.unresolved_places}, rejects: "
-                  f"{len(summary.rejects)}; database {settings.db}; GeoJSON in {out}/")
+                  f"{len(summary.rejects)}; database {settings.db}; GeoJSON in {out}/")))
     if serve:
         from sitrep.api.cli import serve as serve_api
 
@@ -416,8 +437,8 @@ def main() -> None:
     except Exception as e:  # the outermost boundary: nothing but a one-line report escapes
         if os.environ.get("SITREP_DEBUG"):
             raise
-        err.print(f"[red]internal error:[/red] {type(e).__name__}: {escape(str(e))} (please report it; "
-                  "SITREP_DEBUG=1 shows the trace)")
+        err.print(_labelled("internal error", "red", f"{type(e).__name__}: {e} (please report it; "
+                                                      "SITREP_DEBUG=1 shows the trace)"))
         raise SystemExit(BUG_EXIT) from e
 
 

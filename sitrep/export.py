@@ -4,6 +4,13 @@ JSON Lines carries every `Event` field and is the lossless format (`events_from_
 equal records). GeoJSON (RFC 7946) maps the events that have coordinates. The CSV has ACLED's columns, filled
 where sitrep knows the value and left blank where it does not (fatalities, associated actors, admin2/3,
 ACLED's upload timestamp); sitrep's own judgements (fact status, claimant, hedges) go in `tags`.
+
+Every CSV cell passes `neutralise_cell`, OWASP's rule against CSV (formula) injection: report text that
+begins with `=`, `+`, `-`, `@`, a tab or a carriage return ("=HYPERLINK(...)", "=cmd|' /C calc'!A0") is
+written with a leading `'`, so spreadsheets show it as text instead of evaluating it. A cell that is
+exactly a decimal number ("-36.2", "1e-05") is left as it is: a spreadsheet reads it as that number and
+nothing else, so a negative longitude keeps its value and stays a number. Terminal escape sequences and
+control characters are dropped from cells (sitrep.render.clean_text), as they are from the CLI's tables.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from typing import Any, Final
 
 from sitrep.errors import InputError
 from sitrep.model import Event, Span
+from sitrep.render import clean_text
 from sitrep.taxonomy import (
     BATTLES,
     EXPLOSIONS,
@@ -272,12 +280,31 @@ def acled_row(event: Event, actor_types: Mapping[str, str] | None = None) -> dic
     return row
 
 
+# OWASP's CSV injection rule: a cell beginning with one of these is read as a formula by spreadsheets.
+FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
+# A cell that is exactly a decimal number: read as that number, never as a formula (see the module).
+PLAIN_NUMBER: Final = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+# Prefixed to a cell that would start a formula: spreadsheets show the rest as text.
+FORMULA_GUARD: Final = "'"
+
+
+def neutralise_cell(value: str) -> str:
+    """A CSV cell safe to open in a spreadsheet: without escape sequences and control characters (line
+    breaks and tabs kept), and with a leading `'` when it would begin a formula, unless it is exactly a
+    decimal number."""
+    cleaned = clean_text(value, one_line=False)
+    if cleaned.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(cleaned):
+        return FORMULA_GUARD + cleaned
+    return cleaned
+
+
 def events_to_acled_csv(events: Iterable[Event], actor_types: Mapping[str, str] | None = None) -> str:
-    """CSV with ACLED's header and one row per event. `actor_types` (actor name -> ACLED actor type, as in
-    the actor catalogue) makes inter codes exact; without it they follow the actors' sides."""
+    """CSV with ACLED's header and one row per event, every cell neutralised (`neutralise_cell`).
+    `actor_types` (actor name -> ACLED actor type, as in the actor catalogue) makes inter codes exact;
+    without it they follow the actors' sides."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=ACLED_COLUMNS)
     writer.writeheader()
     for event in events:
-        writer.writerow(acled_row(event, actor_types))
+        writer.writerow({column: neutralise_cell(value) for column, value in acled_row(event, actor_types).items()})
     return out.getvalue()

@@ -1,12 +1,40 @@
-"""Place mentions as records people and programs read: JSON Lines, GeoJSON, a terminal table."""
+"""Place mentions as records people and programs read: JSON Lines, GeoJSON, a terminal table; and report
+text made safe for the terminal.
+
+Report text is untrusted: a report may hold Rich markup ("[/bold]") or terminal escape sequences. Whatever
+the CLI shows of it goes through `terminal_text` (a Rich `Text`, never parsed as markup, with escape
+sequences and control characters removed) or `clean_text` (the same as a plain string).
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from typing import Any
 
 from sitrep.model import PlaceMention
+
+# Terminal escape sequences, removed whole so that no "[31m" is left behind: CSI (ESC [ ... final byte),
+# OSC (ESC ] ... BEL or ESC \), the 8-bit CSI (U+009B), and any other two-character ESC sequence.
+ESCAPE_SEQUENCE = re.compile(r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?")
+# What else a terminal acts on: C0 and C1 control characters and DEL (line breaks and tabs become spaces
+# in a table cell), and the bidirectional overrides and isolates that reorder what is shown.
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+LINE_BREAK = re.compile(r"[\t\n]+")
+
+
+def clean_text(text: str, *, one_line: bool = True) -> str:
+    """`text` without terminal escape sequences and control characters; on one line unless told otherwise."""
+    text = CONTROL_CHARACTER.sub("", ESCAPE_SEQUENCE.sub("", text))
+    return LINE_BREAK.sub(" ", text) if one_line else text
+
+
+def terminal_text(text: object, style: str = "", *, one_line: bool = True) -> Any:
+    """A Rich Text of `text` (any value, shown by str): printed as it is, never read as markup."""
+    from rich.text import Text
+
+    return Text(clean_text("" if text is None else str(text), one_line=one_line), style=style)
 
 
 def place_record(pm: PlaceMention) -> dict[str, Any]:
@@ -37,28 +65,39 @@ def to_geojson(records: Iterable[dict[str, Any]]) -> str:
 
 
 def places_table(records: list[dict[str, Any]], title: str = "") -> Any:
+    """Place mentions for the terminal; every cell is text, never markup."""
     from rich.table import Table
 
-    table = Table(title=title or None)
+    table = Table(title=terminal_text(title) if title else None)
     for column in ("mention", "location", "lat", "lon", "prec", "kind", "admin1", "score"):
         table.add_column(column)
     for r in records:
         resolved = r["resolved"]
-        table.add_row(r["mention"], r["location"] or "[red]unresolved[/red]",
+        location = terminal_text(r["location"]) if r["location"] else terminal_text("unresolved", "red")
+        table.add_row(terminal_text(r["mention"]), location,
                       f"{r['latitude']:.4f}" if resolved else "", f"{r['longitude']:.4f}" if resolved else "",
-                      str(r["geo_precision"] or ""), r["feature"] or "", r["admin1"] or "", f"{r['score']:.2f}")
+                      str(r["geo_precision"] or ""), terminal_text(r["feature"] or ""),
+                      terminal_text(r["admin1"] or ""), f"{r['score']:.2f}")
     return table
 
 
+# Characters of an event's evidence shown in a table row (the rest is cut, with "…").
+EVIDENCE_SHOWN = 90
+
+
 def events_table(events: list[Any], title: str = "") -> Any:
-    """Events for the terminal: when, what, who, where, how sure, and the evidence."""
+    """Events for the terminal: when, what, who, where, how sure, and the evidence; every cell is text,
+    never markup."""
     from rich.table import Table
 
-    table = Table(title=title or None, show_lines=False)
+    table = Table(title=terminal_text(title) if title else None, show_lines=False)
     for column in ("date", "sub-event type", "actor1 (side)", "location", "status", "evidence"):
         table.add_column(column, overflow="fold")
     for e in events:
         when = f"{e.event_date or ''}" + ("" if e.time_precision == 1 else f" ±{e.time_precision}")
-        table.add_row(when, e.sub_event_type, f"{e.actor1} ({e.actor1_side})" if e.actor1 else "",
-                      e.location, e.fact_status, e.evidence[:90] + ("…" if len(e.evidence) > 90 else ""))
+        evidence = clean_text(e.evidence)
+        table.add_row(when, terminal_text(e.sub_event_type),
+                      terminal_text(f"{e.actor1} ({e.actor1_side})" if e.actor1 else ""),
+                      terminal_text(e.location), terminal_text(e.fact_status),
+                      terminal_text(evidence[:EVIDENCE_SHOWN] + ("…" if len(evidence) > EVIDENCE_SHOWN else "")))
     return table

