@@ -14,15 +14,19 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sitrep.control.rules import DEFAULT_RULES, AssessmentRules
 from sitrep.errors import SitrepError
 from sitrep.events.extract import Extraction, Resources, extract
 from sitrep.ingest import read_documents
 from sitrep.model import Document, Reject
+from sitrep.pieces import DEFAULT_BUDGET, PIECE_CHARS, DocumentBudget, check_size, extract_in_pieces
 from sitrep.reconcile.confidence import DEFAULT_WEIGHTS, ConfidenceWeights
 from sitrep.store import Store
+
+if TYPE_CHECKING:
+    from sitrep.control.statements import ControlCues
 
 # Documents parsed per spaCy batch: big enough for nlp.pipe to pay off, small enough to bound memory.
 PARSE_BATCH = 32
@@ -52,29 +56,41 @@ class BatchSummary:
 
 
 def extract_documents(documents: Iterable[Document], resources: Resources, *, strict: bool = False,
-                      ) -> Iterator[Extraction | Reject]:
-    """Parse in batches and extract each document; a failure becomes a Reject (or raises, if strict)."""
+                      budget: DocumentBudget = DEFAULT_BUDGET) -> Iterator[Extraction | Reject]:
+    """Parse in batches and extract each document, one result per document in order; a failure becomes a
+    Reject (or raises, if strict). A document over `budget` is refused with the reason."""
+    from sitrep.control.statements import load_control_cues
+
+    cues = load_control_cues()  # once for the run, not once a document
     batch: list[Document] = []
     for document in documents:
         batch.append(document)
         if len(batch) >= PARSE_BATCH:
-            yield from _extract_batch(batch, resources, strict)
+            yield from _extract_batch(batch, resources, cues, budget, strict)
             batch = []
     if batch:
-        yield from _extract_batch(batch, resources, strict)
+        yield from _extract_batch(batch, resources, cues, budget, strict)
 
 
-def _extract_batch(batch: list[Document], resources: Resources, strict: bool) -> Iterator[Extraction | Reject]:
+def _extract_batch(batch: list[Document], resources: Resources, cues: ControlCues, budget: DocumentBudget,
+                   strict: bool) -> Iterator[Extraction | Reject]:
+    """The batch's documents of one piece parsed together (`nlp.pipe`), the longer ones piece by piece."""
+    short = [d for d in batch if len(d.text) <= PIECE_CHARS]
     try:
-        docs = list(resources.nlp.pipe(d.text for d in batch))
+        parsed = dict(zip((id(d) for d in short), resources.nlp.pipe(d.text for d in short), strict=True))
     except (ValueError, MemoryError) as e:  # spaCy refuses some inputs; fall back to one at a time
         if strict:
             raise SitrepError(f"parsing failed: {e}") from e
-        docs = [None] * len(batch)
-    for document, doc in zip(batch, docs, strict=True):
+        parsed = {}
+    for document in batch:
         try:
+            check_size(document, budget)
+            if len(document.text) > PIECE_CHARS:
+                yield extract_in_pieces(document, resources, cues, budget)
+                continue
+            doc = parsed.get(id(document))
             result = extract(document, resources, doc)
-            yield replace(result, observations=tuple(_statements(result, resources, doc)))
+            yield replace(result, observations=tuple(_statements(result, resources, doc, cues)))
         except (SitrepError, ValueError, MemoryError, RecursionError) as e:
             if strict:
                 raise
@@ -82,24 +98,25 @@ def _extract_batch(batch: list[Document], resources: Resources, strict: bool) ->
                          stage="extract")
 
 
-def _statements(result: Extraction, resources: Resources, doc: Any) -> list[Any]:
+def _statements(result: Extraction, resources: Resources, doc: Any, cues: ControlCues) -> list[Any]:
     """Statements of control ("rebel-held X") need the parse, so they are read while it is at hand."""
     from sitrep.control.text import statement_observations
 
-    return statement_observations(result.document, resources, doc=doc, places=result.places)
+    return statement_observations(result.document, resources, doc=doc, places=result.places, cues=cues)
 
 
 def run_batch(paths: Iterable[str | Path], store: Store, resources: Resources, *,
               published: date | None = None, source: str | None = None, stance: str | None = None,
               strict: bool = False, on_document: Callable[[str], None] | None = None,
-              scoring: Scoring = DEFAULT_SCORING) -> BatchSummary:
+              scoring: Scoring = DEFAULT_SCORING, budget: DocumentBudget = DEFAULT_BUDGET) -> BatchSummary:
     """Read, extract and store every document under `paths`, then reconcile what is new (merging across
-    sources, control timelines) once, after the batch, with `scoring`'s weights; returns what happened."""
+    sources, control timelines) once, after the batch, with `scoring`'s weights; returns what happened.
+    A document over `budget` (too long, or extracting too long) is a Reject."""
     summary = BatchSummary()
     started = time.perf_counter()
     resumed = resume_pending(store, resources, summary, strict=strict)
     readable = read_readable(paths, store, summary, published=published, source=source, stance=stance)
-    results = extract_documents(readable, resources, strict=strict)
+    results = extract_documents(readable, resources, strict=strict, budget=budget)
     stored = resumed + store_results(results, store, summary, strict=strict, on_document=on_document)
     summary.extract_seconds = time.perf_counter() - started
     finish_batch(stored, store, summary, strict=strict, scoring=scoring)
