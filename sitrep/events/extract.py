@@ -18,6 +18,7 @@ from typing import Any
 from sitrep.actors import ActorCatalogue, ActorMention, find_actors, load_actor_catalogue, normalize_stance
 from sitrep.classify import Classifier, load_classifier
 from sitrep.dates import DateMention, find_dates
+from sitrep.events.genuine import CLAIM_LEMMAS, dateline_spans, describes_a_state, is_aimed_at
 from sitrep.events.learned import EventFilter, filter_events, load_event_filter
 from sitrep.events.participants import (
     Participants,
@@ -44,10 +45,6 @@ AIR_STRIKE = "Air/drone strike"
 MAX_PLACE_PATH = 5
 # ...unless its nearest trigger has no place of its own within MAX_PLACE_PATH: then up to this many.
 MAX_LONELY_PLACE_PATH = 9
-# Verbs whose infinitive complement did happen: "managed to capture", "succeeded to enter".
-ACCOMPLISHMENT_LEMMAS = frozenset({"manage", "succeed", "continue", "begin", "start", "go", "proceed"})
-# An attempt is itself an event: "an attempt to storm the hills" is an attack that happened.
-ATTEMPT_LEMMAS = frozenset({"attempt", "try", "seek", "bid"})
 # Words that make "X of <place>" a bearing from the place rather than a part of it.
 DIRECTION_WORDS = frozenset({"north", "south", "east", "west", "northeast", "northwest", "southeast",
                              "southwest", "north-east", "north-west", "south-east", "south-west", "km",
@@ -60,8 +57,6 @@ ANAPHORIC_NOUNS = frozenset({"town", "village", "city", "district", "neighbourho
 ANTECEDENT_CHARS = 400
 # A city named beside places this close to it (km) contains them: Aleppo's districts lie within 10 km.
 CITY_KM = 12.0
-# Words of claiming: a statement of control is an event only when someone claims it.
-CLAIM_LEMMAS = frozenset({"claim", "say", "announce", "assert", "boast", "report", "declare"})
 # An event mentioned again without a date of its own is the same happening as a dated one at the same
 # place and of the same type within this many days before it (a summary, not a second event).
 REPEAT_DAYS = 7
@@ -117,6 +112,7 @@ class _Context:
     dates: list[DateMention]
     paragraph_starts: list[int]
     stance: str
+    datelines: list[tuple[int, int]]  # where the story was filed from: never a scene (genuine.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,9 +139,10 @@ def extract(document: Document, resources: Resources, doc: Any | None = None) ->
     actor_spans = [(a.start, a.end) for a in actors]
     places = find_places(text, gazetteer=resources.gazetteer, doc=doc, doc_id=document.doc_id,
                          exclude=actor_spans)
+    paragraph_starts = _paragraph_starts(text)
     context = _Context(document, doc, [p for p in places if p.resolved], actors,
-                       find_dates(text, document.published), _paragraph_starts(text),
-                       normalize_stance(document.stance))
+                       find_dates(text, document.published), paragraph_starts,
+                       normalize_stance(document.stance), dateline_spans(text, paragraph_starts))
     events: list[Event] = []
     for trigger, place_mentions in _attach_places(find_triggers(doc, resources.classifier,
                                                                 resources.report_triggers), context):
@@ -193,7 +190,7 @@ def _attach_places(triggers: list[Trigger], context: _Context) -> list[tuple[Tri
             continue  # "control" is an event only where someone claims it
         by_sentence.setdefault(sentence.start, []).append(trigger)
     for mention in context.places:
-        if _is_heading(context.document.text, mention):
+        if _is_heading(context.document.text, mention) or _in_dateline(mention, context):
             continue
         token = _place_token(doc, mention)
         if token is None or token.sent.start not in by_sentence:
@@ -234,7 +231,8 @@ def _antecedent(sentence: Any, context: _Context) -> PlaceMention | None:
     paragraph = max(p for p in context.paragraph_starts if p <= sentence.start_char)
     earliest = max(paragraph, sentence.start_char - ANTECEDENT_CHARS)
     before = [m for m in context.places if earliest <= m.mention.start < sentence.start_char
-              and not _is_coarse(m) and not _is_heading(context.document.text, m)]
+              and not _is_coarse(m) and not _is_heading(context.document.text, m)
+              and not _in_dateline(m, context)]
     return before[-1] if before else None
 
 
@@ -263,6 +261,10 @@ def _is_object_of(place: Any, verb: Any) -> bool:
 
 def _is_coarse(mention: PlaceMention) -> bool:
     return mention.place is not None and mention.place.kind in COARSE_KINDS
+
+
+def _in_dateline(mention: PlaceMention, context: _Context) -> bool:
+    return any(start <= mention.mention.start < end for start, end in context.datelines)
 
 
 def _is_heading(text: str, mention: PlaceMention) -> bool:
@@ -314,8 +316,10 @@ def _events_for(trigger: Trigger, places: list[PlaceMention], context: _Context,
     token = doc[trigger.token]
     sentence = token.sent
     start, end = _trim(document.text, sentence.start_char, sentence.end_char)
+    if describes_a_state(token):
+        return []  # "the city is under siege": how things stand, for the statements of control
     statement = assess_statement(doc, start, end, resources.fact_cues, trigger=token.idx)
-    if statement.fact_status in ("reported", "attributed_claim") and _is_purpose(token):
+    if statement.fact_status in HAPPENED and is_aimed_at(token):
         statement = replace(statement, fact_status="expected")
     if trigger.claim_only and statement.fact_status != "attributed_claim":
         return []
@@ -357,19 +361,6 @@ def _follows_dated_clause(token: Any, context: _Context, sentence: tuple[int, in
         if after and token.i not in {t.i for t in after[0].subtree}:
             return True
     return False
-
-
-def _is_purpose(token: Any) -> bool:
-    """"opened an offensive to re-liberate Kinsibba": an infinitive of purpose states an aim, not a deed
-    ("managed to capture" is a deed, "claimed to control" a claim, "an attempt to storm" an attack)."""
-    before = token.i - 1
-    while before >= token.sent.start and token.doc[before].lower_ in ("re", "-"):
-        before -= 1  # "to re-liberate" is split by the tokenizer
-    if before < token.sent.start or token.doc[before].lower_ != "to" or token.lower_ != token.lemma_.lower():
-        return False
-    governor = token.doc[before].head if token.doc[before].head.i != token.i else token.head
-    lemmas = {governor.lemma_.lower(), token.head.lemma_.lower()}
-    return not lemmas & (ACCOMPLISHMENT_LEMMAS | CLAIM_LEMMAS | ATTEMPT_LEMMAS)
 
 
 def _fill_actor1(who: Participants, token: Any, context: _Context, resources: Resources, *,
