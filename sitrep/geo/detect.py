@@ -15,7 +15,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -48,7 +48,11 @@ FEATURE_WORDS = {
     "neighbourhood": "district", "neighborhood": "district", "quarter": "district", "suburb": "district",
     "road": "road", "highway": "road", "roundabout": "road", "crossroad": "road", "crossroads": "road",
     "village": "village", "villages": "village", "town": "town", "city": "city", "airport": "airport",
-    "airbase": "airport", "base": "base", "dam": "dam", "area": "area", "countryside": "region",
+    "airbase": "airport", "base": "base", "dam": "dam", "area": "area",
+    # a town's countryside (rif) is the unit around it: its governorate where it is a governorate's
+    # capital ("Idleb countryside"), else its district ("Jableh countryside"); so are a report's "regions"
+    "countryside": "region", "region": "region", "regions": "region",
+    "provinces": "governorate", "governorates": "governorate",
     "plain": "region", "plains": "region", "valley": "region", "junction": "road", "bridge": "bridge",
     "crossing": "bridge", "province": "governorate", "governorate": "governorate",
 }
@@ -103,6 +107,9 @@ TITLE_WORDS = frozenset("""general gen colonel col lieutenant lt major maj capta
 sgt commander cmdr admiral adm marshal president minister premier spokesman spokeswoman spokesperson envoy
 ambassador mr mrs ms dr prof professor imam mufti emir prince king queen judge governor mayor deputy
 chief leader""".split())
+# Plural feature words that a list of names shares ("Hama and Raqqa provinces"), and what joins the list.
+PLURAL_UNIT_WORDS = frozenset({"provinces", "governorates", "regions", "districts", "villages", "towns"})
+LIST_JOINER_RE = re.compile(r"\s*(?:,|and|&|,\s*and)\s*")
 # Grades of a gazetteer match (see `_match_grade`).
 NO_MATCH, FUZZY_MATCH, EXACT_MATCH = 0, 1, 2
 # Levels of how a word may start a name.
@@ -318,7 +325,20 @@ def detect_mentions(text: str, gazetteer: Gazetteer, doc: Any | None = None, *, 
         i = last + 1
     mentions = _add_list_members(mentions, words, text, info, foreign, doc_id, blocked)
     mentions = _add_entities(mentions, info, foreign, doc_id, blocked, text)
-    return sorted(mentions, key=lambda m: m.start)
+    return _share_plural_units(sorted(mentions, key=lambda m: m.start), text)
+
+
+def _share_plural_units(mentions: list[Mention], text: str) -> list[Mention]:
+    """In "Syria's Hama and Raqqa provinces" the plural feature word is every listed name's: a bare
+    mention listed right before one that ends in a plural unit word gets its feature."""
+    out = list(mentions)
+    for k in range(len(out) - 1, 0, -1):
+        nxt, prev = out[k], out[k - 1]
+        last_word = nxt.surface.split()[-1].lower() if nxt.surface.split() else ""
+        if nxt.feature and last_word in PLURAL_UNIT_WORDS and not prev.feature and \
+                LIST_JOINER_RE.fullmatch(text[prev.end:nxt.start]):
+            out[k - 1] = replace(prev, feature=nxt.feature)
+    return out
 
 
 def _numbered_names(text: str, gazetteer: Gazetteer, doc_id: str) -> list[Mention]:

@@ -37,7 +37,7 @@ from sitrep.geo.gazetteer import (
     km_between,
     km_from_haversine,
 )
-from sitrep.geo.translit import skeleton
+from sitrep.geo.translit import fold, skeleton
 from sitrep.model import Candidate, Mention, Place, PlaceMention
 
 # Weights of the score terms; they sum to 1 so a score reads as a share of a perfect match.
@@ -86,7 +86,9 @@ FEATURE_KINDS = {
 # Features small enough that, when unknown, they are placed beside the place they are reported with.
 LOCAL_FEATURES = frozenset({"hill", "farm", "camp", "road", "base", "district"})
 # Feature words that name an administrative unit, whose reading one sense per discourse leaves alone.
-UNIT_FEATURES = frozenset({"governorate"})
+UNIT_FEATURES = frozenset({"governorate", "region"})
+# Administrative units, largest first.
+UNIT_ORDER = ("governorate", "region")
 # Kinds of place that name an area rather than a point: context for the places named with them.
 AREA_KINDS = frozenset({"region", "governorate"})
 HEADING_RE = re.compile(r"^[ \t]*([A-Z][^\n:]{1,40}):", re.MULTILINE)
@@ -226,8 +228,16 @@ def _units_if_named(mention: Mention, options: list[_Option]) -> list[_Option]:
     whenever one is among its candidates."""
     if mention.feature not in UNIT_FEATURES:
         return options
-    units = [o for o in options if o.place.kind in FEATURE_KINDS[mention.feature]]
-    return units or options
+    kinds = FEATURE_KINDS[mention.feature]
+    # the largest unit of those the feature word agrees with: a governorate's countryside is the
+    # governorate, a town's the district (mintaqa) around it
+    largest = next((k for k in UNIT_ORDER if k in kinds and any(o.place.kind == k for o in options)), None)
+    units = [o for o in options if o.place.kind == largest]
+    # a unit named by the whole surface ("Damascus countryside": Rif Dimashq) over one named by its
+    # name alone (the Damascus governorate, which is the city)
+    whole = fold(mention.surface)
+    named_whole = [o for o in units if any(fold(n) == whole for n in o.place.names)]
+    return named_whole or units or options
 
 
 def _sections(text: str, mentions: list[Mention],
