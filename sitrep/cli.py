@@ -15,7 +15,7 @@ from rich.text import Text
 
 from sitrep.errors import SitrepError
 from sitrep.render import clean_text
-from sitrep.settings import Settings, load_settings
+from sitrep.settings import Settings, document_budget, load_settings
 
 app = typer.Typer(help="sitrep: events, claims and control from war reports.", no_args_is_help=True,
                   add_completion=False, pretty_exceptions_enable=False)
@@ -260,7 +260,7 @@ def ingest(paths: Annotated[list[str], typer.Argument(help="files, folders, or -
             task = progress.add_task("loading", total=None)
             flags = {"published": _parse_date(published), "source": source, "stance": stance, "strict": strict,
                      "on_document": lambda name: progress.update(task, advance=1, description=name),
-                     "scoring": _scoring(settings)}
+                     "scoring": _scoring(settings), "budget": document_budget(settings)}
             if engine == "dask":
                 from functools import partial
 

@@ -27,6 +27,7 @@ from distributed import WorkerPlugin
 from sitrep.errors import ClusterError
 from sitrep.events.extract import Extraction, Resources
 from sitrep.model import Document, Reject
+from sitrep.pieces import DEFAULT_BUDGET, DocumentBudget
 from sitrep.pipeline import (
     DEFAULT_SCORING,
     BatchSummary,
@@ -154,7 +155,8 @@ def _load_cost(name: str, dask_worker: Any) -> WorkerLoad | None:
     return plugin.cost if isinstance(plugin, ResourcePlugin) else None
 
 
-def extract_chunk(documents: list[Document], plugin: str, strict: bool) -> list[Extraction | Reject]:
+def extract_chunk(documents: list[Document], plugin: str, strict: bool,
+                  budget: DocumentBudget = DEFAULT_BUDGET) -> list[Extraction | Reject]:
     """The task each worker runs: its own resources, loaded once, over a chunk of documents."""
     from distributed import get_worker
 
@@ -162,21 +164,22 @@ def extract_chunk(documents: list[Document], plugin: str, strict: bool) -> list[
     resources = loaded.resources if isinstance(loaded, ResourcePlugin) else None
     if resources is None:
         raise ClusterError(f"worker {get_worker().address} has no resources loaded")
-    return list(extract_documents(documents, resources, strict=strict))
+    return list(extract_documents(documents, resources, strict=strict, budget=budget))
 
 
 def run_batch_on_cluster(paths: Iterable[str | Path], store: Store, client: Any, plugin: str, *,
                          published: date | None = None, source: str | None = None, stance: str | None = None,
                          strict: bool = False, on_document: Callable[[str], None] | None = None,
                          scoring: Scoring = DEFAULT_SCORING, chunk_documents: int = CHUNK_DOCUMENTS,
-                         ) -> BatchSummary:
+                         budget: DocumentBudget = DEFAULT_BUDGET) -> BatchSummary:
     """`run_batch` with the extraction on the cluster's workers (`plugin` from `load_on_workers`); reading,
     storing, merging and control run here, as in one process, with the same rejects and summary."""
     summary = BatchSummary()
     started = time.perf_counter()
-    resumed = _resume_pending(store, client, plugin, summary, strict=strict)
+    resumed = _resume_pending(store, client, plugin, summary, strict=strict, budget=budget)
     readable = read_readable(paths, store, summary, published=published, source=source, stance=stance)
-    results = extract_on_cluster(client, plugin, readable, strict=strict, chunk_documents=chunk_documents)
+    results = extract_on_cluster(client, plugin, readable, strict=strict, chunk_documents=chunk_documents,
+                                 budget=budget)
     stored = resumed + store_results(results, store, summary, strict=strict, on_document=on_document)
     summary.extract_seconds = time.perf_counter() - started
     finish_batch(stored, store, summary, strict=strict, scoring=scoring)
@@ -184,12 +187,13 @@ def run_batch_on_cluster(paths: Iterable[str | Path], store: Store, client: Any,
 
 
 def _resume_pending(store: Store, client: Any, plugin: str, summary: BatchSummary, *, strict: bool,
-                    ) -> list[Extraction]:
+                    budget: DocumentBudget = DEFAULT_BUDGET) -> list[Extraction]:
     """`sitrep.pipeline.resume_pending` with the extraction on the workers: what a killed run left pending
     goes first into this batch's merging and control."""
     pending = store.pending_documents()
     resumed: list[Extraction] = []
-    for document, result in zip(pending, extract_on_cluster(client, plugin, pending, strict=strict), strict=True):
+    results = extract_on_cluster(client, plugin, pending, strict=strict, budget=budget)
+    for document, result in zip(pending, results, strict=True):
         if isinstance(result, Reject):  # stored, but its statements cannot be read again: its events only
             store.save_reject(result)
             summary.rejects.append(result)
@@ -199,7 +203,8 @@ def _resume_pending(store: Store, client: Any, plugin: str, summary: BatchSummar
 
 
 def extract_on_cluster(client: Any, plugin: str, documents: list[Document], *, strict: bool = False,
-                       chunk_documents: int = CHUNK_DOCUMENTS) -> Iterator[Extraction | Reject]:
+                       chunk_documents: int = CHUNK_DOCUMENTS, budget: DocumentBudget = DEFAULT_BUDGET,
+                       ) -> Iterator[Extraction | Reject]:
     """Each document's extraction (or Reject), in the documents' order, computed on the workers with at
     most CHUNKS_PER_WORKER chunks per worker in flight."""
     size = max(1, chunk_documents)
@@ -209,12 +214,12 @@ def extract_on_cluster(client: Any, plugin: str, documents: list[Document], *, s
     for index, chunk in enumerate(chunks):
         while len(futures) < window and index + len(futures) < len(chunks):
             ahead = index + len(futures)
-            futures[ahead] = client.submit(extract_chunk, chunks[ahead], plugin, strict, pure=False)
-        yield from _chunk_results(client, futures.pop(index), chunk, plugin, strict)
+            futures[ahead] = client.submit(extract_chunk, chunks[ahead], plugin, strict, budget, pure=False)
+        yield from _chunk_results(client, futures.pop(index), chunk, plugin, strict, budget)
 
 
 def _chunk_results(client: Any, future: Any, chunk: list[Document], plugin: str, strict: bool,
-                   ) -> list[Extraction | Reject]:
+                   budget: DocumentBudget) -> list[Extraction | Reject]:
     """A chunk's results; if the task itself failed (a worker died on it, a bug), each document again on
     its own, so that only the document at fault is recorded as a Reject."""
     try:
@@ -228,8 +233,8 @@ def _chunk_results(client: Any, future: Any, chunk: list[Document], plugin: str,
                            reason=f"extraction failed: {type(e).__name__}: {e}", stage="extract")]
     results: list[Extraction | Reject] = []
     for document in chunk:
-        single = client.submit(extract_chunk, [document], plugin, strict, pure=False)
-        results.extend(_chunk_results(client, single, [document], plugin, strict))
+        single = client.submit(extract_chunk, [document], plugin, strict, budget, pure=False)
+        results.extend(_chunk_results(client, single, [document], plugin, strict, budget))
     return results
 
 
@@ -237,12 +242,13 @@ def ingest_on_cluster(paths: Iterable[str | Path], store: Store, load: Callable[
                       scheduler: str | None = None, workers: int = DEFAULT_WORKERS,
                       published: date | None = None, source: str | None = None, stance: str | None = None,
                       strict: bool = False, on_document: Callable[[str], None] | None = None,
-                      scoring: Scoring = DEFAULT_SCORING) -> tuple[BatchSummary, list[WorkerLoad]]:
+                      scoring: Scoring = DEFAULT_SCORING, budget: DocumentBudget = DEFAULT_BUDGET,
+                      ) -> tuple[BatchSummary, list[WorkerLoad]]:
     """`sitrep ingest --engine dask`: a client (a LocalCluster of `workers`, or the scheduler at
     `scheduler`), the resources loaded once per worker, the batch; returns its summary and the load costs."""
     with open_client(scheduler, workers) as client:
         plugin, costs = load_on_workers(client, load)
         summary = run_batch_on_cluster(paths, store, client, plugin, published=published, source=source,
                                        stance=stance, strict=strict, on_document=on_document,
-                                       scoring=scoring)
+                                       scoring=scoring, budget=budget)
     return summary, costs

@@ -22,6 +22,7 @@ from typing import Any
 from sitrep.errors import InputError
 from sitrep.events.extract import STATUS_RANK, Extraction, Resources, extract
 from sitrep.model import HAPPENED, Document, Event, PlaceMention, Span
+from sitrep.settings import Settings
 
 # Characters per piece: about 3,000 words, longer than nearly every news report, blog post or weekly
 # brief (the gold documents are all under 7,000), so those are extracted whole; a book-length report is cut
@@ -33,16 +34,20 @@ PIECE_CHARS = 20_000
 _CUTS = (re.compile(r"\n"), re.compile(r"[.!?]\s"), re.compile(r"\s"))
 
 
+_DEFAULTS = Settings()  # the declared defaults, the budget's own
+
+
 class DocumentBudgetError(InputError):
     """A document that would cost more than the budget allows (too long, or extraction ran too long)."""
 
 
 @dataclass(frozen=True, slots=True)
 class DocumentBudget:
-    """What one document may cost (settings `max_document_chars`, `max_document_seconds`)."""
+    """What one document may cost: the settings `max_document_chars` and `max_document_seconds`
+    (`sitrep.settings.document_budget`), where their values are explained."""
 
-    max_chars: int = 2_000_000  # characters of text (about 2 MB): a book-length report, about two minutes
-    max_seconds: float = 300.0  # seconds of parsing and extraction, checked between pieces
+    max_chars: int = _DEFAULTS.max_document_chars  # characters of text
+    max_seconds: float = _DEFAULTS.max_document_seconds  # seconds of parsing and extraction
 
 
 DEFAULT_BUDGET = DocumentBudget()

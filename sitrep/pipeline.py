@@ -114,7 +114,7 @@ def run_batch(paths: Iterable[str | Path], store: Store, resources: Resources, *
     A document over `budget` (too long, or extracting too long) is a Reject."""
     summary = BatchSummary()
     started = time.perf_counter()
-    resumed = resume_pending(store, resources, summary, strict=strict)
+    resumed = resume_pending(store, resources, summary, strict=strict, budget=budget)
     readable = read_readable(paths, store, summary, published=published, source=source, stance=stance)
     results = extract_documents(readable, resources, strict=strict, budget=budget)
     stored = resumed + store_results(results, store, summary, strict=strict, on_document=on_document)
@@ -124,13 +124,14 @@ def run_batch(paths: Iterable[str | Path], store: Store, resources: Resources, *
 
 
 def resume_pending(store: Store, resources: Resources, summary: BatchSummary, *, strict: bool = False,
-                   ) -> list[Extraction]:
+                   budget: DocumentBudget = DEFAULT_BUDGET) -> list[Extraction]:
     """The stored documents whose after-batch work an earlier run never committed (it was killed), extracted
     again from their stored text for their statements of control; they go first into this batch's
     `finish_batch`, so that they end as an uninterrupted run would have left them."""
     pending = store.pending_documents()
     resumed: list[Extraction] = []
-    for document, result in zip(pending, extract_documents(pending, resources, strict=strict), strict=True):
+    results = extract_documents(pending, resources, strict=strict, budget=budget)
+    for document, result in zip(pending, results, strict=True):
         if isinstance(result, Reject):  # stored, but its statements cannot be read again: its events only
             store.save_reject(result)
             summary.rejects.append(result)

@@ -26,6 +26,7 @@ from sitrep.errors import SettingsError
 
 if TYPE_CHECKING:
     from sitrep.control.rules import AssessmentRules
+    from sitrep.pieces import DocumentBudget
     from sitrep.reconcile.confidence import ConfidenceWeights
 
 SETTINGS_FILE = "sitrep.toml"
@@ -50,6 +51,12 @@ class Settings:
     # Days past today that a date given to the API may lie: a year, for a publication date set in a
     # timezone ahead and for reports that say what is expected next year; farther is a typing error.
     days_ahead: int = 366
+    # Characters of text one document may have (about 2 MB): a book-length situation report, about two
+    # minutes of extraction; a longer one is refused before parsing (ingest and the API alike).
+    max_document_chars: int = 2_000_000
+    # Seconds of parsing and extraction one document may take: over twice what the longest allowed document
+    # needs on a laptop; checked between pieces of a long document, which is then rejected.
+    max_document_seconds: int = 300
     confidence: tuple[tuple[str, float], ...] = ()  # overrides of ConfidenceWeights fields, by name
     assessment: tuple[tuple[str, float], ...] = ()  # overrides of AssessmentRules fields, by name
 
@@ -86,6 +93,8 @@ HELP = {
     "max_body_bytes": "largest API request body, bytes; a longer one is answered 413",
     "earliest_date": "earliest date the API accepts (YYYY-MM-DD)",
     "days_ahead": "how many days past today a date given to the API may lie",
+    "max_document_chars": "most characters of text one document may have; a longer one is rejected unparsed",
+    "max_document_seconds": "most seconds one document's extraction may take; a longer one is rejected",
     "confidence": "overrides of the merged-event confidence weights: a `[confidence]` table (see below)",
     "assessment": "overrides of the assessed control layer's rules: an `[assessment]` table (see below)",
 }
@@ -219,6 +228,13 @@ def confidence_weights(settings: Settings) -> ConfidenceWeights:
 
     overrides: dict[str, Any] = dict(settings.confidence)
     return ConfidenceWeights(**overrides)
+
+
+def document_budget(settings: Settings) -> DocumentBudget:
+    """What one document may cost: `max_document_chars` and `max_document_seconds`."""
+    from sitrep.pieces import DocumentBudget
+
+    return DocumentBudget(max_chars=settings.max_document_chars, max_seconds=settings.max_document_seconds)
 
 
 def assessment_rules(settings: Settings) -> AssessmentRules:

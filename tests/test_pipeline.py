@@ -225,3 +225,24 @@ def test_pipeline_after_batch_failure_falls_back_to_each_document(tmp_path: Path
     assert summary.documents == 3 and len(summary.rejects) == 5
     assert len(failed) == 1 and "this one cannot be reconciled" in failed[0].reason
     assert merged  # the other documents were reconciled one at a time
+
+
+def test_pipeline_document_over_the_budget_setting_is_a_reject(tmp_path: Path, resources: Resources,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """`SITREP_MAX_DOCUMENT_CHARS` reaches the runner: the longer report is recorded as a Reject with the
+    setting's name, the shorter one is stored."""
+    from sitrep.settings import document_budget, load_settings
+
+    monkeypatch.setenv("SITREP_MAX_DOCUMENT_CHARS", "500")
+    budget = document_budget(load_settings(cwd=tmp_path))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "short.md").write_text(REPORT, encoding="utf-8")
+    (folder / "long.md").write_text(REPORT + "\n" + "Rebels shelled the Hamdaniyah district again. " * 20,
+                                    encoding="utf-8")
+    with open_store(str(tmp_path / "t.db")) as store:
+        summary = run_batch([folder], store, resources, budget=budget)
+        rejects = store.rejects()
+    assert summary.documents == 1 and summary.events > 0
+    assert [r.origin for r in rejects] == [str(folder / "long.md")]
+    assert "max_document_chars" in rejects[0].reason and "over the limit of 500" in rejects[0].reason
