@@ -287,14 +287,43 @@ def test_ingest_jsonl_with_broken_line(tmp_path: Path) -> None:
 
 
 def test_ingest_jsonl_overlong_line_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sitrep.ingest.jsonl, "MAX_DOCUMENT_BYTES", 64)  # bytes, so the test stays small
+    monkeypatch.setattr(sitrep.ingest.jsonl, "MAX_LINE_BYTES", 64)  # bytes, so the test stays small
     lines = [json.dumps({"text": "x" * 200}), json.dumps({"text": "Short."})]
     path = write(tmp_path / "long.jsonl", "\n".join(lines) + "\n")
     items = list(read_documents([path]))
     assert items[0] == Reject(
-        origin=f"{path}:1", reason="line longer than 64 bytes (MAX_DOCUMENT_BYTES); skipped"
+        origin=f"{path}:1", reason="line longer than 64 bytes (MAX_LINE_BYTES); skipped"
     )
     assert isinstance(items[1], Document) and items[1].text == "Short." and items[1].doc_id == "long-2"
+
+
+# Bytes of the huge line in the next test: the issue's 50 MB line, under the 64 MiB file limit.
+HUGE_LINE_BYTES = 50 * 2**20
+# Peak bytes that reading past it may allocate (Python's own allocations): one bounded read and change.
+READ_PEAK_BYTES = 2 * sitrep.ingest.jsonl.MAX_LINE_BYTES + 2**20
+
+
+@pytest.mark.slow
+def test_ingest_jsonl_huge_line_read_in_bounded_memory(tmp_path: Path) -> None:
+    """A 50 MB line between two good ones: both good lines are read, the huge one is a Reject saying why,
+    and reading never holds the whole line."""
+    import tracemalloc
+
+    path = tmp_path / "huge.jsonl"
+    with path.open("w", encoding="utf-8") as out:
+        out.write(json.dumps({"text": "Rebels shelled Aleppo.", "id": "before"}) + "\n")
+        out.write('{"text": "' + "Clashes near Aleppo. " * (HUGE_LINE_BYTES // 21) + '"}\n')
+        out.write(json.dumps({"text": "Warplanes struck Idlib.", "id": "after"}) + "\n")
+    tracemalloc.start()
+    try:
+        items = list(read_documents([path]))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert [getattr(item, "doc_id", None) for item in items] == ["before", None, "after"]
+    assert isinstance(items[1], Reject) and items[1].origin == f"{path}:2"
+    assert "MAX_LINE_BYTES" in items[1].reason
+    assert peak < READ_PEAK_BYTES
 
 
 def test_ingest_folder_walk(tmp_path: Path) -> None:

@@ -9,11 +9,17 @@ from pathlib import Path
 from typing import BinaryIO
 
 from sitrep.errors import InputError
-from sitrep.ingest.decode import MAX_DOCUMENT_BYTES, normalise_newlines
+from sitrep.ingest.decode import normalise_newlines
 from sitrep.ingest.metadata import Defaults, build_document, metadata_from_mapping
 from sitrep.model import Document, Reject
 
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
+# Bytes of one line (16 MiB): the longest document extraction accepts (the setting max_document_chars,
+# 2 million characters) written as JSON with every character escaped (\uXXXX, six bytes) is 12 MB. A longer
+# line is skipped (its first MAX_LINE_BYTES, then the rest SKIP_BYTES at a time), so that memory never holds
+# it whole, and the lines around it are read as usual.
+MAX_LINE_BYTES = 16 * 2**20
+SKIP_BYTES = 2**20  # bytes read at a time while skipping the rest of an over-long line
 
 
 def read_jsonl(stream: BinaryIO, path: Path, defaults: Defaults) -> Iterator[Document | Reject]:
@@ -21,7 +27,7 @@ def read_jsonl(stream: BinaryIO, path: Path, defaults: Defaults) -> Iterator[Doc
     for line_no, line in _read_lines(stream):
         origin = f"{path}:{line_no}"
         if line is None:
-            reason = f"line longer than {MAX_DOCUMENT_BYTES} bytes (MAX_DOCUMENT_BYTES); skipped"
+            reason = f"line longer than {MAX_LINE_BYTES:,} bytes (MAX_LINE_BYTES); skipped"
             yield Reject(origin=origin, reason=reason)
             continue
         if not line.strip():
@@ -58,14 +64,21 @@ def _parse_line(line: bytes, *, path: Path, line_no: int, defaults: Defaults) ->
 
 
 def _read_lines(stream: BinaryIO) -> Iterator[tuple[int, bytes | None]]:
-    """(line number from 1, line) pairs; None in place of a line over MAX_DOCUMENT_BYTES, which is
-    skipped without ever being held whole in memory."""
+    """(line number from 1, line) pairs; None in place of a line over MAX_LINE_BYTES, which is skipped
+    without ever being held whole in memory."""
     line_no = 0
-    while line := stream.readline(MAX_DOCUMENT_BYTES + 1):
+    while line := stream.readline(MAX_LINE_BYTES + 1):
         line_no += 1
-        if len(line) > MAX_DOCUMENT_BYTES and not line.endswith(b"\n"):
-            while line and not line.endswith(b"\n"):
-                line = stream.readline(MAX_DOCUMENT_BYTES + 1)
+        if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
+            line = b""  # let it go before reading on
+            _skip_line(stream)
             yield line_no, None
         else:
             yield line_no, line
+
+
+def _skip_line(stream: BinaryIO) -> None:
+    """Read through to the end of the current line, SKIP_BYTES at a time."""
+    while chunk := stream.readline(SKIP_BYTES):
+        if chunk.endswith(b"\n"):
+            return
