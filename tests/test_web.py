@@ -124,11 +124,16 @@ class Page:
         self.errors: list[str] = []
         self.dialogs: list[str] = []
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("console", self._console)  # a resource the page's Content-Security-Policy refused
         self.page.on("dialog", self._dialog)
         self.page.set_default_timeout(WAIT_MS)
         self.page.goto(server + "/")
         self.page.wait_for_selector("body[data-ready=true]")
         self.page.wait_for_selector("body[data-rendered=true]")
+
+    def _console(self, message: Any) -> None:
+        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
+            self.errors.append(message.text)
 
     def _dialog(self, dialog: Any) -> None:
         self.dialogs.append(dialog.message)
@@ -171,6 +176,12 @@ def page(browser: Any, server: str) -> Iterator[Page]:
 
 def all_events(api: httpx.Client) -> list[dict[str, Any]]:
     return api.get("/api/events", params={"limit": 1000}).json()["items"]  # type: ignore[no-any-return]
+
+
+def test_web_page_is_served_with_the_security_headers(server: str) -> None:
+    page = httpx.get(server + "/")
+    assert page.headers["x-frame-options"] == "DENY" and page.headers["x-content-type-options"] == "nosniff"
+    assert "script-src 'self';" in page.headers["content-security-policy"]  # every test here runs under it
 
 
 def test_web_page_loads_with_data(page: Page, api: httpx.Client) -> None:

@@ -7,6 +7,8 @@ export function h(tag, props = {}, ...children) {
     if (value === undefined || value === null || value === false) continue;
     if (key === "className") node.className = value;
     else if (key === "dataset") Object.assign(node.dataset, value);
+    // through the CSSOM: the page's Content-Security-Policy (style-src 'self') refuses style attributes
+    else if (key === "style") node.style.cssText = String(value);
     else if (key.startsWith("on")) node.addEventListener(key.slice(2).toLowerCase(), value);
     else if (key === "href") {
       const safe = safeUrl(value);
