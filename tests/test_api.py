@@ -658,3 +658,13 @@ def test_api_edge_settings_are_checked(monkeypatch: pytest.MonkeyPatch, tmp_path
     monkeypatch.setenv(variable, value)
     with pytest.raises(SettingsError, match=message):
         load_settings(cwd=tmp_path)
+
+
+def test_api_serve_allows_the_address_it_listens_on() -> None:
+    from sitrep.api.cli import with_bound_host
+
+    settings = Settings(db=":memory:")
+    assert with_bound_host(settings, "127.0.0.1") == settings
+    assert with_bound_host(settings, "0.0.0.0") == settings  # every interface: no name known
+    assert with_bound_host(settings, "192.168.1.20").hosts == settings.hosts | {"192.168.1.20"}
+    assert "rebind.attacker.example" not in with_bound_host(settings, "192.168.1.20").hosts

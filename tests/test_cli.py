@@ -139,3 +139,17 @@ def test_cli_ingest_rejects_links_out_of_the_folder_and_fifos(cli: CliRunner, tm
     assert "documents: 2 (1 already stored)" in out  # good.md and, the same text, inside.md
     fifo_extract = cli.invoke(app, ["extract", str(tmp_path / "named.md")])
     assert fifo_extract.exit_code == 2 and "a FIFO, not a regular file" in fifo_extract.output
+
+
+def test_cli_control_changes_print_sources_and_quotes_as_text(cli: CliRunner, tmp_path: Path) -> None:
+    earlier = tmp_path / "earlier.md"  # the town held by the rebels first, so that the second report is a change
+    earlier.write_text(PLAIN_REPORT.replace("2016-08-12", "2016-07-01").replace(
+        "Syrian government forces captured the town of Kinsabba", "Rebel fighters captured the town of Kinsabba")
+        .replace("clashes with rebel fighters", "clashes with government forces"), encoding="utf-8")
+    later = tmp_path / "later.md"
+    later.write_text(PLAIN_REPORT.replace('"Test Desk"', '"[bold red]Desk[/]"'), encoding="utf-8")
+    db = str(tmp_path / "control.db")
+    assert cli.invoke(app, ["ingest", str(earlier), str(later), "--db", db]).exit_code == 0
+    changes = cli.invoke(app, ["control", "--changes", "2016-07-15", "2016-08-31", "--layer", "claimed", "--db", db])
+    assert changes.exit_code == 0, changes.output
+    assert "[bold red]Desk[/] [neutral, reported]" in changes.output  # the source as written

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from typing import Annotated
 
 import typer
@@ -13,6 +14,8 @@ from sitrep.settings import Settings, load_settings
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+# Addresses that mean "every interface": what clients call the server then is not known here.
+ANY_INTERFACE = frozenset({"0.0.0.0", "::", ""})
 
 
 def register(app: typer.Typer) -> None:
@@ -41,6 +44,7 @@ def serve(settings: Settings, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT
     from sitrep.api.app import create_app
 
     err = Console(stderr=True)
+    settings = with_bound_host(settings, host)
     try:
         app = create_app(settings)
     except SitrepError as e:
@@ -51,4 +55,16 @@ def serve(settings: Settings, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT
     # Plain text, flushed: the address must reach a log or a pipe whole (no markup, no wrapping).
     print(f"sitrep serving {settings.db} at http://{shown}:{port}/ (API docs: /docs; {writes})", file=sys.stderr,
           flush=True)
+    if host in ANY_INTERFACE and "*" not in settings.hosts:
+        print(f"note: only requests for the hosts {settings.allowed_hosts} are answered (setting allowed_hosts)",
+              file=sys.stderr, flush=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def with_bound_host(settings: Settings, host: str) -> Settings:
+    """The settings with the address the server listens on among the allowed hosts: a client that names
+    that address reaches it (a DNS rebinding page names its own domain, which stays refused)."""
+    name = host.strip().lower().strip("[]")
+    if name in ANY_INTERFACE or name in settings.hosts:
+        return settings
+    return replace(settings, allowed_hosts=f"{settings.allowed_hosts},{name}")

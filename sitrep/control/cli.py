@@ -23,6 +23,7 @@ from rich.table import Table
 from sitrep.control.state import ASSESSED, LAYERS, ControlState
 from sitrep.control.storage import ControlChange
 from sitrep.errors import SitrepError
+from sitrep.render import terminal_text
 
 CONTROL_FORMATS = ("table", "jsonl", "geojson")
 err = Console(stderr=True)
@@ -138,10 +139,13 @@ def _print_changes(changes: list[ControlChange], format: str) -> None:
     console = Console()
     for change in changes:
         s = change.state
-        console.print(f"[bold]{s.valid_from.isoformat()}  {s.place_name}[/bold] ({s.admin1}): "
-                      f"{s.previous_side or '?'} -> {s.side}  confidence {s.confidence:.2f}")
+        # report text (sources, quotes) as text, never as markup (sitrep.render.terminal_text)
+        console.print(terminal_text(f"{s.valid_from.isoformat()}  {s.place_name}", "bold")
+                      + terminal_text(f" ({s.admin1}): {s.previous_side or '?'} -> {s.side}  confidence "
+                                      f"{s.confidence:.2f}"))
         for report in change.reports:
-            console.print(f"    {report.source} [{report.stance or 'stance unknown'}, {report.fact_status}]"
-                          f" {report.event_id}: {report.evidence}", highlight=False)
+            console.print(terminal_text(f"    {report.source} [{report.stance or 'stance unknown'}, "
+                                        f"{report.fact_status}] {report.event_id}: {report.evidence}"),
+                          highlight=False)
     if not changes:
         console.print("no place changed hands")
