@@ -614,6 +614,9 @@ def _add_entities(mentions: list[Mention], info: TokenInfo, foreign: frozenset[s
         if surface.lower().startswith("the "):
             start += 4
             surface = text[start:end]
+        last_word = surface.split()[-1].lower() if surface.split() else ""
+        if last_word in GROUP_WORDS or is_english_phrase(surface):
+            continue  # "the Nour al-Din al-Zenki Movement", "Southern Front": a group; "Mediterranean"
         if is_foreign(surface, foreign) or not surface[:1].isupper() or fold(surface) in GROUP_PREFIXES or \
                 is_generic_word(surface) or \
                 (surface.isupper() and len(surface) <= MAX_ACRONYM):
