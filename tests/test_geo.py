@@ -462,7 +462,8 @@ def test_geo_speakers_and_outlets_are_no_places(gazetteer: Gazetteer, nlp: Any) 
 
 def test_geo_place_before_said_is_still_a_place(gazetteer: Gazetteer, nlp: Any) -> None:
     found = _resolved("A doctor working in Aleppo said the hospital had been hit twice.", gazetteer, nlp)
-    assert found.get("Aleppo") is not None and found["Aleppo"].kind == "city"
+    aleppo = found.get("Aleppo")
+    assert aleppo is not None and aleppo.kind == "city", found
 
 
 def test_geo_group_names_are_no_places(gazetteer: Gazetteer, nlp: Any) -> None:
@@ -524,7 +525,8 @@ def test_geo_countryside_of_a_town_is_its_district(gazetteer: Gazetteer, nlp: An
 def test_geo_exact_name_beats_a_longer_one_edit_match(gazetteer: Gazetteer, nlp: Any) -> None:
     # "Homs al-Qadima" is one edit from no place the gazetteer has whole: "Homs" is the city
     found = _resolved("Shelling hit Homs al-Qadima on Monday.", gazetteer, nlp)
-    assert found.get("Homs") is not None and found["Homs"].kind == "city", found
+    homs = found.get("Homs")
+    assert homs is not None and homs.kind == "city", found
 
 
 def test_geo_daraa_al_balad_lies_in_the_city(gazetteer: Gazetteer, nlp: Any) -> None:
