@@ -24,6 +24,7 @@ from sitrep.control.state import ASSESSED, BESIEGED, CLAIMED, CONTESTED, Control
 from sitrep.control.storage import OBSERVATIONS, ControlChange, control_at, control_changes
 from sitrep.errors import SitrepError
 from sitrep.fronts import Front, find_front
+from sitrep.reconcile.publishers import publisher_of
 from sitrep.reconcile.report import NOT_HAPPENED, Report
 from sitrep.reconcile.reports import reports_of_merged
 from sitrep.sitreps import wording as w
@@ -114,6 +115,11 @@ class _Citations:
         for doc_id in wanted:
             self.numbers.setdefault(doc_id, len(self.numbers) + 1)
         return tuple(sorted(self.numbers[d] for d in wanted))
+
+    def documents(self, numbers: Iterable[int]) -> list[str]:
+        """The documents cited under `numbers`."""
+        wanted = set(numbers)
+        return [doc_id for doc_id, number in self.numbers.items() if number in wanted]
 
 
 def compose_report(store: Store, front_name: str, start: date, end: date) -> SituationReport:
@@ -313,7 +319,31 @@ def _state_sentences(connection: Connection, control: Sequence[ControlState], en
         cited = citations.cite(documents[e] for e in state.event_ids if e in documents)
         sentences.append(Sentence(f"On {w.day_words(end)}, {w.as_name(state.place_name)}{holder} was under siege.",
                                   cited))
-    return [s for s in sentences if s.citations]
+    publishers = _publishers(connection, set(documents.values()))
+    return [_resting_on(s, {publishers[d] for d in citations.documents(s.citations) if d in publishers})
+            for s in sentences if s.citations]
+
+
+def _resting_on(sentence: Sentence, publishers: set[tuple[str, str]]) -> Sentence:
+    """A sentence on control that one partisan publisher alone supports says so, and is uncertain."""
+    stances = [stance for _, stance in publishers]
+    if len(stances) != 1 or not w.is_partisan(stances[0]):
+        return sentence
+    text = f"{sentence.text.removesuffix('.')}; this rests on {w.sources_words(stances)}."
+    return replace(sentence, text=text, uncertain=True)
+
+
+def _publishers(connection: Connection, doc_ids: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """Each document's publisher and stance, as `Report` has them (the document's stance, else its source's)."""
+    wanted = sorted(set(doc_ids))
+    found: dict[str, tuple[str, str]] = {}
+    for i in range(0, len(wanted), IN_CHUNK):
+        query = (select(DocumentRow.doc_id, SourceRow.name, DocumentRow.stance, SourceRow.stance)
+                 .outerjoin(SourceRow, SourceRow.id == DocumentRow.source_id)
+                 .where(DocumentRow.doc_id.in_(wanted[i:i + IN_CHUNK])))
+        found.update({doc_id: (publisher_of(source, doc_id), stance or source_stance or "")
+                      for doc_id, source, stance, source_stance in connection.execute(query)})
+    return found
 
 
 def _forecast_section(expected: Sequence[list[Report]], start: date, citations: _Citations) -> Section:
