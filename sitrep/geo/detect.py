@@ -25,7 +25,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from sitrep.geo.cities import FOREIGN_TABLE
 from sitrep.geo.english import content_words, is_english_phrase
 from sitrep.geo.gazetteer import PACKAGE_DATA, Gazetteer
-from sitrep.geo.translit import ARTICLES, GENERIC_PREFIXES, fold, is_generic_word, skeleton
+from sitrep.geo.translit import ARTICLES, GENERIC_PREFIXES, fold, is_generic_word, skeleton, strip_articles
 from sitrep.model import Mention
 
 # A word: letters with inner apostrophes, backticks and hyphens ("Ma’aarat", "al-Ashrafiyah", "Liwaa`").
@@ -154,7 +154,10 @@ def is_foreign(surface: str, foreign: frozenset[str]) -> bool:
     "southern Lebanon")."""
     name = fold(POSSESSIVE_RE.sub("", surface))
     first, _, rest = name.partition(" ")
-    return name in foreign or (first in DIRECTIONS and rest in foreign)
+    head, _, last = name.rpartition(" ")
+    # "southern Lebanon", "Kurdistan Region", "the Lebanon border"
+    return name in foreign or (first in DIRECTIONS and rest in foreign) or \
+        ((last in FEATURE_WORDS or last in ("border", "borders")) and head in foreign)
 
 
 @lru_cache(maxsize=1)
@@ -426,8 +429,15 @@ def _known_mention(words: list[Word], i: int, last: int | None, text: str, info:
     """The gazetteer match words[i..last] as a mention, unless it is (part of) a group's or person's name."""
     if last is None or _is_group_name(words, i, last, text) or _names_speaker(words, i, last, text):
         return None
+    if last == i and words[i].lower.rstrip(".") in TITLE_WORDS:
+        return None  # "Brig." of "Brig. Gen. Deeb Bazi": a title, whatever village it sounds like
     found = _make_mention(text, words, i, last, ("gazetteer",), doc_id)
     return None if _part_of_longer_name(found[0], info, text) else found
+
+
+def _same_letters(a: str, b: str) -> bool:
+    """Two spellings with the same letters, case, marks and Arabic articles aside ("al-Bab", "Al Bab")."""
+    return strip_articles(fold(a).split()) == strip_articles(fold(b).split())
 
 
 def _names_container(prefix: re.Match[str]) -> bool:
@@ -446,7 +456,8 @@ def _english_name_evidenced(words: list[Word], i: int, last: int, text: str, gaz
     if _feature_after(words, last, text) or words[last].lower in FEATURE_WORDS or \
             PREFIX_FEATURE_RE.search(text[max(0, words[i].start - 40):words[i].start]):
         return True
-    exact = [h for h in gazetteer.lookup(surface, fuzzy=False) if h.similarity >= 1.0]
+    # spelled exactly so, letter for letter: a sound-alike ("Human", "Himmin") is no evidence
+    exact = [h for h in gazetteer.lookup(surface, fuzzy=False) if _same_letters(h.name, surface)]
     if any(h.place.kind in PROMINENT_KINDS or h.place.population >= PROMINENT_POPULATION for h in exact):
         return True  # "Aleppo", "Damascus": English writes them as often as ordinary words
     if exact and len(content_words(surface)) > 1:
@@ -557,6 +568,8 @@ def _unknown_by_context(words: list[Word], i: int, text: str, info: TokenInfo, f
         return None
     if _start_level(words[i], info) == CANNOT:
         return None
+    if is_english_phrase(surface):
+        return None  # a headline in title case ("Army Takes Back Key Airbase"), not an unknown place
     return _make_mention(text, words, i, j, ("context",), doc_id)
 
 
@@ -588,7 +601,8 @@ def _add_list_members(mentions: list[Mention], words: list[Word], text: str, inf
                     (_is_capitalised(words[j + 1]) or words[j + 1].lower in ("al", "el")) and j - nxt < 3:
                 j += 1
             surface = text[words[nxt].start:words[j].end]
-            if is_foreign(surface, foreign) or _is_group_name(words, nxt, j, text):
+            if is_foreign(surface, foreign) or _is_group_name(words, nxt, j, text) or \
+                    words[nxt].lower.rstrip(".") in TITLE_WORDS or is_english_phrase(surface):
                 break
             new, _ = _make_mention(text, words, nxt, j, ("list",), doc_id)
             if _overlaps(new, blocked) or any(m.start < new.end and new.start < m.end for m in added):
@@ -614,9 +628,9 @@ def _add_entities(mentions: list[Mention], info: TokenInfo, foreign: frozenset[s
         if surface.lower().startswith("the "):
             start += 4
             surface = text[start:end]
-        last_word = surface.split()[-1].lower() if surface.split() else ""
-        if last_word in GROUP_WORDS or is_english_phrase(surface):
-            continue  # "the Nour al-Din al-Zenki Movement", "Southern Front": a group; "Mediterranean"
+        parts = surface.lower().split()
+        if not parts or parts[-1] in GROUP_WORDS or parts[0].rstrip(".") in TITLE_WORDS or is_english_phrase(surface):
+            continue  # a group ("the Nour al-Din al-Zenki Movement"), a person ("Brigadier General ..."), English
         if is_foreign(surface, foreign) or not surface[:1].isupper() or fold(surface) in GROUP_PREFIXES or \
                 is_generic_word(surface) or \
                 (surface.isupper() and len(surface) <= MAX_ACRONYM):
