@@ -20,8 +20,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from sitrep.errors import InputError
-from sitrep.events.extract import STATUS_RANK, Extraction, Resources, extract
-from sitrep.model import HAPPENED, Document, Event, PlaceMention, Span
+from sitrep.events.extract import Extraction, Resources, extract, one_per_location_and_day
+from sitrep.model import Document, Event, PlaceMention, Span
 from sitrep.settings import Settings
 
 # Characters per piece: about 3,000 words, longer than nearly every news report, blog post or weekly
@@ -109,7 +109,7 @@ def extract_in_pieces(document: Document, resources: Resources, cues: Any, budge
         places += [_shift_place(p, start) for p in result.places]
         observations += statement_observations(result.document, resources, doc=doc, places=result.places,
                                                cues=cues)
-    return Extraction(whole, _one_per_location_and_day(events), places, tuple(observations))
+    return Extraction(whole, one_per_location_and_day(events), places, tuple(observations))
 
 
 def _shift_event(event: Event, offset: int) -> Event:
@@ -130,16 +130,3 @@ def _shift_place(place: PlaceMention, offset: int) -> PlaceMention:
         return place
     mention = place.mention
     return replace(place, mention=replace(mention, start=mention.start + offset, end=mention.end + offset))
-
-
-def _one_per_location_and_day(events: list[Event]) -> list[Event]:
-    """ACLED's rule across pieces, as `extract` applies it within one: one event per location, day and type,
-    the most certain report kept (the earliest, between equals)."""
-    kept: dict[tuple[str, str, Any, str, bool], Event] = {}
-    for event in events:
-        key = (event.place_id, event.location, event.event_date, event.sub_event_type,
-               event.fact_status in HAPPENED)
-        old = kept.get(key)
-        if old is None or STATUS_RANK[event.fact_status] < STATUS_RANK[old.fact_status]:
-            kept[key] = event
-    return sorted(kept.values(), key=lambda e: (e.evidence_start, e.event_id))

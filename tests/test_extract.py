@@ -164,6 +164,30 @@ def test_extract_keeps_claims_expectations_and_denials_apart(resources: Resource
     assert status.get("Handarat") == "negated"
 
 
+def test_extract_a_state_a_goal_and_a_dateline_are_no_happenings(resources: Resources) -> None:
+    text = ("Army closes in on the city\n\n"
+            "HOMS - Rebels shelled Talbiseh on Monday, activists said. In practice Rastan is already under siege. "
+            "Holding the hills is central to liberating Al-Qusayr.")
+    events = _events(text, resources)
+    happened = {e.location for e in events if e.fact_status in ("reported", "attributed_claim")}
+    assert happened == {"Talbisah"}, events  # not the dateline's Homs, nor Rastan's siege
+    assert [e.fact_status for e in events if "Qusayr" in e.location] == ["expected"], events
+
+
+def test_extract_an_undated_plan_takes_the_publication_day_known_to_the_month(resources: Resources) -> None:
+    text = "On Monday the army took Kinsabba. Its commanders said the army will storm Rabia next."
+    plans = [e for e in _events(text, resources) if e.fact_status == "expected"]
+    assert plans and all((e.event_date, e.time_precision) == (date(2016, 8, 10), 3) for e in plans)
+
+
+def test_extract_a_document_without_publication_date_says_its_events_are_undated(resources: Resources) -> None:
+    document = Document(doc_id="t", text="Government warplanes struck Anadan and Hraytan.", source="blog")
+    result = extract(document, resources)
+    assert result.events and all(e.event_date is None for e in result.events)
+    assert all("no publication date" in " ".join(e.notes) for e in result.events)
+    assert any("no publication date" in w for w in result.document.warnings)
+
+
 def test_extract_records_pejorative_labels_as_framing(resources: Resources) -> None:
     text = "The heroic army liberated Shillif from the NATO-backed terrorists on Sunday."
     events = _events(text, resources, stance="pro-government")

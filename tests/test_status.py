@@ -94,6 +94,25 @@ def test_status_expected(nlp: Any, cues: Any, text: str, trigger: str, cue: str)
     assert cue in {h.surface for h in statement.hedges}
 
 
+@pytest.mark.parametrize(("text", "trigger", "claimant"), [
+    ("Later that night, the spokesman added, the gunmen stormed two checkpoints.", "stormed", "the spokesman"),
+    ("The militants, the ministry said, shelled the bakery at dawn.", "shelled", "the ministry"),
+    ("On Friday, activists reported, jets bombed the market twice.", "bombed", "activists"),
+])
+def test_status_a_reporting_verb_set_inside_the_clause_attributes_it(nlp: Any, cues: Any, text: str,
+                                                                     trigger: str, claimant: str) -> None:
+    statement = assess(nlp, cues, text, trigger)
+    assert (statement.fact_status, statement.claimant) == ("attributed_claim", claimant)
+
+
+@pytest.mark.parametrize(("text", "trigger"), [
+    ("We think a Turkish assault on the town is unlikely this year.", "assault"),
+    ("A renewed offensive on the city is improbable before winter.", "offensive"),
+])
+def test_status_an_unlikely_event_is_expected_not_reported(nlp: Any, cues: Any, text: str, trigger: str) -> None:
+    assert assess(nlp, cues, text, trigger).fact_status == "expected"
+
+
 def test_status_hedges_are_recorded_with_labels(nlp: Any, cues: Any) -> None:
     statement = assess(nlp, cues, "Government troops will most likely cross the river tonight.", "cross")
     assert labels(statement) == {("will", "expectation"), ("most likely", "hedge")}

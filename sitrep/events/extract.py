@@ -18,6 +18,7 @@ from typing import Any
 from sitrep.actors import ActorCatalogue, ActorMention, find_actors, load_actor_catalogue, normalize_stance
 from sitrep.classify import Classifier, load_classifier
 from sitrep.dates import DateMention, find_dates
+from sitrep.events.anchor import anchor_unplaced
 from sitrep.events.genuine import CLAIM_LEMMAS, dateline_spans, describes_a_state, is_aimed_at
 from sitrep.events.learned import EventFilter, filter_events, load_event_filter
 from sitrep.events.participants import (
@@ -35,7 +36,7 @@ from sitrep.geo import Gazetteer, find_places
 from sitrep.geo.gazetteer import km_between
 from sitrep.model import HAPPENED, Document, Event, PlaceMention, Span
 from sitrep.stance import Publisher, infer_stance, load_publishers, stance_of_source
-from sitrep.taxonomy import event_type_of
+from sitrep.taxonomy import STRATEGIC_DEVELOPMENTS, event_type_of
 
 GOVERNMENT_REGAINS = "Government regains territory"
 NON_STATE_OVERTAKES = "Non-state actor overtakes territory"
@@ -61,6 +62,10 @@ CITY_KM = 12.0
 # place and of the same type within this many days before it (a summary, not a second event).
 REPEAT_DAYS = 7
 UNDATED = "no date in the text: dated to the publication week"
+UNDATED_DOCUMENT = "no date in the text and no publication date: undated"
+UNDATED_WARNING = "no publication date: events without a date of their own in the text are left undated"
+# Fact statuses of what has not happened (yet): dated only by their own sentence.
+FUTURE = frozenset({"expected", "hypothetical"})
 # Kinds too coarse to be an event's location when the same trigger also names a town, hill or district.
 COARSE_KINDS = frozenset({"governorate", "region", "country"})
 # Words that, written by a source about its own side's gains, imply that side gained ("re-liberated").
@@ -135,6 +140,8 @@ def extract(document: Document, resources: Resources, doc: Any | None = None) ->
     text = document.text
     doc = doc if doc is not None else resources.nlp(text)
     document = _with_stance(document, resources.actors, resources.publishers)
+    if document.published is None:
+        document = replace(document, warnings=(*document.warnings, UNDATED_WARNING))
     actors = find_actors(text, resources.actors, stance=document.stance, on=document.published)
     actor_spans = [(a.start, a.end) for a in actors]
     places = find_places(text, gazetteer=resources.gazetteer, doc=doc, doc_id=document.doc_id,
@@ -144,11 +151,27 @@ def extract(document: Document, resources: Resources, doc: Any | None = None) ->
                        find_dates(text, document.published), paragraph_starts,
                        normalize_stance(document.stance), dateline_spans(text, paragraph_starts))
     events: list[Event] = []
-    for trigger, place_mentions in _attach_places(find_triggers(doc, resources.classifier,
-                                                                resources.report_triggers), context):
+    triggers = find_triggers(doc, resources.classifier, resources.report_triggers)
+    placed = _attach_places(triggers, context)
+    anchored = anchor_unplaced(triggers, placed, doc, context.places, context.paragraph_starts,
+                               resources.gazetteer)
+    for trigger, place_mentions in placed + anchored:
         events.extend(_events_for(trigger, place_mentions, context, resources))
-    kept = filter_events(_one_per_location_and_day(events), doc, places, resources.event_filter)
+    # a place an event was anchored at that the text does not name as such (the capital of a decree)
+    places = [*places, *_new_places(places, anchored)]
+    kept = filter_events(one_per_location_and_day(events), doc, places, resources.event_filter)
     return Extraction(document, kept, places)
+
+
+def _new_places(places: list[PlaceMention], anchored: list[tuple[Trigger, list[PlaceMention]]]) -> list[PlaceMention]:
+    """The anchored events' place mentions that are not among the document's detected places."""
+    known = {id(m) for m in places}
+    new: dict[tuple[int, int, str], PlaceMention] = {}
+    for _, mentions in anchored:
+        for m in mentions:
+            if id(m) not in known and m.place is not None:
+                new.setdefault((m.mention.start, m.mention.end, m.place.place_id), m)
+    return list(new.values())
 
 
 def _with_stance(document: Document, catalogue: ActorCatalogue, publishers: tuple[Publisher, ...]) -> Document:
@@ -335,14 +358,14 @@ def _events_for(trigger: Trigger, places: list[PlaceMention], context: _Context,
         sub_event_type = GOVERNMENT_REGAINS if gainer in state_sides(profile, on) else NON_STATE_OVERTAKES
     paragraph = max(p for p in context.paragraph_starts if p <= start)
     day, precision, dated = date_event(token.idx, (start, end), paragraph, context.dates, document.published,
-                                       past=is_past(token))
+                                       past=is_past(token), future=statement.fact_status in FUTURE)
     if dated and day is not None and _follows_dated_clause(token, context, (start, end)):
         day, precision = day + timedelta(days=1), max(precision, 2)
     framing = tuple(Span(f.start, f.end, f.surface, f.technique)
                     for f in find_framing(document.text[start:end], resources.framing))
     framing = tuple(Span(f.start + start, f.end + start, f.surface, f.label) for f in framing)
     notes: tuple[str, ...] = () if who.gained_by or not territorial else ("side that gained ground not stated",)
-    notes += () if dated else (UNDATED,)
+    notes += () if dated else (UNDATED if document.published else UNDATED_DOCUMENT,)
     return [_event(document, place, sub_event_type, who, day, precision, statement, framing, (start, end),
                    notes) for place in places]
 
@@ -422,7 +445,7 @@ def _drop_repeats(events: Sequence[Event]) -> list[Event]:
     out = []
     for event in events:
         if UNDATED in event.notes and any(
-                d.place_id == event.place_id and d.location == event.location and d.event_type == event.event_type and d.event_date
+                d.place_id == event.place_id and d.location == event.location and _same_kind(d, event) and d.event_date
                 and event.event_date and abs((event.event_date - d.event_date).days) <= REPEAT_DAYS
                 and (d.fact_status in HAPPENED) == (event.fact_status in HAPPENED) for d in dated):
             continue
@@ -432,11 +455,12 @@ def _drop_repeats(events: Sequence[Event]) -> list[Event]:
 
 def _drop_clashes_of_captures(events: list[Event]) -> list[Event]:
     """ACLED: fighting that ends in a capture is one event, the capture. A clash at the place and on the
-    day of a change of control reported the same way is part of it."""
-    captures = {(e.place_id, e.location, e.event_date, e.fact_status in HAPPENED) for e in events
-                if e.sub_event_type in (GOVERNMENT_REGAINS, NON_STATE_OVERTAKES)}
-    return [e for e in events if e.sub_event_type != "Armed clash"
-            or (e.place_id, e.location, e.event_date, e.fact_status in HAPPENED) not in captures]
+    day of a change of control reported the same way is part of it. Forecasts are each their own statement
+    ("preparing a new offensive" and "central to liberating the city" are two)."""
+    captures = {(e.place_id, e.location, e.event_date) for e in events
+                if e.sub_event_type in (GOVERNMENT_REGAINS, NON_STATE_OVERTAKES) and e.fact_status in HAPPENED}
+    return [e for e in events if e.sub_event_type != "Armed clash" or e.fact_status not in HAPPENED
+            or (e.place_id, e.location, e.event_date) not in captures]
 
 
 def _location_name(mention: PlaceMention) -> str:
@@ -445,13 +469,31 @@ def _location_name(mention: PlaceMention) -> str:
     return mention.mention.name if mention.note.startswith("unknown ") else mention.place.name
 
 
-def _one_per_location_and_day(events: Sequence[Event]) -> list[Event]:
-    """ACLED's rule: one event per location, day and type; the most certain report of it is kept."""
-    kept: dict[tuple[str, str, date | None, str, bool], Event] = {}
+def one_per_location_and_day(events: Sequence[Event]) -> list[Event]:
+    """ACLED's rule: one event per location, day and type; the most certain report of it is kept (the
+    earliest, between equals). Applied within a document's piece and again across its pieces."""
+    kept: dict[tuple[str, str, date | None, str, bool, int], Event] = {}
     for event in _drop_clashes_of_captures(_drop_repeats(events)):
         key = (event.place_id, event.location, event.event_date, event.sub_event_type,
-               event.fact_status in HAPPENED)
+               event.fact_status in HAPPENED, _distinct_development(event))
         old = kept.get(key)
         if old is None or STATUS_RANK[event.fact_status] < STATUS_RANK[old.fact_status]:
             kept[key] = event
     return sorted(kept.values(), key=lambda e: (e.evidence_start, e.event_id))
+
+
+def _distinct_development(event: Event) -> int:
+    """A strategic development is one deed per sentence (an amnesty, a corridor, a leaflet drop at the same
+    city on the same day are three), and so is a forecast or a supposition (each is its writer's statement,
+    not a report of one happening), where reports of a battle at a place on a day are one battle."""
+    distinct = event.event_type == STRATEGIC_DEVELOPMENTS or event.fact_status not in HAPPENED
+    return event.evidence_start if distinct else -1
+
+
+def _same_kind(dated: Event, undated: Event) -> bool:
+    """Whether an undated event may restate a dated one: of the same event type when both happened ("the
+    victories in Bani Zayd" after "the victory in Bani Zayd on Thursday"), of the same sub-event type when
+    both are forecasts (corridors that "would be set up" are not the leaflets that asked people to leave)."""
+    if undated.fact_status in HAPPENED:
+        return dated.event_type == undated.event_type
+    return dated.sub_event_type == undated.sub_event_type

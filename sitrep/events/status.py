@@ -51,9 +51,10 @@ HEDGE_LABELS: Final = frozenset({"hedge", "expectation", "condition", "attributi
 NO_LABEL: Final = "none"  # a group whose phrases are not cues ("not only"): matched so as to be skipped
 
 # Dependencies by which a cue modifies a chain token ("will" aux, "not" neg, "reportedly" advmod,
-# "upcoming" amod, "no" det, "if" mark, "according to" prep, "about (to)" acomp, "planned" acl).
+# "upcoming" amod, "no" det, "if" mark, "according to" prep, "about (to)" acomp, "planned" acl, and a
+# reporting verb set in the clause it reports: "Later, al-Rifai added, the group attacked" (parataxis).
 MODIFIER_DEPS: Final = frozenset({"aux", "auxpass", "neg", "advmod", "amod", "det", "npadvmod", "prep",
-                                  "mark", "acomp", "acl", "prt", "quantmod"})
+                                  "mark", "acomp", "acl", "prt", "quantmod", "parataxis"})
 # Links from a subject up to its verb: a claim or denial never governs its own subject ("the shelling
 # claimed five lives", "the attack failed to dislodge them": the shelling and the attack happened).
 SUBJECT_DEPS: Final = frozenset({"nsubj", "csubj"})
@@ -65,6 +66,8 @@ BOUNDARY_PREPOSITIONS: Final = frozenset({"after", "before", "since", "following
 # Clause-forming dependencies, for the same-clause test used when no trigger is given.
 CLAUSE_DEPS: Final = frozenset({"ccomp", "xcomp", "advcl", "relcl", "acl", "csubj", "parataxis", "conj",
                                 "pcomp"})
+# What a reporting verb that reports something of its own has: "said that ...", "reported clashes".
+REPORTED_CONTENT_DEPS: Final = frozenset({"ccomp", "xcomp", "dobj", "mark"})
 SUBJECT_CHILD_DEPS: Final = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"})
 AUTHOR_PRONOUNS: Final = frozenset({"i", "we"})
 # Finite or bare verb tags: such a verb needs a subject to attribute anything ("to note" is the author).
@@ -175,7 +178,8 @@ def assess_statement(doc: Any, start: int, end: int, cues: FactCues, *, trigger:
                      ) -> Statement:
     """The fact status of the event whose clause is `doc.text[start:end]` and whose trigger word is at
     character `trigger` (when known), with the governing cues as hedge spans and the claimant."""
-    start, end = max(0, min(start, len(doc.text))), max(0, min(end, len(doc.text)))
+    length = _text_length(doc)  # not len(doc.text): spaCy joins the whole text anew on every call
+    start, end = max(0, min(start, length)), max(0, min(end, length))
     head = _token_at(doc, trigger) if trigger is not None else None
     in_span = head is None
     if head is None:
@@ -191,6 +195,14 @@ def assess_statement(doc: Any, start: int, end: int, cues: FactCues, *, trigger:
                       if id(cue) not in counted and _in_clause_of(cue, head, start, end)]
     verdicts = [_verdict(cue, step, found) for cue, step in governing]
     return _statement(doc, [v for v in verdicts if v[1]], chain)
+
+
+def _text_length(doc: Any) -> int:
+    """The length of the parsed text, from its last token (Doc.text rebuilds the text, O(n))."""
+    if not len(doc):
+        return 0
+    last = doc[len(doc) - 1]
+    return int(last.idx + len(last.text_with_ws))
 
 
 def _token_at(doc: Any, offset: int) -> Any:
@@ -300,7 +312,18 @@ def _governs(cue: _Cue, step: _Step) -> bool:
         return True
     if cue.anchor.head.i != step.token.i or not step.modifiers:
         return False
+    if _is_parenthetical_report(cue):
+        return True
     return bool(cue.anchor.dep_ in (group.deps or MODIFIER_DEPS))
+
+
+def _is_parenthetical_report(cue: _Cue) -> bool:
+    """"On Friday, activists reported, jets bombed the market": spaCy often hangs the inserted reporting
+    verb from the clause it reports as if that verb's complement; with no complement of its own it is
+    an aside that attributes its host clause."""
+    anchor = cue.anchor
+    return bool(cue.group.status == "attributed_claim" and anchor.dep_ == "ccomp" and anchor.i < anchor.head.i
+                and not _has_child(anchor, REPORTED_CONTENT_DEPS))
 
 
 def _conditions_clause_of(cue: _Cue, step: _Step) -> bool:
@@ -377,14 +400,14 @@ def _statement(doc: Any, verdicts: list[tuple[_Cue, str, str]], chain: list[_Ste
 
 def _hedge_spans(doc: Any, verdicts: list[tuple[_Cue, str, str]]) -> tuple[Span, ...]:
     """One span per cue, labelled by its strongest reading, in text order."""
-    best: dict[tuple[int, int], tuple[int, str]] = {}
+    best: dict[tuple[int, int], tuple[int, str, str]] = {}
     for cue, status, label in verdicts:
         start = doc[cue.first].idx
         end = doc[cue.last].idx + len(doc[cue.last])
         rank = STATUS_PRECEDENCE.index(status)
         if (start, end) not in best or rank < best[start, end][0]:
-            best[start, end] = (rank, label)
-    return tuple(Span(s, e, doc.text[s:e], label) for (s, e), (_, label) in sorted(best.items()))
+            best[start, end] = (rank, label, doc[cue.first:cue.last + 1].text)
+    return tuple(Span(s, e, surface, label) for (s, e), (_, label, surface) in sorted(best.items()))
 
 
 def _claimant(doc: Any, verdicts: list[tuple[_Cue, str, str]], chain: list[_Step]) -> str:

@@ -15,19 +15,25 @@ UNDATED_PRECISION = 2
 WEEK_MIDPOINT_DAYS = 3
 # With neither a date in the text nor a publication date, the event has no date; ACLED's coarsest
 # precision says so to anyone who sorts by it.
-UNKNOWN_DATE_PRECISION = 3  # days from the publication date back to the middle of the week it closes
+UNKNOWN_DATE_PRECISION = 3
+# An expected or imagined event with no date in its own sentence is dated to the publication day, known
+# only to the month: a plan or forecast has no day yet, and a date earlier in the paragraph is the date
+# of what already happened ("On Friday the army took X. It will now push on to Y").
+UNDATED_FUTURE_PRECISION = 3
 
 
 def date_event(trigger_char: int, sentence: tuple[int, int], paragraph_start: int,
                dates: Sequence[DateMention], published: date | None,
-               past: bool = False) -> tuple[date | None, int, bool]:
+               past: bool = False, future: bool = False) -> tuple[date | None, int, bool]:
     """(date, time precision, whether the text dates it) for an event whose trigger stands at
-    `trigger_char`: the nearest date expression in its sentence, else the last one earlier in its
-    paragraph, else the publication date."""
+    `trigger_char`: the nearest date expression in its sentence, else (unless the event is `future`:
+    expected or hypothetical) the last one earlier in its paragraph, else the publication date."""
     in_sentence = [d for d in dates if sentence[0] <= d.start < sentence[1]]
     if in_sentence:
         nearest = min(in_sentence, key=lambda d: abs(d.start - trigger_char))
         return nearest.day, nearest.precision, True
+    if future:
+        return published, UNDATED_FUTURE_PRECISION, False
     earlier = [d for d in dates if paragraph_start <= d.start < sentence[0]]
     if earlier:
         return earlier[-1].day, earlier[-1].precision, True
