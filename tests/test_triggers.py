@@ -108,3 +108,41 @@ def test_triggers_a_ceasefire_called_for_is_no_agreement(nlp: Any, classifier: C
     assert "ceasefire" not in found
     found = _triggers("The two sides agreed a ceasefire in the city on Friday.", nlp, classifier, report_triggers)
     assert found.get("ceasefire") == "Agreement"
+
+
+@pytest.mark.parametrize(("text", "word", "expected"), [
+    ("Syrian air defences confronted an Israeli missile attack on the airport late on Monday.", "confronted",
+     "Disrupted weapons use"),
+    ("Army units targeted the gatherings of the militants near the village with artillery.", "targeted",
+     "Shelling/artillery/missile attack"),
+    ("Government troops pounded rebel positions on the hills overnight.", "pounded",
+     "Shelling/artillery/missile attack"),
+    ("Security forces tracked down the leader of the cell in the town.", "tracked", "Arrests"),
+    ("Police captured three inmates who had escaped from the prison.", "captured", "Arrests"),
+    ("Gunmen opened fire on a car on the highway, killing its two passengers.", "opened", "Attack"),
+])
+def test_triggers_air_defences_ground_strikes_arrests_and_fire_on_cars(text: str, word: str, expected: str, nlp: Any,
+                                                                      classifier: Classifier,
+                                                                      report_triggers: tuple[ReportTrigger, ...]) -> None:
+    assert _triggers(text, nlp, classifier, report_triggers).get(word) == expected
+
+
+def test_triggers_aircraft_striking_positions_stay_air_strikes(nlp: Any, classifier: Classifier,
+                                                              report_triggers: tuple[ReportTrigger, ...]) -> None:
+    found = _triggers("Warplanes targeted militant positions near the village.", nlp, classifier, report_triggers)
+    assert set(found.values()) == {"Air/drone strike"}, found
+
+
+def test_triggers_fighters_captured_in_battle_are_no_arrest(nlp: Any, classifier: Classifier,
+                                                           report_triggers: tuple[ReportTrigger, ...]) -> None:
+    found = _triggers("Rebels captured the village after heavy fighting.", nlp, classifier, report_triggers)
+    assert "Arrests" not in found.values() and found.get("captured") == "territory", found
+
+
+def test_triggers_neighbours_take_the_more_specific_type(nlp: Any, classifier: Classifier,
+                                                        report_triggers: tuple[ReportTrigger, ...]) -> None:
+    bomber = _triggers("A suicide bomber attacked the church during the service.", nlp, classifier, report_triggers)
+    assert bomber.get("attacked") == "Suicide bomb", bomber
+    met = _triggers("Syrian air defences confronted an Israeli missile attack on the airport late on Monday.", nlp,
+                    classifier, report_triggers)
+    assert met.get("attack") == "Disrupted weapons use", met

@@ -7,7 +7,7 @@ A change of control is kept as `territory`: who gained decides its sub-event typ
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from sitrep.classify import (
     territory_evidence,
 )
 from sitrep.errors import ExtractionError
+from sitrep.events.participants import tree_distance
 
 REPORT_TRIGGERS = Path(__file__).resolve().parent.parent / "data" / "report_triggers.yaml"
 TERRITORY = "territory"  # the sub-event type placeholder for a change of control
@@ -36,6 +37,18 @@ AIR_STRIKE = "Air/drone strike"
 # Prepositions that name what a verb is aimed at: "opened fire on civilians", "shot at residents".
 AIMING_PREPOSITIONS = frozenset({"on", "at", "upon", "into"})
 # Nouns that a weapon or fighting word modifies as part of a name, not as an event ("artillery academy").
+# Two triggers this many dependency arcs apart or closer describe one happening ("a suicide bomber attacked",
+# "a missile attack", "air defences confronted the attack"): the more specific one names its type.
+NEIGHBOUR_ARCS = 2
+# Beside the classifier lexicon's own `overrides` (a suicide bomb over an attack, a shell over a clash), what
+# ACLED's codebook ranks above a neighbouring trigger in war reports: weapons intercepted, shot down, cleared
+# or seized are disrupted, whatever weapon they are; such a trigger retypes only what it governs ("confronted
+# the missile attack", not the strike that went on "destroying ammunition").
+DISRUPTED = "Disrupted weapons use"
+NEIGHBOUR_OVERRIDES = {
+    DISRUPTED: frozenset({AIR_STRIKE, "Shelling/artillery/missile attack", "Armed clash",
+                          "Remote explosive/landmine/IED", "Grenade"}),
+}
 INSTITUTION_HEADS = frozenset({"complex", "base", "academy", "school", "college", "battalion", "brigade",
                                "regiment", "division", "unit", "factory", "depot", "position", "battery",
                                "command", "headquarters", "corps", "directorate"})
@@ -61,6 +74,8 @@ class ReportTrigger:
     place_object: bool = False
     requires_subject: tuple[str, ...] = ()
     requires_object: tuple[str, ...] = ()
+    requires_sentence: tuple[str, ...] = ()  # lemmas of which one must occur in the trigger's sentence
+    excludes_subject: tuple[str, ...] = ()
 
 
 def load_report_triggers(path: Path = REPORT_TRIGGERS) -> tuple[ReportTrigger, ...]:
@@ -71,17 +86,28 @@ def load_report_triggers(path: Path = REPORT_TRIGGERS) -> tuple[ReportTrigger, .
                                    weight=float(row["weight"]), claim_only=bool(row.get("claim_only")),
                                    place_object=bool(row.get("place_object")),
                                    requires_subject=tuple(row.get("requires_subject", ())),
-                                   requires_object=tuple(row.get("requires_object", ())))
+                                   requires_object=tuple(row.get("requires_object", ())),
+                                   requires_sentence=tuple(row.get("requires_sentence", ())),
+                                   excludes_subject=tuple(row.get("excludes_subject", ())))
                      for row in raw["triggers"])
     except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as e:
         raise ExtractionError(f"{path}: bad report trigger lexicon: {e}") from e
 
 
 def _has_subject(verb: Any, lemmas: tuple[str, ...]) -> bool:
-    """Whether the verb's subject (or, for "civilians leaving", the noun it modifies) is one of `lemmas`."""
+    """Whether the verb's subject (or, for "civilians leaving", the noun it modifies; for "tried to confront",
+    the governing verb's subject) is one of `lemmas`."""
     if verb.dep_ == "acl" and verb.head.lemma_.lower() in lemmas:
         return True
-    return any(c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in lemmas for c in verb.children)
+    verbs = (verb, verb.head) if verb.dep_ == "xcomp" else (verb,)
+    return any(c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in lemmas for v in verbs for c in v.children)
+
+
+def _subject_words(verb: Any) -> set[str]:
+    """The lemmas of the verb's subject and of the words naming it ("the air force": air, force)."""
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    return {w.lemma_.lower() for s in subjects for w in (s, *s.children) if w.i == s.i or w.dep_ in
+            ("compound", "amod")}
 
 
 def _objects(verb: Any) -> list[Any]:
@@ -122,6 +148,11 @@ def _report_matches(doc: Any, triggers: tuple[ReportTrigger, ...]) -> list[Trigg
                 continue
             if trigger.requires_object and not _has_object(doc[i], trigger.requires_object):
                 continue
+            if trigger.excludes_subject and _subject_words(head) & set(trigger.excludes_subject):
+                continue
+            if trigger.requires_sentence and not any(t.lemma_.lower() in trigger.requires_sentence
+                                                     for t in head.sent):
+                continue
             found.append(Trigger(head.i, trigger.sub_event_type, trigger.weight, trigger.claim_only,
                                  trigger.place_object))
     return found
@@ -157,10 +188,40 @@ def find_triggers(doc: Any, classifier: Classifier, report_triggers: tuple[Repor
         if old is None or trigger.token not in decided or trigger.weight > old.weight:
             best[trigger.token] = trigger
             decided.add(trigger.token)
-    return [t for _, t in sorted(best.items())
+    kept = [t for _, t in sorted(best.items())
             if t.weight >= MIN_TRIGGER_WEIGHT and not _names_an_institution(doc[t.token])
             and not _names_a_campaign(doc[t.token], t) and not _describes_a_state(doc[t.token])
             and not _is_sought(doc[t.token])]
+    return _typed_by_neighbours(kept, doc, classifier)
+
+
+def _typed_by_neighbours(triggers: list[Trigger], doc: Any, classifier: Classifier) -> list[Trigger]:
+    """"A suicide bomber attacked the church", "a missile attack", "air defences confronted the attack": a
+    trigger takes the type of a more specific one within NEIGHBOUR_ARCS of it (the lexicon's `overrides`
+    and NEIGHBOUR_OVERRIDES say which is more specific); a change of control keeps its own."""
+    overrides = {rule.sub_event_type: set(rule.overrides) for rule in classifier.rules if rule.sub_event_type}
+    for label, silenced in NEIGHBOUR_OVERRIDES.items():
+        overrides.setdefault(label, set()).update(silenced)
+    typed = []
+    for trigger in triggers:
+        token = doc[trigger.token]
+        winners = [other for other in triggers
+                   if other.token != trigger.token and trigger.sub_event_type in overrides.get(other.sub_event_type, ())
+                   and doc[other.token].sent.start == token.sent.start
+                   and tree_distance(doc[other.token], token) <= NEIGHBOUR_ARCS
+                   and (other.sub_event_type != DISRUPTED or _governs(doc[other.token], token))]
+        if winners and trigger.sub_event_type != TERRITORY:
+            best = max(winners, key=lambda other: other.weight)
+            trigger = replace(trigger, sub_event_type=best.sub_event_type)
+        typed.append(trigger)
+    return typed
+
+
+def _governs(word: Any, other: Any) -> bool:
+    """Whether `other` lies under `word` in the dependency tree, or under the noun `word` modifies
+    ("clearing mines" parsed as a compound)."""
+    head = word.head if word.dep_ in ("compound", "amod") else word
+    return (other.i != head.i and head.i in {a.i for a in other.ancestors}) or other.i == head.i != word.i
 
 
 def _is_sought(token: Any) -> bool:
