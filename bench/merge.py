@@ -77,11 +77,11 @@ def merged_groups(reports: list[Report]) -> dict[str, str]:
 
 def find_report(reports: list[Report], doc_id: str, event_type: str, status: str, location: str,
                 snippet: str) -> Report | None:
-    for report in reports:
-        if (report.doc_id == doc_id and report.event_type == event_type and report.fact_status == status
-                and report.location == location and snippet in report.evidence):
-            return report
-    return None
+    """The labelled event among the extracted ones: its document, place and evidence, and of those the one
+    of the labelled type and status if there is one (the label is about which happening it is, which an
+    extractor that retypes it, "opened fire on civilians" from a battle to an attack, still reports)."""
+    found = [r for r in reports if r.doc_id == doc_id and r.location == location and snippet in r.evidence]
+    return min(found, key=lambda r: (r.event_type != event_type, r.fact_status != status), default=None)
 
 
 def score(reports: list[Report], pairs_path: Path = PAIRS) -> Scores:
