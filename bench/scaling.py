@@ -123,6 +123,7 @@ def _measure(kind: str, size: int) -> dict[str, float]:
         store.close()
     return {"seconds": total, "extract_seconds": summary.extract_seconds,
             "reconcile_seconds": summary.reconcile_seconds, "events": summary.events,
+            "longest_write_seconds": summary.longest_write_seconds,
             "rejects": len(summary.rejects), "peak_mb": _peak_mb(), "baseline_mb": baseline}
 
 
@@ -154,6 +155,7 @@ def _report(kind: str, sizes: list[int], unit: str, time_key: str) -> None:
         points.append(point)
         print(f"{kind:8} {size:>6} {unit:9} {point[time_key]:8.1f} s   peak {point['peak_mb']:7.0f} MB "
               f"(after loading {point['baseline_mb']:.0f} MB)   events {point['events']:.0f}   "
+              f"longest write {point.get('longest_write_seconds', 0.0):.2f} s   "
               f"rejects {point['rejects']:.0f}", flush=True)
     if len(sizes) > 1:
         seconds = growth_exponent([float(s) for s in sizes], [p[time_key] for p in points])

@@ -1,7 +1,11 @@
 """The runner: documents in, events out, one stage after another, one document's failure never the batch's.
 
     read (ingest) -> parse (spaCy, batched) -> extract (places, actors, dates, triggers, status) -> store
-    -> after the batch: reconcile (merge with other sources' reports of the same happening) and control
+    -> after the batch: reconcile (merge with other sources' reports of the same happening) and control,
+       a step of AFTER_BATCH_STEP documents per short transaction, so that other writers never wait long
+
+A document longer than one piece (sitrep.pieces) is parsed and extracted piece by piece, and one over the
+per-document budget (settings max_document_chars, max_document_seconds) is a Reject.
 
 `run_batch` sends each failure to the error handler: by default it is recorded as a Reject and the batch
 goes on; `strict=True` raises instead (for debugging).
@@ -11,6 +15,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -28,6 +33,11 @@ from sitrep.store import Store
 if TYPE_CHECKING:
     from sitrep.control.statements import ControlCues
 
+# Documents whose merging and control commit together after a batch. Each step's transactions hold SQLite's
+# write lock while they run, and an API write waits for it at most SQLITE_BUSY_TIMEOUT_MS (10 s): 50
+# one-page reports take about 0.1-0.3 s to merge into a store of 10,000 (bench/scaling.py), while steps
+# much smaller would pay the queries of a step more often for nothing.
+AFTER_BATCH_STEP = 50
 # Documents parsed per spaCy batch: big enough for nlp.pipe to pay off, small enough to bound memory.
 PARSE_BATCH = 32
 
@@ -53,6 +63,7 @@ class BatchSummary:
     rejects: list[Reject] = field(default_factory=list)
     extract_seconds: float = 0.0  # reading, parsing, extracting and storing
     reconcile_seconds: float = 0.0  # merging across sources and updating control, after the batch
+    longest_write_seconds: float = 0.0  # the longest after-batch transaction: how long others' writes wait
 
 
 def extract_documents(documents: Iterable[Document], resources: Resources, *, strict: bool = False,
@@ -201,29 +212,46 @@ def _store_one(result: Extraction, store: Store, summary: BatchSummary, strict: 
 
 def _after_batch(stored: list[Extraction], store: Store, summary: BatchSummary, strict: bool,
                  scoring: Scoring) -> None:
-    """Merging across sources and control for all the batch's new documents at once (the same result as
-    one document after another, with a few queries for all); if that fails, one document at a time, so
-    that one document's failure is recorded against it and spoils nothing else."""
+    """Merging across sources and control for the batch's new documents, `AFTER_BATCH_STEP` documents at a
+    time, each step in short transactions of its own (the same result as one document after another, with a
+    few queries for each step); if a step fails, its documents one at a time, so that one document's failure
+    is recorded against it and spoils nothing else."""
+    for start in range(0, len(stored), AFTER_BATCH_STEP):
+        _after_step(stored[start:start + AFTER_BATCH_STEP], store, summary, strict, scoring)
+
+
+def _after_step(step: list[Extraction], store: Store, summary: BatchSummary, strict: bool,
+                scoring: Scoring) -> None:
     from sitrep.control.batch import update_control_for_documents
     from sitrep.reconcile import reconcile_documents
 
-    if not stored:
-        return
-    doc_ids = [result.document.doc_id for result in stored]
+    doc_ids = [result.document.doc_id for result in step]
     try:
-        reconcile_documents(store, doc_ids, scoring.weights)
-        update_control_for_documents(store, doc_ids, {r.document.doc_id: r.observations for r in stored},
-                                     scoring.rules)
+        with _timed(summary):
+            reconcile_documents(store, doc_ids, scoring.weights)
+        with _timed(summary):
+            update_control_for_documents(store, doc_ids, {r.document.doc_id: r.observations for r in step},
+                                         scoring.rules)
     except Exception:  # a stored batch's later stage: retry document by document, which records each failure
         if strict:
             raise
-        for result in stored:
+        for result in step:
             _after_save(result, store, summary, strict, scoring)
             store.clear_pending([result.document.doc_id])
         return
     # Its own transaction: a kill just before it leaves the documents pending, and redoing their merging
     # and control is harmless (both replace what a document gave before), so the next run ends the same.
     store.clear_pending(doc_ids)
+
+
+@contextmanager
+def _timed(summary: BatchSummary) -> Iterator[None]:
+    """Keep the longest after-batch transaction's duration in the summary."""
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        summary.longest_write_seconds = max(summary.longest_write_seconds, time.perf_counter() - started)
 
 
 def _after_save(result: Extraction, store: Store, summary: BatchSummary, strict: bool, scoring: Scoring) -> None:

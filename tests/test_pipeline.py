@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+import sitrep.pipeline
 from sitrep.control.storage import update_control_after_save
 from sitrep.errors import StoreError
 from sitrep.events.extract import Extraction, Resources, load_resources
@@ -171,9 +172,11 @@ def _reposts(shared: Path, folder: Path) -> Path:
 
 @pytest.mark.slow
 def test_pipeline_after_batch_equals_one_document_at_a_time(tmp_path: Path, resources: Resources,
-                                                            shared: Path) -> None:
-    """The batch's merging and control (reconcile_documents, update_control_for_documents) leave the store
-    as the per-document hooks do, batch after batch: merged events, confidence, copies, control."""
+                                                            shared: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The batch's merging and control (reconcile_documents, update_control_for_documents, a few documents
+    per step) leave the store as the per-document hooks do, batch after batch: merged events, confidence,
+    copies, control."""
+    monkeypatch.setattr(sitrep.pipeline, "AFTER_BATCH_STEP", 4)  # the dev corpus in four steps
     batches: list[tuple[list[Path], dict[str, Any]]] = [
         ([shared / "data" / "corpus-dev"], {}),
         ([shared / "eval" / "seed.txt"], {"published": date(2016, 7, 30), "source": "Syrian Perspective"}),
@@ -246,3 +249,54 @@ def test_pipeline_document_over_the_budget_setting_is_a_reject(tmp_path: Path, r
     assert summary.documents == 1 and summary.events > 0
     assert [r.origin for r in rejects] == [str(folder / "long.md")]
     assert "max_document_chars" in rejects[0].reason and "over the limit of 500" in rejects[0].reason
+
+
+# One-sentence reports in the concurrent-writer test, merged AFTER_STEP_IN_TEST at a time.
+CONCURRENT_REPORTS = 300
+AFTER_STEP_IN_TEST = 20
+# A writer in another process, as the API is: it takes SQLite's write lock every 10 ms until told to stop,
+# and prints how long each write waited.
+PROBE = """
+import sqlite3, sys, time
+from pathlib import Path
+connection = sqlite3.connect(sys.argv[1], timeout=30, isolation_level=None)
+connection.execute("CREATE TABLE IF NOT EXISTS probe (at REAL)")
+while not Path(sys.argv[2]).exists():
+    started = time.perf_counter()
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute("INSERT INTO probe VALUES (?)", (started,))
+        connection.execute("COMMIT")
+        print(time.perf_counter() - started, flush=True)
+    except sqlite3.OperationalError as e:
+        print("failed:", e, flush=True)
+    time.sleep(0.01)
+"""
+
+
+@pytest.mark.slow
+def test_pipeline_after_batch_lets_other_writers_in_between_steps(tmp_path: Path, resources: Resources,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A writer in another process during a batch is never locked out (none of its writes fails), and the
+    after-batch stage commits in steps, none of them holding the write lock for the whole stage."""
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1]))
+    from bench.scaling import one_sentence_reports
+
+    monkeypatch.setattr(sitrep.pipeline, "AFTER_BATCH_STEP", AFTER_STEP_IN_TEST)
+    names = sorted({p.name for p in resources.gazetteer.places if p.kind == "town" and p.name.isascii()})
+    path = tmp_path / "wire.jsonl"
+    path.write_text("\n".join(one_sentence_reports(CONCURRENT_REPORTS, names)) + "\n", encoding="utf-8")
+    db, stop = tmp_path / "t.db", tmp_path / "stop"
+    with open_store(str(db)) as store:
+        writer = subprocess.Popen([sys.executable, "-c", PROBE, str(db), str(stop)], stdout=subprocess.PIPE,
+                                  text=True)
+        try:
+            summary = run_batch([path], store, resources)
+        finally:
+            stop.touch()
+            output, _ = writer.communicate(timeout=60)
+    lines = output.split()
+    assert summary.documents == CONCURRENT_REPORTS and not summary.rejects
+    assert "failed:" not in lines and len(lines) > 100
+    # 15 steps of two transactions each: no one of them is the whole stage (a margin of ten over even steps)
+    assert summary.longest_write_seconds < summary.reconcile_seconds / 3
