@@ -31,6 +31,10 @@ class StoreError(SitrepError):
     """The database could not be opened, migrated, read or written."""
 
 
+class StoreBusyError(StoreError):
+    """Another writer held the database past the busy timeout: the same request can succeed a moment later."""
+
+
 class NotFoundError(StoreError):
     """Something asked for by id or name (an event, a front, a place) is not in the store."""
 

@@ -273,3 +273,42 @@ def test_review_note_is_shown_as_text_by_explain(store: Store, merged: list[str]
     shown = console.export_text()
     assert "disputed by [red]ana: [bold]old[/bold] footage" in shown
     set_review(store, merged[0], "")
+
+
+def test_review_a_busy_database_is_a_503_with_retry_after_and_never_shows_sql(
+        tmp_path: Path, nlp: Any, gazetteer: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A comment while another process holds SQLite's write lock past the busy timeout: a StoreBusyError
+    in the store, a 503 with Retry-After from the API, and neither carries the SQL or the comment's text."""
+    import sqlite3
+
+    from fastapi.testclient import TestClient
+
+    import sitrep.store.database
+    from sitrep.api import create_app
+    from sitrep.errors import StoreBusyError
+    from sitrep.settings import Settings
+
+    monkeypatch.setattr(sitrep.store.database, "SQLITE_BUSY_TIMEOUT_MS", 50)  # fail fast instead of in 10 s
+    (tmp_path / "wire.md").write_text(REPORTS["wire.md"], encoding="utf-8")
+    db = tmp_path / "busy.db"
+    resources = load_resources(nlp, gazetteer)
+    with open_store(str(db)) as opened:
+        run_batch([tmp_path / "wire.md"], opened, resources)
+        event_id = opened.query_events()[0].event_id
+        holder = sqlite3.connect(db, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            with pytest.raises(StoreBusyError) as raised:
+                add_comment(opened, event_id, "ana", "secret remark")
+            client = TestClient(create_app(Settings(db=str(db), token="busy-token-1234"), opened, gazetteer=gazetteer,
+                                           resources=resources), base_url="http://localhost")
+            response = client.post(f"/api/events/{event_id}/comments", json={"author": "ana", "text": "secret remark"},
+                                   headers={"Authorization": "Bearer busy-token-1234"})
+        finally:
+            holder.rollback()
+            holder.close()
+    for message in (str(raised.value), response.text):
+        assert "secret remark" not in message and "INSERT" not in message and "[parameters" not in message
+    assert "busy" in str(raised.value)
+    assert response.status_code == 503 and response.headers["Retry-After"].isdigit()
+    assert response.json()["error"]["code"] == "unavailable"

@@ -2,7 +2,8 @@
 
     {"error": {"status": 404, "code": "not_found", "message": "no event 'abc'"}}
 
-SitrepErrors map to a status by class (NotFoundError 404, InputError 400, any other StoreError 500); HTTP
+SitrepErrors map to a status by class (NotFoundError 404, InputError 400, StoreBusyError 503 with Retry-After,
+any other StoreError 500; no message carries SQL or its parameters: sitrep.store.failures); HTTP
 errors (unknown routes, wrong methods), validation errors and unforeseen exceptions get the same shape.
 """
 
@@ -15,9 +16,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from sitrep.errors import InputError, NotFoundError, SettingsError, SitrepError, StoreError
+from sitrep.errors import InputError, NotFoundError, SettingsError, SitrepError, StoreBusyError, StoreError
 
 log = logging.getLogger(__name__)
+
+# Seconds a client is told to wait after a 503 for a busy database: about one after-batch step of merging
+# (sitrep.pipeline.AFTER_BATCH_STEP documents take 0.1-0.3 s) plus the writer queue ahead of it.
+RETRY_AFTER_SECONDS = 2
 
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
          409: "conflict", 413: "too_large", 422: "invalid", 500: "internal_error", 503: "unavailable"}
@@ -43,6 +48,8 @@ def status_of(error: SitrepError) -> tuple[int, str]:
         return error.status, error.code
     if isinstance(error, NotFoundError):
         return 404, "not_found"
+    if isinstance(error, StoreBusyError):
+        return 503, "unavailable"
     if isinstance(error, InputError | SettingsError):
         return 400, "bad_request"
     if isinstance(error, StoreError):
@@ -57,6 +64,8 @@ def install_error_handlers(app: FastAPI) -> None:
     async def sitrep_error(_request: Request, error: SitrepError) -> JSONResponse:
         status, code = status_of(error)
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        if status == 503:
+            headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
         return error_response(status, str(error), code, headers)
 
     @app.exception_handler(StarletteHTTPException)

@@ -21,6 +21,7 @@ from sitrep.reconcile.reports import reports_of_merged
 from sitrep.reconcile.review import analyst_review, analyst_reviews
 from sitrep.reconcile.summary import MergedEvent, find_disputes, summarize
 from sitrep.store import Store
+from sitrep.store.failures import store_error
 from sitrep.store.schema import DocumentCopyRow, DocumentRow, MergedEventRow, MergedReportRow
 
 
@@ -90,4 +91,4 @@ class _session:
     def __exit__(self, kind: object, error: BaseException | None, traceback: object) -> None:
         self._session.close()
         if isinstance(error, SQLAlchemyError):
-            raise StoreError(f"{self._what}: {error}") from error
+            raise store_error(self._what, error) from error

@@ -37,6 +37,7 @@ from sitrep.reconcile.reports import (
 from sitrep.reconcile.review import analyst_reviews
 from sitrep.reconcile.summary import MergedEvent, summarize
 from sitrep.store import Store
+from sitrep.store.failures import store_error
 from sitrep.store.schema import (
     DocumentBandRow,
     DocumentCopyRow,
@@ -95,7 +96,7 @@ def rebuild_all(store: Store, weights: ConfidenceWeights = DEFAULT_WEIGHTS) -> N
                 reconcile_stored_many(session, list(session.scalars(
                     select(DocumentRow).where(DocumentRow.id.in_(chunk)).order_by(DocumentRow.id))), weights)
     except SQLAlchemyError as e:
-        raise StoreError(f"cannot rebuild merged events: {e}") from e
+        raise store_error("cannot rebuild merged events", e) from e
 
 
 def reconcile_stored(session: Session, document: DocumentRow, weights: ConfidenceWeights = DEFAULT_WEIGHTS) -> None:

@@ -25,6 +25,7 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
 from sitrep.errors import StoreError
+from sitrep.store.failures import store_error
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_MEMORY = ":memory:"
@@ -113,7 +114,7 @@ def upgrade_database(engine: Engine) -> None:
     try:
         at_head = current_revision(engine) == head_revision()
     except (SQLAlchemyError, OSError) as e:
-        raise StoreError(f"cannot read database {engine.url.render_as_string(hide_password=True)}: {e}") from e
+        raise store_error(f"cannot read database {engine.url.render_as_string(hide_password=True)}", e) from e
     if not at_head:
         migrate_database(engine, "head")
 
@@ -141,7 +142,7 @@ def migrate_database(engine: Engine, revision: str, *, downgrade: bool = False) 
             if connection.dialect.name == "sqlite":
                 _check_foreign_keys(connection, where)
     except (SQLAlchemyError, OSError) as e:
-        raise StoreError(f"cannot migrate database {where}: {e}") from e
+        raise store_error(f"cannot migrate database {where}", e) from e
 
 
 @contextmanager

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, String, case, cast, delete, func, insert, sel
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from sitrep.errors import InputError, NotFoundError, StoreError
+from sitrep.store.failures import store_error
 from sitrep.store.schema import EventReviewRow, EventRow, MergedReportRow, ReviewCommentRow, ReviewVoteRow
 from sitrep.store.store import Store
 
@@ -232,15 +233,15 @@ class _reading:
         try:
             return self._context.__enter__()  # type: ignore[no-any-return]
         except SQLAlchemyError as e:
-            raise StoreError(f"{self._what}: {e}") from e
+            raise store_error(self._what, e) from e
 
     def __exit__(self, kind: Any, error: BaseException | None, traceback: Any) -> None:
         try:
             self._context.__exit__(kind, error, traceback)
         except SQLAlchemyError as e:
-            raise StoreError(f"{self._what}: {e}") from e
+            raise store_error(self._what, e) from e
         if isinstance(error, SQLAlchemyError):
-            raise StoreError(f"{self._what}: {error}") from error
+            raise store_error(self._what, error) from error
 
 
 def _writing(store: Store, what: str) -> _reading:

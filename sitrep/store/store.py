@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sitrep.errors import StoreError
 from sitrep.model import Actor, Document, Event, Place, Reject
 from sitrep.store.database import create_store_engine, upgrade_database
+from sitrep.store.failures import store_error
 from sitrep.store.query import EventFilter, keep_near, select_events
 from sitrep.store.records import check_document, content_hash, event_from_row, event_row, place_row
 from sitrep.store.schema import (
@@ -76,7 +77,7 @@ class Store:
             with self._sessions.begin() as session:
                 yield session
         except SQLAlchemyError as e:
-            raise StoreError(f"{what}: {e}") from e
+            raise store_error(what, e) from e
 
     def save_document(self, document: Document, events: Sequence[Event],
                       places: Sequence[Place] = (), *, pending: bool = False) -> SaveResult:
@@ -194,7 +195,7 @@ def open_store(db: str) -> Store:
         raise
     except SQLAlchemyError as e:
         engine.dispose()
-        raise StoreError(f"cannot prepare PostGIS in {db!r}: {e}") from e
+        raise store_error(f"cannot prepare PostGIS in {db!r}", e) from e
     return Store(engine, postgis=postgis)
 
 
