@@ -31,6 +31,7 @@ from sitrep.pieces import DEFAULT_BUDGET, DocumentBudget
 from sitrep.pipeline import (
     DEFAULT_SCORING,
     BatchSummary,
+    Prepare,
     Scoring,
     extract_documents,
     finish_batch,
@@ -171,13 +172,14 @@ def run_batch_on_cluster(paths: Iterable[str | Path], store: Store, client: Any,
                          published: date | None = None, source: str | None = None, stance: str | None = None,
                          strict: bool = False, on_document: Callable[[str], None] | None = None,
                          scoring: Scoring = DEFAULT_SCORING, chunk_documents: int = CHUNK_DOCUMENTS,
-                         budget: DocumentBudget = DEFAULT_BUDGET) -> BatchSummary:
+                         budget: DocumentBudget = DEFAULT_BUDGET, prepare: Prepare | None = None) -> BatchSummary:
     """`run_batch` with the extraction on the cluster's workers (`plugin` from `load_on_workers`); reading,
     storing, merging and control run here, as in one process, with the same rejects and summary."""
     summary = BatchSummary()
     started = time.perf_counter()
     resumed = _resume_pending(store, client, plugin, summary, strict=strict, budget=budget)
-    readable = read_readable(paths, store, summary, published=published, source=source, stance=stance)
+    readable = read_readable(paths, store, summary, published=published, source=source, stance=stance,
+                             prepare=prepare)
     results = extract_on_cluster(client, plugin, readable, strict=strict, chunk_documents=chunk_documents,
                                  budget=budget)
     stored = resumed + store_results(results, store, summary, strict=strict, on_document=on_document)
@@ -243,12 +245,12 @@ def ingest_on_cluster(paths: Iterable[str | Path], store: Store, load: Callable[
                       published: date | None = None, source: str | None = None, stance: str | None = None,
                       strict: bool = False, on_document: Callable[[str], None] | None = None,
                       scoring: Scoring = DEFAULT_SCORING, budget: DocumentBudget = DEFAULT_BUDGET,
-                      ) -> tuple[BatchSummary, list[WorkerLoad]]:
+                      prepare: Prepare | None = None) -> tuple[BatchSummary, list[WorkerLoad]]:
     """`sitrep ingest --engine dask`: a client (a LocalCluster of `workers`, or the scheduler at
     `scheduler`), the resources loaded once per worker, the batch; returns its summary and the load costs."""
     with open_client(scheduler, workers) as client:
         plugin, costs = load_on_workers(client, load)
         summary = run_batch_on_cluster(paths, store, client, plugin, published=published, source=source,
                                        stance=stance, strict=strict, on_document=on_document,
-                                       scoring=scoring, budget=budget)
+                                       scoring=scoring, budget=budget, prepare=prepare)
     return summary, costs

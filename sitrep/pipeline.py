@@ -54,6 +54,10 @@ class Scoring:
 DEFAULT_SCORING = Scoring()
 
 
+# What a caller may do to each document as it is read: return it (changed or not) or a Reject.
+Prepare = Callable[[Document], "Document | Reject"]
+
+
 @dataclass
 class BatchSummary:
     documents: int = 0
@@ -61,6 +65,7 @@ class BatchSummary:
     events: int = 0
     unresolved_places: int = 0
     rejects: list[Reject] = field(default_factory=list)
+    unresolved_names: dict[str, tuple[str, ...]] = field(default_factory=dict)  # doc_id -> names not placed
     extract_seconds: float = 0.0  # reading, parsing, extracting and storing
     reconcile_seconds: float = 0.0  # merging across sources and updating control, after the batch
     longest_write_seconds: float = 0.0  # the longest after-batch transaction: how long others' writes wait
@@ -119,14 +124,17 @@ def _statements(result: Extraction, resources: Resources, doc: Any, cues: Contro
 def run_batch(paths: Iterable[str | Path], store: Store, resources: Resources, *,
               published: date | None = None, source: str | None = None, stance: str | None = None,
               strict: bool = False, on_document: Callable[[str], None] | None = None,
-              scoring: Scoring = DEFAULT_SCORING, budget: DocumentBudget = DEFAULT_BUDGET) -> BatchSummary:
+              scoring: Scoring = DEFAULT_SCORING, budget: DocumentBudget = DEFAULT_BUDGET,
+              prepare: Prepare | None = None) -> BatchSummary:
     """Read, extract and store every document under `paths`, then reconcile what is new (merging across
     sources, control timelines) once, after the batch, with `scoring`'s weights; returns what happened.
-    A document over `budget` (too long, or extracting too long) is a Reject."""
+    A document over `budget` (too long, or extracting too long) is a Reject; `prepare` sees each document
+    as read and returns it (changed) or a Reject (the CLI's policy for undated documents)."""
     summary = BatchSummary()
     started = time.perf_counter()
     resumed = resume_pending(store, resources, summary, strict=strict, budget=budget)
-    readable = read_readable(paths, store, summary, published=published, source=source, stance=stance)
+    readable = read_readable(paths, store, summary, published=published, source=source, stance=stance,
+                             prepare=prepare)
     results = extract_documents(readable, resources, strict=strict, budget=budget)
     stored = resumed + store_results(results, store, summary, strict=strict, on_document=on_document)
     summary.extract_seconds = time.perf_counter() - started
@@ -153,10 +161,13 @@ def resume_pending(store: Store, resources: Resources, summary: BatchSummary, *,
 
 def read_readable(paths: Iterable[str | Path], store: Store, summary: BatchSummary, *,
                   published: date | None = None, source: str | None = None, stance: str | None = None,
-                  ) -> list[Document]:
-    """The documents under `paths` that could be read; each one that could not is recorded as a Reject."""
+                  prepare: Prepare | None = None) -> list[Document]:
+    """The documents under `paths` that could be read (each passed through `prepare`); each one that could
+    not is recorded as a Reject."""
     readable: list[Document] = []
     for item in read_documents(paths, published=published, source=source, stance=stance):
+        if prepare is not None and not isinstance(item, Reject):
+            item = prepare(item)
         if isinstance(item, Reject):
             store.save_reject(item)
             summary.rejects.append(item)
@@ -207,6 +218,8 @@ def _store_one(result: Extraction, store: Store, summary: BatchSummary, strict: 
         return False
     summary.events += len(result.events)
     summary.unresolved_places += len(result.unresolved)
+    if result.unresolved:
+        summary.unresolved_names[result.document.doc_id] = tuple(pm.mention.surface for pm in result.unresolved)
     return True
 
 

@@ -57,6 +57,10 @@ class Settings:
     # Seconds of parsing and extraction one document may take: over twice what the longest allowed document
     # needs on a laptop; checked between pieces of a long document, which is then rejected.
     max_document_seconds: int = 300
+    # What a document without a publication date is dated to at ingest (sitrep.undated): "mtime" (its file's
+    # modification time; today for standard input), "today", or "reject"; never left undated, so that no
+    # event downstream has an empty date. Each such document is warned about.
+    undated: str = "mtime"
     confidence: tuple[tuple[str, float], ...] = ()  # overrides of ConfidenceWeights fields, by name
     assessment: tuple[tuple[str, float], ...] = ()  # overrides of AssessmentRules fields, by name
 
@@ -95,9 +99,14 @@ HELP = {
     "days_ahead": "how many days past today a date given to the API may lie",
     "max_document_chars": "most characters of text one document may have; a longer one is rejected unparsed",
     "max_document_seconds": "most seconds one document's extraction may take; a longer one is rejected",
+    "undated": "what a document without a publication date is dated to at ingest: `mtime` (its file's "
+               "modification time), `today`, or `reject` it; each one is warned about",
     "confidence": "overrides of the merged-event confidence weights: a `[confidence]` table (see below)",
     "assessment": "overrides of the assessed control layer's rules: an `[assessment]` table (see below)",
 }
+
+# Settings that take one of a few words, with those words.
+CHOICES = {"undated": ("mtime", "today", "reject")}
 
 # The weight tables: setting name -> "module:Dataclass" that declares (and documents) its fields.
 WEIGHT_TABLES = {"confidence": "sitrep.reconcile.confidence:ConfidenceWeights",
@@ -130,6 +139,9 @@ def load_settings(overrides: dict[str, Any] | None = None, cwd: Path | None = No
             values[name] = _integer(name, value)
         elif not isinstance(value, str):
             raise SettingsError(f"setting {name!r} must be text, got {type(value).__name__}")
+    for name, allowed in CHOICES.items():
+        if name in values and values[name] not in allowed:
+            raise SettingsError(f"setting {name!r} must be one of {', '.join(allowed)}, got {values[name]!r}")
     settings = Settings(**values)
     try:
         date.fromisoformat(settings.earliest_date)
