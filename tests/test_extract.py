@@ -201,3 +201,11 @@ def test_extract_text_without_events_gives_none(resources: Resources) -> None:
 
 def test_extract_empty_document_gives_none(resources: Resources) -> None:
     assert extract(_doc(""), resources).events == []
+
+
+def test_extract_refuses_text_that_is_not_valid_unicode(resources: Resources) -> None:
+    from sitrep.errors import ExtractionError
+
+    document = Document(doc_id="bad", text="Rebels shelled Aleppo \ud800 on Monday.", source="api")
+    with pytest.raises(ExtractionError, match="not valid Unicode"):
+        extract(document, resources)

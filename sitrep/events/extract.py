@@ -18,6 +18,7 @@ from typing import Any
 from sitrep.actors import ActorCatalogue, ActorMention, find_actors, load_actor_catalogue, normalize_stance
 from sitrep.classify import Classifier, load_classifier
 from sitrep.dates import DateMention, find_dates
+from sitrep.errors import ExtractionError
 from sitrep.events.anchor import anchor_unplaced
 from sitrep.events.genuine import CLAIM_LEMMAS, dateline_spans, describes_a_state, is_aimed_at
 from sitrep.events.learned import EventFilter, filter_events, load_event_filter
@@ -137,7 +138,7 @@ class Extraction:
 def extract(document: Document, resources: Resources, doc: Any | None = None) -> Extraction:
     """Every event `document` reports, expects, imagines or denies, one per location per day and type.
     `doc` is spaCy's parse of `document.text` when the caller has it (batches parse with `nlp.pipe`)."""
-    text = document.text
+    text = _checked_text(document)
     doc = doc if doc is not None else resources.nlp(text)
     document = _with_stance(document, resources.actors, resources.publishers)
     if document.published is None:
@@ -161,6 +162,17 @@ def extract(document: Document, resources: Resources, doc: Any | None = None) ->
     places = [*places, *_new_places(places, anchored)]
     kept = filter_events(one_per_location_and_day(events), doc, places, resources.event_filter)
     return Extraction(document, kept, places)
+
+
+def _checked_text(document: Document) -> str:
+    """The document's text, refused with the position when it is not valid Unicode (a lone surrogate from a
+    JSON escape such as "\\ud800", which no parser can read)."""
+    try:
+        document.text.encode("utf-8")
+    except UnicodeEncodeError as e:
+        raise ExtractionError(f"{document.doc_id}: the text is not valid Unicode ({e.reason} at character "
+                              f"{e.start})") from e
+    return document.text
 
 
 def _new_places(places: list[PlaceMention], anchored: list[tuple[Trigger, list[PlaceMention]]]) -> list[PlaceMention]:
