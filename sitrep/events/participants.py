@@ -15,6 +15,7 @@ from sitrep.conflict import ConflictProfile
 # date, the profile decides (`state_sides`): Russia is the state's ally only until 8 December 2024.
 STATE_SIDES = frozenset({"government", "russia"})
 NOT_COMBATANTS = frozenset({"civilians"})
+UNKNOWN = "unknown"  # the side of an agent no report names (ACLED: an unidentified armed group)
 # Which side a stance speaks for when it writes "liberated" with no agent, with no date known; with a date,
 # the profile decides (`stance_side`): an opposition outlet of 2025 speaks for the new government.
 STANCE_SIDE = {"pro-government": "government", "government": "government", "opposition": "opposition",
@@ -34,6 +35,18 @@ class Participants:
 
 # Arcs that join the members of one name or list: "Bani Zayd and Al-Ashafriyeh" are equally near "victory".
 FREE_ARCS = frozenset({"conj", "cc", "appos", "compound", "flat"})
+# Arcs inside one noun phrase, from a modifier up to the noun it belongs to ("terrorists' hotbeds").
+NOUN_PHRASE_ARCS = frozenset({"compound", "amod", "conj", "appos", "poss", "nmod"})
+# Where a noun phrase is the one acted on: an object, or the subject of a passive.
+TARGET_ARCS = frozenset({"dobj", "nsubjpass"})
+TARGET_PREPOSITIONS = frozenset({"against", "on", "at"})
+HYPHEN_TOKENS = frozenset({"-", "\u2010", "\u2011"})  # what joins the parts of "counter-attack"
+# Subjects that only point back to an agent named before ("After clashes with ISIS, it took...").
+PRONOUN_SUBJECTS = frozenset({"it", "they", "he", "she", "we"})
+# Relative pronouns: in "the army, which took the town" the subject is the noun the clause hangs on.
+RELATIVE_SUBJECTS = frozenset({"who", "which", "that"})
+# How many sentences back, within the paragraph, a pronoun subject's antecedent is looked for.
+ANTECEDENT_SENTENCES = 2
 
 
 def state_sides(profile: ConflictProfile | None, on: date | None) -> frozenset[str]:
@@ -108,19 +121,38 @@ def _by_agent(mention: ActorMention, doc: Any) -> bool:
     return token is not None and token.dep_ == "pobj" and token.head.lower_ == "by"
 
 
-def _is_target(mention: ActorMention, doc: Any) -> bool:
-    """An actor governed by "against"/"on"/"at", or a direct object, is on the receiving end."""
+def _is_target(mention: ActorMention, doc: Any, trigger: Any = None) -> bool:
+    """An actor on the receiving end: a direct object ("removing terrorists"), the subject of a passive
+    ("rebel positions were shelled"), or governed by "against"/"on"/"at", itself or as the owner of what is
+    ("operations against terrorists' hotbeds"). A modifier of the trigger itself is its agent ("rebel
+    counter-attacks were repelled")."""
     token = _token_at(doc, mention.start)
     if token is None:
         return False
+    word = _hyphenated_word(trigger) if trigger is not None else frozenset()
     head = token
-    while head.dep_ in ("compound", "amod", "conj", "appos") and head.head.i != head.i:
+    while head.dep_ in NOUN_PHRASE_ARCS and head.head.i != head.i:
+        if head.head.i in word:
+            return False
         head = head.head
-    return head.dep_ in ("dobj",) or (head.dep_ == "pobj" and head.head.lower_ in ("against", "on", "at"))
+    return head.dep_ in TARGET_ARCS or (head.dep_ == "pobj" and head.head.lower_ in TARGET_PREPOSITIONS)
 
 
-def _subject_of(trigger: Any, mentions: Sequence[ActorMention], doc: Any) -> ActorMention | None:
-    """The actor that is the grammatical subject (or "by" agent) of the trigger's verb."""
+def _hyphenated_word(token: Any) -> frozenset[int]:
+    """The token indices of the hyphenated word a token is part of ("counter-attacks": three tokens)."""
+    doc, first, last = token.doc, token.i, token.i
+    while first >= 2 and doc[first - 1].text in HYPHEN_TOKENS and not doc[first - 2].whitespace_ \
+            and not doc[first - 1].whitespace_:
+        first -= 2
+    while last + 2 < len(doc) and doc[last + 1].text in HYPHEN_TOKENS and not doc[last].whitespace_ \
+            and not doc[last + 1].whitespace_:
+        last += 2
+    return frozenset(range(first, last + 1))
+
+
+def _subject_of(trigger: Any, mentions: Sequence[ActorMention], doc: Any) -> ActorMention | Any | None:
+    """The actor that is the grammatical subject (or "by" agent) of the trigger's verb, or of a noun
+    trigger ("attacks by the PKK"); the subject token itself when it is a pronoun that names no actor."""
     if trigger.dep_ == "acl":  # "civilians leaving the city": the noun is the subject
         for mention in mentions:
             if mention.start <= trigger.head.idx < mention.end:
@@ -128,14 +160,59 @@ def _subject_of(trigger: Any, mentions: Sequence[ActorMention], doc: Any) -> Act
     verb = trigger
     for _ in range(3):
         subjects = [c for c in verb.children if c.dep_ in ("nsubj", "agent")]
-        subjects += [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+        subjects += [g for c in verb.children if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by"
+                     and verb.pos_ in ("NOUN", "PROPN")) for g in c.children if g.dep_ == "pobj"]
         for subject in subjects:
-            for mention in mentions:  # the mention that holds the subject's head word, not its clauses
-                if mention.start <= subject.idx < mention.end:
-                    return mention
+            if subject.lower_ in RELATIVE_SUBJECTS and verb.dep_ == "relcl":
+                subject = verb.head
+            found = _mention_of_phrase(subject, mentions)
+            if found is not None:
+                return found
+            if subject.lower_ in PRONOUN_SUBJECTS:
+                return subject
         if verb.head.i == verb.i:
             break
         verb = verb.head
+    return None
+
+
+def _mention_of_phrase(head: Any, mentions: Sequence[ActorMention]) -> ActorMention | None:
+    """The mention that holds a noun phrase's head word, else the last one among the words that modify it
+    from the left ("Syrian army units": the army), never one in its clauses or prepositions."""
+    start = head.idx
+    for child in head.lefts:
+        if child.dep_ in ("compound", "amod", "nmod", "poss", "nummod", "det"):
+            start = min(start, child.left_edge.idx)
+    holding = [m for m in mentions if m.start <= head.idx < m.end]
+    if holding:
+        return holding[0]
+    modifying = [m for m in mentions if start <= m.start < head.idx]
+    return modifying[-1] if modifying else None
+
+
+def _antecedent(pronoun: Any, mentions: Sequence[ActorMention], doc: Any) -> ActorMention | None:
+    """The actor a pronoun subject points back to: the subject of a verb its clause hangs on ("HTS said
+    that it had launched..."), else of one of the sentences just before it in its paragraph ("FSA fighters
+    made advances. After clashes with ISIS, it took...")."""
+    for verb in pronoun.head.ancestors:
+        for child in verb.children:
+            if child.dep_ == "nsubj" and child.i < pronoun.i:
+                found = _mention_of_phrase(child, mentions)
+                if found is not None:
+                    return found
+    sentence = pronoun.sent
+    for _ in range(ANTECEDENT_SENTENCES):
+        if sentence.start == 0:
+            return None
+        before = doc[sentence.start - 1].sent
+        if "\n\n" in doc.text[before.start_char : sentence.start_char]:
+            return None  # another paragraph
+        sentence = before
+        for token in sentence:
+            if token.dep_ == "nsubj":
+                found = _mention_of_phrase(token, mentions)
+                if found is not None:
+                    return found
     return None
 
 
@@ -146,10 +223,11 @@ def find_participants(trigger: Any, mentions: Sequence[ActorMention], doc: Any, 
     related as the `profile` relates them on `on` (the event's or the report's day). For an air strike
     (`air`), only a side with aircraft can be the agent: "the bombs fell on the rebels" is not theirs."""
     ranked = [m for m in _ranked(trigger, mentions, doc) if m.side not in NOT_COMBATANTS or not territorial]
-    subject = _subject_of(trigger, ranked, doc)
-    agents = [m for m in ranked if not _is_target(m, doc)]
-    if not territorial:
-        agents = agents or ranked  # a clash has two sides; either may be named first
+    found = _subject_of(trigger, ranked, doc)
+    subject = found if isinstance(found, ActorMention) else None
+    agents = [m for m in ranked if not _is_target(m, doc, trigger)]  # what is acted on never acts
+    if found is not None and subject is None:  # a pronoun: the agent was named before, not beside it
+        subject, agents = _antecedent(found, mentions, doc), []
     if air and profile is not None:
         subject = subject if subject is not None and _can_fly(subject, profile) else None
         agents = [m for m in agents if _can_fly(m, profile)]
@@ -163,7 +241,7 @@ def find_participants(trigger: Any, mentions: Sequence[ActorMention], doc: Any, 
             gained_by = actor1.side
         elif liberation_word:
             gained_by = stance_side(stance, profile, on)
-    return Participants(actor1=actor1.actor.name if actor1 else "", actor1_side=actor1.side if actor1 else "",
+    return Participants(actor1=actor1.actor.name if actor1 else "", actor1_side=actor1.side if actor1 else UNKNOWN,
                         actor2=actor2.actor.name if actor2 else "", actor2_side=actor2.side if actor2 else "",
                         gained_by=gained_by)
 
