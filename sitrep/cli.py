@@ -1,4 +1,5 @@
-"""The command line: places, extract, ingest, events, export, classify, gazetteer build|import, demo.
+"""The command line: places, extract, ingest, classify, gazetteer build|import, demo (events and export in
+sitrep.cli_events; explain, control, serve and report with their stages).
 
 The CLI is the only place that configures logging and turns SitrepError into a one-line message."""
 
@@ -13,6 +14,8 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
+from sitrep.cli_events import EVENT_FORMATS
+from sitrep.cli_output import err, fail, labelled, print_table, warn
 from sitrep.errors import SitrepError
 from sitrep.render import clean_text
 from sitrep.settings import Settings, document_budget, load_settings
@@ -26,10 +29,12 @@ app.add_typer(gazetteer_app, name="gazetteer")
 def _register_commands() -> None:
     """Commands that live with their stage (explain with reconcile, control with control)."""
     from sitrep.api.cli import register as register_serve
+    from sitrep.cli_events import register as register_events
     from sitrep.control.cli import register as register_control
     from sitrep.reconcile.cli import register as register_explain
     from sitrep.sitreps.cli import register as register_report
 
+    register_events(app)
     register_explain(app)
     register_control(app)
     register_serve(app)
@@ -37,7 +42,20 @@ def _register_commands() -> None:
 
 
 _register_commands()
-err = Console(stderr=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from sitrep import __version__
+
+        sys.stdout.write(f"sitrep {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main_options(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                                        help="print the version and exit")] = False) -> None:
+    """sitrep: events, claims and control from war reports."""
 EXAMPLES = Path(__file__).resolve().parent / "data" / "examples"
 FORMATS = ("table", "jsonl", "geojson")
 
@@ -47,19 +65,9 @@ FORMATS = ("table", "jsonl", "geojson")
 NOTHING_READ_EXIT = 1
 
 
-def _labelled(label: str, style: str, message: object) -> Text:
-    """`label: message` for the terminal; the message (report text, paths, errors) shown as text, never
-    as markup, without escape sequences or control characters."""
-    return Text.assemble((f"{label}:", style), " ", clean_text(str(message)))
-
-
-def _fail(error: Exception) -> None:
-    err.print(_labelled("error", "red", error))
-    raise typer.Exit(2)
-
-
-def _warn(origin: object, warning: str) -> None:
-    err.print(_labelled("warning", "yellow", f"{origin}: {warning}"))
+_labelled = labelled
+_fail = fail
+_warn = warn
 
 
 def _settings(**flags: Any) -> Settings:
@@ -124,7 +132,7 @@ def places(file: Annotated[Path, typer.Argument(help="a report: text, Markdown, 
     elif format == "geojson":
         sys.stdout.write(to_geojson(records) + "\n")
     else:
-        Console().print(places_table(records, title=str(file)))
+        print_table(places_table(records, title=str(file)))
 
 
 @gazetteer_app.command("build")
@@ -150,7 +158,7 @@ def gazetteer_build(
 @gazetteer_app.command("import")
 def gazetteer_import(
         file: Annotated[Path, typer.Argument(help="a GeoNames dump, e.g. UA.txt or allCountries.txt")],
-        out: Annotated[Path | None, typer.Option(help="where to write (default: <data_home>/gazetteer.d/)")] = None,
+        out: Annotated[Path | None, typer.Option(help="where to write (default: the gazetteer.d folder of the data_home setting)")] = None,
 ) -> None:
     """Add a GeoNames dump to the gazetteer, so sitrep serves other conflicts too."""
     from sitrep.geo.build import read_geonames
@@ -185,20 +193,19 @@ def _resources(settings: Settings) -> Any:
 
 
 def _print_events(events: list[Any], format: str, title: str = "") -> None:
-    from sitrep.export import events_to_acled_csv, events_to_geojson, events_to_jsonl
-    from sitrep.render import events_table
+    from sitrep.cli_events import print_reports
 
-    if format == "jsonl":
-        sys.stdout.write(events_to_jsonl(events))
-    elif format == "csv":
-        sys.stdout.write(events_to_acled_csv(events))
-    elif format == "geojson":
-        sys.stdout.write(events_to_geojson(events) + "\n")
-    else:
-        Console(width=200).print(events_table(events, title=title))
+    print_reports(events, format, {}, title=title)
 
 
-EVENT_FORMATS = ("table", "jsonl", "csv", "geojson")
+def _checked_stance(stance: str | None) -> str | None:
+    """A `--stance` among those sitrep reads (pro-government, opposition, neutral, ...)."""
+    from sitrep.api.documents import known_stances
+    from sitrep.cli_checks import choose
+
+    if stance is None:
+        return None
+    return choose(stance, sorted(s for s in known_stances() if s), "stance")
 
 
 @app.command()
@@ -219,6 +226,7 @@ def extract(file: Annotated[Path, typer.Argument(help="a report: text, Markdown,
     settings = _settings()
     day = _parse_date(published)
     try:
+        stance = _checked_stance(stance)
         document = read_document(file)
         document = replace(document, published=day or document.published, source=source or document.source,
                            stance=stance or document.stance)
@@ -236,6 +244,9 @@ def ingest(paths: Annotated[list[str], typer.Argument(help="files, folders, or -
            published: Annotated[str | None, typer.Option(help="publication date for files without one")] = None,
            source: Annotated[str | None, typer.Option(help="publisher for files without one")] = None,
            stance: Annotated[str | None, typer.Option(help="stance for files without one")] = None,
+           undated: Annotated[str | None, typer.Option(help="what a document without a publication date is "
+                                                            "dated to: mtime, today or reject (setting "
+                                                            "undated, default mtime)")] = None,
            db: Annotated[str | None, typer.Option(help="database (default sitrep.db; SITREP_DB)")] = None,
            strict: Annotated[bool, typer.Option(help="stop at the first failure instead of recording it")] = False,
            engine: Annotated[str, typer.Option(help="local (this process) or dask (a Dask cluster)")] = "local",
@@ -243,23 +254,28 @@ def ingest(paths: Annotated[list[str], typer.Argument(help="files, folders, or -
                                                               "address (default: start a local cluster)")] = None,
            workers: Annotated[int, typer.Option(help="with --engine dask: worker processes of the local "
                                                      "cluster")] = 2,
+           verbose: Annotated[bool, typer.Option("--verbose", "-v", help="list each document's unresolved "
+                                                                        "places")] = False,
            ) -> None:
     """Read reports, extract their events and store them. Bad documents are recorded, never fatal; but when
-    not one document could be read, the exit status is 1."""
-    from rich.progress import Progress
+    not one document could be read, the exit status is 1. A document without a publication date is warned
+    about and dated by --undated (or rejected)."""
+    from datetime import date
 
+    from sitrep.cli_ingest import Reading, ingest_progress
     from sitrep.pipeline import run_batch
     from sitrep.store import open_store
 
     if engine not in ("local", "dask"):
         _fail(SitrepError(f"unknown engine {engine!r}: choose local or dask"))
-    settings = _settings(db=db)
+    settings = _settings(db=db, undated=undated)
     loads: list[Any] = []
     try:
-        with open_store(settings.db) as store, Progress(console=err, transient=True) as progress:
-            task = progress.add_task("loading", total=None)
+        stance = _checked_stance(stance)
+        with open_store(settings.db) as store, ingest_progress(err) as progress:
+            reading = Reading(progress, progress.add_task("reading", total=None), settings.undated, date.today())
             flags = {"published": _parse_date(published), "source": source, "stance": stance, "strict": strict,
-                     "on_document": lambda name: progress.update(task, advance=1, description=name),
+                     "on_document": reading.done, "prepare": reading,
                      "scoring": _scoring(settings), "budget": document_budget(settings)}
             if engine == "dask":
                 from functools import partial
@@ -278,89 +294,46 @@ def ingest(paths: Annotated[list[str], typer.Argument(help="files, folders, or -
     except SitrepError as e:
         _fail(e)
         return
-    console = Console()
-    console.print(f"documents: {summary.documents} ({summary.duplicates} already stored)  events: "
-                  f"{summary.events}  unresolved places: {summary.unresolved_places}  "
-                  f"rejects: {len(summary.rejects)}  ({summary.extract_seconds:.1f} s extracting, "
-                  f"{summary.reconcile_seconds:.1f} s merging sources and updating control)")
-    for load in loads:
-        console.print(f"  worker {load.worker}: resources loaded in {load.seconds:.1f} s, "
-                      f"{load.rss_after_mb:.0f} MB resident")
-    for reject in summary.rejects:
-        console.print(Text("  ") + _labelled("rejected", "yellow", f"{reject.origin}: {reject.reason}"))
+    _print_summary(summary, loads, reading, settings.undated, verbose)
     if summary.documents == 0:
         err.print(_labelled("error", "red", f"nothing could be read from {', '.join(paths)}"
                                             + (f" ({len(summary.rejects)} rejected)" if summary.rejects else "")))
         raise typer.Exit(NOTHING_READ_EXIT)
 
 
-@app.command()
-def events(since: Annotated[str | None, typer.Option(help="from this date (YYYY-MM-DD)")] = None,
-           until: Annotated[str | None, typer.Option(help="up to this date")] = None,
-           near: Annotated[str | None, typer.Option(help="a place name (transliteration-tolerant)")] = None,
-           km: Annotated[float, typer.Option(help="radius around --near, km")] = 25.0,
-           type: Annotated[str | None, typer.Option("--type", help="event or sub-event type")] = None,
-           side: Annotated[str | None, typer.Option(help="actor side, e.g. government")] = None,
-           status: Annotated[str | None, typer.Option(help="fact status, e.g. reported")] = None,
-           source: Annotated[str | None, typer.Option(help="publisher")] = None,
-           format: Annotated[str, typer.Option("--format", "-f", help="table, jsonl, csv or geojson")] = "table",
-           db: Annotated[str | None, typer.Option(help="database (default sitrep.db; SITREP_DB)")] = None,
-           ) -> None:
-    """Query stored events."""
-    from sitrep.store import open_store
-    from sitrep.taxonomy import EVENT_TYPES
+def _print_summary(summary: Any, loads: list[Any], reading: Any, policy: str, verbose: bool) -> None:
+    from sitrep.cli_ingest import unresolved_line
 
-    if format not in EVENT_FORMATS:
-        _fail(SitrepError(f"unknown format {format!r}: choose one of {', '.join(EVENT_FORMATS)}"))
-    settings = _settings(db=db)
-    try:
-        centre = None
-        if near:
-            found = _load_gazetteer(settings).search(near, limit=1)
-            if not found:
-                _fail(SitrepError(f"no place called {near!r} in the gazetteer"))
-            centre = (found[0].lat, found[0].lon)
-        event_type = type if type in EVENT_TYPES else None
-        sub_event_type = type if type and type not in EVENT_TYPES else None
-        with open_store(settings.db) as store:
-            rows = store.query_events(since=_parse_date(since), until=_parse_date(until), near=centre,
-                                      km=km if centre else None, event_type=event_type,
-                                      sub_event_type=sub_event_type, side=side, status=status, source=source)
-    except SitrepError as e:
-        _fail(e)
-        return
-    _print_events(rows, format)
+    console = Console(width=None if sys.stdout.isatty() else 100_000)
+    console.print(Text(f"documents: {summary.documents} ({summary.duplicates} already stored)  events: "
+                       f"{summary.events}  unresolved places: {summary.unresolved_places}  "
+                       f"rejects: {len(summary.rejects)}  undated: {len(reading.undated)}  "
+                       f"({summary.extract_seconds:.1f} s extracting, "
+                       f"{summary.reconcile_seconds:.1f} s merging sources and updating control)"))
+    if reading.undated:
+        how = "rejected" if policy == "reject" else f"dated by undated={policy}"
+        console.print(Text("  ") + _labelled("undated", "yellow", f"{len(reading.undated)} document(s) without a "
+                                             f"publication date, {how}: {', '.join(reading.undated)}"))
+    if summary.unresolved_names:
+        console.print(Text("  ") + _labelled("unresolved", "yellow", unresolved_line(summary.unresolved_names)))
+        if verbose:
+            for doc_id, names in summary.unresolved_names.items():
+                console.print(Text(clean_text(f"    {doc_id}: {', '.join(names)}")))
+    for load in loads:
+        console.print(f"  worker {load.worker}: resources loaded in {load.seconds:.1f} s, "
+                      f"{load.rss_after_mb:.0f} MB resident")
+    for reject in summary.rejects:
+        console.print(Text("  ") + _labelled("rejected", "yellow", f"{reject.origin}: {reject.reason}"))
 
 
-@app.command()
-def export(format: Annotated[str, typer.Option("--format", "-f", help="acled-csv, geojson or jsonl")] = "acled-csv",
-           out: Annotated[Path | None, typer.Option(help="write here instead of standard output")] = None,
-           db: Annotated[str | None, typer.Option(help="database (default sitrep.db; SITREP_DB)")] = None,
-           ) -> None:
-    """Export every stored event: ACLED's CSV columns, RFC 7946 GeoJSON, or JSON Lines."""
-    from sitrep.export import events_to_acled_csv, events_to_geojson, events_to_jsonl
-    from sitrep.store import open_store
-
-    writers = {"acled-csv": events_to_acled_csv, "geojson": events_to_geojson, "jsonl": events_to_jsonl}
-    if format not in writers:
-        _fail(SitrepError(f"unknown format {format!r}: choose one of {', '.join(writers)}"))
-    settings = _settings(db=db)
-    try:
-        with open_store(settings.db) as store:
-            text = writers[format](store.query_events())
-    except SitrepError as e:
-        _fail(e)
-        return
-    if out is None:
-        sys.stdout.write(text)
-    else:
-        out.write_text(text, encoding="utf-8")
-        err.print(Text(clean_text(f"wrote {out}")))
+# Line numbers of skipped lines that `classify` names (the rest are counted).
+SKIPPED_SHOWN = 20
 
 
 @app.command()
 def classify(file: Annotated[Path, typer.Argument(help="TSV: id, snippet (a header row is allowed)")]) -> None:
-    """Print `id<TAB>ACLED sub-event type` (or None) for each snippet of a TSV file."""
+    """Print each snippet's id, a tab and its ACLED sub-event type (or None), for a TSV file of snippets;
+    lines without a tab are skipped and named."""
     import csv
 
     from sitrep.classify import classify_snippets, load_classifier
@@ -369,10 +342,15 @@ def classify(file: Annotated[Path, typer.Argument(help="TSV: id, snippet (a head
     settings = _settings()
     try:
         with file.open(encoding="utf-8", newline="") as f:
-            rows = [r for r in csv.reader(f, delimiter="\t") if len(r) >= 2]
-    except (OSError, UnicodeDecodeError) as e:
+            numbered = list(enumerate(csv.reader(f, delimiter="\t"), start=1))
+    except (OSError, UnicodeDecodeError, csv.Error) as e:
         _fail(SitrepError(f"{file}: cannot read: {e}"))
         return
+    rows = [r for _, r in numbered if len(r) >= 2]
+    skipped = [n for n, r in numbered if len(r) < 2 and any(cell.strip() for cell in r)]
+    if skipped:
+        shown = ", ".join(map(str, skipped[:SKIPPED_SHOWN])) + (" ..." if len(skipped) > SKIPPED_SHOWN else "")
+        _warn(file, f"skipped {len(skipped)} line(s) without a tab between id and snippet: line {shown}")
     if rows and rows[0][0].strip().lower() in ("id", "#id", "snippet_id"):
         rows = rows[1:]
     try:

@@ -25,6 +25,7 @@ from datetime import date
 from types import MappingProxyType
 from typing import Any, Final
 
+from sitrep.admin1 import acled_admin1
 from sitrep.errors import InputError
 from sitrep.model import Event, Span
 from sitrep.render import clean_text
@@ -59,9 +60,17 @@ def event_record(event: Event) -> dict[str, Any]:
     return record
 
 
-def events_to_jsonl(events: Iterable[Event]) -> str:
-    """One JSON object per line (UTF-8 text, not ASCII-escaped), each ending with a newline."""
-    return "".join(json.dumps(event_record(e), ensure_ascii=False) + "\n" for e in events)
+def events_to_jsonl(events: Iterable[Event], merged_ids: Mapping[str, str] | None = None) -> str:
+    """One JSON object per line (UTF-8 text, not ASCII-escaped), each ending with a newline; with
+    `merged_ids` (event id -> merged id), each names its merged event (`merged_id`, "" for none)."""
+    return "".join(json.dumps(_with_merged(event_record(e), merged_ids), ensure_ascii=False) + "\n"
+                   for e in events)
+
+
+def _with_merged(record: dict[str, Any], merged_ids: Mapping[str, str] | None) -> dict[str, Any]:
+    if merged_ids is not None:
+        record["merged_id"] = merged_ids.get(record["event_id"], "")
+    return record
 
 
 def event_from_record(record: Mapping[str, Any]) -> Event:
@@ -99,13 +108,15 @@ def events_from_jsonl(text: str) -> list[Event]:
 # --- GeoJSON ------------------------------------------------------------------------------------------
 
 
-def events_to_geojson(events: Iterable[Event]) -> str:
-    """An RFC 7946 FeatureCollection of Point features, [longitude, latitude]; unlocated events skipped."""
+def events_to_geojson(events: Iterable[Event], merged_ids: Mapping[str, str] | None = None) -> str:
+    """An RFC 7946 FeatureCollection of Point features, [longitude, latitude]; unlocated events skipped;
+    with `merged_ids`, each names its merged event."""
     features = []
     for event in events:
         if event.latitude is None or event.longitude is None:
             continue
-        properties = {k: v for k, v in event_record(event).items() if k not in ("latitude", "longitude")}
+        properties = {k: v for k, v in _with_merged(event_record(event), merged_ids).items()
+                      if k not in ("latitude", "longitude")}
         features.append({"type": "Feature", "id": event.event_id,
                          "geometry": {"type": "Point", "coordinates": [event.longitude, event.latitude]},
                          "properties": properties})
@@ -169,37 +180,12 @@ SYRIA_REGION: Final = "Middle East"
 # Syria's bounding box in decimal degrees (south, north, west, east), rounded outwards by about 0.1°;
 # it also takes in slivers of neighbouring countries, so a named governorate is the better test.
 SYRIA_BOUNDS: Final = (32.3, 37.4, 35.6, 42.4)
-# Syria's 14 governorates, by ACLED's spelling, with spellings found in reports and gazetteers.
-SYRIAN_GOVERNORATES: Final = MappingProxyType({
-    "Aleppo": ("Aleppo", "Halab"),
-    "Al Hasakeh": ("Al Hasakeh", "Al-Hasakah", "Hasakah", "Hasaka", "Hassakeh", "Hasaka (Al Haksa)"),
-    "Ar-Raqqa": ("Ar-Raqqa", "Ar Raqqah", "Raqqa", "Raqqah", "Al-Raqqa"),
-    "As-Sweida": ("As-Sweida", "As Suwayda'", "As-Suwayda", "Suwayda", "Sweida", "Suweida"),
-    "Damascus": ("Damascus", "Dimashq"),
-    "Dara": ("Dara", "Daraa", "Dar'a", "Dar`a", "Deraa", "Dara'a"),
-    "Deir-ez-Zor": ("Deir-ez-Zor", "Deir ez-Zor", "Deir al-Zour", "Deir el-Zour", "Dayr az Zawr",
-                    "Days Az Zawr", "Deir Ezzor"),
-    "Hama": ("Hama", "Hamah"),
-    "Homs": ("Homs", "Hims", "Homs (Hims)"),
-    "Idleb": ("Idleb", "Idlib"),
-    "Lattakia": ("Lattakia", "Latakia", "Al-Ladhiqiyah", "Ladhiqiyah"),
-    "Quneitra": ("Quneitra", "Al-Qunaytirah", "Qunaytirah"),
-    "Rural Damascus": ("Rural Damascus", "Rif Dimashq", "Reef Dimashq", "Damascus Countryside"),
-    "Tartous": ("Tartous", "Tartus"),
-})
-
-
-def _spelling_key(name: str) -> str:
-    return re.sub(r"[^a-z]", "", name.casefold())
-
-
-GOVERNORATE_BY_SPELLING: Final = MappingProxyType(
-    {_spelling_key(v): acled for acled, variants in SYRIAN_GOVERNORATES.items() for v in variants})
 
 
 def syrian_governorate(admin1: str) -> str:
-    """ACLED's spelling of the Syrian governorate `admin1` names; "" when it names none."""
-    return GOVERNORATE_BY_SPELLING.get(_spelling_key(admin1), "") if admin1 else ""
+    """ACLED's spelling of the Syrian governorate `admin1` names (any usual spelling, data/admin1_names.tsv);
+    "" when it names none."""
+    return acled_admin1(admin1)
 
 
 def in_syria(event: Event) -> bool:
@@ -298,13 +284,18 @@ def neutralise_cell(value: str) -> str:
     return cleaned
 
 
-def events_to_acled_csv(events: Iterable[Event], actor_types: Mapping[str, str] | None = None) -> str:
-    """CSV with ACLED's header and one row per event, every cell neutralised (`neutralise_cell`).
-    `actor_types` (actor name -> ACLED actor type, as in the actor catalogue) makes inter codes exact;
-    without it they follow the actors' sides."""
+def events_to_acled_csv(events: Iterable[Event], actor_types: Mapping[str, str] | None = None,
+                        merged_ids: Mapping[str, str] | None = None) -> str:
+    """CSV with ACLED's header and one row per event (one report), every cell neutralised
+    (`neutralise_cell`). `actor_types` (actor name -> ACLED actor type, as in the actor catalogue) makes
+    inter codes exact; without it they follow the actors' sides. With `merged_ids`, `tags` names each
+    row's merged event (`sitrep.export_merged` writes one row per merged event)."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=ACLED_COLUMNS)
     writer.writeheader()
     for event in events:
-        writer.writerow({column: neutralise_cell(value) for column, value in acled_row(event, actor_types).items()})
+        row = acled_row(event, actor_types)
+        if merged_ids is not None and merged_ids.get(event.event_id):
+            row["tags"] += f"; merged_id: {merged_ids[event.event_id]}"
+        writer.writerow({column: neutralise_cell(value) for column, value in row.items()})
     return out.getvalue()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sitrep.model import PlaceMention
@@ -83,21 +83,56 @@ def places_table(records: list[dict[str, Any]], title: str = "") -> Any:
 
 # Characters of an event's evidence shown in a table row (the rest is cut, with "…").
 EVIDENCE_SHOWN = 90
+# ACLED's time precision codes in words: the date is known to the day, the week or the month.
+PRECISION_WORDS = {1: "day", 2: "week", 3: "month"}
 
 
-def events_table(events: list[Any], title: str = "") -> Any:
-    """Events for the terminal: when, what, who, where, how sure, and the evidence; every cell is text,
-    never markup."""
+def precision_word(time_precision: int) -> str:
+    """"day", "week" or "month" for ACLED's time precision 1, 2 or 3 (never "±3": it is no day count)."""
+    return PRECISION_WORDS.get(time_precision, str(time_precision))
+
+
+def shown_date(day: Any, time_precision: int) -> str:
+    """A date with its precision for people: "2016-07-28", "2016-07-28 (week)", or "undated"."""
+    if day is None:
+        return "undated"
+    return f"{day}" if time_precision == 1 else f"{day} ({precision_word(time_precision)})"
+
+
+def events_table(events: list[Any], title: str = "", merged_ids: Mapping[str, str] | None = None) -> Any:
+    """Events (one per report) for the terminal: its id (for `sitrep explain`), its merged event's id,
+    when, what, who, where, how sure, and the evidence; every cell is text, never markup."""
     from rich.table import Table
 
     table = Table(title=terminal_text(title) if title else None, show_lines=False)
-    for column in ("date", "sub-event type", "actor1 (side)", "location", "status", "evidence"):
+    columns = ["event id", *(["merged id"] if merged_ids is not None else []), "date", "sub-event type",
+               "actor1 (side)", "location", "status", "evidence"]
+    for column in columns:
         table.add_column(column, overflow="fold")
     for e in events:
-        when = f"{e.event_date or ''}" + ("" if e.time_precision == 1 else f" ±{e.time_precision}")
         evidence = clean_text(e.evidence)
-        table.add_row(when, terminal_text(e.sub_event_type),
+        merged = [terminal_text(merged_ids.get(e.event_id, ""))] if merged_ids is not None else []
+        table.add_row(terminal_text(e.event_id), *merged, shown_date(e.event_date, e.time_precision),
+                      terminal_text(e.sub_event_type),
                       terminal_text(f"{e.actor1} ({e.actor1_side})" if e.actor1 else ""),
                       terminal_text(e.location), terminal_text(e.fact_status),
                       terminal_text(evidence[:EVIDENCE_SHOWN] + ("…" if len(evidence) > EVIDENCE_SHOWN else "")))
+    return table
+
+
+def merged_table(merged: list[Any], title: str = "") -> Any:
+    """Merged events for the terminal: id, when, what, where, status, how many reports and independent
+    sources, their stances, disputes, confidence and report ids; every cell is text, never markup."""
+    from rich.table import Table
+
+    table = Table(title=terminal_text(title) if title else None, show_lines=False)
+    for column in ("merged id", "date", "sub-event type", "location", "status", "reports", "sources",
+                   "stances", "disputes", "confidence", "report ids"):
+        table.add_column(column, overflow="fold")
+    for m in merged:
+        table.add_row(terminal_text(m.merged_id), shown_date(m.event_date, m.time_precision),
+                      terminal_text(m.sub_event_type), terminal_text(m.location), terminal_text(m.fact_status),
+                      str(m.reports_count), str(m.independent_sources), terminal_text(", ".join(m.stances)),
+                      terminal_text("; ".join(m.disputes)), f"{m.confidence:.2f}",
+                      terminal_text(", ".join(m.event_ids)))
     return table

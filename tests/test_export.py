@@ -130,7 +130,7 @@ def test_export_acled_country_only_for_syrian_governorate_or_coordinates() -> No
 
 
 def test_export_acled_governorate_spellings() -> None:
-    assert syrian_governorate("Days Az Zawr") == "Deir-ez-Zor"
+    assert syrian_governorate("Days Az Zawr") == "Deir ez Zor"
     assert syrian_governorate("Rif Dimashq") == "Rural Damascus"
     assert syrian_governorate("Hasaka (Al Haksa)") == "Al Hasakeh"
     assert syrian_governorate("Akkar") == ""
