@@ -15,7 +15,9 @@ the text speaks of and matches only the rows that hold on it. It resolves a labe
    pro-government report are the opposition, "militias" in an opposition report the government's. The
    stance is first read as the side it speaks for on the day (`sitrep.conflict`): an opposition outlet of
    2025 speaks for the new government, a Russian one of 2016 beside Assad's;
-4. otherwise the label's own side, usually `unknown`.
+4. otherwise the label's own side, usually `unknown`; a label still unknown then takes the side of a known
+   actor listed with it ("troops and pro-government militiamen", "the army and allied militia"), unless
+   the list names opponents ("clashes between troops and rebels").
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ SIDES: Final = frozenset(
     }
 )
 UNKNOWN_SIDE: Final = "unknown"
+UNRESOLVED: Final = "unresolved"  # the basis of a label whose side nothing decided
 ACTOR_TYPES: Final = frozenset(
     {
         "State forces",
@@ -159,6 +162,17 @@ _FOLLOWING_GAP: Final = re.compile(
     r"|fighting\s+for|fighting\s+with)\s+(?:the\s+)?",
     re.IGNORECASE,
 )
+# Between two members of one list: "troops and pro-government militiamen", "the army and allied militia".
+_COORDINATION_GAP: Final = re.compile(
+    r"\s*(?:,\s*)?(?:and|as\s+well\s+as|along\s+with|together\s+with|alongside|backed\s+by)\s+"
+    r"(?:the\s+|its\s+|their\s+)?(?:other\s+)?(?:allied\s+|affiliated\s+|supporting\s+)?",
+    re.IGNORECASE,
+)
+# Right before a list, a word that makes its members opponents: "clashes between troops and rebels".
+_OPPONENTS_BEFORE: Final = re.compile(r"\b(?:between|pitting|pitted)\s+(?:the\s+)?$", re.IGNORECASE)
+# Right after a list, a reciprocal verb that makes its members opponents: "rebels and militants clashed".
+_OPPONENTS_AFTER: Final = re.compile(
+    r"\s+(?:\w+\s+)?(?:clash|fought|fight|battl|skirmish|exchang|trad(?:ed|e|ing)\s+fire)", re.IGNORECASE)
 # Right before a qualifier, a prefix that turns it around: "anti-ISIS rebels" are not ISIS.
 _NEGATING_PREFIX: Final = re.compile(rf"\b(?:anti|counter|non){_HYPHEN}?\s*$", re.IGNORECASE)
 
@@ -201,7 +215,8 @@ class ActorMention:
     side: str
     generic: bool = False  # a label for whoever fits ("rebels", "terrorists"), not one named group
     pejorative: bool = False  # a hostile label ("terrorists", "regime", "Daesh"): framing by the source
-    basis: str = "catalogue"  # how `side` was decided: catalogue, qualifier, backer, stance, unresolved
+    basis: str = "catalogue"  # how `side` was decided: catalogue, qualifier, backer, stance, coordinated,
+    # unresolved
     qualifier: Actor | None = None  # the actor that decided a label's side ("ISIS" in "ISIS militants")
 
 
@@ -373,7 +388,30 @@ def find_actors(text: str, catalogue: ActorCatalogue, *, stance: str = "",
             following = found[i + 1] if i + 1 < len(found) else None
             mention = _resolve_label(text, mention, entry, stance_keys, mentions[-1:], following)
         mentions.append(mention)
-    return mentions
+    return _resolve_coordinated(text, mentions)
+
+
+def _resolve_coordinated(text: str, mentions: list[ActorMention]) -> list[ActorMention]:
+    """A label left unresolved takes the side of the known actor it is listed with, before or after it
+    ("troops and pro-government militiamen stormed", "the army and allied militia"), unless the list
+    names opponents ("clashes between troops and rebels", "rebels and militants clashed")."""
+    resolved = list(mentions)
+    for i in range(len(resolved) - 1):
+        first, second = resolved[i], resolved[i + 1]
+        if (first.basis == UNRESOLVED) == (second.basis == UNRESOLVED):
+            continue
+        known = second if first.basis == UNRESOLVED else first
+        if known.side == UNKNOWN_SIDE:
+            continue
+        gap = text[first.end : second.start]
+        if len(gap) > MAX_QUALIFIER_GAP or not _COORDINATION_GAP.fullmatch(gap):
+            continue
+        if _OPPONENTS_BEFORE.search(text, max(0, first.start - MAX_QUALIFIER_GAP), first.start) or \
+                _OPPONENTS_AFTER.match(text, second.end):
+            continue
+        index = i if known is second else i + 1
+        resolved[index] = _with_side(resolved[index], known.side, "coordinated", known.actor)
+    return resolved
 
 
 def _resolve_label(
@@ -396,7 +434,7 @@ def _resolve_label(
             if len(gap) <= MAX_QUALIFIER_GAP and _FOLLOWING_GAP.fullmatch(gap):
                 return _with_side(mention, following.actor.side, "qualifier", following.actor)
     side = entry.side_for(stance)
-    return _with_side(mention, side, "stance" if side != UNKNOWN_SIDE else "unresolved", None)
+    return _with_side(mention, side, "stance" if side != UNKNOWN_SIDE else UNRESOLVED, None)
 
 
 def _resolve_by_preceding(text: str, mention: ActorMention, previous: ActorMention) -> ActorMention | None:

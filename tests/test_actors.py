@@ -489,3 +489,33 @@ def test_actors_bad_validity_dates_are_rejected_with_file_and_line(tmp_path: Pat
 
 def test_actors_sides_match_the_conflict_profile(catalogue: ActorCatalogue) -> None:
     assert set(catalogue.profile.sides) == SIDES
+
+
+def test_actors_an_unresolved_label_takes_the_side_it_is_listed_with(catalogue: ActorCatalogue) -> None:
+    day = date(2016, 8, 27)
+    mentions = find_actors("Troops and pro-government militiamen stormed the suburb.", catalogue,
+                           stance="pro-kurdish", on=day)
+    assert [(m.surface, m.side, m.basis) for m in mentions] == [
+        ("Troops", "government", "coordinated"), ("pro-government militiamen", "government", "stance")]
+    militia = mention_of(find_actors("The army and allied militia cut the last road.", catalogue,
+                                     stance="neutral", on=day), "militia")
+    assert (militia.side, militia.basis) == ("government", "coordinated")
+    militants = mention_of(find_actors("ISIS fighters and other militants held the ridge.", catalogue,
+                                       stance="neutral", on=day), "militants")
+    assert militants.side == "isis"
+    # a list of opponents is no camp
+    militants = mention_of(find_actors("Clashes between militants and rebels went on.", catalogue,
+                                       stance="neutral", on=day), "militants")
+    assert militants.side == "unknown"
+    militants = mention_of(find_actors("Rebels and militants clashed on the ridge.", catalogue,
+                                       stance="neutral", on=day), "militants")
+    assert militants.side == "unknown"
+
+
+def test_actors_bare_troops_in_a_wire_story_by_the_day(catalogue: ActorCatalogue) -> None:
+    # before the fall wire services write "troops" for Assad's army; after it, for whichever army the story
+    # named, so the bare word decides nothing
+    text = "Troops shelled the outskirts of the town."
+    assert _first(text, catalogue, "neutral", BEFORE_THE_FALL)[1] == "government"
+    assert _first(text, catalogue, "neutral", AFTER_THE_FALL)[1] == "unknown"
+    assert _first("Israeli troops entered the village.", catalogue, "neutral", AFTER_THE_FALL)[1] == "israel"
