@@ -122,6 +122,9 @@ STANCE_SYNONYMS: Final[Mapping[str, str]] = MappingProxyType(
         "iranian-state": "pro-iran",
         "pro-iran": "pro-iran",
         "pro-iranian": "pro-iran",
+        "isis": "pro-isis",
+        "pro-isis": "pro-isis",
+        "turkey": "pro-turkey",
         "former-regime": "pro-former-regime",
         "pro-former-regime": "pro-former-regime",
     }

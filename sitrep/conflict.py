@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Final
@@ -131,6 +132,13 @@ def load_conflict(name: str = DEFAULT_CONFLICT, path: Path | None = None) -> Con
         raise LexiconError(f"cannot read conflict profile {file}: {e}") from e
     except (KeyError, TypeError, ValueError, AttributeError) as e:
         raise LexiconError(f"{file}: not a conflict profile: {e!r}") from e
+
+
+@cache
+def default_profile() -> ConflictProfile:
+    """The shipped profile, read once on first use (never at import): for the rules that weigh reports by
+    the side their source speaks for when no profile is passed in."""
+    return load_conflict()
 
 
 def _parse_profile(name: str, raw: Mapping[str, Any]) -> ConflictProfile:

@@ -73,6 +73,19 @@ def test_control_cross_stance_corroboration_is_assessed_strongly() -> None:
     assert state.sources == ("Orient", "SANA")
 
 
+def test_control_sources_speak_for_the_side_of_the_day() -> None:
+    from sitrep.control.rules import is_admission, is_own_gain, own_side
+
+    before, after = date(2016, 7, 28), date(2025, 3, 10)
+    # an opposition outlet saying the government holds a town admits a loss in 2016, claims a gain in 2025
+    assert is_admission(_seen("government", stance="opposition", source="Orient", day=before))
+    assert is_own_gain(_seen("government", stance="opposition", source="Orient", day=after))
+    # Russian state media wrote as the Syrian state's ally until its fall, and for neither side after it
+    assert is_own_gain(_seen("government", stance="russian-state", source="TASS", day=before))
+    assert own_side("russian-state", after) == ""
+    assert own_side("pro-isis", before) == "isis"
+
+
 def test_control_forecast_never_changes_control() -> None:
     reports = [_seen("opposition", source="Reuters", day=DAY - timedelta(days=30)),
                _seen("government", status="expected", source="SANA", stance="pro-government")]

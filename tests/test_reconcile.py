@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -258,3 +259,18 @@ def test_reconcile_copies_of_a_large_group_cost_comparisons_in_proportion_to_it(
             store.save_document(document, [], [])
             reconcile_document(store, document.doc_id)
         assert document_copies(store) == {f"repost-{i}": "repost-49" for i in range(49)}
+
+
+def test_reconcile_confidence_reads_sources_by_the_side_of_the_event_day() -> None:
+    """An opposition outlet reporting the state's gain admits a loss in 2016 and claims its own side's
+    gain in 2025 (the conflict profile: it speaks for the new state after 8 December 2024)."""
+    from sitrep.reconcile.confidence import DEFAULT_WEIGHTS, _admitted_loss, _own_gain_only
+
+    def gain(day: date) -> Report:
+        return replace(_siege_report(1, "wof:1", "", "Halab", "The army took the town."), event_date=day,
+                       event_type="Battles", sub_event_type="Government regains territory", stance="opposition")
+
+    assert _admitted_loss([gain(date(2016, 7, 28))], DEFAULT_WEIGHTS).value == 1.0
+    assert _own_gain_only([gain(date(2016, 7, 28))], DEFAULT_WEIGHTS).value == 0.0
+    assert _admitted_loss([gain(date(2025, 3, 10))], DEFAULT_WEIGHTS).value == 0.0
+    assert _own_gain_only([gain(date(2025, 3, 10))], DEFAULT_WEIGHTS).value == 1.0

@@ -65,12 +65,12 @@ def document_of(body: NewDocument) -> Document:
 
 def known_stances() -> frozenset[str]:
     """Every stance sitrep reads, as `normalize_stance` spells it: the actor catalogue's synonyms, the
-    control rules' stances and those of the known publishers ("" for none)."""
+    conflict profile's stances and those of the known publishers ("" for none)."""
     from sitrep.actors import STANCE_SYNONYMS
-    from sitrep.control.rules import STANCE_SIDE
+    from sitrep.conflict import default_profile
     from sitrep.stance import load_publishers
 
-    named = {*STANCE_SYNONYMS, *STANCE_SIDE, *(p.stance for p in load_publishers())}
+    named = {*STANCE_SYNONYMS, *default_profile().stances, *(p.stance for p in load_publishers())}
     return frozenset(_stance_key(s) for s in named)
 
 

@@ -11,15 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
+from sitrep.actors import normalize_stance
+from sitrep.conflict import ConflictProfile, default_profile
 from sitrep.control.state import HELD, Observation
 
-# Which side a source of each (normalised) stance speaks for.
-STANCE_SIDE = {"pro-government": "government", "government": "government", "opposition": "opposition",
-               "pro-opposition": "opposition", "kurdish": "kurdish", "pro-kurdish": "kurdish",
-               "isis": "isis", "pro-isis": "isis", "turkey": "turkey", "pro-turkey": "turkey"}
-# Sides fighting together: a gain by an ally is a gain of one's own side, not an admission.
-ALLIES = {"government": frozenset({"government", "russia"}), "russia": frozenset({"government", "russia"})}
 REPORTED_STATUSES = frozenset({"reported", "attributed_claim"})
 EXPECTED_STATUSES = frozenset({"expected", "hypothetical"})
 
@@ -59,28 +56,35 @@ class AssessmentRules:
 DEFAULT_RULES = AssessmentRules()
 
 
-def own_side(stance: str) -> str:
-    return STANCE_SIDE.get(stance.strip().lower(), "")
+def own_side(stance: str, day: date | None = None, profile: ConflictProfile | None = None) -> str:
+    """The side a source of `stance` speaks for on `day`, as the conflict profile dates it (an opposition
+    outlet of 2016 for the rebels, of 2025 for the new state), or "" for none."""
+    return (profile or default_profile()).speaks_for(normalize_stance(stance), day)
 
 
-def is_admission(observation: Observation) -> bool:
-    """A partisan source saying that a side other than its own (or its allies) holds the place."""
-    own = own_side(observation.stance)
-    return bool(own) and bool(observation.side) and observation.side not in ALLIES.get(own, {own})
+def is_admission(observation: Observation, profile: ConflictProfile | None = None) -> bool:
+    """A partisan source saying that a side other than its own (or its allies of the day) holds the place."""
+    profile = profile or default_profile()
+    own = own_side(observation.stance, observation.day, profile)
+    return bool(own) and bool(observation.side) and not profile.same_camp(own, observation.side, observation.day)
 
 
-def is_own_gain(observation: Observation) -> bool:
-    own = own_side(observation.stance)
-    return bool(own) and observation.side in ALLIES.get(own, {own})
+def is_own_gain(observation: Observation, profile: ConflictProfile | None = None) -> bool:
+    """A partisan source saying that its own side, or an ally of the day, holds the place."""
+    profile = profile or default_profile()
+    own = own_side(observation.stance, observation.day, profile)
+    return bool(own) and profile.same_camp(own, observation.side, observation.day)
 
 
-def report_weight(observation: Observation, rules: AssessmentRules = DEFAULT_RULES) -> float:
-    """How much one report counts towards its state in the assessed layer, in [0, 1]."""
+def report_weight(observation: Observation, rules: AssessmentRules = DEFAULT_RULES,
+                  profile: ConflictProfile | None = None) -> float:
+    """How much one report counts towards its state in the assessed layer, in [0, 1]; sides are related
+    as the `profile` (the shipped one by default) relates them on the report's day."""
     if observation.state != HELD:
         weight = rules.fighting_weight
-    elif is_admission(observation):
+    elif is_admission(observation, profile):
         weight = rules.admission_weight
-    elif is_own_gain(observation):
+    elif is_own_gain(observation, profile):
         weight = rules.own_gain_weight
     else:
         weight = rules.neutral_weight
@@ -101,7 +105,7 @@ def combined_confidence(support: Iterable[Observation], denials: Iterable[Observ
     for observation in support:
         weight = report_weight(observation, rules)
         strongest[observation.publisher] = max(weight, strongest.get(observation.publisher, 0.0))
-        stances.add(_stance_group(observation.stance))
+        stances.add(own_side(observation.stance, observation.day) or "neutral")
     doubt = 1.0
     for weight in strongest.values():
         doubt *= 1.0 - weight
@@ -111,7 +115,3 @@ def combined_confidence(support: Iterable[Observation], denials: Iterable[Observ
     for _ in {d.publisher for d in denials}:
         confidence *= 1.0 - rules.negation_weight
     return round(confidence, 3)
-
-
-def _stance_group(stance: str) -> str:
-    return own_side(stance) or "neutral"

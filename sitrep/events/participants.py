@@ -8,18 +8,10 @@ from datetime import date
 from typing import Any
 
 from sitrep.actors import ActorMention, normalize_stance
-from sitrep.conflict import ConflictProfile
+from sitrep.conflict import ConflictProfile, default_profile
 
-# Sides that are the Syrian state or fight for it, with no date known; a change of control by one of them
-# is "Government regains territory", by anyone else "Non-state actor overtakes territory" (ACLED). With a
-# date, the profile decides (`state_sides`): Russia is the state's ally only until 8 December 2024.
-STATE_SIDES = frozenset({"government", "russia"})
 NOT_COMBATANTS = frozenset({"civilians"})
 UNKNOWN = "unknown"  # the side of an agent no report names (ACLED: an unidentified armed group)
-# Which side a stance speaks for when it writes "liberated" with no agent, with no date known; with a date,
-# the profile decides (`stance_side`): an opposition outlet of 2025 speaks for the new government.
-STANCE_SIDE = {"pro-government": "government", "government": "government", "opposition": "opposition",
-               "pro-opposition": "opposition", "kurdish": "kurdish", "pro-kurdish": "kurdish"}
 # The dependency-path length (arcs) beyond which an actor is too far from a trigger to be its agent.
 MAX_ACTOR_PATH = 14
 
@@ -50,23 +42,22 @@ ANTECEDENT_SENTENCES = 2
 
 
 def state_sides(profile: ConflictProfile | None, on: date | None) -> frozenset[str]:
-    """The sides whose gains are the state's on `on`: the state and its allies of that day."""
-    return profile.state_sides(on) if profile is not None else STATE_SIDES
+    """The sides whose gains are the state's on `on` (ACLED's "Government regains territory"; anyone
+    else's is "Non-state actor overtakes territory"): the state and its allies of that day, as the profile
+    (the shipped one by default) dates them: Russia is the state's ally only until 8 December 2024."""
+    return (profile or default_profile()).state_sides(on)
 
 
 def stance_side(stance: str, profile: ConflictProfile | None, on: date | None) -> str:
-    """The side a source of `stance` speaks for on `on`, or "" for a neutral or unknown stance."""
-    if profile is None:
-        return STANCE_SIDE.get(stance, "")
-    return profile.speaks_for(normalize_stance(stance), on)
+    """The side a source of `stance` speaks for on `on`, or "" for a neutral or unknown stance: an
+    opposition outlet of 2016 speaks for the rebels, of 2025 for the new government."""
+    return (profile or default_profile()).speaks_for(normalize_stance(stance), on)
 
 
 def _same_camp(side: str, other: str, profile: ConflictProfile | None = None, on: date | None = None) -> bool:
     """Whether two sides fight on the same side: the same one, or allies of the day ("the regime seized
     Rabia'a with Russian support": Russia is not the regime's opponent there)."""
-    if profile is not None:
-        return profile.same_camp(side, other, on)
-    return side == other or (side in STATE_SIDES and other in STATE_SIDES)
+    return (profile or default_profile()).same_camp(side, other, on)
 
 
 def _path_costs(token: Any) -> dict[int, int]:
@@ -228,7 +219,8 @@ def find_participants(trigger: Any, mentions: Sequence[ActorMention], doc: Any, 
     agents = [m for m in ranked if not _is_target(m, doc, trigger)]  # what is acted on never acts
     if found is not None and subject is None:  # a pronoun: the agent was named before, not beside it
         subject, agents = _antecedent(found, mentions, doc), []
-    if air and profile is not None:
+    if air:
+        profile = profile or default_profile()
         subject = subject if subject is not None and _can_fly(subject, profile) else None
         agents = [m for m in agents if _can_fly(m, profile)]
     actor1 = subject or (agents[0] if agents else None)

@@ -14,12 +14,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sitrep.events.participants import STANCE_SIDE
+from sitrep.actors import normalize_stance
+from sitrep.conflict import default_profile
 from sitrep.reconcile.report import NOT_HAPPENED, Report
 
 GOVERNMENT_REGAINS = "Government regains territory"
 NON_STATE_OVERTAKES = "Non-state actor overtakes territory"
 NEUTRAL = "neutral"
+UNKNOWN_SIDE = "unknown"  # an agent no report names: it gains nothing a source could claim or admit
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,17 +104,28 @@ def confidence_of(terms: Sequence[Term]) -> float:
     return round(min(1.0, max(0.0, sum(t.contribution for t in terms))), 4)
 
 
-def side_of(stance: str) -> str:
-    return STANCE_SIDE.get(stance, "")
+def side_of(report: Report) -> str:
+    """The side the report's source speaks for on the event's day (the conflict profile's: an opposition
+    outlet of 2025 speaks for the new state), or "" for a neutral or unknown stance."""
+    return default_profile().speaks_for(normalize_stance(report.stance), report.event_date)
 
 
 def gainer(report: Report) -> str:
-    """The side a territorial event says gained ground ("" when it is not a territorial change)."""
+    """The side a territorial event says gained ground ("" when it is not a territorial change): for
+    "Government regains territory", the state of the event's day."""
     if report.sub_event_type == GOVERNMENT_REGAINS:
-        return "government"
-    if report.sub_event_type == NON_STATE_OVERTAKES:
+        profile = default_profile()
+        return next((s for s in sorted(profile.state_sides(report.event_date)) if profile.side(s).state),
+                    "government")
+    if report.sub_event_type == NON_STATE_OVERTAKES and report.actor1_side != UNKNOWN_SIDE:
         return report.actor1_side
     return ""
+
+
+def _own_camp(report: Report, side: str) -> bool:
+    """Whether `side` is the report's source's own side or an ally of it on the event's day."""
+    own = side_of(report)
+    return bool(own) and default_profile().same_camp(own, side, report.event_date)
 
 
 def _status(reports: Sequence[Report], weights: ConfidenceWeights) -> Term:
@@ -132,25 +145,25 @@ def _corroboration(reports: Sequence[Report], weights: ConfidenceWeights) -> Ter
 
 
 def _cross_stance(reports: Sequence[Report], weights: ConfidenceWeights) -> Term:
-    sides = {side_of(r.stance) for r in reports} - {""}
+    sides = {side_of(r) for r in reports} - {""}
     neutral = any(r.stance == NEUTRAL for r in reports)
     value = 1.0 if len(sides) >= 2 else 0.5 if sides and neutral else 0.0
-    behind = tuple(r.event_id for r in reports if side_of(r.stance) or r.stance == NEUTRAL) if value else ()
+    behind = tuple(r.event_id for r in reports if side_of(r) or r.stance == NEUTRAL) if value else ()
     return Term("cross_stance", value, weights.cross_stance, behind,
                 "stances: " + (", ".join(sorted({r.stance or "unknown" for r in reports}))))
 
 
 def _own_gain_only(reports: Sequence[Report], weights: ConfidenceWeights) -> Term:
     happened = [r for r in reports if r.fact_status not in NOT_HAPPENED and r.fact_status != "negated"]
-    own = [r for r in happened if side_of(r.stance) and gainer(r) == side_of(r.stance)]
+    own = [r for r in happened if gainer(r) and _own_camp(r, gainer(r))]
     value = 1.0 if happened and len(own) == len(happened) else 0.0
     return Term("own_gain_only", value, weights.own_gain_only, tuple(r.event_id for r in own) if value else (),
                 "only partisan sources claim their own side's gain" if value else "")
 
 
 def _admitted_loss(reports: Sequence[Report], weights: ConfidenceWeights) -> Term:
-    admitting = [r for r in reports if r.fact_status in ("reported", "attributed_claim") and side_of(r.stance)
-                 and gainer(r) and gainer(r) != side_of(r.stance)]
+    admitting = [r for r in reports if r.fact_status in ("reported", "attributed_claim") and side_of(r)
+                 and gainer(r) and not _own_camp(r, gainer(r))]
     return Term("admitted_loss", 1.0 if admitting else 0.0, weights.admitted_loss,
                 tuple(r.event_id for r in admitting),
                 "a partisan source reports its own side losing ground" if admitting else "")
