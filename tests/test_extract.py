@@ -209,3 +209,15 @@ def test_extract_refuses_text_that_is_not_valid_unicode(resources: Resources) ->
     document = Document(doc_id="bad", text="Rebels shelled Aleppo \ud800 on Monday.", source="api")
     with pytest.raises(ExtractionError, match="not valid Unicode"):
         extract(document, resources)
+
+
+def test_extract_a_place_named_as_where_another_lies_only_locates_it(resources: Resources) -> None:
+    events = _events("On Thursday militants stormed the Ghwayran prison in Hasakeh. Jets bombed "
+                     "Kafr Nabl in Idlib province on Tuesday.", resources)
+    assert {e.location for e in events} & {"Al Hasakah", "Idlib"} == set(), events
+    assert "Kafr Nabl" in {e.location for e in events}
+
+
+def test_extract_a_name_spelled_like_one_place_and_sounding_like_others_is_that_place(resources: Resources) -> None:
+    events = _events("The SDF fought Islamic State fighters in the village of Baghouz on Monday.", resources)
+    assert [(e.location, e.admin1) for e in events] == [("Baghuz", "Days Az Zawr")], events

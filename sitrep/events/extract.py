@@ -77,6 +77,8 @@ STATUS_CONFIDENCE = {"reported": 0.7, "attributed_claim": 0.5, "expected": 0.3, 
                      "negated": 0.1}
 STATUS_RANK = {"reported": 0, "attributed_claim": 1, "expected": 2, "hypothetical": 3, "negated": 4}
 NOT_EVENT_PREPOSITIONS = frozenset({"from"})
+# Prepositions by which a named place says where another named place lies ("the prison in Hasakeh").
+CONTAINER_PREPOSITIONS = frozenset({"in", "inside", "within"})
 # The name given to an agent that a report leaves unnamed but whose side is known.
 SIDE_FORCES = {"government": "Syrian government forces", "opposition": "Syrian opposition forces",
                "kurdish": "Kurdish forces (YPG/SDF)", "isis": "Islamic State", "russia": "Russian forces",
@@ -315,7 +317,42 @@ def _scene_places(mentions: list[PlaceMention], doc: Any) -> list[PlaceMention]:
     goals = [m for m in kept if _preposition(doc, m) not in NOT_EVENT_PREPOSITIONS]
     kept = goals or kept
     scenes = [m for m in kept if not _is_reference_point(doc, m)]
+    scenes = [m for m in scenes if not _contains_another(doc, m, scenes)] or scenes
     return scenes or kept
+
+
+def _contains_another(doc: Any, mention: PlaceMention, others: list[PlaceMention]) -> bool:
+    """"Ghwayran prison in Hasakeh", "the village of Baghouz in Deir ez-Zor": a place named as where another
+    named place lies only locates it; the event is at the place it contains."""
+    token = _climb(_place_token(doc, mention))
+    if token is None or token.dep_ != "pobj" or token.head.lower_ not in CONTAINER_PREPOSITIONS:
+        return False
+    preposition = token.head
+    noun = preposition.head
+    for other in others:
+        other_token = _place_token(doc, other)
+        if other is mention or other_token is None:
+            continue
+        phrase = other_token.head if other_token.dep_ in ("compound", "amod", "nmod") else other_token
+        if phrase.right_edge.i + 1 == preposition.i:
+            return True  # "stormed the Ghwayran prison in Hasakeh", the parser hanging "in" on the verb
+        if noun.pos_ not in ("NOUN", "PROPN"):
+            continue
+        named = {other_token.i}
+        if other_token.dep_ in ("compound", "amod", "appos", "nmod"):
+            named.add(other_token.head.i)  # "Ghwayran prison": the prison
+        if other_token.dep_ == "pobj" and other_token.head.lower_ == "of":
+            named.add(other_token.head.head.i)  # "the village of Baghouz": the village
+        if noun.i in named:
+            return True
+    return False
+
+
+def _climb(token: Any) -> Any:
+    """From a place's token to the head of the list or name it is part of ("Hama and Idlib", "al-Bab city")."""
+    while token is not None and token.dep_ in ("compound", "conj", "appos") and token.head.i != token.i:
+        token = token.head
+    return token
 
 
 def _is_reference_point(doc: Any, mention: PlaceMention) -> bool:

@@ -29,6 +29,8 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from rapidfuzz.distance import Indel
+
 from sitrep.geo.gazetteer import (
     DISTINCT_PART_MISMATCH_SIM,
     Gazetteer,
@@ -37,7 +39,7 @@ from sitrep.geo.gazetteer import (
     km_between,
     km_from_haversine,
 )
-from sitrep.geo.translit import fold, skeleton
+from sitrep.geo.translit import fold, skeleton, strip_articles
 from sitrep.model import Candidate, Mention, Place, PlaceMention
 
 # Weights of the score terms; they sum to 1 so a score reads as a share of a perfect match.
@@ -48,6 +50,12 @@ W_HEADING = 0.15
 W_NEIGHBOURS = 0.18
 # How much a one-edit (typo) match is worth against an exact transliteration key.
 FUZZY_FACTOR = 0.8
+# The share of the name similarity that the letters themselves decide between names of one phonetic key
+# (0..1): enough to break a tie between sound-alikes, never to outweigh context or a feature word.
+SPELLING_WEIGHT = 0.1
+# What an alternate name's letters are worth less than the place's own name's (0..1): gazetteers list stray
+# alternates (a Hasakah hamlet "also called" Baghuz), so of two places spelled alike, the one so named wins.
+ALTERNATE_DISCOUNT = 0.05
 # Distance scales (km) of the context terms: a section heading names a front tens of km across; places
 # named in one paragraph are usually within a few km of each other.
 HEADING_KM = 40.0
@@ -214,13 +222,26 @@ def _find_candidates(name: str, surface: str, gazetteer: Gazetteer) -> tuple[_Op
         for hit in gazetteer.lookup(spelling):
             if hit.similarity <= MAX_UNRELATED_SIM:
                 continue
-            sim = hit.similarity * (1.0 if hit.exact else FUZZY_FACTOR)
+            sim = hit.similarity * (1.0 if hit.exact else FUZZY_FACTOR) * _spelled_alike(spelling, hit.place)
             if hit.place.kind != "country" and sim > best.get(hit.place.place_id, (hit.place, -1.0))[1]:
                 best[hit.place.place_id] = (hit.place, sim)
     key = skeleton(name)
     return tuple(_Option(place, sim, W_NAME * sim + W_PRIOR * _prior(place),
                          key in gazetteer.skeletons(place), geo_point(place.lat, place.lon))
                  for place, sim in best.values())
+
+
+def _spelled_alike(spelling: str, place: Place) -> float:
+    """A factor in [1 - SPELLING_WEIGHT, 1]: how close the letters are to the place's nearest name, vowels
+    included, where the phonetic key ignores them ("Baghouz" is spelled like Baghuz, sounds like Bughaz); its
+    own name counts a little more than an alternate. A governorate or region is exempt: English writes
+    units in many spellings ("Latakia", "Lattakia"), and a unit is told from its capital by context."""
+    if place.kind in AREA_KINDS:
+        return 1.0
+    folded = " ".join(strip_articles(fold(spelling).split()))
+    nearest = max(Indel.normalized_similarity(folded, " ".join(strip_articles(fold(n).split())))
+                  - (0.0 if n == place.name else ALTERNATE_DISCOUNT) for n in (place.name, *place.names))
+    return 1.0 - SPELLING_WEIGHT * (1.0 - max(0.0, nearest))
 
 
 def _units_if_named(mention: Mention, options: list[_Option]) -> list[_Option]:
