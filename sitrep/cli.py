@@ -199,13 +199,9 @@ def _print_events(events: list[Any], format: str, title: str = "") -> None:
 
 
 def _checked_stance(stance: str | None) -> str | None:
-    """A `--stance` among those sitrep reads (pro-government, opposition, neutral, ...)."""
-    from sitrep.api.documents import known_stances
-    from sitrep.cli_checks import choose
+    from sitrep.cli_checks import checked_stance
 
-    if stance is None:
-        return None
-    return choose(stance, sorted(s for s in known_stances() if s), "stance")
+    return checked_stance(stance)
 
 
 @app.command()

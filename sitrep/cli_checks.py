@@ -109,3 +109,19 @@ def near_place(gazetteer: Any, name: str) -> Any:
     close = [h.place.name for h in hits[:20]]
     hint = did_you_mean(name, close) if close else ""
     raise InputError(f"no place called {name!r} in the gazetteer{hint}")
+
+
+def known_stances() -> list[str]:
+    """Every stance sitrep reads, as sitrep.actors.normalize_stance spells it: the catalogue's synonyms,
+    the conflict profile's stances and those of the known publishers."""
+    from sitrep.actors import STANCE_SYNONYMS, normalize_stance
+    from sitrep.conflict import load_conflict
+    from sitrep.stance import load_publishers
+
+    named = {*STANCE_SYNONYMS, *load_conflict().stances, *(p.stance for p in load_publishers())}
+    return sorted({normalize_stance(s) for s in named if s} | {s for s in named if s})
+
+
+def checked_stance(stance: str | None) -> str | None:
+    """A `--stance` among those sitrep reads (pro-government, opposition, neutral, ...)."""
+    return choose(stance, known_stances(), "stance") if stance is not None else None

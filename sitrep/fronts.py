@@ -68,10 +68,14 @@ def find_front(store: Store, name: str) -> Front:
 
 
 def match_front(known: Sequence[Front], name: str) -> Front:
-    """The front in `known` called `name` (case and spacing ignored, its common name or the gazetteer's
-    admin1; a unique prefix will do); NotFoundError naming the known fronts otherwise."""
+    """The front in `known` called `name` (case and spacing ignored, its common name, the gazetteer's
+    admin1 or any usual spelling of the governorate; a unique prefix will do); NotFoundError naming the known fronts otherwise."""
+    from sitrep.admin1 import governorate
+
     wanted = " ".join(name.lower().split())
-    exact = [f for f in known if wanted in (f.name.lower(), f.admin1.lower())]
+    spelled = governorate(name)  # any usual spelling: "Al Hasakeh", "Lattakia", "Deir ez Zor"
+    exact = [f for f in known if wanted in (f.name.lower(), f.admin1.lower())
+             or (spelled is not None and f.admin1 == spelled.admin1)]
     matches = exact or [f for f in known if f.name.lower().startswith(wanted) or f.admin1.lower().startswith(wanted)]
     if len(matches) == 1:
         return matches[0]

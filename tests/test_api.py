@@ -668,3 +668,34 @@ def test_api_serve_allows_the_address_it_listens_on() -> None:
     assert with_bound_host(settings, "0.0.0.0") == settings  # every interface: no name known
     assert with_bound_host(settings, "192.168.1.20").hosts == settings.hosts | {"192.168.1.20"}
     assert "rebind.attacker.example" not in with_bound_host(settings, "192.168.1.20").hosts
+
+
+# ---------------------------------------------------------------- merged events (issue 13)
+
+
+def test_api_merged_events_list_happenings_with_their_reports(client: TestClient, store: Store) -> None:
+    from sitrep.reconcile import merged_events
+
+    body = client.get("/api/merged-events", params={"limit": 1000}).json()
+    stored = merged_events(store)
+    assert body["total"] == len(stored) == len(body["items"])
+    reports = {e["event_id"]: e for e in all_events(client)}
+    assert sorted(i for m in body["items"] for i in m["report_ids"]) == sorted(reports)
+    for item in body["items"]:
+        assert all(reports[i]["merged_id"] == item["merged_id"] for i in item["report_ids"])
+        assert 1 <= item["independent_sources"] <= item["reports_count"]
+    two = client.get("/api/merged-events", params={"min_sources": 2}).json()["items"]
+    assert two and all(m["independent_sources"] >= 2 for m in two)  # the second source's Ramouseh report
+    battles = client.get("/api/merged-events", params={"type": "Battles", "limit": 1000}).json()["items"]
+    assert battles and all(m["event_type"] == "Battles" for m in battles)
+    assert "/api/merged-events" in client.get("/openapi.json").json()["paths"]
+
+
+def test_api_unknown_type_or_status_is_a_400_with_a_suggestion(client: TestClient) -> None:
+    for path in ("/api/events", "/api/merged-events"):
+        error = assert_error(client.get(path, params={"type": "armd clash"}), 400, "bad_request")
+        assert "did you mean 'Armed clash'" in error["message"]
+        error = assert_error(client.get(path, params={"status": "reportd"}), 400, "bad_request")
+        assert "did you mean 'reported'" in error["message"]
+    assert_error(client.get("/api/merged-events", params={"from": "2016-08-10", "to": "2016-08-01"}), 400,
+                 "bad_request")

@@ -4,7 +4,9 @@ are rejected with a reason. The real pipeline (spaCy, gazetteer) and a real SQLi
 
 from __future__ import annotations
 
+import io
 import os
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -153,3 +155,177 @@ def test_cli_control_changes_print_sources_and_quotes_as_text(cli: CliRunner, tm
     changes = cli.invoke(app, ["control", "--changes", "2016-07-15", "2016-08-31", "--layer", "claimed", "--db", db])
     assert changes.exit_code == 0, changes.output
     assert "[bold red]Desk[/] [neutral, reported]" in changes.output  # the source as written
+
+
+# --------------------------------------------------------------- issue 13: merged events, checked values,
+# undated documents, output people can pipe. A store of the dev corpus and the bundled examples, ingested
+# once by the real pipeline (undated dev documents stay undated here: the store an older sitrep left).
+
+
+@pytest.fixture(scope="module")
+def dev_db(tmp_path_factory: pytest.TempPathFactory, resources: Any, shared: Path) -> tuple[str, Any]:
+    from sitrep.pipeline import run_batch
+    from sitrep.store import open_store
+
+    db = str(tmp_path_factory.mktemp("dev") / "dev.db")
+    with open_store(db) as store:
+        summary = run_batch([shared / "data" / "corpus-dev", EXAMPLES], store, resources)
+    assert summary.documents >= 15 and not summary.rejects
+    return db, summary
+
+
+EXAMPLES = Path(sitrep.cli.__file__).resolve().parent / "data" / "examples"
+
+
+def _jsonl(output: str) -> list[dict[str, Any]]:
+    import json
+
+    return [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+
+
+def test_cli_events_merged_lists_merged_events_with_their_reports(cli: CliRunner, dev_db: tuple[str, Any]) -> None:
+    db, _ = dev_db
+    merged = cli.invoke(app, ["events", "--db", db, "--merged", "--format", "jsonl"])
+    assert merged.exit_code == 0, merged.output
+    records = _jsonl(merged.stdout)
+    reports = _jsonl(cli.invoke(app, ["events", "--db", db, "--format", "jsonl"]).stdout)
+    assert records and len(records) < len(reports)  # some happenings have several reports
+    for r in records:
+        assert {"reports_count", "independent_sources", "stances", "disputes", "confidence", "report_ids"} <= set(r)
+        assert 1 <= r["independent_sources"] <= r["reports_count"] and r["report_ids"]
+    assert any(r["independent_sources"] >= 2 for r in records), "no happening with two sources in the dev corpus"
+    by_report = {i: r["merged_id"] for r in records for i in r["report_ids"]}
+    assert sorted(by_report) == sorted(e["event_id"] for e in reports)  # every report in exactly one
+    assert all(e["merged_id"] == by_report[e["event_id"]] for e in reports)  # each report names its merged id
+    table = cli.invoke(app, ["events", "--db", db, "--merged"]).stdout
+    assert all(r["merged_id"] in table for r in records)
+
+
+@pytest.mark.parametrize(("flags", "message"), [
+    (["--region", "Aleppoo"], "unknown region 'Aleppoo' (did you mean 'Aleppo'?)"),
+    (["--type", "armd clash"], "unknown event or sub-event type 'armd clash' (did you mean 'Armed clash'"),
+    (["--side", "govt"], "unknown side 'govt' (did you mean 'government'"),
+    (["--status", "reportd"], "unknown fact status 'reportd' (did you mean 'reported'"),
+    (["--near", "Atlantis"], "no place called 'Atlantis' in the gazetteer"),
+    (["--since", "2016-08-10", "--until", "2016-08-01"], "--since 2016-08-10 is after --until 2016-08-01"),
+    (["--since", "10/08/2016"], "--since: not a date (YYYY-MM-DD): '10/08/2016'"),
+    (["--source", "Reuterz"], "unknown source 'Reuterz' (did you mean"),
+])
+def test_cli_events_mistakes_are_errors_with_suggestions(cli: CliRunner, dev_db: tuple[str, Any],
+                                                         flags: list[str], message: str) -> None:
+    result = cli.invoke(app, ["events", "--db", dev_db[0], *flags])
+    assert result.exit_code == 2, result.output
+    assert message in " ".join(result.output.split())
+    assert result.stdout == ""  # no empty table as if nothing had happened
+
+
+def test_cli_regions_take_their_usual_spellings(cli: CliRunner, dev_db: tuple[str, Any]) -> None:
+    db = dev_db[0]
+
+    def ids(region: str) -> list[str]:
+        result = cli.invoke(app, ["events", "--db", db, "--region", region, "--format", "jsonl"])
+        assert result.exit_code == 0, result.output
+        return [e["event_id"] for e in _jsonl(result.stdout)]
+
+    assert ids("Latakia") and ids("Latakia") == ids("Lattakia") == ids("lattakia")
+    assert ids("Hasakah") and ids("Hasakah") == ids("Al Hasakeh") == ids("Hasaka (Al Haksa)")
+    assert ids("Rif Dimashq") == ids("Rural Damascus") == ids("Damascus countryside")
+    control = cli.invoke(app, ["control", "--at", "2016-08-10", "--db", db, "--region", "Aleppoo"])
+    assert control.exit_code == 2 and "did you mean 'Aleppo'" in control.output
+
+
+def test_cli_reading_commands_refuse_a_database_that_does_not_exist(cli: CliRunner, tmp_path: Path) -> None:
+    typo = tmp_path / "typo.db"
+    for command in (["events"], ["events", "--merged"], ["export"], ["explain", "abc"],
+                    ["control", "--at", "2016-08-10"], ["serve"],
+                    ["report", "--front", "Aleppo", "--from", "2016-08-01", "--to", "2016-08-31"]):
+        result = cli.invoke(app, [*command, "--db", str(typo)])
+        assert result.exit_code != 0, (command, result.output)
+        assert "no database at" in " ".join(result.output.split()), (command, result.output)
+        assert not typo.exists(), command  # never created empty
+
+
+def test_cli_ingest_undated_document_is_warned_and_dated_by_the_policy(cli: CliRunner, tmp_path: Path) -> None:
+    from sitrep.store import open_store
+
+    report = tmp_path / "undated.md"
+    report.write_text(PLAIN_REPORT.replace("published: 2016-08-12\n", ""), encoding="utf-8")
+    saved = datetime(2016, 8, 13, 12, 0).timestamp()
+    os.utime(report, (saved, saved))  # a scraped page's file keeps the day it was fetched
+    db = str(tmp_path / "undated.db")
+    result = cli.invoke(app, ["ingest", str(report), "--db", db])  # the default policy: mtime
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.output.split())
+    assert (f"warning: {report}: no publication date: dated 2016-08-13 (its file's modification time; "
+            "setting undated=mtime)") in out
+    assert "undated: 1" in out and f"1 document(s) without a publication date, dated by undated=mtime: {report}" in out
+    with open_store(db) as store:
+        stored = store.query_events()
+    assert stored and all(e.event_date is not None and e.published == date(2016, 8, 13) for e in stored)
+
+    rejected = cli.invoke(app, ["ingest", str(report), "--db", str(tmp_path / "r.db"), "--undated", "reject"])
+    assert rejected.exit_code == NOTHING_READ_EXIT  # its only document refused
+    assert "no publication date (setting undated=reject" in " ".join(rejected.output.split())
+    unknown = cli.invoke(app, ["ingest", str(report), "--db", str(tmp_path / "u.db"), "--undated", "never"])
+    assert unknown.exit_code == 2 and "must be one of mtime, today, reject" in unknown.output
+    today = cli.invoke(app, ["ingest", str(report), "--db", str(tmp_path / "t.db")], env={"SITREP_UNDATED": "today"})
+    assert f"dated {date.today().isoformat()} (today; setting undated=today)" in " ".join(today.output.split())
+
+
+def test_cli_ingest_summary_names_unresolved_places(cli: CliRunner, tmp_path: Path, dev_db: tuple[str, Any],
+                                                    shared: Path) -> None:
+    _, summary = dev_db
+    names = {name for found in summary.unresolved_names.values() for name in found}
+    assert names, "the dev corpus has no unresolved place"
+    result = cli.invoke(app, ["ingest", str(shared / "data" / "corpus-dev"), "--db", str(tmp_path / "u.db"),
+                              "--verbose"])
+    assert result.exit_code == 0, result.output
+    line = next(line for line in result.stdout.splitlines() if "unresolved:" in line)
+    assert all(name in line for name in names)
+    for doc_id, found in summary.unresolved_names.items():
+        if doc_id.startswith(("0", "1", "2")):  # the dev corpus's documents (the examples were not ingested)
+            assert f"    {doc_id}: {', '.join(found)}" in result.stdout
+
+
+def test_cli_ingest_progress_counts_documents_read_and_done() -> None:
+    from rich.console import Console
+
+    from sitrep.cli_ingest import Reading, ingest_progress
+    from sitrep.model import Document
+
+    with ingest_progress(Console(file=io.StringIO())) as progress:
+        reading = Reading(progress, progress.add_task("reading", total=None), "mtime", date(2016, 8, 1))
+        for n in range(3):
+            reading(Document(doc_id=f"d{n}", text="x", published=date(2016, 7, 1)))
+        reading.done("d0")
+        task = progress.tasks[0]
+        assert (task.completed, task.total) == (1, 3) and task.description == "extracting d0"
+
+
+def test_cli_classify_names_the_lines_it_skips(cli: CliRunner, tmp_path: Path) -> None:
+    snippets = tmp_path / "snippets.tsv"
+    snippets.write_text("id\tsnippet\n1\tPolice arrested a journalist in Hama on Monday.\n"
+                        "2 no tab here, only spaces\n\n3\tThe central bank raised interest rates.\n", encoding="utf-8")
+    result = cli.invoke(app, ["classify", str(snippets)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == ["1\tArrests", "3\tNone"]
+    assert "skipped 1 line(s) without a tab between id and snippet: line 3" in " ".join(result.output.split())
+
+
+def test_cli_version_and_tables_whole_when_piped(dev_db: tuple[str, Any], monkeypatch: pytest.MonkeyPatch,
+                                                 tmp_path: Path) -> None:
+    import sitrep
+
+    monkeypatch.chdir(tmp_path)
+    narrow = CliRunner(env={"COLUMNS": "80"})  # as a pipe under an 80-column terminal
+    assert narrow.invoke(app, ["--version"]).stdout == f"sitrep {sitrep.__version__}\n"
+    result = narrow.invoke(app, ["events", "--db", dev_db[0]])
+    assert result.exit_code == 0, result.output
+    rows = _jsonl(narrow.invoke(app, ["events", "--db", dev_db[0], "--format", "jsonl"]).stdout)
+    assert max(len(line) for line in result.stdout.splitlines()) > 80  # not cut to the terminal
+    for row in rows:  # each row whole on one line: its id, its date, its precision in words
+        line = next(line for line in result.stdout.splitlines()
+                    if line.startswith("│") and line.split("│")[1].strip() == row["event_id"])
+        assert (row["event_date"] or "undated") in line and "±" not in line
+        if row["time_precision"] == 3 and row["event_date"]:
+            assert f"{row['event_date']} (month)" in line

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from sitrep.errors import SitrepError
 from sitrep.settings import Settings, load_settings
@@ -29,10 +30,13 @@ def serve_command(
     port: Annotated[int, typer.Option(help="port to listen on")] = DEFAULT_PORT,
 ) -> None:
     """Serve the JSON API (/api, docs at /docs) and the map page (/) over HTTP."""
+    from sitrep.cli_checks import existing_database
+
     try:
         settings = load_settings({"db": db})
+        existing_database(settings.db)  # never serve an empty database made by a typo
     except SitrepError as e:
-        Console(stderr=True).print(f"[red]error:[/red] {e}")
+        Console(stderr=True, soft_wrap=True).print(Text.assemble(("error:", "red"), f" {e}"))
         raise typer.Exit(2) from e
     serve(settings, host, port)
 
@@ -43,12 +47,13 @@ def serve(settings: Settings, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT
 
     from sitrep.api.app import create_app
 
-    err = Console(stderr=True)
+    err = Console(stderr=True, soft_wrap=True)
     settings = with_bound_host(settings, host)
     try:
+        check_port_free(host, port)
         app = create_app(settings)
     except SitrepError as e:
-        err.print(f"[red]error:[/red] {e}")
+        err.print(Text.assemble(("error:", "red"), f" {e}"))
         raise typer.Exit(2) from e
     shown = f"[{host}]" if ":" in host else host
     writes = "writes need the bearer token" if settings.token else "read-only (set SITREP_TOKEN to allow writes)"
@@ -59,6 +64,27 @@ def serve(settings: Settings, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT
         print(f"note: only requests for the hosts {settings.allowed_hosts} are answered (setting allowed_hosts)",
               file=sys.stderr, flush=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def check_port_free(host: str, port: int) -> None:
+    """A SitrepError in one line when `host:port` cannot be listened on (taken, or not this machine's)."""
+    import errno
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as e:
+        raise SitrepError(f"cannot listen on {host!r}: {e.strerror}") from e
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds: TIME_WAIT is no obstacle
+        try:
+            probe.bind(address)
+        except OSError as e:
+            if e.errno == errno.EADDRINUSE:
+                raise SitrepError(f"port {port} on {host} is already in use (another sitrep serve?): stop it or "
+                                  f"choose another with --port") from e
+            raise SitrepError(f"cannot listen on {host}:{port}: {e.strerror}") from e
 
 
 def with_bound_host(settings: Settings, host: str) -> Settings:

@@ -45,7 +45,7 @@ def event_detail(store: Store, event_id: str, weights: ConfidenceWeights = DEFAU
         reports = report_items(connection, members)
         review = latest_review(connection, members)
     up, down = votes_of(store, EVENT, event_id)
-    fields = {k: v for k, v in item.items() if k != "review"}
+    fields = {k: v for k, v in item.items() if k not in ("review", "merged_id")}
     return EventDetail(
         **fields, merged_id=merged_id, reports=reports, disputes=disputes, confidence_terms=terms,
         comments=[comment_item(c) for c in comments_of(store, event_id, "newest")], votes=Votes(up=up, down=down),

@@ -34,7 +34,7 @@ COUNT_CAP = 10_000
 EVENT_FIELDS = ("event_id", "date", "time_precision", "event_type", "sub_event_type", "actor1", "actor1_side",
                 "actor2", "actor2_side", "location", "admin1", "place_id", "lat", "lon", "geo_precision",
                 "fact_status", "hedges", "claimant", "confidence", "source", "stance", "url", "title", "evidence",
-                "review")
+                "review", "merged_id")
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +159,7 @@ def page_rows(connection: Connection, ids: Sequence[str],
                     e.actor1_side, e.actor2, e.actor2_side, e.location, e.admin1, e.place_id, e.latitude,
                     e.longitude, e.geo_precision, e.fact_status,
                     e.hedges if "hedges" in fields else literal(None), e.claimant, e.confidence,
-                    SourceRow.name, d.stance, d.url, d.title, MergedEventRow.confidence)
+                    SourceRow.name, d.stance, d.url, d.title, MergedEventRow.confidence, MergedReportRow.merged_id)
              .join(d, d.id == e.document_id).outerjoin(SourceRow, SourceRow.id == d.source_id)
              .outerjoin(MergedReportRow, MergedReportRow.event_id == e.event_id)
              .outerjoin(MergedEventRow, MergedEventRow.merged_id == MergedReportRow.merged_id)
@@ -183,7 +183,7 @@ def _item(r: Any, quote: str, review: str) -> dict[str, Any]:
             "admin1": r[10], "place_id": r[11] or "", "lat": r[12], "lon": r[13], "geo_precision": r[14],
             "fact_status": r[15], "hedges": list(r[16] or ()), "claimant": r[17],
             "confidence": r[23] if r[23] is not None else r[18], "source": r[19] or "", "stance": r[20],
-            "url": r[21], "title": r[22], "evidence": quote, "review": review}
+            "url": r[21], "title": r[22], "evidence": quote, "review": review, "merged_id": r[24] or ""}
 
 
 def as_feature_collection(items: Sequence[dict[str, Any]], **members: Any) -> dict[str, Any]:

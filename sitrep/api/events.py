@@ -1,4 +1,5 @@
-"""Routes: `GET /api/events` (filters, paging, JSON or GeoJSON) and `GET /api/events/{event_id}`."""
+"""Routes: `GET /api/events` (reports: filters, paging, JSON or GeoJSON), `GET /api/events/{event_id}` and
+`GET /api/merged-events` (one item per happening, with its reports, sources, stances and disputes)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from sitrep.api.schemas import (
     EventDetail,
     EventId,
     EventPage,
+    MergedEventPage,
 )
 from sitrep.errors import NotFoundError
 from sitrep.fronts import Front, fronts, match_front
@@ -59,6 +61,7 @@ def list_events(
     wanted = _fields(fields)
     if format == "geojson" and isinstance(wanted, frozenset):
         wanted |= {"lat", "lon"}  # the point
+    type, sub_type, status = _known(type, sub_type, status)
     event_type = type if type in EVENT_TYPES else None
     sub_event_type = sub_type or (type if type and type not in EVENT_TYPES else None)
     if sub_type and type and type not in EVENT_TYPES and type != sub_type:
@@ -81,6 +84,56 @@ def get_event(event_id: EventId, ctx: Annotated[ApiContext, Depends(context)]) -
     """One event with every report of its merged event (quotes with offsets, framing), its confidence term
     by term, the analyst's comments, votes and verdict."""
     return event_detail(ctx.store, event_id, ctx.weights())
+
+
+@router.get("/api/merged-events", response_model=MergedEventPage)
+def list_merged_events(
+    ctx: Annotated[ApiContext, Depends(context)],
+    since: Annotated[date | None, Query(alias="from", description="first event date, YYYY-MM-DD")] = None,
+    until: Annotated[date | None, Query(alias="to", description="last event date, YYYY-MM-DD")] = None,
+    type: Annotated[str | None, Query(max_length=MAX_NAME_CHARS, description="an ACLED event type or sub-event type")] = None,
+    status: Annotated[str | None, Query(max_length=MAX_NAME_CHARS, description="the merged event's (strongest) fact status")] = None,
+    front: Annotated[str | None, Query(max_length=MAX_NAME_CHARS, description="a front (governorate), see /api/fronts")] = None,
+    min_sources: Annotated[int, Query(ge=1, le=1000, description="at least this many independent sources")] = 1,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+) -> MergedEventPage:
+    """Merged events (one per happening, however many reports tell of it), dated ones by date then id,
+    undated last: each with its reports' count and ids, independent sources, stances, disputes, the merged
+    confidence and the fatalities its reports count. `report_ids` name the `/api/events` items."""
+    from sitrep.export_merged import merged_record, merged_records
+    from sitrep.reconcile import merged_events
+
+    since, until = checked_date(ctx.settings, since, "from"), checked_date(ctx.settings, until, "to")
+    if since is not None and until is not None and since > until:
+        raise ApiError(400, f"from {since} is after to {until}: nothing can match")
+    type, _, status = _known(type, None, status)
+    admin1 = _front(ctx, front).admin1 if front else None
+    merged = [m for m in merged_events(ctx.store, ctx.weights())
+              if (since is None or (m.event_date is not None and m.event_date >= since))
+              and (until is None or (m.event_date is not None and m.event_date <= until))
+              and (type is None or type in (m.event_type, m.sub_event_type))
+              and (status is None or m.fact_status == status) and m.independent_sources >= min_sources]
+    records = [r for r in merged_records(merged, ctx.store.query_events()) if admin1 is None or r.lead.admin1 == admin1]
+    items = [merged_record(r) for r in records[offset:offset + limit]]
+    return MergedEventPage.model_validate({"items": items, "total": len(records), "limit": limit, "offset": offset})
+
+
+def _known(type: str | None, sub_type: str | None,
+           status: str | None) -> tuple[str | None, str | None, str | None]:
+    """Type and status spelled as stored, checked against ACLED's taxonomy and sitrep's fact statuses: 400
+    naming the closest otherwise. (Sides are not: a user's catalogue may add its own.)"""
+    from sitrep.cli_checks import choose
+    from sitrep.errors import InputError
+    from sitrep.model import FACT_STATUSES
+    from sitrep.taxonomy import SUB_EVENT_TYPES
+
+    try:
+        return (choose(type, (*EVENT_TYPES, *SUB_EVENT_TYPES), "event or sub-event type") if type else type,
+                choose(sub_type, SUB_EVENT_TYPES, "sub-event type") if sub_type else sub_type,
+                choose(status, FACT_STATUSES, "fact status") if status else status)
+    except InputError as e:
+        raise ApiError(400, str(e)) from e
 
 
 def _fields(text: str | None) -> frozenset[str] | tuple[str, ...]:

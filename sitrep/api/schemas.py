@@ -66,6 +66,38 @@ class EventFields(BaseModel):
 
 class EventItem(EventFields):
     review: Literal["verified", "disputed", ""]  # the analyst's verdict on the (merged) event
+    merged_id: str  # the merged event this report belongs to (`/api/merged-events`); "" before merging
+
+
+class MergedEventItem(BaseModel):
+    """One happening as all its reports together describe it (place, date and type: its lead report's)."""
+
+    merged_id: str
+    event_date: dt.date | None
+    time_precision: int  # 1 day, 2 week, 3 month
+    event_type: str
+    sub_event_type: str
+    location: str
+    place_id: str
+    admin1: str
+    latitude: float | None
+    longitude: float | None
+    fact_status: str  # the strongest status among its reports
+    reports_count: int  # documents reporting it, copies included
+    independent_sources: int  # distinct publishers; copies and wire reprints count as their original's
+    stances: list[str]
+    disputes: list[str]
+    confidence: float
+    sources: list[str]
+    fatalities: int | None  # the lowest count its reports give; null when none gives a number
+    report_ids: list[str]  # its reports' event ids (`/api/events/{event_id}`)
+
+
+class MergedEventPage(BaseModel):
+    items: list[MergedEventItem]
+    total: int
+    limit: int
+    offset: int
 
 
 class EventPage(BaseModel):

@@ -52,7 +52,10 @@ def control(
     try:
         _check(at, changes, layer, format)
         settings = load_settings({"db": db})
-        with open_store(settings.db) as store:
+        from sitrep.cli_checks import existing_database, region_admin1
+
+        region = region_admin1(region) if region is not None else None  # any usual spelling, checked
+        with open_store(existing_database(settings.db)) as store:
             if rebuild:
                 from sitrep.control.storage import rebuild_control
 
@@ -116,11 +119,14 @@ def _print_states(states: list[ControlState], day: date, format: str) -> None:
         table = Table(title=f"control on {day.isoformat()}")
         for column in ("place", "governorate", "side", "state", "since", "until", "confidence", "sources"):
             table.add_column(column)
+        from sitrep.cli_output import print_table
+        from sitrep.fronts import display_name
+
         for s in states:
-            table.add_row(s.place_name, s.admin1, s.side or "?", s.state, s.valid_from.isoformat(),
-                          s.valid_until.isoformat() if s.valid_until else "", f"{s.confidence:.2f}",
-                          "; ".join(s.sources))
-        Console().print(table)
+            table.add_row(terminal_text(s.place_name), display_name(s.admin1), s.side or "?", s.state,
+                          s.valid_from.isoformat(), s.valid_until.isoformat() if s.valid_until else "",
+                          f"{s.confidence:.2f}", terminal_text("; ".join(s.sources)))
+        print_table(table)  # full width in a pipe: never "2016-0…"
 
 
 def _point_feature(state: ControlState) -> dict[str, Any]:

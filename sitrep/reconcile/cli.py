@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from sitrep.cli_checks import existing_database
 from sitrep.errors import SitrepError
 from sitrep.reconcile.explain import Explanation, explain_event, merged_events
 from sitrep.reconcile.merge import rebuild_all
@@ -35,7 +36,7 @@ def reconcile_command(
     console = Console()
     try:
         settings = load_settings({"db": db})
-        with open_store(settings.db) as store:
+        with open_store(existing_database(settings.db)) as store:
             rebuild_all(store, confidence_weights(settings))
             merged = len(merged_events(store))
     except SitrepError as e:
@@ -52,7 +53,7 @@ def explain_command(
     console = Console()
     try:
         settings = load_settings({"db": db})
-        with open_store(settings.db) as store:
+        with open_store(existing_database(settings.db)) as store:
             explanation = explain_event(store, event_id, confidence_weights(settings))
     except SitrepError as e:
         console.print(f"[red]error:[/red] {escape(str(e))}")

@@ -39,6 +39,7 @@ def report_command(
 ) -> None:
     """A neutral situation report on one front: what changed hands, where fighting is, what is expected
     (marked as forecast), what is uncertain, each sentence citing its sources; with a map of control."""
+    from sitrep.cli_checks import existing_database
     from sitrep.settings import load_settings
     from sitrep.sitreps.compose import compose_report
     from sitrep.sitreps.mapimage import control_map_png
@@ -49,7 +50,7 @@ def report_command(
         if format not in FORMATS:
             raise RenderError(f"unknown format {format!r}: choose one of {', '.join(FORMATS)}")
         settings = load_settings({"db": db})
-        with open_store(settings.db) as store:
+        with open_store(existing_database(settings.db)) as store:
             report = compose_report(store, front, _day(start), _day(end))
         map_path = map or (out.with_suffix(".png") if out is not None and format == "md" else None)
         png = control_map_png(report) if format != "md" or map_path else None
