@@ -23,9 +23,10 @@ the text speaks of and matches only the rows that hold on it. It resolves a labe
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from types import MappingProxyType
 from typing import Final
@@ -248,6 +249,7 @@ class ActorCatalogue:
         self._owners = tuple(tuple(o) for o in owners)
         self._by_name = by_name
         self.matcher = PhraseMatcher(phrases)
+        self._changes = _days_of_change(self.entries, self.profile)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -259,6 +261,11 @@ class ActorCatalogue:
         """The entry with this name or alias, ignoring case; None when unknown."""
         return self._by_name.get(name.strip().casefold())
 
+    def epoch(self, day: date | None) -> int:
+        """Which stretch of time between two changes (a row's or a stance's or camp's first or last day)
+        `day` lies in: two days of one epoch resolve every mention alike; -1 for no day."""
+        return -1 if day is None else bisect_right(self._changes, day)
+
     def owner(self, phrase_index: int, day: date | None = None) -> tuple[CatalogueEntry, bool] | None:
         """The entry a matched phrase belongs to on `day` (the latest row that holds then), and whether
         that phrase is a pejorative alias; None when no row of that name holds on the day."""
@@ -266,6 +273,38 @@ class ActorCatalogue:
             if self.entries[index].holds_on(day):
                 return self.entries[index], pejorative
         return None
+
+
+def _days_of_change(entries: Iterable[CatalogueEntry], profile: ConflictProfile) -> list[date]:
+    """Every day on which a catalogue row or a profile relation begins to hold or stops holding, sorted."""
+    days: set[date] = set()
+    periods = [(e.valid_from, e.valid_until) for e in entries]
+    periods += [(p.start, p.end) for stance in profile.stances.values() for p in stance]
+    periods += [(c.start, c.end) for c in profile.camps]
+    for start, end in periods:
+        days |= {start} if start is not None else set()
+        days |= {end + timedelta(days=1)} if end is not None else set()
+    return sorted(days)
+
+
+class ActorsByDay:
+    """One text's actor mentions, resolved for the day each event happened rather than the day of the
+    report ("Assad's forces shelled the town in 2016", written in 2025, are the state of 2016): found once
+    per epoch of the catalogue (`ActorCatalogue.epoch`), the publication day's first."""
+
+    def __init__(self, text: str, catalogue: ActorCatalogue, *, stance: str, published: date | None,
+                 mentions: list[ActorMention] | None = None) -> None:
+        self.text, self.catalogue, self.stance, self.published = text, catalogue, stance, published
+        found = mentions if mentions is not None else find_actors(text, catalogue, stance=stance, on=published)
+        self._by_epoch: dict[int, list[ActorMention]] = {catalogue.epoch(published): found}
+
+    def on(self, day: date | None) -> list[ActorMention]:
+        """The mentions as they read on `day` (the publication day's when `day` is None)."""
+        day = day if day is not None else self.published
+        epoch = self.catalogue.epoch(day)
+        if epoch not in self._by_epoch:
+            self._by_epoch[epoch] = find_actors(self.text, self.catalogue, stance=self.stance, on=day)
+        return self._by_epoch[epoch]
 
 
 def _names_with_plurals(entry: CatalogueEntry) -> list[str]:

@@ -519,3 +519,14 @@ def test_actors_bare_troops_in_a_wire_story_by_the_day(catalogue: ActorCatalogue
     assert _first(text, catalogue, "neutral", BEFORE_THE_FALL)[1] == "government"
     assert _first(text, catalogue, "neutral", AFTER_THE_FALL)[1] == "unknown"
     assert _first("Israeli troops entered the village.", catalogue, "neutral", AFTER_THE_FALL)[1] == "israel"
+
+
+def test_actors_by_day_resolves_each_epoch_once(catalogue: ActorCatalogue) -> None:
+    from sitrep.actors import ActorsByDay
+
+    text = "Assad's forces shelled the town."
+    by_day = ActorsByDay(text, catalogue, stance="neutral", published=AFTER_THE_FALL)
+    assert by_day.on(None)[0].side == "former_regime"
+    assert by_day.on(date(2016, 7, 12))[0].side == "government"
+    assert by_day.on(date(2016, 7, 12)) is by_day.on(date(2016, 8, 1))  # one epoch, found once
+    assert catalogue.epoch(BEFORE_THE_FALL) != catalogue.epoch(AFTER_THE_FALL)

@@ -79,3 +79,18 @@ def test_participants_a_modifier_of_the_trigger_is_its_agent(resources: Resource
 def test_participants_no_named_agent_is_an_unknown_side(resources: Resources) -> None:
     event = _one("Airstrikes on 25 July damaged the hospital in Atareb.", resources)
     assert (event.actor1, event.actor1_side) == ("", "unknown")
+
+
+def test_participants_sides_are_those_of_the_event_day(resources: Resources) -> None:
+    # a report of 2025 about 2016: Assad's forces were the state then, not the former regime
+    event = _one("On 12 July 2016, Assad's forces shelled the town of Kafr Zita.", resources,
+                 published=date(2025, 3, 10))
+    assert (event.event_date, event.actor1_side) == (date(2016, 7, 12), "government")
+    # a report of late December 2024 about the offensive of 27 November: HTS was not yet the state
+    event = _one("On 27 November, Hayat Tahrir al-Sham fighters captured the town of Maarat al-Numan.",
+                 resources, published=date(2024, 12, 20))
+    assert (event.actor1_side, event.sub_event_type) == ("opposition", "Non-state actor overtakes territory")
+    # the same sentence about a day after the fall: the state's forces regain ground
+    event = _one("On 10 December, Hayat Tahrir al-Sham fighters captured the town of Maarat al-Numan.",
+                 resources, published=date(2024, 12, 20))
+    assert (event.actor1_side, event.sub_event_type) == ("government", "Government regains territory")

@@ -15,7 +15,14 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from sitrep.actors import ActorCatalogue, ActorMention, find_actors, load_actor_catalogue, normalize_stance
+from sitrep.actors import (
+    ActorCatalogue,
+    ActorMention,
+    ActorsByDay,
+    find_actors,
+    load_actor_catalogue,
+    normalize_stance,
+)
 from sitrep.classify import Classifier, load_classifier
 from sitrep.dates import DateMention, find_dates
 from sitrep.errors import ExtractionError
@@ -121,6 +128,7 @@ class _Context:
     paragraph_starts: list[int]
     stance: str
     datelines: list[tuple[int, int]]  # where the story was filed from: never a scene (genuine.py)
+    actors_by_day: ActorsByDay | None = None  # the actors as they read on an event's own day
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +160,9 @@ def extract(document: Document, resources: Resources, doc: Any | None = None) ->
     paragraph_starts = _paragraph_starts(text)
     context = _Context(document, doc, [p for p in places if p.resolved], actors,
                        find_dates(text, document.published), paragraph_starts,
-                       normalize_stance(document.stance), dateline_spans(text, paragraph_starts))
+                       normalize_stance(document.stance), dateline_spans(text, paragraph_starts),
+                       ActorsByDay(text, resources.actors, stance=document.stance, published=document.published,
+                                   mentions=actors))
     events: list[Event] = []
     triggers = find_triggers(doc, resources.classifier, resources.report_triggers)
     placed = _attach_places(triggers, context)
@@ -396,20 +406,23 @@ def _events_for(trigger: Trigger, places: list[PlaceMention], context: _Context,
     if trigger.claim_only and statement.fact_status != "attributed_claim":
         return []
     territorial = trigger.sub_event_type == TERRITORY
-    profile, on = resources.actors.profile, document.published
-    who = find_participants(token, context.actors, doc, stance=context.stance, territorial=territorial,
-                            liberation_word=token.lower_.startswith(LIBERATION_PREFIXES), profile=profile,
-                            on=on, air=trigger.sub_event_type == AIR_STRIKE)
-    who = _fill_actor1(who, token, context, resources, air=trigger.sub_event_type == AIR_STRIKE)
-    sub_event_type = trigger.sub_event_type
-    if territorial:  # ACLED keys the sub-event type on actor1 when the gainer is not stated apart
-        gainer = who.gained_by or who.actor1_side
-        sub_event_type = GOVERNMENT_REGAINS if gainer in state_sides(profile, on) else NON_STATE_OVERTAKES
     paragraph = max(p for p in context.paragraph_starts if p <= start)
     day, precision, dated = date_event(token.idx, (start, end), paragraph, context.dates, document.published,
                                        past=is_past(token), future=statement.fact_status in FUTURE)
     if dated and day is not None and _follows_dated_clause(token, context, (start, end)):
         day, precision = day + timedelta(days=1), max(precision, 2)
+    # sides as they were on the event's own day: a report of 2025 about 2016 names the state of 2016
+    profile, on = resources.actors.profile, day or document.published
+    if context.actors_by_day is not None:
+        context = replace(context, actors=context.actors_by_day.on(on))
+    who = find_participants(token, context.actors, doc, stance=context.stance, territorial=territorial,
+                            liberation_word=token.lower_.startswith(LIBERATION_PREFIXES), profile=profile,
+                            on=on, air=trigger.sub_event_type == AIR_STRIKE)
+    who = _fill_actor1(who, token, context, resources, air=trigger.sub_event_type == AIR_STRIKE, on=on)
+    sub_event_type = trigger.sub_event_type
+    if territorial:  # ACLED keys the sub-event type on actor1 when the gainer is not stated apart
+        gainer = who.gained_by or who.actor1_side
+        sub_event_type = GOVERNMENT_REGAINS if gainer in state_sides(profile, on) else NON_STATE_OVERTAKES
     framing = tuple(Span(f.start, f.end, f.surface, f.technique)
                     for f in find_framing(document.text[start:end], resources.framing))
     framing = tuple(Span(f.start + start, f.end + start, f.surface, f.label) for f in framing)
@@ -436,14 +449,14 @@ def _follows_dated_clause(token: Any, context: _Context, sentence: tuple[int, in
 
 
 def _fill_actor1(who: Participants, token: Any, context: _Context, resources: Resources, *,
-                 air: bool = False) -> Participants:
+                 air: bool = False, on: date | None = None) -> Participants:
     """With no actor in its sentence, an event's agent is the last combatant named before it in its
     paragraph ("...the Syrian forces advanced. The village of X was re-liberated"), of the side that
     gained when ground changed hands. An air strike's agent is a side that flies: an unattributed one
     reported by a source whose own side has no aircraft is the state's (ACLED's practice in Syria)."""
     if who.actor1:
         return who
-    profile, on = resources.actors.profile, context.document.published
+    profile, on = resources.actors.profile, on or context.document.published
     own_side = stance_side(context.stance, profile, on)
     paragraph = max(p for p in context.paragraph_starts if p <= token.idx)
     earlier = [a for a in context.actors if paragraph <= a.start < token.sent.start_char
