@@ -148,11 +148,29 @@ def gazetteer_build(
     settings = _settings()
     source = data_dir or Path(settings.shared_data)
     try:
+        _check_gazetteer_inputs(source, named_by="--data-dir" if data_dir else None)
         count = write_places(build_gazetteer(source), out or DEFAULT_GAZETTEER)
     except SitrepError as e:
         _fail(e)
         return
     err.print(Text(clean_text(f"wrote {count} places to {out or DEFAULT_GAZETTEER}")))
+
+
+# The source files `sitrep gazetteer build` reads from its data folder.
+GAZETTEER_INPUTS = ("wof_sy.tsv", "syria_wikimap.tsv", "syria_districts.tsv")
+
+
+def _check_gazetteer_inputs(folder: Path, named_by: str | None) -> None:
+    """A SitrepError naming the missing source files and the flag or setting that names their folder."""
+    missing = [name for name in GAZETTEER_INPUTS if not (folder / name).is_file()]
+    if not missing:
+        return
+    where = (f"the folder given by {named_by}" if named_by else
+             "the folder of the shared_data setting (SITREP_SHARED_DATA, or shared_data in sitrep.toml; "
+             "default <checkout>/../shared/data)")
+    raise SitrepError(f"cannot build the gazetteer: {', '.join(missing)} not found in {folder}, {where}; "
+                      f"point --data-dir or SITREP_SHARED_DATA at the folder holding "
+                      f"{', '.join(GAZETTEER_INPUTS)} (the shipped gazetteer is used until then)")
 
 
 @gazetteer_app.command("import")

@@ -329,3 +329,14 @@ def test_cli_version_and_tables_whole_when_piped(dev_db: tuple[str, Any], monkey
         assert (row["event_date"] or "undated") in line and "±" not in line
         if row["time_precision"] == 3 and row["event_date"]:
             assert f"{row['event_date']} (month)" in line
+
+
+def test_cli_gazetteer_build_names_its_missing_inputs_and_the_setting(cli: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "gazetteer.tsv.gz"
+    for command, env, named in ((["--data-dir", str(tmp_path)], {}, "the folder given by --data-dir"),
+                                ([], {"SITREP_SHARED_DATA": str(tmp_path)}, "the folder of the shared_data setting")):
+        result = cli.invoke(app, ["gazetteer", "build", *command, "--out", str(out)], env=env)
+        assert result.exit_code == 2, result.output
+        shown = " ".join(result.output.split())
+        assert f"wof_sy.tsv, syria_wikimap.tsv, syria_districts.tsv not found in {tmp_path}, {named}" in shown
+        assert "SITREP_SHARED_DATA" in shown and not out.exists()
