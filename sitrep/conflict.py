@@ -59,6 +59,17 @@ class Period:
         return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
 
 
+@dataclass(frozen=True, slots=True)
+class Succession:
+    """The day a side's forces changed: from `day` on, `side` is others than before, and looking back its
+    forces of before are `before` (from 8 Dec 2024 "government" is the new state; Assad's was the former
+    regime). A place its side held on both sides of that day changed hands."""
+
+    side: str
+    day: date
+    before: str
+
+
 @dataclass(frozen=True)
 class ConflictProfile:
     """The sides of one conflict and how they relate, each relation scoped by date."""
@@ -69,11 +80,31 @@ class ConflictProfile:
     sides: Mapping[str, Side]
     stances: Mapping[str, tuple[Period, ...]] = field(default_factory=dict)  # stance -> side it speaks for
     camps: tuple[Period, ...] = ()  # each value a frozenset of sides fighting together
+    successions: tuple[Succession, ...] = ()
+    side_labels: Mapping[str, tuple[Period, ...]] = field(default_factory=dict)  # side -> its label by date
 
     def side(self, side_id: str) -> Side:
         """The side's description; one the profile does not know is described by its id."""
         known = self.sides.get(side_id)
         return known if known is not None else Side(side_id, side_id.replace("_", " "))
+
+    def label(self, side_id: str, day: date | None) -> str:
+        """The side's neutral name on `day`: "government" is Assad's before 8 Dec 2024, the new state's
+        after; with no day, or no label of that date, its one label."""
+        for period in self.side_labels.get(side_id, ()):
+            if day is not None and period.holds_on(day):
+                return str(period.value)
+        return self.side(side_id).label
+
+    def era(self, side_id: str, day: date) -> int:
+        """How many times the side's forces had changed by `day` (its successions on or before it)."""
+        return sum(1 for s in self.successions if s.side == side_id and s.day <= day)
+
+    def succeeded(self, side_id: str, earlier: date, later: date) -> str:
+        """Who held for `side_id` on `earlier`, seen from `later`, when the side changed in between (the
+        succession's `before`, e.g. former_regime); "" when it did not."""
+        found = [s for s in self.successions if s.side == side_id and earlier < s.day <= later]
+        return found[0].before if found else ""
 
     def speaks_for(self, stance: str, day: date | None) -> str:
         """The side a source of this (normalised) stance speaks for on `day`, or "" for none."""
@@ -153,8 +184,20 @@ def _parse_profile(name: str, raw: Mapping[str, Any]) -> ConflictProfile:
     stances = {str(stance): tuple(_period(p, _side_id(p["side"])) for p in periods)
                for stance, periods in (raw.get("stances") or {}).items()}
     camps = tuple(_period(c, frozenset(_side_id(s) for s in c["sides"])) for c in raw.get("camps") or ())
+    successions = tuple(Succession(_side_id(s["side"]), _required_day(s, "day"), _side_id(s["before"]))
+                        for s in raw.get("successions") or ())
+    labels = {side_id: tuple(_period(p, str(p["label"])) for p in item["labels"])
+              for item in raw["sides"] if item.get("labels") for side_id in (_side_id(item["id"]),)}
     return ConflictProfile(name=name, country=str(raw.get("country", name)), iso=str(raw.get("iso", "")),
-                           sides=MappingProxyType(sides), stances=MappingProxyType(stances), camps=camps)
+                           sides=MappingProxyType(sides), stances=MappingProxyType(stances), camps=camps,
+                           successions=successions, side_labels=MappingProxyType(labels))
+
+
+def _required_day(item: Mapping[str, Any], key: str) -> date:
+    day = parse_day(item.get(key))
+    if day is None:
+        raise ValueError(f"{key!r} must be an ISO day (2024-12-08), not {item.get(key)!r}")
+    return day
 
 
 def _side_id(value: Any) -> str:

@@ -61,3 +61,27 @@ def test_conflict_a_malformed_profile_names_its_file(tmp_path: Path) -> None:
                     encoding="utf-8")
     with pytest.raises(LexiconError, match=r"conflict\.yaml"):
         load_conflict("bad", path)
+
+
+def test_conflict_the_state_changed_hands_on_8_december_2024() -> None:
+    profile = load_conflict()
+    assert profile.era("government", date(2024, 12, 7)) != profile.era("government", date(2024, 12, 8))
+    assert profile.succeeded("government", date(2016, 7, 30), date(2024, 12, 9)) == "former_regime"
+    assert profile.succeeded("government", date(2024, 12, 8), date(2025, 3, 10)) == ""
+    assert profile.succeeded("kurdish", date(2016, 7, 30), date(2025, 3, 10)) == ""
+    # the side's label names the forces of the day, and its one label serves when no day is known
+    assert profile.label("government", BEFORE_THE_FALL) != profile.label("government", AFTER_THE_FALL)
+    assert profile.label("government", None) == profile.side("government").label
+    assert profile.label("kurdish", AFTER_THE_FALL) == profile.side("kurdish").label
+
+
+def test_conflict_a_succession_needs_its_day(tmp_path: Path) -> None:
+    path = tmp_path / "conflict.yaml"
+    path.write_text("sides:\n  - {id: crown}\n  - {id: old_crown}\n"
+                    "successions:\n  - {side: crown, before: old_crown}\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"conflict\.yaml.*'day'"):
+        load_conflict("bad", path)
+    path.write_text("sides:\n  - {id: crown}\n  - {id: old_crown}\n"
+                    "successions:\n  - {side: crown, day: 2020-02-01, before: old_crown}\n", encoding="utf-8")
+    profile = load_conflict("good", path)
+    assert profile.succeeded("crown", date(2020, 1, 1), date(2020, 3, 1)) == "old_crown"

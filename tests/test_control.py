@@ -524,3 +524,36 @@ def test_control_real_seed_and_dev_corpus_on_2016_07_30(tmp_path: Path, nlp: Any
     # Neutral reports of the government's June-July gains in Eastern Ghouta are assessed.
     assert assessed["Mayda`a"].side == "government"
     assert all(s.valid_on(day) for s in assessed.values())
+
+
+def test_control_the_state_held_before_and_after_its_fall_changed_hands() -> None:
+    from sitrep.conflict import default_profile
+
+    before, after = date(2024, 12, 7), date(2024, 12, 9)
+    reports = [_seen("government", source="AFP", day=date(2024, 11, 1)),
+               _seen("government", source="AFP", day=before), _seen("government", source="Reuters", day=after)]
+    states = build_timeline(reports, CLAIMED)
+    assert [(s.side, s.previous_side, s.valid_from, s.valid_until) for s in states] == [
+        ("government", "", date(2024, 11, 1), after), ("government", "former_regime", after, None)]
+    assert states[1].changed_hands and not states[0].changed_hands
+    profile = default_profile()
+    assert profile.label("government", states[0].valid_from) != profile.label("government", states[1].valid_from)
+    # reports on either side of the fall never corroborate each other: each is its own step
+    (state,) = build_timeline([_seen("government", source="AFP", day=after),
+                               _seen("government", source="Reuters", day=date(2024, 12, 12))], CLAIMED)
+    assert state.sources == ("AFP", "Reuters")
+    assert [s.side for s in build_timeline(reports[1:], CLAIMED)] == ["government", "government"]
+
+
+def test_control_store_lists_the_fall_of_the_state_as_a_change(store: Store) -> None:
+    for doc_id, source, published in (("f1", "Reuters", date(2024, 12, 7)), ("f2", "AFP", date(2024, 12, 9))):
+        # two different reports (a store keeps one copy of a text), each of the state holding Kafr
+        claims = [(KAFR, GAIN, "government", "reported")] + ([(AYN, CLASH, "", "reported")] if doc_id == "f2" else [])
+        document, events = _report(doc_id, source, "neutral", published, claims)
+        store.save_document(document, events, PLACES)
+        update_control_after_save(store, doc_id)
+    (change,) = control_changes(store, date(2024, 12, 8), date(2024, 12, 10), CLAIMED)
+    assert (change.state.previous_side, change.state.side, change.state.valid_from) == \
+        ("former_regime", "government", date(2024, 12, 9))
+    held = control_at(store, date(2024, 12, 7), CLAIMED)
+    assert [(s.side, s.valid_until) for s in held] == [("government", date(2024, 12, 9))]

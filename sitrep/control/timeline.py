@@ -10,6 +10,10 @@ hypothetical steps only. Steps then fold, in date order, into non-overlapping st
 - contested (the previous holder keeps its name) for `contested_days`, then held again by that holder
   unless something else happened first;
 - besieged (the besieged side is the holder) until the next different step.
+
+A side whose forces changed (the conflict profile's successions: "government" is Assad's state until 7
+December 2024 and the new state from the 8th) is two holders: reports of either side of that day are
+different steps, and a place it held on both sides changed hands from the former holder (former_regime).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+from sitrep.conflict import ConflictProfile, default_profile
 from sitrep.control.rules import (
     DEFAULT_RULES,
     EXPECTED_STATUSES,
@@ -50,24 +55,30 @@ class Step:
         return tuple(sorted({o.publisher for o in self.support}))
 
 
-def build_timeline(observations: Sequence[Observation], layer: str,
-                   rules: AssessmentRules = DEFAULT_RULES) -> list[ControlState]:
-    """The control states of one place (all `observations` are about it) in `layer`, oldest first."""
+def build_timeline(observations: Sequence[Observation], layer: str, rules: AssessmentRules = DEFAULT_RULES,
+                   profile: ConflictProfile | None = None) -> list[ControlState]:
+    """The control states of one place (all `observations` are about it) in `layer`, oldest first; sides
+    change holders as the `profile` (the shipped one by default) dates their successions."""
     if not observations:
         return []
+    profile = profile or default_profile()
     wanted = EXPECTED_STATUSES if layer == FORECAST else REPORTED_STATUSES
-    steps = group_steps([o for o in observations if o.fact_status in wanted], rules)
+    steps = group_steps([o for o in observations if o.fact_status in wanted], rules, profile)
     denials = [o for o in observations if o.fact_status == "negated"]
     kept = [s for s in steps if _keep(s, denials, layer, rules)]
-    return fold_steps(kept, observations[0], layer, rules)
+    return fold_steps(kept, observations[0], layer, rules, profile)
 
 
-def group_steps(observations: Iterable[Observation], rules: AssessmentRules = DEFAULT_RULES) -> list[Step]:
-    """Reports of one state within `corroboration_days` of its first report, as one step each."""
+def group_steps(observations: Iterable[Observation], rules: AssessmentRules = DEFAULT_RULES,
+                profile: ConflictProfile | None = None) -> list[Step]:
+    """Reports of one state within `corroboration_days` of its first report, as one step each; never
+    across the day its side's forces changed."""
+    profile = profile or default_profile()
     steps: list[Step] = []
-    open_steps: dict[tuple[str, str], Step] = {}
+    open_steps: dict[tuple[str, str, int], Step] = {}
     for observation in sorted(observations, key=lambda o: (o.day, o.publisher, o.event_id, o.evidence)):
-        key = (observation.state, "" if observation.state == CONTESTED else observation.side)
+        side = "" if observation.state == CONTESTED else observation.side
+        key = (observation.state, side, profile.era(side, observation.day) if side else 0)
         step = open_steps.get(key)
         if step is None or (observation.day - step.day).days > rules.corroboration_days:
             step = Step(observation.day, key[1], observation.state)
@@ -87,21 +98,25 @@ def _keep(step: Step, denials: Sequence[Observation], layer: str, rules: Assessm
     return any(o.publisher not in denied_by for o in step.support)  # claimed and forecast
 
 
-def fold_steps(steps: Sequence[Step], place: Observation, layer: str,
-               rules: AssessmentRules = DEFAULT_RULES) -> list[ControlState]:
+def fold_steps(steps: Sequence[Step], place: Observation, layer: str, rules: AssessmentRules = DEFAULT_RULES,
+               profile: ConflictProfile | None = None) -> list[ControlState]:
     """Steps in date order as non-overlapping states (see the module doc)."""
+    profile = profile or default_profile()
     states: list[ControlState] = []
     holder: ControlState | None = None  # the last held state: who holds the place between fights
     for step in sorted(steps, key=lambda s: (s.day, STATE_ORDER.get(s.state, 0), s.confidence)):
         _revert_after_fighting(states, holder, step.day, rules)
+        succeeded = profile.succeeded(holder.side, holder.valid_from, step.day) if holder is not None else ""
         side = step.side or (holder.side if holder is not None else "")
         current = states[-1] if states else None
         if current is not None and current.state == step.state and current.side == side \
-                and (current.valid_until is None or current.valid_until >= step.day):
+                and (current.valid_until is None or current.valid_until >= step.day) \
+                and not profile.succeeded(current.side, current.valid_from, step.day):
             states[-1] = _extended(current, step, rules)
             continue
         _close(states, step.day)
-        state = _state(place, layer, step, side, holder.side if holder is not None else "", rules)
+        previous = (succeeded or holder.side) if holder is not None else ""
+        state = _state(place, layer, step, side, previous, rules)
         states.append(state)
         if state.state == HELD:
             holder = state
