@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from sitrep.errors import InputError
-from sitrep.events.extract import Extraction, Resources, extract, one_per_location_and_day
+from sitrep.events.extract import Extraction, Resources, extract, one_per_location_and_day, with_stance
 from sitrep.model import Document, Event, PlaceMention, Span
 from sitrep.settings import Settings
 
@@ -95,15 +95,15 @@ def extract_in_pieces(document: Document, resources: Resources, cues: Any, budge
     events: list[Event] = []
     places: list[PlaceMention] = []
     observations: list[Any] = []
-    whole = document
+    whole = with_stance(document, resources.actors, resources.publishers)  # one stance for every piece
     for number, (start, end) in enumerate(spans):
         if time.perf_counter() - started > budget.max_seconds:
             raise DocumentBudgetError(f"extraction ran past {budget.max_seconds:g} s (setting "
                                       f"max_document_seconds), stopped after piece {number} of {len(spans)}")
         piece = replace(whole, text=document.text[start:end])
         doc = resources.nlp(piece.text)
-        result = extract(piece, resources, doc)
-        if number == 0:  # its stance (given, the publisher's or inferred) is the document's
+        result = extract(piece, resources, doc, stance_read=True)
+        if number == 0:  # its warnings are the document's
             whole = replace(result.document, text=document.text)
         events += [_shift_event(e, start) for e in result.events]
         places += [_shift_place(p, start) for p in result.places]

@@ -90,3 +90,12 @@ def test_pieces_extraction_past_the_time_budget_is_stopped(resources: Resources)
     assert isinstance(results[0], Reject) and "max_document_seconds" in results[0].reason
     assert "stopped after piece 1 of" in results[0].reason
     assert not isinstance(results[1], Reject)  # the next document is extracted all the same
+
+
+def test_pieces_share_one_stance_inferred_from_the_whole_text(resources: Resources) -> None:
+    """A long report from an unknown outlet: its stance is inferred once, from the whole text, and every
+    piece's events carry it (the store refuses an event whose stance is not its document's)."""
+    document = Document(doc_id="unknown-outlet", text=_long_text(3 * PIECE_CHARS), published=date(2016, 8, 1))
+    [result] = list(extract_documents([document], resources, strict=True))
+    assert not isinstance(result, Reject) and result.events
+    assert {e.stance for e in result.events} == {result.document.stance}

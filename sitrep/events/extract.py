@@ -145,12 +145,14 @@ class Extraction:
         return [p for p in self.places if not p.resolved]
 
 
-def extract(document: Document, resources: Resources, doc: Any | None = None) -> Extraction:
+def extract(document: Document, resources: Resources, doc: Any | None = None, *,
+            stance_read: bool = False) -> Extraction:
     """Every event `document` reports, expects, imagines or denies, one per location per day and type.
-    `doc` is spaCy's parse of `document.text` when the caller has it (batches parse with `nlp.pipe`)."""
+    `doc` is spaCy's parse of `document.text` when the caller has it (batches parse with `nlp.pipe`);
+    `stance_read` when the document's stance was already settled (a piece of a longer document)."""
     text = _checked_text(document)
     doc = doc if doc is not None else resources.nlp(text)
-    document = _with_stance(document, resources.actors, resources.publishers)
+    document = document if stance_read else with_stance(document, resources.actors, resources.publishers)
     if document.published is None:
         document = replace(document, warnings=(*document.warnings, UNDATED_WARNING))
     actors = find_actors(text, resources.actors, stance=document.stance, on=document.published)
@@ -198,7 +200,7 @@ def _new_places(places: list[PlaceMention], anchored: list[tuple[Trigger, list[P
     return list(new.values())
 
 
-def _with_stance(document: Document, catalogue: ActorCatalogue, publishers: tuple[Publisher, ...]) -> Document:
+def with_stance(document: Document, catalogue: ActorCatalogue, publishers: tuple[Publisher, ...]) -> Document:
     """The document's stance: as given, else its publisher's, else the one its hostile labels show."""
     if document.stance:
         return document
