@@ -25,7 +25,8 @@ from sitrep.geo import Gazetteer
 from sitrep.model import Mention, PlaceMention
 from sitrep.taxonomy import STRATEGIC_DEVELOPMENTS, event_type_of
 
-# Kinds that name an area around places rather than a place: never a report's focus while a town is named.
+# Kinds that name an area around places rather than a place: never a report's focus while a town is named,
+# nor an event's location when the same trigger also names a town, hill or district.
 COARSE_KINDS = frozenset({"governorate", "region", "country"})
 # Strategic developments ACLED codes at the place concerned even when the sentence names none. Not a change to
 # a group (coded at the country when it names no place) nor a change of control (that needs its place).
@@ -53,7 +54,7 @@ def anchor_unplaced(triggers: Sequence[Trigger], placed: Sequence[tuple[Trigger,
     when a head of state decides it, else the place its paragraph, or failing that its report, names most."""
     text = doc.text
     datelines = dateline_spans(text, list(paragraph_starts))
-    usable = [m for m in places if m.resolved and not _is_heading(text, m)
+    usable = [m for m in places if m.resolved and not is_heading(text, m)
               and not any(s <= m.mention.start < e for s, e in datelines)]
     named_sentences = {_sentence_start(doc, m) for m in places if m.resolved}
     done = {t.token for t, _ in placed}
@@ -85,8 +86,8 @@ def _sentence_start(doc: Any, mention: PlaceMention) -> int:
     return span.root.sent.start if span is not None and len(span) else -1
 
 
-def _is_heading(text: str, mention: PlaceMention) -> bool:
-    """"Aleppo:" opening a line names a section."""
+def is_heading(text: str, mention: PlaceMention) -> bool:
+    """"Aleppo:" opening a line names a section, not the scene of what follows."""
     line_start = text.rfind("\n", 0, mention.mention.start) + 1
     return not text[line_start:mention.mention.start].strip() and text[mention.mention.end:].startswith(":")
 

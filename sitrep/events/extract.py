@@ -26,7 +26,7 @@ from sitrep.actors import (
 from sitrep.classify import Classifier, load_classifier
 from sitrep.dates import DateMention, find_dates
 from sitrep.errors import ExtractionError
-from sitrep.events.anchor import anchor_unplaced
+from sitrep.events.anchor import COARSE_KINDS, anchor_unplaced, is_heading
 from sitrep.events.genuine import CLAIM_LEMMAS, dateline_spans, describes_a_state, is_aimed_at
 from sitrep.events.learned import EventFilter, filter_events, load_event_filter
 from sitrep.events.participants import (
@@ -74,8 +74,6 @@ UNDATED_DOCUMENT = "no date in the text and no publication date: undated"
 UNDATED_WARNING = "no publication date: events without a date of their own in the text are left undated"
 # Fact statuses of what has not happened (yet): dated only by their own sentence.
 FUTURE = frozenset({"expected", "hypothetical"})
-# Kinds too coarse to be an event's location when the same trigger also names a town, hill or district.
-COARSE_KINDS = frozenset({"governorate", "region", "country"})
 # Words that, written by a source about its own side's gains, imply that side gained ("re-liberated").
 LIBERATION_PREFIXES = ("liberat", "re-liberat", "victor", "free")
 # Confidence in [0, 1] by fact status before corroboration (reconcile refines it across sources): the
@@ -239,7 +237,7 @@ def _attach_places(triggers: list[Trigger], context: _Context) -> list[tuple[Tri
             continue  # "control" is an event only where someone claims it
         by_sentence.setdefault(sentence.start, []).append(trigger)
     for mention in context.places:
-        if _is_heading(context.document.text, mention) or _in_dateline(mention, context):
+        if is_heading(context.document.text, mention) or _in_dateline(mention, context):
             continue
         token = _place_token(doc, mention)
         if token is None or token.sent.start not in by_sentence:
@@ -280,7 +278,7 @@ def _antecedent(sentence: Any, context: _Context) -> PlaceMention | None:
     paragraph = max(p for p in context.paragraph_starts if p <= sentence.start_char)
     earliest = max(paragraph, sentence.start_char - ANTECEDENT_CHARS)
     before = [m for m in context.places if earliest <= m.mention.start < sentence.start_char
-              and not _is_coarse(m) and not _is_heading(context.document.text, m)
+              and not _is_coarse(m) and not is_heading(context.document.text, m)
               and not _in_dateline(m, context)]
     return before[-1] if before else None
 
@@ -314,12 +312,6 @@ def _is_coarse(mention: PlaceMention) -> bool:
 
 def _in_dateline(mention: PlaceMention, context: _Context) -> bool:
     return any(start <= mention.mention.start < end for start, end in context.datelines)
-
-
-def _is_heading(text: str, mention: PlaceMention) -> bool:
-    """"Aleppo:" opening a line names a section, not the scene of what follows."""
-    line_start = text.rfind("\n", 0, mention.mention.start) + 1
-    return not text[line_start:mention.mention.start].strip() and text[mention.mention.end:].startswith(":")
 
 
 def _scene_places(mentions: list[PlaceMention], doc: Any) -> list[PlaceMention]:
