@@ -94,3 +94,28 @@ def test_participants_sides_are_those_of_the_event_day(resources: Resources) -> 
     event = _one("On 10 December, Hayat Tahrir al-Sham fighters captured the town of Maarat al-Numan.",
                  resources, published=date(2024, 12, 20))
     assert (event.actor1_side, event.sub_event_type) == ("government", "Government regains territory")
+
+
+def test_participants_a_holder_of_ground_is_not_an_agent(resources: Resources) -> None:
+    # "opposition-held", "government-held", "areas held by": who holds a place, not who acts
+    text = ("State media said dozens of civilians left the besieged, battered opposition-held east of Aleppo "
+            "on Saturday, crossing to the government-held west through a humanitarian corridor.")
+    sides = {e.actor1_side for e in _events(text, resources, published=date(2016, 7, 31))}
+    assert sides and not sides & {"government", "opposition"}
+
+
+def test_participants_what_a_clause_suffers_is_not_its_agent(resources: Resources) -> None:
+    # "they have been under siege since the army cut the road": they are besieged, the army besieges
+    text = ("Some 250,000 civilians remain in eastern Aleppo. They have been effectively under siege since "
+            "the army and allied militia cut the last road into the rebel districts in early July.")
+    events = _events(text, resources)
+    assert events
+    assert all(e.actor1_side != "civilians" for e in events)
+
+
+def test_participants_the_object_of_a_control_verb_acts(resources: Resources) -> None:
+    # "forced ISIS to begin evacuating": ISIS evacuates; the army's advance is what forced it
+    event = _one("The rapid advances of the Syrian government forces in the east of Homs province have forced "
+                 "the ISIS terrorist group to begin evacuating its fighters from Palmyra.", resources,
+                 stance="pro-iran", published=date(2016, 3, 8))
+    assert (event.actor1, event.actor1_side) == ("Islamic State", "isis")

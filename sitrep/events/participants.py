@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -9,6 +10,7 @@ from typing import Any
 
 from sitrep.actors import ActorMention, normalize_stance
 from sitrep.conflict import ConflictProfile, default_profile
+from sitrep.phrases import HYPHENS
 
 NOT_COMBATANTS = frozenset({"civilians"})
 UNKNOWN = "unknown"  # the side of an agent no report names (ACLED: an unidentified armed group)
@@ -39,6 +41,20 @@ PRONOUN_SUBJECTS = frozenset({"it", "they", "he", "she", "we"})
 RELATIVE_SUBJECTS = frozenset({"who", "which", "that"})
 # How many sentences back, within the paragraph, a pronoun subject's antecedent is looked for.
 ANTECEDENT_SENTENCES = 2
+# A preposition that makes its noun something suffered: "the town has been under siege", "came under
+# fire", "remain under bombardment": the subject of the clause is the target, not the agent.
+SUFFERING_PREPOSITIONS = frozenset({"under"})
+# Verbs whose object is the one who then does what follows ("forced ISIS to withdraw", "pushed the rebels
+# to pull out"): object control, so the object is the agent of the verb it governs, not its target.
+OBJECT_CONTROL_VERBS = frozenset({"force", "compel", "push", "oblige", "drive", "prompt", "lead", "cause"})
+# After an actor, how a place's holder is written ("rebel-held", "government-controlled areas", "the
+# ISIS-besieged city"): the actor names who holds a place, not who acts in the event.
+_HOLDER_SUFFIX = re.compile(rf"\s*[{re.escape(HYPHENS)}]\s*(?:held|controlled|run|dominated|occupied)\b",
+                            re.IGNORECASE)
+# Before an actor, the same written with "by": "areas held by the rebels".
+_HOLDER_BEFORE = re.compile(r"\b(?:held|controlled|run|dominated|occupied)\s+by\s+(?:the\s+)?$", re.IGNORECASE)
+# The most characters looked back for `_HOLDER_BEFORE`.
+HOLDER_LOOKBACK = 30
 
 
 def state_sides(profile: ConflictProfile | None, on: date | None) -> frozenset[str]:
@@ -141,13 +157,54 @@ def _hyphenated_word(token: Any) -> frozenset[int]:
     return frozenset(range(first, last + 1))
 
 
+def is_holder(mention: ActorMention, text: str) -> bool:
+    """Whether a mention names who holds a place ("rebel-held", "areas controlled by the SDF"), not an
+    actor of the event."""
+    return bool(_HOLDER_SUFFIX.match(text, mention.end)) or \
+        bool(_HOLDER_BEFORE.search(text, max(0, mention.start - HOLDER_LOOKBACK), mention.start))
+
+
+def _suffers(trigger: Any) -> bool:
+    """Whether a noun trigger is what its clause's subject suffers ("they have been under siege")."""
+    return trigger.dep_ == "pobj" and trigger.head.lower_ in SUFFERING_PREPOSITIONS
+
+
+def _sufferer(trigger: Any) -> Any:
+    """The subject of the clause whose "under" phrase holds the trigger, or None."""
+    if not _suffers(trigger):
+        return None
+    clause = trigger.head.head
+    return next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+
+
+def _controller(trigger: Any, mentions: Sequence[ActorMention]) -> ActorMention | None:
+    """The object of a control verb above the trigger, which is its agent ("forced ISIS to begin
+    evacuating": ISIS evacuates)."""
+    verb = trigger
+    while verb.dep_ == "xcomp" and verb.head.i != verb.i:
+        verb = verb.head
+        if verb.lemma_ in OBJECT_CONTROL_VERBS:
+            for child in verb.children:
+                if child.dep_ == "dobj":
+                    return _mention_of_phrase(child, mentions)
+            return None
+    return None
+
+
 def _subject_of(trigger: Any, mentions: Sequence[ActorMention], doc: Any) -> ActorMention | Any | None:
     """The actor that is the grammatical subject (or "by" agent) of the trigger's verb, or of a noun
-    trigger ("attacks by the PKK"); the subject token itself when it is a pronoun that names no actor."""
+    trigger ("attacks by the PKK"); the subject token itself when it is a pronoun that names no actor.
+    The object of a control verb is the subject of what it governs ("forced ISIS to withdraw"); what
+    is suffered has no subject ("the town came under fire")."""
     if trigger.dep_ == "acl":  # "civilians leaving the city": the noun is the subject
         for mention in mentions:
             if mention.start <= trigger.head.idx < mention.end:
                 return mention
+    if _suffers(trigger):
+        return None
+    controller = _controller(trigger, mentions)
+    if controller is not None:
+        return controller
     verb = trigger
     for _ in range(3):
         subjects = [c for c in verb.children if c.dep_ in ("nsubj", "agent")]
@@ -213,10 +270,14 @@ def find_participants(trigger: Any, mentions: Sequence[ActorMention], doc: Any, 
     """Actor1 (the agent), actor2 (the other side) and, for a change of control, who gained; sides are
     related as the `profile` relates them on `on` (the event's or the report's day). For an air strike
     (`air`), only a side with aircraft can be the agent: "the bombs fell on the rebels" is not theirs."""
-    ranked = [m for m in _ranked(trigger, mentions, doc) if m.side not in NOT_COMBATANTS or not territorial]
+    ranked = [m for m in _ranked(trigger, mentions, doc) if (m.side not in NOT_COMBATANTS or not territorial)
+              and not is_holder(m, doc.text)]
     found = _subject_of(trigger, ranked, doc)
     subject = found if isinstance(found, ActorMention) else None
-    agents = [m for m in ranked if not _is_target(m, doc, trigger)]  # what is acted on never acts
+    sufferer = _sufferer(trigger)
+    suffering = _mention_of_phrase(sufferer, ranked) if sufferer is not None else None
+    # what is acted on never acts
+    agents = [m for m in ranked if not _is_target(m, doc, trigger) and m is not suffering]
     if found is not None and subject is None:  # a pronoun: the agent was named before, not beside it
         subject, agents = _antecedent(found, mentions, doc), []
     if air:
