@@ -132,12 +132,13 @@ def _matches(gold: dict[str, Any], pred: dict[str, Any]) -> bool:
 def matched_pairs(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> list[tuple[int, int]]:
     """(gold index, predicted index) of the one-to-one matches, greedy and closest first: the scorer's
     matching restated, to tell which records matched. Pass records of the same fact-status group."""
-    pairs = sorted(((_km(g, p), _days_apart(g, p), i, j) for i, g in enumerate(gold)
-                    for j, p in enumerate(pred) if _matches(g, p)))
+    # the scorer ranks a pair by kilometres plus days, one number (score.py's `match`)
+    pairs = sorted((_km(g, p) + _days_apart(g, p), i, j) for i, g in enumerate(gold)
+                   for j, p in enumerate(pred) if _matches(g, p))
     used_g: set[int] = set()
     used_p: set[int] = set()
     matched = []
-    for _, _, i, j in pairs:
+    for _, i, j in pairs:
         if i not in used_g and j not in used_p:
             used_g.add(i)
             used_p.add(j)

@@ -180,6 +180,19 @@ def test_extract_an_undated_plan_takes_the_publication_day_known_to_the_month(re
     assert plans and all((e.event_date, e.time_precision) == (date(2016, 8, 10), 3) for e in plans)
 
 
+def test_extract_a_story_goes_on_from_the_day_it_last_named_until_a_new_section(resources: Resources) -> None:
+    # published Wednesday 10 August 2016: "On Monday" is the 8th
+    text = ("On Monday, rebels shelled Talbiseh, activists said.\n\n"
+            "In addition, government warplanes struck Anadan and Hraytan.\n\n"
+            "Fighting is still raging in Kinsabba.\n\n"
+            "Daraa: Rebels shelled Busra al-Harir.")
+    dates = {e.location: (e.event_date, e.time_precision) for e in _events(text, resources)}
+    assert dates.get("Anadan") == (date(2016, 8, 8), 1), dates  # the paragraph after Monday's
+    assert dates.get("Kinsabba", (date(2016, 8, 10), 1)) == (date(2016, 8, 10), 1), dates  # still going on
+    busra = [d for k, d in dates.items() if k.startswith("Bu")]
+    assert busra and busra[0] != (date(2016, 8, 8), 1), dates  # a new section is a new story
+
+
 def test_extract_a_document_without_publication_date_says_its_events_are_undated(resources: Resources) -> None:
     document = Document(doc_id="t", text="Government warplanes struck Anadan and Hraytan.", source="blog")
     result = extract(document, resources)

@@ -9,6 +9,7 @@ language inside the evidence is kept as framing.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -37,7 +38,7 @@ from sitrep.events.participants import (
     tree_distance,
 )
 from sitrep.events.status import FactCues, assess_statement, load_fact_cues
-from sitrep.events.timing import date_event, is_past
+from sitrep.events.timing import date_event, tense_of
 from sitrep.events.triggers import TERRITORY, ReportTrigger, Trigger, find_triggers, load_report_triggers
 from sitrep.framing import FramingLexicon, find_framing, load_framing_lexicon
 from sitrep.geo import Gazetteer, find_places
@@ -70,6 +71,8 @@ CITY_KM = 12.0
 # place and of the same type within this many days before it (a summary, not a second event).
 REPEAT_DAYS = 7
 UNDATED = "no date in the text: dated to the publication week"
+# A heading opening a paragraph: a capitalised name of a few words and a colon ("Aleppo:", "Eastern Ghouta:").
+SECTION_HEADING_RE = re.compile(r"[ \t]*[A-Z][\w'’ -]{1,40}:")
 UNDATED_DOCUMENT = "no date in the text and no publication date: undated"
 UNDATED_WARNING = "no publication date: events without a date of their own in the text are left undated"
 # Fact statuses of what has not happened (yet): dated only by their own sentence.
@@ -127,6 +130,7 @@ class _Context:
     stance: str
     datelines: list[tuple[int, int]]  # where the story was filed from: never a scene (genuine.py)
     actors_by_day: ActorsByDay | None = None  # the actors as they read on an event's own day
+    section_starts: tuple[int, ...] = ()  # paragraphs that open with a heading ("Aleppo: ..."): new stories
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +166,8 @@ def extract(document: Document, resources: Resources, doc: Any | None = None, *,
                        find_dates(text, document.published), paragraph_starts,
                        normalize_stance(document.stance), dateline_spans(text, paragraph_starts),
                        ActorsByDay(text, resources.actors, stance=document.stance, published=document.published,
-                                   mentions=actors))
+                                   mentions=actors),
+                       _section_starts(text, paragraph_starts))
     events: list[Event] = []
     triggers = find_triggers(doc, resources.classifier, resources.report_triggers)
     placed = _attach_places(triggers, context)
@@ -218,6 +223,11 @@ def _paragraph_starts(text: str) -> list[int]:
         starts.append(index + 2)
         index = text.find("\n\n", index + 2)
     return starts
+
+
+def _section_starts(text: str, paragraph_starts: list[int]) -> tuple[int, ...]:
+    """The paragraphs that open a section of a round-up with a heading ("Aleppo: The strategic ...")."""
+    return tuple(p for p in paragraph_starts if SECTION_HEADING_RE.match(text, p))
 
 
 def _place_token(doc: Any, mention: PlaceMention) -> Any:
@@ -401,8 +411,10 @@ def _events_for(trigger: Trigger, places: list[PlaceMention], context: _Context,
         return []
     territorial = trigger.sub_event_type == TERRITORY
     paragraph = max(p for p in context.paragraph_starts if p <= start)
+    story, tense = max((s for s in context.section_starts if s <= start), default=0), tense_of(token)
     day, precision, dated = date_event(token.idx, (start, end), paragraph, context.dates, document.published,
-                                       past=is_past(token), future=statement.fact_status in FUTURE)
+                                       past=tense == "Past", future=statement.fact_status in FUTURE,
+                                       story_start=story, present=tense == "Pres")
     if dated and day is not None and _follows_dated_clause(token, context, (start, end)):
         day, precision = day + timedelta(days=1), max(precision, 2)
     # sides as they were on the event's own day: a report of 2025 about 2016 names the state of 2016

@@ -20,14 +20,23 @@ UNKNOWN_DATE_PRECISION = 3
 # only to the month: a plan or forecast has no day yet, and a date earlier in the paragraph is the date
 # of what already happened ("On Friday the army took X. It will now push on to Y").
 UNDATED_FUTURE_PRECISION = 3
+# An event with no date in its paragraph, not told in the present tense, takes the last day named earlier
+# in the same story ("On Thursday, the SDF said ... In addition, Turkish warplanes struck ..."): a news
+# report goes on from the day it last named, as it does within a paragraph. Only a day this close before
+# publication carries (days): an older date in the story is background ("the offensive of 2015"), not the
+# day of the report's news.
+STORY_DAYS = 7
 
 
 def date_event(trigger_char: int, sentence: tuple[int, int], paragraph_start: int,
                dates: Sequence[DateMention], published: date | None,
-               past: bool = False, future: bool = False) -> tuple[date | None, int, bool]:
+               past: bool = False, future: bool = False, story_start: int = 0,
+               present: bool = False) -> tuple[date | None, int, bool]:
     """(date, time precision, whether the text dates it) for an event whose trigger stands at
     `trigger_char`: the nearest date expression in its sentence, else (unless the event is `future`:
-    expected or hypothetical) the last one earlier in its paragraph, else the publication date."""
+    expected or hypothetical) the last one earlier in its paragraph, else (unless the event is told in the
+    `present` tense: still going on) the last recent day named earlier in its story (the section from
+    `story_start`), else the publication date (a week earlier, known to the week, for a `past` event)."""
     in_sentence = [d for d in dates if sentence[0] <= d.start < sentence[1]]
     if in_sentence:
         nearest = min(in_sentence, key=lambda d: abs(d.start - trigger_char))
@@ -39,6 +48,10 @@ def date_event(trigger_char: int, sentence: tuple[int, int], paragraph_start: in
         return earlier[-1].day, earlier[-1].precision, True
     if published is None:
         return None, UNKNOWN_DATE_PRECISION, False
+    story = [d for d in dates if story_start <= d.start < paragraph_start and d.precision == 1
+             and d.day is not None and 0 <= (published - d.day).days <= STORY_DAYS]
+    if story and not present:
+        return story[-1].day, 1, True
     if past:
         return published - timedelta(days=WEEK_MIDPOINT_DAYS), UNDATED_PRECISION, False
     return published, 1, False
@@ -46,11 +59,19 @@ def date_event(trigger_char: int, sentence: tuple[int, int], paragraph_start: in
 
 def is_past(trigger: Any) -> bool:
     """Whether the trigger's clause is in the past tense ("were", "recaptured", "was re-liberated")."""
+    return tense_of(trigger) == "Past"
+
+
+def tense_of(trigger: Any) -> str | None:
+    """"Past" or "Pres", the tense of the trigger's clause, or None where no word of it shows one
+    ("airstrikes on villages" in a headline)."""
     for token in (trigger, trigger.head, *[c for c in trigger.children if c.dep_ in ("aux", "auxpass")],
                   *[c for c in trigger.head.children if c.dep_ in ("aux", "auxpass")]):
         tense = token.morph.get("Tense")
         if tense:
             if token.dep_ in ("aux", "auxpass"):
-                return "Past" in tense  # "was re-liberated", "were advancing"
-            return "Past" in tense and token.tag_ != "VBN"  # a bare participle is no tense
-    return False
+                return "Past" if "Past" in tense else "Pres"  # "was re-liberated", "are advancing"
+            if token.tag_ == "VBN":
+                return None  # a bare participle is no tense
+            return "Past" if "Past" in tense else "Pres"
+    return None
