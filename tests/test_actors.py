@@ -114,6 +114,8 @@ def test_actors_catalogue_names_belong_to_one_actor(catalogue: ActorCatalogue) -
         ("Russian warplanes struck the road.", "Russian warplanes", "Russian Air Force", "russia"),
         ("The Turkish Armed Forces crossed the border.", "Turkish Armed Forces", "Turkey", "turkey"),
         ("The US-led coalition struck a bridge.", "US-led coalition", "US-led coalition", "us_coalition"),
+        # the nationality adjective, as "Russian" and "Turkish" are read: "an American airlift", "American jets"
+        ("An American airlift dropped arms to the YPG.", "American", "United States", "us_coalition"),
         ("Civilians fled the shelling.", "Civilians", "civilians", "civilians"),
         ("Protesters gathered in the square.", "Protesters", "protesters", "civilians"),
     ],

@@ -39,6 +39,8 @@ HYPHEN_TOKENS = frozenset({"-", "\u2010", "\u2011"})  # what joins the parts of 
 PRONOUN_SUBJECTS = frozenset({"it", "they", "he", "she", "we"})
 # Relative pronouns: in "the army, which took the town" the subject is the noun the clause hangs on.
 RELATIVE_SUBJECTS = frozenset({"who", "which", "that"})
+# The most arcs between a trigger and the object it acts on ("drove the rebels out": one).
+TARGET_PATH = 3
 # How many sentences back, within the paragraph, a pronoun subject's antecedent is looked for.
 ANTECEDENT_SENTENCES = 2
 # A preposition that makes its noun something suffered: "the town has been under siege", "came under
@@ -285,6 +287,14 @@ def find_participants(trigger: Any, mentions: Sequence[ActorMention], doc: Any, 
         subject = subject if subject is not None and _can_fly(subject, profile) else None
         agents = [m for m in agents if _can_fly(m, profile)]
     actor1 = subject or (agents[0] if agents else None)
+    target = _target_of(trigger, mentions, doc) if actor1 is None else None
+    if target is not None:
+        # nobody named acts on the one acted on: its attacker is the last of its opponents named before
+        # it in the paragraph, unless a partisan source's own side, not the target's, is the agent
+        own = stance_side(stance, profile, on)
+        if not own or _same_camp(own, target.side, profile, on):
+            actor1 = _opponent_before(trigger, mentions, doc, target, profile, on, air)
+        ranked = [target, *ranked]
     others = [m for m in ranked if actor1 is None
               or (not _same_camp(m.side, actor1.side, profile, on) and m.side != "unknown")]
     actor2 = others[0] if others else None
@@ -297,6 +307,31 @@ def find_participants(trigger: Any, mentions: Sequence[ActorMention], doc: Any, 
     return Participants(actor1=actor1.actor.name if actor1 else "", actor1_side=actor1.side if actor1 else UNKNOWN,
                         actor2=actor2.actor.name if actor2 else "", actor2_side=actor2.side if actor2 else "",
                         gained_by=gained_by)
+
+
+def _target_of(trigger: Any, mentions: Sequence[ActorMention], doc: Any) -> ActorMention | None:
+    """The known combatant the trigger acts on in its sentence ("drove the rebels out of the district"),
+    or None."""
+    sentence = trigger.sent
+    for mention in mentions:
+        if not sentence.start_char <= mention.start < sentence.end_char or mention.side in (UNKNOWN,
+                                                                                            *NOT_COMBATANTS):
+            continue
+        token = _token_at(doc, mention.start)
+        if token is not None and tree_distance(trigger, token) <= TARGET_PATH and _is_target(mention, doc, trigger) \
+                and not is_holder(mention, doc.text):
+            return mention
+    return None
+
+
+def _opponent_before(trigger: Any, mentions: Sequence[ActorMention], doc: Any, target: ActorMention,
+                     profile: ConflictProfile | None, on: date | None, air: bool) -> ActorMention | None:
+    """The last combatant named before the trigger in its paragraph who is not in the target's camp."""
+    paragraph = doc.text.rfind("\n\n", 0, trigger.idx) + 1
+    fits = [m for m in mentions if paragraph <= m.start < trigger.idx and m.side not in (UNKNOWN, *NOT_COMBATANTS)
+            and not _same_camp(m.side, target.side, profile, on) and not is_holder(m, doc.text)
+            and (not air or (profile or default_profile()).flies(m.side))]
+    return fits[-1] if fits else None
 
 
 def _can_fly(mention: ActorMention, profile: ConflictProfile) -> bool:
