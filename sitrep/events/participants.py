@@ -133,18 +133,35 @@ def _by_agent(mention: ActorMention, doc: Any) -> bool:
 def _is_target(mention: ActorMention, doc: Any, trigger: Any = None) -> bool:
     """An actor on the receiving end: a direct object ("removing terrorists"), the subject of a passive
     ("rebel positions were shelled"), or governed by "against"/"on"/"at", itself or as the owner of what is
-    ("operations against terrorists' hotbeds"). A modifier of the trigger itself is its agent ("rebel
-    counter-attacks were repelled")."""
+    ("operations against terrorists' hotbeds"), or the one who operates it ("a drone operated by the
+    factions was shot down"). A modifier of the trigger itself is its agent ("rebel counter-attacks were
+    repelled")."""
     token = _token_at(doc, mention.start)
     if token is None:
         return False
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if span is not None and len(span) and _operates(span.root):
+        token = span.root  # "these Turkiye-backed factions": the phrase's head is the agent of "operated"
     word = _hyphenated_word(trigger) if trigger is not None else frozenset()
     head = token
-    while head.dep_ in NOUN_PHRASE_ARCS and head.head.i != head.i:
-        if head.head.i in word:
-            return False
-        head = head.head
+    while head.head.i != head.i:
+        if head.dep_ in NOUN_PHRASE_ARCS:
+            if head.head.i in word:
+                return False
+            head = head.head
+        elif _operates(head) and (trigger is None or head.head.head.i != trigger.i):
+            head = head.head.head.head  # from the "by" agent of a participle to the noun it modifies
+        else:
+            break
     return head.dep_ in TARGET_ARCS or (head.dep_ == "pobj" and head.head.lower_ in TARGET_PREPOSITIONS)
+
+
+def _operates(token: Any) -> bool:
+    """Whether a token is the "by" agent of a participle that modifies a noun ("a drone operated by X",
+    "a convoy led by X"): X belongs to that noun's phrase."""
+    by = token.head
+    return token.dep_ == "pobj" and by.dep_ in ("agent", "prep") and by.lower_ == "by" \
+        and by.head.dep_ == "acl" and by.head.head.i != by.head.i
 
 
 def _hyphenated_word(token: Any) -> frozenset[int]:
