@@ -449,6 +449,10 @@ def test_actors_the_rebels_who_became_the_state(catalogue: ActorCatalogue) -> No
     assert _first(text, catalogue, "neutral", AFTER_THE_FALL)[1] == "government"
     text = "General Security units set up checkpoints around the village."
     assert _first(text, catalogue, "neutral", AFTER_THE_FALL) == ("General Security", "government")
+    # a "security operation" or "campaign" (SANA's, the wires' and Syrian outlets' word) is the state's
+    text = "A security operation in the Homs countryside arrested three members of a cell."
+    assert _first(text, catalogue, "neutral", AFTER_THE_FALL) == ("security forces", "government")
+    assert _first(text, catalogue, "opposition", BEFORE_THE_FALL) == ("security forces", "government")
 
 
 def test_actors_israel_turkey_and_local_groups_have_their_sides(catalogue: ActorCatalogue) -> None:
