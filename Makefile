@@ -14,10 +14,11 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 # The map's browser assets (MapLibre GL JS, the Natural Earth basemap): npm ci + build, again only when
-# the lock file or the build script changes. Output in sitrep/web/static/vendor/ (not committed).
+# the lock file or the build scripts change. Output in sitrep/web/static/vendor/ (not committed). No package's
+# install scripts run (none is needed: every package ships built files), so nothing phones home at install.
 WEB_STAMP := sitrep/web/static/vendor/.built
-$(WEB_STAMP): web/package-lock.json web/build.mjs
-	cd web && npm ci --no-audit --no-fund && npm run build
+$(WEB_STAMP): web/package.json web/package-lock.json web/build.mjs web/labels.py
+	cd web && npm ci --no-audit --no-fund --ignore-scripts && npm run build
 	touch $(WEB_STAMP)
 
 web: $(WEB_STAMP)

@@ -3,6 +3,7 @@ ingested by the real pipeline: every route, the token rule for writes, and the o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -611,7 +612,14 @@ def test_api_every_answer_has_the_security_headers(client: TestClient) -> None:
         policy = response.headers["content-security-policy"]
         assert "script-src 'self';" in policy and "frame-ancestors 'none'" in policy
         assert "img-src 'self' data: blob: https://tiles.example;" in policy  # the configured tiles' origin
-    assert "cdn.jsdelivr.net" in client.get("/docs").headers["content-security-policy"]
+    docs = client.get("/docs")  # Swagger UI vendored with the map (make web): self only, no CDN, no inline script
+    assert docs.status_code == 200, "the API docs are not built: run `make web`"
+    docs_policy = dict(part.strip().split(" ", 1) for part in docs.headers["content-security-policy"].split(";"))
+    assert docs_policy["script-src"] == "'self'" and docs_policy["connect-src"] == "'self'"
+    assert docs_policy["frame-ancestors"] == "'none'" and "http" not in docs.headers["content-security-policy"]
+    assets = re.findall(r'(?:src|href)="([^"]+)"', docs.text)
+    assert "/static/vendor/swagger-ui-bundle.js" in assets and all(a.startswith(("/", "data:")) for a in assets)
+    assert all(client.get(a).status_code == 200 for a in assets if a.startswith("/static/"))
 
 
 @pytest.mark.parametrize(("template", "origin"), [("https://tiles.example/{z}/{x}/{y}.png", "https://tiles.example"),

@@ -4,11 +4,14 @@ all ingested by the real pipeline. Screenshots are saved under out/screenshots/.
 
 from __future__ import annotations
 
+import math
+import re
 import socket
 import threading
 import time
 from collections.abc import Iterator
 from datetime import date, timedelta
+from itertools import combinations, pairwise
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +30,8 @@ REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "sitrep" / "data" / "examples"
 VENDOR = REPO / "sitrep" / "web" / "static" / "vendor"
 SCREENSHOTS = REPO / "out" / "screenshots"
+REPORTS = REPO / "out" / "accessibility"
+AXE = REPO / "web" / "node_modules" / "axe-core" / "axe.min.js"  # installed by `make web`, used by tests only
 CHROMIUM = Path("/usr/bin/chromium")
 # SwiftShader gives headless Chromium WebGL without a GPU; the rest keeps it off the (absent) network.
 CHROMIUM_ARGS = ["--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--no-sandbox",
@@ -34,6 +39,16 @@ CHROMIUM_ARGS = ["--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--no
 TOKEN = "web-test-token"
 WAIT_MS = 60_000  # the page on a loaded CI machine with software WebGL: generous, never hit when it works
 SERVER_START_S = 30.0
+PLAY_STEPS_WATCHED = 12  # steps of a replay looked at: enough to see its pace, short enough for CI
+# Colour blindness simulated with Machado, Oliveira & Fernandes (2009), severity 1, on linear RGB.
+CVD_MATRICES = {
+    "protanopia": ((0.152286, 1.052583, -0.204868), (0.114503, 0.786281, 0.099216), (-0.003882, -0.048116, 1.051998)),
+    "deuteranopia": ((0.367322, 0.860646, -0.227968), (0.280085, 0.672501, 0.047413), (-0.011820, 0.042940, 0.968881)),
+    "tritanopia": ((1.255528, -0.076749, -0.178779), (-0.078411, 0.930809, 0.147602), (0.004733, 0.691367, 0.303900)),
+}
+# Two marks read as different colours at a glance from this CIE76 distance (ΔE in CIELAB units): a
+# just-noticeable difference is about 2.3, and small map symbols need several of those.
+MIN_DELTA_E = 10.0
 
 # Every payload sets window.__xss (or opens a dialog) if it ever runs.
 HOSTILE = """---
@@ -46,6 +61,15 @@ url: "javascript:window.__xss=3"
 
 Regime helicopters dropped barrel bombs on Kafr Zita in northern Hama on Monday <script>window.__xss=4</script>
 <img src=x onerror="window.__xss=5;alert(5)">, killing three civilians, local activists said.
+"""
+# A report with no date anywhere (no published date, no day in its text): its events are undated.
+UNDATED = """---
+source: "Undated Wire"
+title: "Shelling of Jisr al-Shughur"
+stance: neutral
+---
+
+Government artillery shelled Jisr al-Shughur in Idlib province, killing two civilians, a local monitoring group said.
 """
 HOSTILE_COMMENT = '<img src=x onerror="window.__xss=6;alert(6)"><script>window.__xss=7</script>'
 HOSTILE_AUTHOR = "<b onmouseover=window.__xss=8>mallory</b>"
@@ -66,8 +90,9 @@ def store(tmp_path_factory: pytest.TempPathFactory, nlp: Any, gazetteer: Any,
           chromium_path: str) -> Iterator[Store]:
     folder = tmp_path_factory.mktemp("web")
     (folder / "hostile.md").write_text(HOSTILE, encoding="utf-8")
+    (folder / "undated.md").write_text(UNDATED, encoding="utf-8")
     with open_store(str(folder / "web.db")) as opened:
-        summary = run_batch([*sorted(EXAMPLES.glob("*.md")), folder / "hostile.md"], opened,
+        summary = run_batch([*sorted(EXAMPLES.glob("*.md")), folder / "hostile.md", folder / "undated.md"], opened,
                             load_resources(nlp, gazetteer))
         assert summary.events > 0 and not summary.rejects
         yield opened
@@ -153,6 +178,55 @@ class Page:
             map.triggerRepaint();
         })""", layer)  # type: ignore[no-any-return]
 
+    def drawn_events(self) -> set[str]:
+        """The ids of the events drawn once the map has finished drawing: as marks of their own, or inside a
+        drawn cluster (its members read from the clustered source)."""
+        return set(self.page.evaluate("""() => new Promise(resolve => {
+            const map = window.sitrepMap;
+            map.once('idle', async () => {
+                const ids = new Set(map.queryRenderedFeatures({ layers: ['events', 'forecast'] })
+                    .map(f => f.properties.event_id));
+                const source = map.getSource('events');
+                for (const c of map.queryRenderedFeatures({ layers: ['event-clusters'] })) {
+                    const leaves = await source.getClusterLeaves(c.properties.cluster_id, Infinity, 0);
+                    for (const leaf of leaves) ids.add(leaf.properties.event_id);
+                }
+                resolve([...ids]);
+            });
+            map.triggerRepaint();
+        })"""))
+
+    def clusters(self) -> list[dict[str, Any]]:
+        """The clusters drawn: id, count, where on the screen, and their members' ids."""
+        return self.page.evaluate("""() => new Promise(resolve => {
+            const map = window.sitrepMap;
+            map.once('idle', async () => {
+                const source = map.getSource('events');
+                const seen = new Map();
+                for (const c of map.queryRenderedFeatures({ layers: ['event-clusters'] })) {
+                    const id = c.properties.cluster_id;
+                    if (seen.has(id)) continue;
+                    const leaves = await source.getClusterLeaves(id, Infinity, 0);
+                    seen.set(id, { id, count: c.properties.point_count, label: c.properties.point_count_abbreviated,
+                        point: map.project(c.geometry.coordinates), members: leaves.map(l => l.properties.event_id) });
+                }
+                resolve([...seen.values()]);
+            });
+            map.triggerRepaint();
+        })""")  # type: ignore[no-any-return]
+
+    def click_map(self, point: dict[str, float]) -> None:
+        box = self.page.locator("#map canvas").bounding_box()
+        self.page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+
+    def zoom_to(self, lon: float, lat: float) -> None:
+        """The map at its closest zoom on (lon, lat), where no cluster hides an event."""
+        self.page.evaluate("""([lon, lat]) => new Promise(resolve => {
+            const map = window.sitrepMap;
+            map.once('idle', resolve);
+            map.jumpTo({ center: [lon, lat], zoom: map.getMaxZoom() });
+        })""", [lon, lat])
+
     def open_from_list(self, event_id: str) -> None:
         self.page.click(f"#list button[data-event-id='{event_id}']")
         self.page.wait_for_selector(f"#detail:not([hidden]) #detail-title[data-event-id='{event_id}']")
@@ -174,6 +248,36 @@ def page(browser: Any, server: str) -> Iterator[Page]:
     opened.close()
 
 
+def _linear(channel: float) -> float:
+    return channel / 12.92 if channel <= 0.04045 else ((channel + 0.055) / 1.055) ** 2.4
+
+
+def lab(colour: str, vision: str | None = None) -> tuple[float, float, float]:
+    """CIELAB (D65) of a "#rrggbb" colour, as seen with `vision` (a CVD_MATRICES key) or normal vision."""
+    rgb = [_linear(int(colour[i:i + 2], 16) / 255) for i in (1, 3, 5)]
+    if vision:
+        rgb = [min(1.0, max(0.0, sum(m * c for m, c in zip(row, rgb, strict=True)))) for row in CVD_MATRICES[vision]]
+    r, g, b = rgb
+    x, y, z = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047, 0.2126 * r + 0.7152 * g + 0.0722 * b, (
+        0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883
+
+    def f(t: float) -> float:
+        return t ** (1 / 3) if t > 216 / 24389 else (24389 / 27 * t + 16) / 116
+
+    return 116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))
+
+
+def delta_e(a: str, b: str, vision: str | None = None) -> float:
+    return math.dist(lab(a, vision), lab(b, vision))
+
+
+def test_web_colour_distance_sees_what_colour_blind_readers_confuse() -> None:
+    # red and green, far apart to most readers, come close under deuteranopia; red and blue stay apart
+    assert delta_e("#d62728", "#2ca02c") > 3 * delta_e("#d62728", "#2ca02c", "deuteranopia")
+    assert delta_e("#d62728", "#1f77b4", "deuteranopia") >= MIN_DELTA_E
+    assert delta_e("#ffffff", "#000000") == pytest.approx(100, abs=0.1)
+
+
 def all_events(api: httpx.Client) -> list[dict[str, Any]]:
     return api.get("/api/events", params={"limit": 1000}).json()["items"]  # type: ignore[no-any-return]
 
@@ -187,9 +291,9 @@ def test_web_page_is_served_with_the_security_headers(server: str) -> None:
 def test_web_page_loads_with_data(page: Page, api: httpx.Client) -> None:
     events = [e for e in all_events(api) if e["lat"] is not None]
     listed = page.page.eval_on_selector_all("#list button", "rows => rows.map(r => r.dataset.eventId)")
-    drawn = {p["event_id"] for p in page.rendered("events")} | {p["event_id"] for p in page.rendered("forecast")}
-    assert set(listed) == drawn == {e["event_id"] for e in events}  # the last day: every located event
-    assert int(page.page.text_content("#list-count") or "0") == len(events)
+    dated = {e["event_id"] for e in events if e["date"]}
+    assert set(listed) == page.drawn_events() == dated  # the last day: every located, dated event
+    assert int(page.page.text_content("#list-count") or "0") == len(dated)
     fronts = api.get("/api/fronts").json()["items"]
     assert page.page.eval_on_selector_all("#front option", "os => os.slice(1).map(o => o.value)") == [
         f["admin1"] for f in fronts]
@@ -205,7 +309,7 @@ def test_web_filters_and_front_narrow_map_and_list(page: Page, api: httpx.Client
     page.page.select_option("#f-type", kind)
     listed = page.page.eval_on_selector_all("#list button", "rows => rows.map(r => r.dataset.eventId)")
     assert set(listed) == {e["event_id"] for e in events if e["event_type"] == kind}
-    assert {p["event_id"] for p in page.rendered("events")} <= set(listed)
+    assert page.drawn_events() <= set(listed)
     page.page.select_option("#f-type", "")
     front = api.get("/api/fronts").json()["items"][0]
     page.page.select_option("#front", front["admin1"])
@@ -257,9 +361,9 @@ def test_web_click_opens_evidence(page: Page, api: httpx.Client) -> None:
     framed = next(e for e in all_events(api) if e["lat"] is not None and e["fact_status"] != "expected"
                   and any(r["framing"] for r in api.get(f"/api/events/{e['event_id']}").json()["reports"]))
     detail = api.get(f"/api/events/{framed['event_id']}").json()
-    point = page.page.evaluate("([lon, lat]) => window.sitrepMap.project([lon, lat])", [framed["lon"], framed["lat"]])
-    box = page.page.locator("#map canvas").bounding_box()
-    page.page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    page.zoom_to(framed["lon"], framed["lat"])  # closest zoom: no cluster over it
+    page.click_map(page.page.evaluate("([lon, lat]) => window.sitrepMap.project([lon, lat])",
+                                      [framed["lon"], framed["lat"]]))
     page.page.wait_for_selector("#detail:not([hidden]) .evidence")
     opened = page.page.get_attribute("#detail-title", "data-event-id")
     shown = api.get(f"/api/events/{opened}").json()  # the topmost event where clicked: maybe one sharing the spot
@@ -316,9 +420,15 @@ def test_web_review_shown_on_map(page: Page, api: httpx.Client) -> None:
     page.open_from_list(event["event_id"])
     page.page.select_option("#review-status", "disputed")
     page.page.fill("#review-by", "analyst")
+    before = page.page.text_content("#confidence-value")
     page.page.click("#review-save")
     page.page.wait_for_selector("#review-shown:text-is('disputed')")
-    assert api.get(f"/api/events/{event['event_id']}").json()["review"]["status"] == "disputed"
+    fresh = api.get(f"/api/events/{event['event_id']}").json()
+    assert fresh["review"]["status"] == "disputed"
+    # the confidence shown is read again: a disputed event counts for less
+    page.page.wait_for_selector(f"#confidence-value:text-is('{fresh['confidence']:.2f}')")
+    assert float(before or "nan") > fresh["confidence"]
+    page.zoom_to(event["lon"], event["lat"])  # the review ring is drawn around the event's own mark
     reviewed = {p["event_id"]: p["review"] for p in page.rendered("events-review")}
     assert reviewed.get(event["event_id"]) == "disputed"
 
@@ -344,3 +454,150 @@ def test_web_xss_payloads_stay_inert(page: Page, api: httpx.Client) -> None:
     assert HOSTILE_COMMENT in text and HOSTILE_AUTHOR in text
     assert page.page.locator("#detail a[href^='javascript']").count() == 0
     page.screenshot("xss")
+
+
+def test_web_cluster_shows_its_count_and_expands_on_click(page: Page) -> None:
+    clusters = page.clusters()
+    assert clusters, "the bundled examples put many events on a few cities: some must be clustered"
+    assert all(c["count"] == len(c["members"]) and str(c["label"]) == str(c["count"]) for c in clusters)
+    counts = {str(p["point_count_abbreviated"]) for p in page.rendered("event-cluster-counts")}
+    assert counts == {str(c["count"]) for c in clusters}  # each disc carries its count
+    biggest = max(clusters, key=lambda c: c["count"])
+    box = page.page.locator("#map canvas").bounding_box()
+    page.page.mouse.move(box["x"] + biggest["point"]["x"], box["y"] + biggest["point"]["y"])
+    hover = page.page.wait_for_selector(".maplibregl-popup-content").text_content() or ""
+    assert hover.startswith(f"{biggest['count']} events: ")  # and what they are, type by type
+    assert sum(int(part.split(" ", 1)[0]) for part in hover.split(": ", 1)[1].split(", ")) == biggest["count"]
+    members, steps = set(biggest["members"]), 0
+    while True:  # zoomed into until the events come apart; events sharing one spot are listed instead
+        zoom = page.page.evaluate("window.sitrepMap.getZoom()")
+        page.click_map(biggest["point"])
+        page.page.wait_for_function("z => window.sitrepMap.getZoom() > z + 0.01 && !window.sitrepMap.isMoving()"
+                                    " || document.getElementById('list-scope').textContent === 'at the clicked spot'",
+                                    arg=zoom)
+        if page.page.text_content("#list-scope") == "at the clicked spot":
+            break
+        steps += 1
+        assert members <= page.drawn_events()  # nothing lost by zooming in
+        inside = [c for c in page.clusters() if set(c["members"]) & members]
+        assert len(inside) != 1 or set(inside[0]["members"]) != members  # it split, or left the screen's middle
+        if not inside:
+            break
+        biggest = max(inside, key=lambda c: c["count"])
+        members = set(biggest["members"])
+    if page.page.text_content("#list-scope") == "at the clicked spot":
+        listed = page.page.eval_on_selector_all("#list button", "rows => rows.map(r => r.dataset.eventId)")
+        assert set(listed) == members and int(page.page.text_content("#list-count") or "0") == len(members)
+    page.screenshot("cluster")
+
+
+def test_web_palette_keeps_sides_and_events_apart_under_colour_blindness(page: Page) -> None:
+    palette = page.page.evaluate("""() => import('/static/layers.js').then(m => ({ sides: m.SIDE_COLOURS,
+        ink: m.EVENT_INK, types: Object.values(m.EVENT_TYPES).map(t => t.colour), reviews: m.REVIEW_COLOURS }))""")
+    sides: dict[str, str] = palette["sides"]
+    marks = {"event": palette["ink"], **{f"review {k}": v for k, v in palette["reviews"].items()}}
+    assert set(palette["types"]) == {palette["ink"]}  # event types are told by shape, in the one event colour
+    colours = {**sides, **marks}
+    for vision in (None, *CVD_MATRICES):
+        for (a, x), (b, y) in combinations(colours.items(), 2):
+            distance = delta_e(x, y, vision)
+            assert distance >= MIN_DELTA_E, f"{a} {x} and {b} {y}: ΔE {distance:.1f} under {vision or 'normal vision'}"
+    drawn = {p["side"] for p in page.rendered("places") if p.get("side")}
+    assert drawn and drawn <= set(sides)  # every side on the map has a colour of its own
+
+
+def test_web_play_steps_at_the_chosen_speed_and_never_replays_undated_events(page: Page, api: httpx.Client) -> None:
+    undated = {e["event_id"] for e in all_events(api) if not e["date"]}
+    assert undated, "the fixture's undated report gives undated events"
+    listed_apart = page.page.eval_on_selector_all("#undated button", "rows => rows.map(r => r.dataset.eventId)")
+    assert set(listed_apart) == undated and page.page.is_visible("#undated-section")
+    timeline = api.get("/api/timeline").json()
+    event_days = sorted({d["date"] for d in timeline["days"] if d["events"]})
+    page.page.focus("#slider")
+    page.page.keyboard.press("Home")
+    page.page.wait_for_selector(f"body[data-control='{timeline['first']}/assessed']")
+    page.page.select_option("#step", "week")
+    page.page.select_option("#speed", label="fastest")
+    page.page.click("#play")
+    assert page.page.get_attribute("#play", "aria-label") == "Pause the timeline"
+    seen: list[str] = []
+    drawn_while_playing: set[str] = set()
+    while page.page.get_attribute("#play", "data-playing") == "true" and len(seen) < PLAY_STEPS_WATCHED:
+        day = page.page.text_content("#day") or ""
+        if not seen or day != seen[-1]:
+            seen.append(day)
+            drawn_while_playing |= set(page.page.eval_on_selector_all(
+                "#list button", "rows => rows.map(r => r.dataset.eventId)"))
+        page.page.wait_for_timeout(20)
+    assert len(seen) >= 3, seen
+    gaps = [(date.fromisoformat(b) - date.fromisoformat(a)).days for a, b in pairwise(seen)]
+    # a week at a time, or on to the next day with events past an empty stretch (never a day-by-day crawl)
+    assert all(gap >= 7 or b in event_days or b == timeline["last"] for gap, b in zip(gaps, seen[1:], strict=False))
+    assert not drawn_while_playing & undated  # an undated event is on no day of the replay
+    if page.page.get_attribute("#play", "data-playing") == "true":
+        page.page.click("#play")
+    assert page.page.get_attribute("#play", "aria-label") == "Play the timeline"
+    page.screenshot("timeline")
+
+
+def test_web_event_panel_is_titled_by_the_event(page: Page, api: httpx.Client) -> None:
+    event = next(e for e in all_events(api) if e["lat"] is not None and e["date"] and e["title"])
+    detail = api.get(f"/api/events/{event['event_id']}").json()
+    page.open_from_list(event["event_id"])
+    day = date.fromisoformat(detail["date"])
+    what = detail["sub_event_type"] or detail["event_type"]
+    title = page.page.text_content("#detail-title")
+    assert title == f"{what} in {detail['location']}, {day.day} {day:%B %Y}"
+    assert title not in {r["title"] for r in detail["reports"]}  # not a report's headline
+    headlines = page.page.eval_on_selector_all(".report .report-title", "ts => ts.map(t => t.textContent)")
+    assert headlines == [r["title"] for r in detail["reports"] if r["title"]]
+    page.page.keyboard.press("Escape")  # Esc closes the panel and gives the focus back to the row that opened it
+    assert page.page.is_hidden("#detail")
+    assert page.page.evaluate("document.activeElement.dataset.eventId") == event["event_id"]
+
+
+def test_web_refused_write_says_what_to_do_and_clears_on_success(page: Page, api: httpx.Client) -> None:
+    event = next(e for e in all_events(api) if e["lat"] is not None and e["fact_status"] != "expected")
+    page.page.fill("#token", "")
+    page.page.dispatch_event("#token", "change")
+    page.open_from_list(event["event_id"])
+    page.page.fill("#comment-author", "analyst")
+    page.page.fill("#comment-text", "Needs a second source.")
+    page.page.click("#comment-post")
+    page.page.wait_for_selector("#comment-error:text-matches('Enter the analyst token')")
+    assert "Bearer" not in (page.page.text_content("body") or "")
+    page.page.fill("#token", TOKEN)
+    page.page.dispatch_event("#token", "change")
+    page.page.click("#comment-post")
+    page.page.wait_for_selector(".comment-text:text-is('Needs a second source.')")
+    assert page.page.text_content("#comment-error") == "" and page.page.text_content("#status") == ""
+    created = page.page.text_content(".comment .created") or ""
+    assert re.fullmatch(r"\d{1,2} \w{3} \d{4}, \d\d:\d\d UTC", created), created  # not raw ISO with microseconds
+
+
+def test_web_keyboard_reaches_controls_then_map_then_list(page: Page) -> None:
+    order = page.page.evaluate("""() => [...document.querySelectorAll('a[href], button, input, select, textarea, canvas[tabindex]')]
+        .filter(n => !n.disabled && n.offsetParent !== null && n.tabIndex >= 0).map(n => n.id || n.className || n.tagName)""")
+    assert order[0] == "skip-link" or order[0].startswith("skip-link")
+    assert order.index("slider") < order.index("maplibregl-canvas") < next(
+        i for i, name in enumerate(order) if name == "event-row")
+    page.page.keyboard.press("Tab")
+    assert page.page.evaluate("document.activeElement.className") == "skip-link"
+
+
+def test_web_axe_finds_no_serious_violations(page: Page, api: httpx.Client) -> None:
+    if not AXE.exists():
+        pytest.skip(f"{AXE} is absent: run `make web` (npm ci installs axe-core)")
+    page.page.evaluate(AXE.read_text(encoding="utf-8"))  # through DevTools: the page's script policy stays strict
+    event = next(e for e in all_events(api) if e["lat"] is not None)
+    results = {}
+    for state in ("map", "event panel"):
+        if state == "event panel":
+            page.open_from_list(event["event_id"])
+            page.page.click("#legend summary")
+        found = page.page.evaluate("() => axe.run(document, { resultTypes: ['violations'] })")
+        results[state] = [(v["id"], v["impact"], len(v["nodes"])) for v in found["violations"]]
+    REPORTS.mkdir(parents=True, exist_ok=True)
+    (REPORTS / "axe.txt").write_text("\n".join(f"{state}: {r}" for state, r in results.items()) + "\n", encoding="utf-8")
+    serious = {state: [r for r in found if r[1] in ("serious", "critical")] for state, found in results.items()}
+    assert not any(serious.values()), serious

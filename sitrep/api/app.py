@@ -50,7 +50,7 @@ def create_app(settings: Settings, store: Store | None = None,
         if own_store:
             opened.close()
 
-    app = FastAPI(title="sitrep", version=sitrep.__version__, lifespan=lifespan,
+    app = FastAPI(title="sitrep", version=sitrep.__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Events, claims and control of places from war reports. Reads are open; writes "
                               "need `Authorization: Bearer <SITREP_TOKEN>`. Every error is "
                               '`{"error": {"status", "code", "message"}}`.')
@@ -73,4 +73,12 @@ def _add_page(app: FastAPI) -> None:
         page = STATIC_DIR / "index.html"
         if not page.is_file():
             raise ApiError(404, "the map page is not installed (sitrep/web/static/index.html)")
+        return FileResponse(page, media_type="text/html")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> FileResponse:
+        """Swagger UI from the map's vendored assets (make web), never a CDN: the docs work offline."""
+        page = STATIC_DIR / "docs.html"
+        if not (STATIC_DIR / "vendor" / "swagger-ui-bundle.js").is_file():
+            raise ApiError(404, "the API docs are not built: run `make web` (the schema is at /openapi.json)")
         return FileResponse(page, media_type="text/html")

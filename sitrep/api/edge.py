@@ -24,18 +24,17 @@ from sitrep.settings import Settings
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 ANY_HOST = "*"
-# Pages served with a looser policy: FastAPI's API docs load Swagger UI and ReDoc from a CDN and start them
-# with an inline script. They show only sitrep's own OpenAPI schema, never stored text.
-DOCS_PATHS = ("/docs", "/redoc")
-DOCS_CDN = "https://cdn.jsdelivr.net"
+# The API docs (Swagger UI, vendored with the map's assets): scripts and data from sitrep itself only; inline
+# styles allowed, as Swagger UI's components set them. They show only sitrep's own OpenAPI schema.
+DOCS_PATHS = ("/docs",)
 # The map page's policy: its scripts, styles, workers and data from sitrep itself; images also as data:
 # and blob: URLs (MapLibre decodes its icons and tiles from them); nothing may frame it.
 PAGE_POLICY = ("default-src 'self'; script-src 'self'; worker-src 'self' blob:; child-src 'self' blob:; "
                "style-src 'self'; img-src 'self' data: blob:{tiles}; connect-src 'self'{tiles}; "
                "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-DOCS_POLICY = (f"default-src 'self'; script-src 'self' 'unsafe-inline' {DOCS_CDN}; style-src 'self' "
-               f"'unsafe-inline' {DOCS_CDN}; img-src 'self' data: https://fastapi.tiangolo.com; "
-               "object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+DOCS_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+               "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+               "frame-ancestors 'none'")
 TILE_PLACEHOLDER = re.compile(r"\{[^}]*\}")
 
 

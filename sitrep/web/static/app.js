@@ -4,17 +4,22 @@
 import { allEvents, getJSON, getToken, setToken } from "./api.js";
 import { showEvent } from "./detail.js";
 import { clear, h, option } from "./dom.js";
-import { EVENT_TYPES, REVIEW_COLOURS, SIDE_COLOURS, addDataLayers, baseStyle, setData } from "./layers.js";
+import {
+  EVENT_TYPES, LOCAL_LABELS_FROM, MAX_ZOOM, REVIEW_COLOURS, SIDE_COLOURS, addDataLayers, baseStyle, iconUrl, setData,
+  typeCountProperty,
+} from "./layers.js";
+import { drawHistogram, nextStep, playIcon, STEP_UNITS, SPEEDS } from "./timeline.js";
 
 const DAY_MS = 86400000;
-const PLAY_STEP_MS = 700; // one day per step while playing: slow enough to see control change
 const LIST_LIMIT = 300; // rows drawn in the list; the count above it is always the full number
 const FACT_STATUSES = ["reported", "attributed_claim", "expected", "hypothetical", "negated"];
 const START = { center: [38.5, 35.0], zoom: 6 }; // Syria, before the data's extent is known
+const CLUSTER_LIST_LIMIT = 500; // events of one clicked cluster listed (a city-level spot can hold hundreds)
 
 const $ = (id) => document.getElementById(id);
 let maplibregl = null; // MapLibre GL JS, imported while the data loads (main)
-const state = { events: [], days: [], day: 0, selected: null, fronts: [], playing: null, controlKey: "" };
+const state = { events: [], days: [], day: 0, selected: null, fronts: [], playing: null, controlKey: "",
+  opener: null, only: null, counts: new Map() };
 
 function dayIndex(iso, first) {
   return Math.round((Date.parse(iso) - Date.parse(first)) / DAY_MS);
@@ -30,7 +35,7 @@ function report(error) {
 
 // The event fields the map, its filters and its list use (the detail panel reads the event itself).
 const EVENT_FIELDS = ["event_id", "date", "event_type", "sub_event_type", "actor1_side", "actor2_side", "location",
-  "admin1", "lat", "lon", "fact_status", "source", "stance", "review"];
+  "admin1", "lat", "lon", "geo_precision", "fact_status", "source", "stance", "review"];
 
 async function main() {
   // Everything is fetched first, at once (the control of the last day as soon as the timeline names it), and
@@ -41,22 +46,24 @@ async function main() {
   const layer = currentLayer();
   const timelineAsked = getJSON("/api/timeline");
   const controlAsked = timelineAsked.then((t) => (t.last ? getJSON("/api/control", { at: t.last, layer }) : null));
-  const [config, timeline, fronts, sources, events, control] = await Promise.all([
+  const facesAsked = fetch("/static/vendor/font-faces.json").then((r) => (r.ok ? r.json() : null)).catch(() => null);
+  const [config, timeline, fronts, sources, events, control, fontFaces] = await Promise.all([
     getJSON("/api/config"), timelineAsked, getJSON("/api/fronts"), getJSON("/api/sources"),
-    allEvents({ fields: EVENT_FIELDS.join(",") }), controlAsked,
+    allEvents({ fields: EVENT_FIELDS.join(",") }), controlAsked, facesAsked,
   ]);
   maplibregl = await mapAsked;
   performance.mark("sitrep:data");
   setupTimeline(timeline);
-  state.events = events.map((e) => ({ ...e, day: e.date ? dayIndex(e.date, state.days[0] || e.date) : 0 }));
+  state.events = events.map((e) => ({ ...e, day: e.date && state.days.length ? dayIndex(e.date, state.days[0]) : null }));
   state.fronts = fronts.items;
   fillFilters(sources.items);
   const bounds = extent(state.events);
   const view = bounds ? { bounds, fitBoundsOptions: { padding: 40, maxZoom: 9 } } : START;
-  const map = new maplibregl.Map({ container: "map", style: baseStyle(config.tile_url), ...view,
-    attributionControl: { compact: true, customAttribution: "Natural Earth" },
+  const map = new maplibregl.Map({ container: "map", style: baseStyle(config.tile_url, fontFaces), ...view,
+    maxZoom: MAX_ZOOM, attributionControl: { compact: true, customAttribution: "Natural Earth, GeoNames" },
     fadeDuration: 0 }); // no symbol fade-in: icons appear with the first frame that has them
   map.addControl(new maplibregl.NavigationControl(), "top-left");
+  map.getCanvas().setAttribute("aria-label", "Map of events and control: arrow keys pan, + and - zoom");
   window.sitrepMap = map; // for the browser tests and the render benchmark
   // style.load, not load: the data layers go in before the basemap's tiles are ready, so one render shows all.
   await new Promise((resolve) => map.once("style.load", resolve));
@@ -69,8 +76,21 @@ async function main() {
   map.once("idle", () => {
     performance.mark("sitrep:first-render"); // what bench/map_render.py times
     document.body.dataset.rendered = "true";
+    loadLocalLabels(map);
   });
   document.body.dataset.ready = "true";
+}
+
+// The villages' and sites' labels (a few megabytes) once the first render is done, or when zoomed in.
+function loadLocalLabels(map) {
+  if (!map.getSource("labels-local")) return;
+  const load = () => {
+    if (state.localLabels) return;
+    state.localLabels = true;
+    setData(map, "labels-local", "/static/vendor/labels-local.geojson");
+  };
+  if (map.getZoom() >= LOCAL_LABELS_FROM - 1) load();
+  else map.on("zoomend", () => { if (map.getZoom() >= LOCAL_LABELS_FROM - 1) load(); });
 }
 
 function currentLayer() {
@@ -82,12 +102,18 @@ function setupTimeline(timeline) {
   const last = timeline.last || first;
   state.days = first ? [first, last] : [];
   const span = first ? dayIndex(last, first) : 0;
+  state.counts = new Map((timeline.days || []).map((d) => [dayIndex(d.date, first), d.events]));
   const slider = $("slider");
   slider.max = String(span);
   if (first) slider.dataset.first = first;
   slider.value = String(span);
+  slider.setAttribute("aria-valuetext", dayLabel(span) || "no events yet");
   state.day = span;
   $("day").textContent = dayLabel(span) || "no events yet";
+  $("step").append(...STEP_UNITS.map(([value, label]) => option(value, label)));
+  $("speed").append(...SPEEDS.map(([value, label]) => option(String(value), label)));
+  $("speed").value = String(SPEEDS[1][0]);
+  drawHistogram($("histogram"), state.counts, span);
 }
 
 function fillFilters(sources) {
@@ -118,9 +144,11 @@ function wire(map) {
   }
   $("slider").addEventListener("input", () => moveTo(map, Number($("slider").value)));
   $("play").addEventListener("click", () => togglePlay(map));
+  $("speed").addEventListener("change", () => { if (state.playing) { togglePlay(map); togglePlay(map); } });
   $("token").value = getToken();
   $("token").addEventListener("change", () => setToken($("token").value.trim()));
   $("close-detail").addEventListener("click", () => closeDetail(map));
+  $("show-all").addEventListener("click", () => { state.only = null; renderList(map); });
   document.addEventListener("keydown", (e) => { if (e.key === "Escape") closeDetail(map); });
   map.on("moveend", () => renderList(map));
   hoverNames(map);
@@ -129,30 +157,69 @@ function wire(map) {
     map.on("mouseenter", layer, () => { map.getCanvas().style.cursor = "pointer"; });
     map.on("mouseleave", layer, () => { map.getCanvas().style.cursor = ""; });
   }
+  map.on("click", "event-clusters", (e) => openCluster(map, e.features[0]));
+  map.on("mouseenter", "event-clusters", () => { map.getCanvas().style.cursor = "zoom-in"; });
+  map.on("mouseleave", "event-clusters", () => { map.getCanvas().style.cursor = ""; });
 }
 
-// Without glyphs (the basemap is offline) the map has no text labels: hovering names a place or an event.
+// A cluster clicked: zoomed into until it splits; one that never splits (its events share a spot, as the
+// city-level reports of one city do) lists its events instead.
+async function openCluster(map, feature) {
+  const source = map.getSource("events");
+  const id = feature.properties.cluster_id;
+  const zoom = await source.getClusterExpansionZoom(id);
+  if (zoom <= MAX_ZOOM && zoom > map.getZoom() + 0.01 && !sameSpot(await source.getClusterLeaves(id, 2, 0))) {
+    map.easeTo({ center: feature.geometry.coordinates, zoom, duration: 400 });
+    return;
+  }
+  const leaves = await source.getClusterLeaves(id, CLUSTER_LIST_LIMIT, 0);
+  state.only = new Set(leaves.map((f) => f.properties.event_id));
+  renderList(map);
+  $("list-section").focus();
+}
+
+function sameSpot(leaves) {
+  const [a, b] = leaves.map((f) => f.geometry.coordinates.join());
+  return Boolean(a) && a === b && leaves.length > 1;
+}
+
+// Hovering names a place, an event, or a cluster's events by type. The popup closes when the view changes.
 function hoverNames(map) {
   const popup = new maplibregl.Popup({ closeButton: false, closeOnClick: false, offset: 12 });
+  state.popup = popup;
   const describe = {
     places: (p) => `${p.name}: ${p.state}${p.side ? ` (${p.side})` : ""}${p.since ? ` since ${p.since}` : ""}`,
     events: (p) => describeEvent(p.event_id),
     forecast: (p) => `expected: ${describeEvent(p.event_id)}`,
+    "event-clusters": (p) => describeCluster(p),
   };
   for (const [layer, text] of Object.entries(describe)) {
     map.on("mousemove", layer, (e) => popup.setLngLat(e.lngLat).setText(text(e.features[0].properties)).addTo(map));
     map.on("mouseleave", layer, () => popup.remove());
   }
+  map.on("movestart", () => popup.remove());
+}
+
+export function describeCluster(p) {
+  const parts = Object.keys(EVENT_TYPES).map((type) => [type, Number(p[typeCountProperty(type)] || 0)])
+    .filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]).map(([type, n]) => `${n} ${type}`);
+  return `${p.point_count} events: ${parts.join(", ")}`;
 }
 
 function describeEvent(eventId) {
   const e = state.events.find((x) => x.event_id === eventId);
-  return e ? `${e.date || "undated"} ${e.sub_event_type || e.event_type} — ${e.location}` : eventId;
+  return e ? `${e.date || "undated"} ${e.sub_event_type || e.event_type} — ${e.location}${cityLevel(e)}` : eventId;
+}
+
+function cityLevel(e) {
+  return e.geo_precision === 2 ? " (somewhere in the city)" : e.geo_precision === 3 ? " (the region)" : "";
 }
 
 function moveTo(map, day) {
   state.day = day;
+  state.popup?.remove();
   $("slider").value = String(day);
+  $("slider").setAttribute("aria-valuetext", dayLabel(day));
   $("day").textContent = dayLabel(day);
   render(map);
   updateControl(map);
@@ -161,59 +228,91 @@ function moveTo(map, day) {
 function togglePlay(map) {
   const button = $("play");
   if (state.playing) {
-    clearInterval(state.playing);
+    clearTimeout(state.playing);
     state.playing = null;
-    button.textContent = "▶";
+    playIcon(button, false);
     button.setAttribute("aria-label", "Play the timeline");
     return;
   }
   const max = Number($("slider").max);
-  if (state.day >= max) moveTo(map, 0);
-  button.textContent = "⏸";
+  const unit = $("step").value;
+  if (state.day >= max) moveTo(map, firstDayWithEvents());
+  playIcon(button, true);
   button.setAttribute("aria-label", "Pause the timeline");
-  state.playing = setInterval(() => {
-    if (state.day >= max) togglePlay(map);
-    else moveTo(map, state.day + 1);
-  }, PLAY_STEP_MS);
+  const tick = () => {
+    const next = nextStep(state.day, unit, state.days[0], state.counts, max);
+    if (next === null) { togglePlay(map); return; }
+    moveTo(map, next);
+    state.playing = setTimeout(tick, Number($("speed").value));
+  };
+  state.playing = setTimeout(tick, Number($("speed").value));
 }
 
-function visible() {
-  const want = {
-    side: $("f-side").value, type: $("f-type").value, status: $("f-status").value,
-    source: $("f-source").value, stance: $("f-stance").value, front: $("front").value,
-  };
-  const days = Number($("window").value);
-  const from = days ? state.day - days + 1 : -Infinity;
-  return state.events.filter((e) => e.day <= state.day && e.day >= from
-    && (!want.side || e.actor1_side === want.side || e.actor2_side === want.side)
+function firstDayWithEvents() {
+  const days = [...state.counts.keys()].sort((a, b) => a - b);
+  return days.length ? days[0] : 0;
+}
+
+function matches(e, want) {
+  return (!want.side || e.actor1_side === want.side || e.actor2_side === want.side)
     && (!want.type || e.event_type === want.type)
     && (!want.status || e.fact_status === want.status)
     && (!want.source || e.source === want.source)
     && (!want.stance || e.stance === want.stance)
-    && (!want.front || e.admin1 === want.front));
+    && (!want.front || e.admin1 === want.front);
+}
+
+function wanted() {
+  return { side: $("f-side").value, type: $("f-type").value, status: $("f-status").value,
+    source: $("f-source").value, stance: $("f-stance").value, front: $("front").value };
+}
+
+// The dated events up to the slider's day (within the chosen window); undated ones are never replayed.
+function visible() {
+  const want = wanted();
+  const days = Number($("window").value);
+  const from = days ? state.day - days + 1 : -Infinity;
+  return state.events.filter((e) => e.day !== null && e.day <= state.day && e.day >= from && matches(e, want));
 }
 
 function toFeature(e) {
   return { type: "Feature", geometry: { type: "Point", coordinates: [e.lon, e.lat] },
-    properties: { event_id: e.event_id, event_type: e.event_type, review: e.review || "", fact_status: e.fact_status } };
+    properties: { event_id: e.event_id, event_type: e.event_type, review: e.review || "", fact_status: e.fact_status,
+      geo_precision: e.geo_precision ?? 1 } };
 }
 
 function render(map) {
-  const shown = visible().filter((e) => Number.isFinite(e.lat) && Number.isFinite(e.lon));
+  const shown = visible().filter(located);
   const expected = $("forecast").checked ? shown.filter((e) => e.fact_status === "expected") : [];
   const current = shown.filter((e) => e.fact_status !== "expected");
   setData(map, "events", { type: "FeatureCollection", features: current.map((e) => toFeature(e)) });
   setData(map, "forecast", { type: "FeatureCollection", features: expected.map((e) => toFeature(e)) });
   state.shown = current.concat(expected);
   renderList(map);
+  renderUndated(map);
+}
+
+function located(e) {
+  return Number.isFinite(e.lat) && Number.isFinite(e.lon);
 }
 
 function renderList(map) {
   const bounds = map.getBounds();
-  const inView = (state.shown || []).filter((e) => bounds.contains([e.lon, e.lat]))
+  const inView = (state.shown || []).filter((e) => (state.only ? state.only.has(e.event_id) : bounds.contains([e.lon, e.lat])))
     .sort(newestFirst);
   $("list-count").textContent = String(inView.length);
+  $("list-scope").textContent = state.only ? "at the clicked spot" : "in view";
+  $("show-all").hidden = !state.only;
   clear($("list")).append(...inView.slice(0, LIST_LIMIT).map((e) => listItem(map, e)));
+}
+
+// Events without a date: listed apart, with the filters applied, never drawn on a day of the replay.
+function renderUndated(map) {
+  const want = wanted();
+  const undated = state.events.filter((e) => e.day === null && matches(e, want)).sort(newestFirst);
+  $("undated-section").hidden = !undated.length;
+  $("undated-count").textContent = String(undated.length);
+  clear($("undated")).append(...undated.slice(0, LIST_LIMIT).map((e) => listItem(map, e)));
 }
 
 function newestFirst(a, b) {
@@ -223,21 +322,22 @@ function newestFirst(a, b) {
 }
 
 function listItem(map, e) {
-  const look = EVENT_TYPES[e.event_type] || EVENT_TYPES["Strategic developments"];
   return h("li", { className: e.event_id === state.selected ? "selected" : "" },
     h("button", { type: "button", className: "event-row", dataset: { eventId: e.event_id },
-      onClick: () => openEvent(map, e.event_id, true) },
-      h("span", { className: `swatch shape-${look.shape}`, style: `color: ${look.colour}`, "aria-hidden": "true" }),
+      onClick: (click) => openEvent(map, e.event_id, true, click.currentTarget) },
+      h("img", { className: "swatch", src: iconUrl(e.event_type), alt: "", width: 16, height: 16 }),
       h("span", { className: "row-date" }, e.date || "undated"),
-      h("span", { className: "row-what" }, `${e.sub_event_type || e.event_type} — ${e.location}`),
+      h("span", { className: "row-what" }, `${e.sub_event_type || e.event_type} — ${e.location}${cityLevel(e)}`),
       h("span", { className: "row-meta" }, `${e.source || ""}${e.stance ? ` (${e.stance})` : ""} · ${e.fact_status}`),
       e.review ? h("span", { className: `review review-${e.review}` }, e.review) : ""));
 }
 
-async function openEvent(map, eventId, fly = false) {
+async function openEvent(map, eventId, fly = false, opener = null) {
   state.selected = eventId;
+  state.opener = opener || document.activeElement;
+  state.popup?.remove();
   const e = state.events.find((x) => x.event_id === eventId);
-  if (e && Number.isFinite(e.lat)) {
+  if (e && located(e)) {
     setData(map, "selected", { type: "FeatureCollection", features: [toFeature(e)] });
     if (fly) map.easeTo({ center: [e.lon, e.lat], duration: 300 });
   }
@@ -248,22 +348,27 @@ async function openEvent(map, eventId, fly = false) {
   } catch (error) {
     report(error);
   }
-  for (const row of document.querySelectorAll("#list li")) {
+  for (const row of document.querySelectorAll("#list li, #undated li")) {
     row.classList.toggle("selected", row.querySelector("button")?.dataset.eventId === eventId);
   }
   $("close-detail").focus();
 }
 
+// Closing the event returns the focus to whatever opened it (a list row, the map), never to the page body.
 function closeDetail(map) {
+  if ($("detail").hidden) return;
   $("detail").hidden = true;
   state.selected = null;
   setData(map, "selected", { type: "FeatureCollection", features: [] });
+  const back = state.opener && document.contains(state.opener) ? state.opener : map.getCanvas();
+  back.focus();
 }
 
 function reviewed(map, eventId, status) {
   const e = state.events.find((x) => x.event_id === eventId);
   if (e) e.review = status;
   render(map);
+  legend();
 }
 
 async function updateControl(map) {
@@ -284,31 +389,46 @@ function showControl(map, key, control) {
   state.controlKey = key;
   setData(map, "places", control.places);
   setData(map, "areas", control.areas);
+  state.controlShown = control;
   document.body.dataset.control = key;
+  legend();
   report(null);
 }
 
 function extent(events) {
-  const located = events.filter((e) => Number.isFinite(e.lat) && Number.isFinite(e.lon));
-  if (!located.length) return null;
-  const lons = located.map((e) => e.lon);
-  const lats = located.map((e) => e.lat);
+  const shown = events.filter(located);
+  if (!shown.length) return null;
+  const lons = shown.map((e) => e.lon);
+  const lats = shown.map((e) => e.lat);
   return [[Math.min(...lons), Math.min(...lats)], [Math.max(...lons), Math.max(...lats)]];
 }
 
+// The legend lists what the map can show now: the sides that hold places or act in events, the event
+// types present, and the marks (contested, besieged, expected, reviews, clusters, city-level) in use.
 function legend() {
-  const sides = Object.entries(SIDE_COLOURS).map(([side, colour]) =>
+  const places = state.controlShown?.places?.features || [];
+  const used = new Set(places.map((f) => f.properties.side).filter(Boolean));
+  for (const e of state.events) for (const s of [e.actor1_side, e.actor2_side]) if (s) used.add(s);
+  const types = new Set(state.events.map((e) => e.event_type));
+  const sides = Object.entries(SIDE_COLOURS).filter(([side]) => used.has(side)).map(([side, colour]) =>
     h("span", { className: "key" }, h("span", { className: "dot", style: `background: ${colour}` }), side));
-  const types = Object.entries(EVENT_TYPES).map(([type, look]) =>
-    h("span", { className: "key" }, h("span", { className: `swatch shape-${look.shape}`, style: `color: ${look.colour}` }), type));
+  const kinds = Object.keys(EVENT_TYPES).filter((type) => types.has(type)).map((type) =>
+    h("span", { className: "key" }, h("img", { className: "swatch", src: iconUrl(type), alt: "", width: 16, height: 16 }), type));
+  const states = new Set(places.map((f) => f.properties.state));
+  const reviews = new Set(state.events.map((e) => e.review).filter(Boolean));
   const marks = [
-    h("span", { className: "key" }, h("span", { className: "dot contested" }), "contested"),
-    h("span", { className: "key" }, h("span", { className: "dot besieged" }), "besieged"),
-    h("span", { className: "key" }, h("span", { className: "ring dashed" }), "expected"),
-    ...Object.entries(REVIEW_COLOURS).map(([status, colour]) =>
+    states.has("contested") ? h("span", { className: "key" }, h("span", { className: "dot contested" }), "contested") : "",
+    states.has("besieged") ? h("span", { className: "key" }, h("span", { className: "dot besieged" }), "besieged") : "",
+    state.events.some((e) => e.fact_status === "expected") ? h("span", { className: "key" }, h("span", { className: "ring dashed" }), "expected") : "",
+    h("span", { className: "key" }, h("span", { className: "dot cluster" }), "events grouped (count)"),
+    state.events.some((e) => e.geo_precision === 2) ? h("span", { className: "key" }, h("span", { className: "dot city-level" }), "somewhere in the city") : "",
+    ...Object.entries(REVIEW_COLOURS).filter(([status]) => reviews.has(status)).map(([status, colour]) =>
       h("span", { className: "key" }, h("span", { className: "ring", style: `border-color: ${colour}` }), status)),
   ];
-  clear($("legend")).append(h("details", {}, h("summary", {}, "Legend"), h("div", { className: "legend-body" }, sides, types, marks)));
+  const open = $("legend").querySelector("details")?.open;
+  clear($("legend")).append(h("details", { open }, h("summary", {}, "Legend"),
+    h("div", { className: "legend-body" }, h("h2", {}, "Who holds it"), sides, h("h2", {}, "What happened"), kinds,
+      h("h2", {}, "Marks"), marks)));
 }
 
 main().catch((error) => {
