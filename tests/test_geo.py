@@ -152,6 +152,16 @@ def test_geo_district_without_coordinates_resolves_to_its_city(gazetteer: Gazett
     assert place is not None and km_between(place.lat, place.lon, city.lat, city.lon) < 1
 
 
+def test_geo_facility_named_after_its_town_is_the_facility(gazetteer: Gazetteer, nlp: Any) -> None:
+    # "Abu" alone is tagged part of a person's name; the feature word says a place is named
+    text = "The army retook the Abu al-Duhour airbase, while rebels shelled the town of Abu al-Duhour."
+    found = [p for p in find_places(text, gazetteer=gazetteer, nlp=nlp) if p.mention.surface.startswith("Abu")]
+    assert [p.mention.surface for p in found] == ["Abu al-Duhour airbase", "Abu al-Duhour"]
+    base, town = (p.place for p in found)
+    assert base is not None and town is not None
+    assert (base.kind, town.kind) == ("airport", "town") and base.place_id != town.place_id
+
+
 def test_geo_gazetteer_round_trip(tmp_path: Path, gazetteer: Gazetteer) -> None:
     path = tmp_path / "g.tsv.gz"
     sample = gazetteer.places[:500]

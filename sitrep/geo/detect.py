@@ -408,8 +408,9 @@ def _match_at(words: list[Word], i: int, text: str, gazetteer: Gazetteer, info: 
         return None
     level = _start_level(word, info)
     if level == CANNOT:
-        # "New" of "New Aleppo", "Old" of "the Old City": too short or too English to be a name alone
-        if not _may_start_longer_name(word, info):
+        # "New" of "New Aleppo", "Old" of "the Old City": too short or too English to be a name alone;
+        # "Abu" of "Abu al-Duhour airbase", tagged a person's name, where a feature word says it is a place
+        if not _may_start_longer_name(word, info) and not _featured_run(words, i, text):
             return None
         last = _longest_known(words, i, text, gazetteer, foreign, min_words=2, level=DOUBTFUL)
         return _known_mention(words, i, last, text, info, doc_id)
@@ -497,6 +498,19 @@ def _may_start_longer_name(word: Word, info: TokenInfo) -> bool:
         return False  # acronyms ("NW Aleppo") and group names ("Jaysh ...") begin no place name
     return not token.is_stop and token.pos_ in NAME_START_POS and \
         token.ent_type_ not in NOT_PLACE_ENTITIES | PEOPLE_ENTITIES
+
+
+def _featured_run(words: list[Word], i: int, text: str) -> bool:
+    """The capitalised words joined from words[i] are introduced ("the town of ...") or followed ("...
+    airbase") by a feature word: a place's name, whatever spaCy took it for."""
+    j = i
+    while j + 1 < len(words) and j - i + 1 < MAX_NAME_WORDS and _joined(text, words[j], words[j + 1]) \
+            and (_is_capitalised(words[j + 1]) or words[j + 1].lower in ("al", "el")):
+        j += 1
+    if j == i or not words[i].text[0].isupper():
+        return False
+    return bool(_feature_after(words, j, text)) or \
+        bool(PREFIX_FEATURE_RE.search(text[max(0, words[i].start - 40):words[i].start]))
 
 
 def _sentence_start(word: Word, text: str) -> bool:

@@ -31,6 +31,7 @@ from typing import NamedTuple
 
 from rapidfuzz.distance import Indel
 
+from sitrep.geo.build import DESCRIPTORS
 from sitrep.geo.gazetteer import (
     DISTINCT_PART_MISMATCH_SIM,
     Gazetteer,
@@ -91,6 +92,10 @@ FEATURE_KINDS = {
     # a bridge or crossing takes its name from the settlement at its end ("Qara Qozak bridge")
     "bridge": {"road", "village", "town", "city"},
 }
+# Feature words of facilities that take their name from a town ("Abu al-Duhour airbase", "Kuweires
+# airport"): the gazetteer keeps the facility's full label ("Abu al-Duhur Military Airbase") and drops the
+# town's name from it (build.py), so such a mention looks the facility up by its label's core words.
+FACILITY_FEATURES = frozenset({"airport", "base", "dam"})
 # Features small enough that, when unknown, they are placed beside the place they are reported with.
 LOCAL_FEATURES = frozenset({"hill", "farm", "camp", "road", "base", "district"})
 # Feature words that name an administrative unit, whose reading one sense per discourse leaves alone.
@@ -212,7 +217,29 @@ def _candidates(mention: Mention, gazetteer: Gazetteer) -> list[_Option]:
     options: tuple[_Option, ...] | None = cache.get((name, mention.surface))
     if options is None:
         options = cache[(name, mention.surface)] = _find_candidates(name, mention.surface, gazetteer)
-    return list(options)
+    if mention.feature not in FACILITY_FEATURES:
+        return list(options)
+    known = {o.place.place_id for o in options}
+    kinds = FEATURE_KINDS[mention.feature]
+    return list(options) + [_Option(place, 1.0, W_NAME + W_PRIOR * _prior(place), True,
+                                    geo_point(place.lat, place.lon))
+                            for place in _facilities(gazetteer).get(skeleton(name), ())
+                            if place.kind in kinds and place.place_id not in known]
+
+
+def _facilities(gazetteer: Gazetteer) -> dict[str, list[Place]]:
+    """Airports, bases and dams by the skeleton of their labels without descriptor words ("Abu al-Duhur
+    Military Airbase": "Abu al-Duhur")."""
+    index: dict[str, list[Place]] = gazetteer.derived("resolve.facilities")
+    if not index:
+        index[""] = []  # built: an empty index is never built again
+        for place in gazetteer.places:
+            if place.kind in ("airport", "base", "dam"):
+                for name in place.names:
+                    core = " ".join(w for w in name.split() if fold(w) not in DESCRIPTORS)
+                    if core and core != name:
+                        index.setdefault(skeleton(core), []).append(place)
+    return index
 
 
 def _find_candidates(name: str, surface: str, gazetteer: Gazetteer) -> tuple[_Option, ...]:
@@ -367,10 +394,10 @@ def _one_sense_per_discourse(slots: list[_Slot]) -> None:
 
 
 def _feature_disagrees(feature: str, place: Place) -> bool:
-    """The mention's feature word names an administrative unit ("Aleppo governorate", "Idleb province"),
-    and `place` is not one. ("The countryside of Hama" is about the city's surroundings: it goes with the
-    city.)"""
-    return feature in UNIT_FEATURES and place.kind not in FEATURE_KINDS[feature]
+    """The mention's feature word names an administrative unit ("Aleppo governorate", "Idleb province")
+    or a facility ("Abu al-Duhour airbase"), and `place` is not one. ("The countryside of Hama" is about
+    the city's surroundings: it goes with the city.)"""
+    return feature in UNIT_FEATURES | FACILITY_FEATURES and place.kind not in FEATURE_KINDS[feature]
 
 
 def _anchor(slot: _Slot, slots: list[_Slot]) -> Place | None:
