@@ -58,7 +58,8 @@ FEATURE_WORDS = {
 }
 # Feature words written before the name: "the village of Shillif".
 PREFIX_FEATURE_RE = re.compile(
-    r"\b(village|town|city|district|neighbo(?:u)?rhood|hill|area|outskirts|suburb|camp|countryside)s?\s+of\s+$",
+    r"\b(village|town|city|district|neighbo(?:u)?rhood|hill|area|outskirts|suburb|camp|countryside|province|governorate)s?"
+    r"\s+of\s+$",
     re.IGNORECASE)
 # The article glued to a name by a hyphen, in every assimilated form ("al-", "ash-", "ez-" of "Deir ez-Zor").
 ARTICLE_PREFIX_RE = re.compile(rf"^(?:{'|'.join(sorted(ARTICLES, key=len, reverse=True))})-", re.IGNORECASE)
