@@ -135,3 +135,10 @@ def test_participants_the_operator_of_a_target_is_not_the_agent(resources: Resou
     event = _one("According to the SDF, a drone operated by Turkish-backed factions was shot down near the "
                  "Tishrin Dam on Monday.", resources, published=date(2025, 2, 13))
     assert event.actor1_side == "kurdish"
+
+
+def test_participants_a_headline_noun_is_not_climbed_past(resources: Resources) -> None:
+    # a wire headline parsed as nouns in a row: the troops wounded do not shell
+    event = _one("Militants in Hama zone shell Syrian army positions, two troops wounded", resources,
+                 stance="russian-state", published=date(2021, 8, 19))
+    assert event.actor1_side == "opposition"

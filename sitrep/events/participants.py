@@ -41,6 +41,10 @@ PRONOUN_SUBJECTS = frozenset({"it", "they", "he", "she", "we"})
 RELATIVE_SUBJECTS = frozenset({"who", "which", "that"})
 # The most arcs between a trigger and the object it acts on ("drove the rebels out": one).
 TARGET_PATH = 3
+# Arcs the search for a trigger's subject does not climb: a trigger that is itself a subject, or set
+# beside a noun ("Militants in Idlib zone shell Syrian army positions, two troops wounded": the troops
+# who are wounded do not shell).
+SUBJECT_BARRIER_ARCS = frozenset({"nsubj", "nsubjpass", "appos", "dep"})
 # How many sentences back, within the paragraph, a pronoun subject's antecedent is looked for.
 ANTECEDENT_SENTENCES = 2
 # A preposition that makes its noun something suffered: "the town has been under siege", "came under
@@ -237,7 +241,7 @@ def _subject_of(trigger: Any, mentions: Sequence[ActorMention], doc: Any) -> Act
                 return found
             if subject.lower_ in PRONOUN_SUBJECTS:
                 return subject
-        if verb.head.i == verb.i:
+        if verb.head.i == verb.i or verb.dep_ in SUBJECT_BARRIER_ARCS:
             break
         verb = verb.head
     return None
