@@ -13,10 +13,11 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sitrep.events.extract import UNDATED, Extraction, extract, load_resources
+from sitrep.model import Document
 from sitrep.reconcile import (
     document_copies,
     explain_event,
@@ -26,13 +27,14 @@ from sitrep.reconcile import (
     reconcile_documents,
 )
 from sitrep.reconcile.clusters import cluster_reports
+from sitrep.reconcile.copies import GROUP_ROWS_PER_BUCKET
 from sitrep.reconcile.matching import same_happening
 from sitrep.reconcile.minhash import signature, similarity
 from sitrep.reconcile.neighbours import ReportIndex
 from sitrep.reconcile.report import GAINER_UNSTATED_NOTE, UNDATED_NOTE, Report
 from sitrep.reconcile.reports import candidate_reports, candidates_near, reports_of_documents
 from sitrep.store import Store, open_store
-from sitrep.store.schema import DocumentRow
+from sitrep.store.schema import DocumentBandRow, DocumentRow
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.merge import PAIRS, extract_reports, load_documents, score
@@ -254,7 +256,11 @@ def test_reconcile_copies_of_a_large_group_cost_comparisons_in_proportion_to_it(
             store.save_document(document, [], [])
         reconcile_documents(store, [d.doc_id for d in documents])
         copies = document_copies(store)
+        with Session(store.engine) as session:
+            rows = session.execute(select(DocumentBandRow.band, DocumentBandRow.bucket, func.count())
+                                   .group_by(DocumentBandRow.band, DocumentBandRow.bucket)).all()
     assert copies == {f"repost-{i}": f"repost-{REPOSTS - 1}" for i in range(REPOSTS - 1)}
+    assert max(count for _, _, count in rows) <= GROUP_ROWS_PER_BUCKET  # one group: a few rows per bucket
     assert calls <= COMPARISONS_PER_REPOST * REPOSTS
     with open_store(new_database()) as store:
         for document in documents[:50]:
@@ -276,3 +282,76 @@ def test_reconcile_confidence_reads_sources_by_the_side_of_the_event_day() -> No
     assert _own_gain_only([gain(date(2016, 7, 28))], DEFAULT_WEIGHTS).value == 0.0
     assert _admitted_loss([gain(date(2025, 3, 10))], DEFAULT_WEIGHTS).value == 0.0
     assert _own_gain_only([gain(date(2025, 3, 10))], DEFAULT_WEIGHTS).value == 1.0
+
+
+# Reports reconciled per call in the exhaustive-comparison test: the pipeline's after-batch step.
+COPY_STEP = 50
+
+
+def _real_documents(shared: Path) -> list[Document]:
+    """The dev corpus, the seed and every gold set's reports (each text once), with reposts of every third
+    (another headline and footer) and reposts of every ninth repost (a chain), some published earlier."""
+    from datetime import timedelta
+
+    from bench.gold import gold_sets
+
+    documents = load_documents(shared)
+    for gold in gold_sets(shared / "eval"):
+        documents += [Document(doc_id=f"{gold.name}-{r.doc_id}", text=r.path.read_text(encoding="utf-8"),
+                               published=r.published, source=r.source) for r in gold.reports]
+    documents = list({d.text: d for d in documents}.values())
+    reposts = [replace(d, doc_id=f"{d.doc_id}-mirror", source="Mirror Site",
+                       text=f"Reposted from the original site.\n\n{d.text}\n\nShare this: Twitter | Facebook",
+                       published=d.published - timedelta(days=i % 2) if d.published else None)
+               for i, d in enumerate(documents[::3])]
+    chained = [replace(d, doc_id=f"{d.doc_id}-again", source="Aggregator",
+                       text=f"{d.text}\n\nRead more on our channel.\n\nAll rights reserved.")
+               for d in reposts[::3]]
+    return documents + reposts + chained
+
+
+def _exhaustive_copies(documents: list[Document]) -> dict[str, str]:
+    """Every pair compared: the groups of near-duplicates and each copy's original, by copies.py's rule."""
+    from sitrep.reconcile.copies import COPY_THRESHOLD
+    from sitrep.store.records import content_hash
+
+    signatures = [signature(d.text) for d in documents]
+    parent = list(range(len(documents)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    for i in range(len(documents)):
+        for j in range(i):
+            if similarity(signatures[i], signatures[j]) >= COPY_THRESHOLD:
+                parent[max(root(i), root(j))] = min(root(i), root(j))
+    groups: dict[int, list[Document]] = {}
+    for i, document in enumerate(documents):
+        groups.setdefault(root(i), []).append(document)
+    copies: dict[str, str] = {}
+    for group in groups.values():
+        original = min(group, key=lambda d: (d.published or date.max, d.doc_id, content_hash(d.text)))
+        copies |= {d.doc_id: original.doc_id for d in group if d is not original}
+    return copies
+
+
+def test_reconcile_copies_equal_an_exhaustive_comparison_on_real_reports(
+        shared: Path, new_database: Callable[[], str]) -> None:
+    """The dev corpus, the seed and the gold sets' reports with reposts and reposts of reposts, arriving in a
+    shuffled order in steps of the pipeline's size: the copy groups and originals that comparing every pair
+    of texts gives."""
+    import random
+
+    documents = _real_documents(shared)
+    expected = _exhaustive_copies(documents)
+    assert len(documents) > 60 and len(set(expected.values())) >= 20  # many groups, some of three
+    order = random.Random(14).sample(documents, len(documents))
+    with open_store(new_database()) as store:
+        for start in range(0, len(order), COPY_STEP):
+            step = order[start:start + COPY_STEP]
+            for document in step:
+                store.save_document(document, [], [])
+            reconcile_documents(store, [d.doc_id for d in step])
+        assert document_copies(store) == expected

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
+from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
 from sitrep.reconcile import minhash
@@ -23,6 +24,14 @@ from sitrep.store.schema import DocumentBandRow, DocumentCopyRow, DocumentRow, D
 # that adds a headline, byline, share buttons and a comment footer keeps well over 0.7 of them.
 COPY_THRESHOLD = 0.6
 
+
+# Rows a near-duplicate group keeps in one LSH bucket: its smallest document ids. A new document falling in
+# the bucket is compared with these (and joins the group at the first close enough), so thousands of reposts
+# of one article cost a new repost at most this many comparisons per band, not one per repost; a group with
+# up to this many members in a bucket (every group of the dev corpus and the gold sets: 2 at most) is
+# compared member by member, as an exhaustive comparison would. A bucket untouched since two large groups in
+# it were joined keeps up to this many rows of each until the next document falling in it trims it.
+GROUP_ROWS_PER_BUCKET = 8
 
 # Values bound per `IN (...)` list: far under SQLite's limit of 32,766 parameters.
 IN_CHUNK = 500
@@ -37,34 +46,76 @@ def reconcile_copies(session: Session, document: DocumentRow) -> set[int]:
 def reconcile_copies_many(session: Session, documents: Sequence[DocumentRow]) -> set[int]:
     """`reconcile_copies` for many documents at once: sign those not signed yet (one bulk insert), read the
     members of the LSH buckets they fall in, join each of them to every bucket-mate whose similarity reaches
-    `COPY_THRESHOLD`, and re-point every group holding one of them at its original. Groups are the connected
-    components of the near-duplicate pairs, so this gives what reconciling the documents one after another
-    gives; a pair is compared only while its two documents are not yet in one group, so a large group of
-    reposts costs comparisons in proportion to its size, not its square. Returns the documents of the groups
-    with copies."""
+    `COPY_THRESHOLD`, and re-point at its original every group that one of them joined. Groups are the
+    connected components of the near-duplicate pairs, so this gives what reconciling the documents one after
+    another gives; a pair is compared only while its two documents are not yet in one group, and a bucket
+    keeps `GROUP_ROWS_PER_BUCKET` members of a group, so a large group of reposts costs a new document a few
+    comparisons, not one per repost, and only the documents whose original changes are rewritten. Returns
+    those documents (their reports' independence may have changed)."""
     if not documents:
         return set()
     signatures = _sign_many(session, documents)
     batch = sorted(signatures)
+    in_batch = set(batch)
     buckets = _bucket_members(session, {key for document_id in batch
                                          for key in minhash.bands(signatures[document_id])})
-    stored = {member for members in buckets.values() for member in members} - signatures.keys()
-    signatures |= _stored_signatures(session, stored)
+    nodes = {member for members in buckets.values() for member in members} | in_batch
+    originals = dict(_stored_originals(session, nodes))  # copy -> original, as stored before this batch
+    signatures |= _stored_signatures(session, nodes - signatures.keys())
     groups = _Groups(batch)
-    for copy, original in _stored_originals(session, stored):  # already one group: never compared again
+    for copy, original in originals.items():  # already one group: never compared again
         groups.join(copy, original)
-    in_batch = set(batch)
     for key in sorted(buckets):
         _join_bucket(buckets[key], in_batch, signatures, groups)
     linked = _components_with(groups, in_batch)
-    for members in _stored_groups(session, {m for group in linked for m in group} - in_batch):
-        first = min(members)  # a stored document brings its whole stored group along
-        for member in members:
-            groups.join(first, member)
-    linked = _components_with(groups, in_batch)
-    members = {m for group in linked for m in group}
-    signatures |= _stored_signatures(session, members - signatures.keys())
-    return _assign_originals(session, linked, signatures)
+    changed, original_of = _repoint(session, linked, originals, signatures)
+    _trim_buckets(session, buckets, {member: original_of.get(member, originals.get(member, member))
+                                     for member in nodes})
+    return changed
+
+
+def _repoint(session: Session, linked: list[set[int]], originals: dict[int, int],
+             signatures: dict[int, tuple[int, ...]]) -> tuple[set[int], dict[int, int]]:
+    """Point each linked group at its original (the earliest published, then the smallest doc_id). A group
+    is made of stored groups (each an original with its copies, or a document alone) and new documents; the
+    new original is the first of their originals, so only the stored groups led by another original are
+    read and rewritten. Returns the documents whose original changed, and each linked node's original."""
+    roots = [{originals.get(node, node) for node in group} for group in linked]
+    order = _publication_order(session, set().union(*roots))
+    original_of: dict[int, int] = {}
+    repointed: dict[int, int] = {}  # stale root -> the original its group now follows
+    for group, group_roots in zip(linked, roots, strict=True):
+        original = min(group_roots, key=lambda document_id: order[document_id])
+        original_of |= dict.fromkeys(group, original)
+        repointed |= dict.fromkeys(group_roots - {original}, original)
+    members = {root: {root} for root in repointed}
+    for copy, root in _copies_of(session, repointed):
+        members[root].add(copy)
+    changed = {member for group in members.values() for member in group}
+    signatures |= _stored_signatures(session, (changed | set(repointed.values())) - signatures.keys())
+    for chunk in _chunks(changed):
+        session.execute(delete(DocumentCopyRow).where(DocumentCopyRow.document_id.in_(chunk)))
+    rows = [{"document_id": member, "original_id": original,
+             "similarity": minhash.similarity(signatures.get(member, ()), signatures.get(original, ()))}
+            for root, original in sorted(repointed.items()) for member in sorted(members[root])]
+    if rows:
+        session.execute(insert(DocumentCopyRow), rows)
+    return changed, original_of
+
+
+def _trim_buckets(session: Session, buckets: dict[tuple[int, str], list[int]], original_of: dict[int, int]) -> None:
+    """Keep in each bucket read only the `GROUP_ROWS_PER_BUCKET` smallest document ids of each group."""
+    extra: list[dict[str, Any]] = []
+    for (band, bucket), members in sorted(buckets.items()):
+        by_group: dict[int, list[int]] = {}
+        for member in members:  # in id order
+            by_group.setdefault(original_of[member], []).append(member)
+        extra += [{"b_band": band, "b_bucket": bucket, "b_document_id": member}
+                  for group in by_group.values() for member in group[GROUP_ROWS_PER_BUCKET:]]
+    if extra:
+        session.connection().execute(delete(DocumentBandRow).where(  # one statement, executed per row
+            DocumentBandRow.band == bindparam("b_band"), DocumentBandRow.bucket == bindparam("b_bucket"),
+            DocumentBandRow.document_id == bindparam("b_document_id")), extra)
 
 
 def _join_bucket(members: Sequence[int], in_batch: set[int], signatures: dict[int, tuple[int, ...]],
@@ -143,42 +194,26 @@ def _stored_signatures(session: Session, document_ids: Iterable[int]) -> dict[in
     return found
 
 
-def _stored_groups(session: Session, document_ids: Iterable[int]) -> list[set[int]]:
-    """The stored near-duplicate groups of these documents: each original with its copies."""
-    roots: set[int] = set()
-    for chunk in _chunks(document_ids):
-        originals = dict(session.execute(select(DocumentCopyRow.document_id, DocumentCopyRow.original_id)
-                                         .where(DocumentCopyRow.document_id.in_(chunk))).all())
-        roots |= {originals.get(document_id, document_id) for document_id in chunk}
-    groups: dict[int, set[int]] = {root: {root} for root in roots}
-    for chunk in _chunks(roots):
-        for document_id, original_id in session.execute(select(DocumentCopyRow.document_id,
-                                                                DocumentCopyRow.original_id)
-                                                         .where(DocumentCopyRow.original_id.in_(chunk))):
-            groups[original_id].add(document_id)
-    return list(groups.values())
+def _copies_of(session: Session, originals: Iterable[int]) -> list[tuple[int, int]]:
+    """(copy, original) for each stored copy of these originals."""
+    pairs: list[tuple[int, int]] = []
+    for chunk in _chunks(originals):
+        pairs += [(copy, original) for copy, original in session.execute(
+            select(DocumentCopyRow.document_id, DocumentCopyRow.original_id)
+            .where(DocumentCopyRow.original_id.in_(chunk)))]
+    return pairs
 
 
-def _assign_originals(session: Session, groups: list[set[int]], signatures: dict[int, tuple[int, ...]]
-                      ) -> set[int]:
-    """Re-point each group's copies at its original (the earliest published, then the smallest doc_id)."""
-    members = sorted(set().union(*groups))
+def _publication_order(session: Session, document_ids: Iterable[int]) -> dict[int, tuple[date, str, str]]:
+    """What decides which document of a group is the original: the earliest published, then the smallest
+    doc_id (then the text's hash, for two stored under one doc_id)."""
     order: dict[int, tuple[date, str, str]] = {}
-    for chunk in _chunks(members):
-        session.execute(delete(DocumentCopyRow).where(DocumentCopyRow.document_id.in_(chunk)))
+    for chunk in _chunks(document_ids):
         for document_id, published, doc_id, content_hash in session.execute(
                 select(DocumentRow.id, DocumentRow.published, DocumentRow.doc_id, DocumentRow.content_hash)
                 .where(DocumentRow.id.in_(chunk))):
             order[document_id] = (published or date.max, doc_id, content_hash)
-    rows = []
-    for group in groups:
-        original = min(group, key=lambda document_id: order[document_id])
-        rows += [{"document_id": document_id, "original_id": original,
-                  "similarity": minhash.similarity(signatures.get(document_id, ()), signatures.get(original, ()))}
-                 for document_id in sorted(group - {original})]
-    if rows:
-        session.execute(insert(DocumentCopyRow), rows)
-    return {document_id for group in groups if len(group) > 1 for document_id in group}
+    return order
 
 
 class _Groups:
