@@ -213,6 +213,17 @@ def _catalogue() -> Any:
     return load_actor_catalogue()
 
 
+def _acled_options(settings: Any, *, inter_names: bool) -> Any:
+    """The ACLED export's options: admin units from the gazetteer's places, the catalogue's actor types."""
+    from sitrep.cli import _load_gazetteer
+    from sitrep.export import AcledOptions
+    from sitrep.export_merged import actor_types
+    from sitrep.geo.admin import AdminLookup
+
+    return AcledOptions(actor_types=actor_types(_catalogue()), admins=AdminLookup(_load_gazetteer(settings).places),
+                        inter_names=inter_names)
+
+
 def export(format: Annotated[str, typer.Option("--format", "-f", help="acled-csv, geojson or jsonl")] = "acled-csv",
            per: Annotated[str, typer.Option(help="merged (one row per merged event, ACLED's unit) or report "
                                                  "(one per report)")] = "merged",
@@ -220,6 +231,9 @@ def export(format: Annotated[str, typer.Option("--format", "-f", help="acled-csv
                                                            "(default: what happened: reported, "
                                                            "attributed_claim)")] = None,
            out: Annotated[Path | None, typer.Option(help="write here instead of standard output")] = None,
+           inter: Annotated[str, typer.Option(help="inter1/inter2/interaction as ACLED's codebook numbers "
+                                                   "(codes: 1, 12) or as its newer files' names (names: "
+                                                   "State forces, State forces-Rebel group)")] = "codes",
            db: Annotated[str | None, typer.Option(help="database (default sitrep.db; SITREP_DB)")] = None,
            ) -> None:
     """Export stored events: ACLED's CSV columns with ACLED's meaning (one row per merged event, the
@@ -241,8 +255,11 @@ def export(format: Annotated[str, typer.Option("--format", "-f", help="acled-csv
         fail(SitrepError(f"unknown format {format!r}: choose one of {', '.join(EXPORT_FORMATS)}"))
     if per not in PER:
         fail(SitrepError(f"unknown --per {per!r}: choose merged or report"))
+    if inter not in ("codes", "names"):
+        fail(SitrepError(f"unknown --inter {inter!r}: choose codes or names"))
     settings = _settings(db=db)
     try:
+        acled = _acled_options(settings, inter_names=inter == "names") if format == "acled-csv" else None
         statuses = tuple(sorted(HAPPENED)) if status is None else parse_statuses(status)
         with _open_existing(settings) as store:
             f = Filters(statuses=statuses)
@@ -251,12 +268,12 @@ def export(format: Annotated[str, typer.Option("--format", "-f", help="acled-csv
                 undated = [r for r in records if r.lead.event_date is None and r.lead.published is None
                            and all(e.event_date is None for e in r.reports)]
                 records = [r for r in records if r not in undated]
-                writers = {"acled-csv": lambda: merged_to_acled_csv(records, _catalogue()),
+                writers = {"acled-csv": lambda: merged_to_acled_csv(records, _catalogue(), acled),
                            "geojson": lambda: merged_to_geojson(records), "jsonl": lambda: merged_to_jsonl(records)}
             else:
                 rows = query(store, f)
                 ids = merged_ids(merged_events(store, confidence_weights(settings)))
-                writers = {"acled-csv": lambda: events_to_acled_csv(rows, merged_ids=ids),
+                writers = {"acled-csv": lambda: events_to_acled_csv(rows, acled, merged_ids=ids),
                            "geojson": lambda: events_to_geojson(rows, merged_ids=ids),
                            "jsonl": lambda: events_to_jsonl(rows, merged_ids=ids)}
                 undated = []

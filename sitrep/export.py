@@ -1,9 +1,14 @@
 """Events as files other tools read: JSON Lines (and back), GeoJSON, and ACLED-style CSV.
 
 JSON Lines carries every `Event` field and is the lossless format (`events_from_jsonl` reads it back to
-equal records). GeoJSON (RFC 7946) maps the events that have coordinates. The CSV has ACLED's columns, filled
-where sitrep knows the value and left blank where it does not (fatalities, associated actors, admin2/3,
-ACLED's upload timestamp); sitrep's own judgements (fact status, claimant, hedges) go in `tags`.
+equal records). GeoJSON (RFC 7946) maps the events that have coordinates. The CSV has ACLED's columns with
+ACLED's meaning where sitrep knows the value (see docs/export.md, column by column): the date always set
+(the publication date at month precision when the text gives none), admin1-admin2 in ACLED's spellings
+from the place (`sitrep.geo.admin`), inter codes from the catalogue or the side's ACLED type in the
+conflict profile, `notes` a neutral one-line summary naming the sources, `fatalities` the reports' count
+(0 where none gives a number, as ACLED writes it, and said so in `tags`). Left blank: admin3 (no source of
+sub-district units ships), `source_scale` and ACLED's upload `timestamp`. sitrep's own judgements (fact
+status, claimant, hedges) go in `tags`.
 
 Every CSV cell passes `neutralise_cell`, OWASP's rule against CSV (formula) injection: report text that
 begins with `=`, `+`, `-`, `@`, a tab or a carriage return ("=HYPERLINK(...)", "=cmd|' /C calc'!A0") is
@@ -19,14 +24,16 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import fields
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
 from datetime import date
 from types import MappingProxyType
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from sitrep.admin1 import acled_admin1
+from sitrep.conflict import ConflictProfile, default_profile
 from sitrep.errors import InputError
+from sitrep.export_fatalities import fatalities_in
 from sitrep.model import Event, Span
 from sitrep.render import clean_text
 from sitrep.taxonomy import (
@@ -37,6 +44,9 @@ from sitrep.taxonomy import (
     STRATEGIC_DEVELOPMENTS,
     VIOLENCE_AGAINST_CIVILIANS,
 )
+
+if TYPE_CHECKING:  # the admin lookup imports the geoparser (spaCy): only where a gazetteer is passed in
+    from sitrep.geo.admin import AdminLookup
 
 # --- JSON Lines ---------------------------------------------------------------------------------------
 
@@ -145,7 +155,8 @@ DISORDER_BY_SUB_EVENT_TYPE: Final = MappingProxyType({
     "Excessive force against protesters": f"{POLITICAL_VIOLENCE}; {DEMONSTRATIONS}",
 })
 
-# ACLED's interaction codes ("inter1", "inter2") for its eight actor types.
+# ACLED's interaction codes ("inter1", "inter2") for its eight actor types, and the actor types' names
+# (ACLED's codebook; its newer files write the names instead of the codes).
 STATE_FORCES: Final = 1
 REBEL_GROUP: Final = 2
 POLITICAL_MILITIA: Final = 3
@@ -159,16 +170,12 @@ INTER_BY_ACTOR_TYPE: Final = MappingProxyType({
     "Identity militia": IDENTITY_MILITIA, "Rioters": RIOTERS, "Protesters": PROTESTERS,
     "Civilians": CIVILIANS, "External/Other forces": EXTERNAL_FORCES,
 })
-# When the actor's ACLED type is not known, its side decides. Allied militias on the government side
-# are coded as state forces here (ACLED codes some as political militias: pass the catalogue's actor
-# types to be exact). ACLED codes the SDF/YPG and the Islamic State as rebel groups, foreign militaries
-# acting in Syria as external forces, and unidentified armed groups as political militias.
-INTER_BY_SIDE: Final = MappingProxyType({
-    "government": STATE_FORCES, "opposition": REBEL_GROUP, "isis": REBEL_GROUP, "kurdish": REBEL_GROUP,
-    "russia": EXTERNAL_FORCES, "turkey": EXTERNAL_FORCES, "us_coalition": EXTERNAL_FORCES,
-    "israel": EXTERNAL_FORCES, "former_regime": POLITICAL_MILITIA, "local": IDENTITY_MILITIA,
-    "civilians": CIVILIANS, "unknown": POLITICAL_MILITIA,
-})
+ACTOR_TYPE_BY_INTER: Final = MappingProxyType({code: name for name, code in INTER_BY_ACTOR_TYPE.items()})
+# An actor whose catalogue type and side's type are both unknown: ACLED codes an "Unidentified Armed
+# Group" as a political militia.
+UNIDENTIFIED_INTER: Final = POLITICAL_MILITIA
+# ACLED's newer files name a sole actor's interaction "<type> only".
+SOLE_ACTOR: Final = "only"
 # The crowd in a protest or riot is coded by the event, whatever side a report gives it.
 CROWD_SIDES: Final = frozenset({"civilians", "unknown", ""})
 CROWD_INTER_BY_EVENT_TYPE: Final = MappingProxyType({PROTESTS: PROTESTERS, RIOTS: RIOTERS})
@@ -204,15 +211,34 @@ def disorder_type(event: Event) -> str:
 
 
 def inter_code(actor: str, side: str, event_type: str, actor_types: Mapping[str, str], *,
-               first: bool) -> int | None:
-    """ACLED's inter code for an actor: its catalogue type if known, else its side; None without an actor."""
+               first: bool, profile: ConflictProfile | None = None) -> int | None:
+    """ACLED's inter code for an actor: its catalogue type if known; the crowd of a protest or riot by the
+    event; else the ACLED type of its side in the conflict profile (`conflict.yaml`'s `acled_type`); an
+    unidentified armed group's code for a side without one. None without an actor."""
     if not actor:
         return None
     if actor in actor_types and actor_types[actor] in INTER_BY_ACTOR_TYPE:
         return INTER_BY_ACTOR_TYPE[actor_types[actor]]
     if first and side in CROWD_SIDES and event_type in CROWD_INTER_BY_EVENT_TYPE:
         return CROWD_INTER_BY_EVENT_TYPE[event_type]
-    return INTER_BY_SIDE.get(side, POLITICAL_MILITIA)
+    side_type = (profile or default_profile()).side(side).acled_type if side else ""
+    return INTER_BY_ACTOR_TYPE.get(side_type, UNIDENTIFIED_INTER)
+
+
+def inter_text(inter: int | None) -> str:
+    """ACLED's name for an inter code ("State forces"), as its newer files write inter1/inter2."""
+    return ACTOR_TYPE_BY_INTER.get(inter, "") if inter is not None else ""
+
+
+def interaction_text(inter1: int | None, inter2: int | None) -> str:
+    """The interaction as ACLED's newer files write it: "State forces-Rebel group" (lower code first),
+    "Protesters only" for a sole actor."""
+    if inter1 is None:
+        return ""
+    if inter2 is None:
+        return f"{inter_text(inter1)} {SOLE_ACTOR}"
+    low, high = sorted((inter1, inter2))
+    return f"{inter_text(low)}-{inter_text(high)}"
 
 
 def interaction_code(inter1: int | None, inter2: int | None) -> str:
@@ -237,31 +263,94 @@ def sitrep_tags(event: Event) -> str:
     return "; ".join(tags)
 
 
-def acled_row(event: Event, actor_types: Mapping[str, str] | None = None) -> dict[str, str]:
+@dataclass(frozen=True, slots=True)
+class AcledOptions:
+    """How ACLED rows are written: `actor_types` (actor name -> ACLED actor type, from the catalogue)
+    makes inter codes exact; `admins` (sitrep.geo.admin.AdminLookup, built from the gazetteer) fills
+    admin1-admin3 from the place; `profile` gives each side's ACLED type; `inter_names` writes
+    inter1/inter2/interaction as ACLED's newer files do ("State forces", "State forces-Rebel group")
+    instead of the codebook's numbers ("1", "12")."""
+
+    actor_types: Mapping[str, str] = field(default_factory=dict)
+    admins: AdminLookup | None = None
+    profile: ConflictProfile | None = None
+    inter_names: bool = False
+
+
+# A date's precision (ACLED's time_precision) when only the publication date is known: the month.
+PUBLICATION_PRECISION: Final = 3
+UNDATED_TAG: Final = "date: the publication date, no date in the text"
+# ACLED writes 0 fatalities where no report gives a number; the tag keeps "none counted" apart from "none".
+NO_COUNT_TAG: Final = "fatalities: no number in the reports"
+INFERRED_ADMIN_TAG: Final = "admin2: the district of the nearest places (the place has no district of its own)"
+
+
+def event_day(event: Event) -> tuple[date | None, int]:
+    """The event's day and ACLED time precision: its own, else its publication day at month precision."""
+    if event.event_date is not None:
+        return event.event_date, event.time_precision
+    return event.published, PUBLICATION_PRECISION
+
+
+def acled_note(event: Event, sources: Sequence[str], reports: int = 1) -> str:
+    """A neutral one-line summary: when, what, who, where, and who reported it (no report's own words)."""
+    day, precision = event_day(event)
+    when = "On an unknown date"
+    if day is not None:
+        when = {2: f"In the week of {day.isoformat()}", 3: f"In {day.strftime('%B %Y')}"}.get(
+            precision, f"On {day.isoformat()}")
+    who = event.actor1 or "an unidentified actor"
+    against = f" against {event.actor2}" if event.actor2 else ""
+    where = f" in {event.location}" if event.location else ""
+    status = "" if event.fact_status == "reported" else f" ({event.fact_status.replace('_', ' ')})"
+    what = event.sub_event_type.lower() or event.event_type.lower() or "an event"
+    reported = f" Reported by {', '.join(sources)} ({reports} report{'s' if reports != 1 else ''})." \
+        if sources else ""
+    return f"{when}, {what}{where}: {who}{against}{status}.{reported}"
+
+
+def acled_row(event: Event, options: AcledOptions | None = None) -> dict[str, str]:
     """One event as an ACLED row; every value is text, blank where sitrep does not know it."""
-    types = actor_types or {}
-    inter1 = inter_code(event.actor1, event.actor1_side, event.event_type, types, first=True)
-    inter2 = inter_code(event.actor2, event.actor2_side, event.event_type, types, first=False)
+    opts = options or AcledOptions()
+    types = opts.actor_types
+    inter1 = inter_code(event.actor1, event.actor1_side, event.event_type, types, first=True, profile=opts.profile)
+    inter2 = inter_code(event.actor2, event.actor2_side, event.event_type, types, first=False,
+                        profile=opts.profile)
     disorder = disorder_type(event)
-    syria = in_syria(event)
+    units = opts.admins.units(event.place_id, event.latitude, event.longitude) if opts.admins else None
+    admin1 = (units.admin1 if units else "") or syrian_governorate(event.admin1)
+    syria = bool(admin1) or in_syria(event)
+    day, precision = event_day(event)
+    tags = [sitrep_tags(event)]
+    if event.event_date is None and day is not None:
+        tags.append(UNDATED_TAG)
+    if units is not None and units.inferred:
+        tags.append(INFERRED_ADMIN_TAG)
+    deaths = fatalities_in(event.evidence)
+    if deaths is None:
+        tags.append(NO_COUNT_TAG)
+    if opts.inter_names:
+        inters = (inter_text(inter1), inter_text(inter2), interaction_text(inter1, inter2))
+    else:
+        inters = ("" if inter1 is None else str(inter1), "" if inter2 is None else str(inter2),
+                  interaction_code(inter1, inter2))
     row = dict.fromkeys(ACLED_COLUMNS, "")
     row.update({
         "event_id_cnty": event.event_id,
-        "event_date": event.event_date.isoformat() if event.event_date else "",
-        "year": str(event.event_date.year) if event.event_date else "",
-        "time_precision": str(event.time_precision), "disorder_type": disorder,
+        "event_date": day.isoformat() if day else "", "year": str(day.year) if day else "",
+        "time_precision": str(precision), "disorder_type": disorder,
         "event_type": event.event_type, "sub_event_type": event.sub_event_type,
-        "actor1": event.actor1, "inter1": "" if inter1 is None else str(inter1),
-        "actor2": event.actor2, "inter2": "" if inter2 is None else str(inter2),
-        "interaction": interaction_code(inter1, inter2),
+        "actor1": event.actor1, "inter1": inters[0], "actor2": event.actor2, "inter2": inters[1],
+        "interaction": inters[2],
         "civilian_targeting": CIVILIAN_TARGETING if inter2 == CIVILIANS and POLITICAL_VIOLENCE in disorder else "",
         "iso": str(SYRIA_ISO) if syria else "", "region": SYRIA_REGION if syria else "",
-        "country": SYRIA if syria else "", "admin1": syrian_governorate(event.admin1) or event.admin1,
-        "location": event.location,
+        "country": SYRIA if syria else "", "admin1": admin1 or event.admin1,
+        "admin2": units.admin2 if units else "", "admin3": units.admin3 if units else "", "location": event.location,
         "latitude": "" if event.latitude is None else repr(event.latitude),
         "longitude": "" if event.longitude is None else repr(event.longitude),
-        "geo_precision": str(event.geo_precision), "source": event.source, "notes": event.evidence,
-        "tags": sitrep_tags(event),
+        "geo_precision": str(event.geo_precision), "source": event.source, "fatalities": str(deaths or 0),
+        "notes": acled_note(event, [event.source] if event.source else []),
+        "tags": "; ".join(tags),
     })
     return row
 
@@ -284,17 +373,16 @@ def neutralise_cell(value: str) -> str:
     return cleaned
 
 
-def events_to_acled_csv(events: Iterable[Event], actor_types: Mapping[str, str] | None = None,
+def events_to_acled_csv(events: Iterable[Event], options: AcledOptions | None = None,
                         merged_ids: Mapping[str, str] | None = None) -> str:
     """CSV with ACLED's header and one row per event (one report), every cell neutralised
-    (`neutralise_cell`). `actor_types` (actor name -> ACLED actor type, as in the actor catalogue) makes
-    inter codes exact; without it they follow the actors' sides. With `merged_ids`, `tags` names each
-    row's merged event (`sitrep.export_merged` writes one row per merged event)."""
+    (`neutralise_cell`); see `AcledOptions`. With `merged_ids`, `tags` names each row's merged event
+    (`sitrep.export_merged` writes one row per merged event)."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=ACLED_COLUMNS)
     writer.writeheader()
     for event in events:
-        row = acled_row(event, actor_types)
+        row = acled_row(event, options)
         if merged_ids is not None and merged_ids.get(event.event_id):
             row["tags"] += f"; merged_id: {merged_ids[event.event_id]}"
         writer.writerow({column: neutralise_cell(value) for column, value in row.items()})

@@ -10,13 +10,26 @@ every source.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, Final
 
+from sitrep.conflict import UNKNOWN_SIDE
+from sitrep.export import (
+    ACLED_COLUMNS,
+    NO_COUNT_TAG,
+    POLITICAL_VIOLENCE,
+    UNDATED_TAG,
+    AcledOptions,
+    acled_note,
+    acled_row,
+    disorder_type,
+    neutralise_cell,
+)
+from sitrep.export_actors import associated_columns
+from sitrep.export_fatalities import fatalities_of
 from sitrep.model import HAPPENED, Event
 from sitrep.reconcile.report import STATUS_ORDER
 from sitrep.reconcile.summary import MergedEvent
@@ -85,62 +98,6 @@ def merged_record(record: MergedRecord) -> dict[str, Any]:
     }
 
 
-# --- fatalities -----------------------------------------------------------------------------------------
-
-# Numbers written as words in casualty counts ("killing three soldiers"); "a"/"an" counts one only right
-# after a verb of killing ("killing a child"). Vague quantities ("dozens", "scores", "several") have no
-# number: ACLED leaves such counts out, and so does sitrep.
-NUMBER_WORDS: Final = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
-    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
-}
-_NUMBER: Final = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|{'|'.join(sorted(NUMBER_WORDS, key=len, reverse=True))})"
-# A bound before the number; ACLED codes the number given ("at least 20" is 20).
-_BOUND: Final = r"(?:at\s+least|more\s+than|over|some|about|around|nearly|almost|up\s+to|as\s+many\s+as)\s+"
-# Who is counted: a word or two of people after the number ("20 civilians", "three Syrian soldiers").
-_COUNTED: Final = (r"(?:\s+[A-Za-z-]+){0,2}?\s+(?:people|persons|civilians|soldiers|troops|fighters|militants|"
-                   r"rebels|members|men|women|children|personnel|gunmen|insurgents|terrorists|others|residents|"
-                   r"officers|servicemen|policemen|jihadists|combatants|individuals|victims)")
-# "killing/killed/kills (at least) N", "N (people) were killed / died / dead", "leaving N (people) dead",
-# "death toll ... to N". Only the first takes "a"/"an" as one ("killing a child").
-KILLED_PATTERN: Final = re.compile(rf"\bkill(?:ed|ing|s)?\s+(?:{_BOUND})?(?P<n>{_NUMBER}|an?)\b", re.IGNORECASE)
-FATALITY_PATTERNS: Final = (
-    KILLED_PATTERN,
-    re.compile(rf"\b(?:{_BOUND})?(?P<n>{_NUMBER}){_COUNTED}\s+(?:were\s+|have\s+been\s+|had\s+been\s+|was\s+)?"
-               r"(?:killed|dead|died|slain|executed)\b", re.IGNORECASE),
-    re.compile(rf"\b(?P<n>{_NUMBER})\s+(?:dead|killed|deaths|fatalities)\b", re.IGNORECASE),
-    re.compile(rf"\b(?:left|leaving)\s+(?:{_BOUND})?(?P<n>{_NUMBER})(?:{_COUNTED})?\s+dead\b", re.IGNORECASE),
-    re.compile(rf"\bdeath\s+toll\b[^.]{{0,40}}?\b(?:to|at|of|reached)\s+(?:{_BOUND})?(?P<n>{_NUMBER})\b",
-               re.IGNORECASE),
-)
-
-
-def _number(text: str) -> int | None:
-    word = text.lower().replace(",", "")
-    if word in ("a", "an"):
-        return 1
-    if word.isdigit():
-        return int(word)
-    return NUMBER_WORDS.get(word)
-
-
-def fatalities_in(text: str) -> int | None:
-    """The deaths one report's text counts: the largest figure it gives (a report's total usually comes
-    with its parts), None when it gives none ("dozens killed", "casualties")."""
-    found = [_number(match.group("n")) for pattern in FATALITY_PATTERNS for match in pattern.finditer(text)]
-    counts = [n for n in found if n is not None]
-    return max(counts) if counts else None
-
-
-def fatalities_of(reports: Iterable[Event]) -> int | None:
-    """A happening's fatalities from its reports' counts: the lowest figure when sources differ (ACLED's
-    conservative rule); None when no report gives a number."""
-    counts = [n for n in (fatalities_in(e.evidence) for e in reports) if n is not None]
-    return min(counts) if counts else None
-
-
 # --- actors -----------------------------------------------------------------------------------------------
 
 GENERIC_ACTORS_TABLE: Final = Path(__file__).resolve().parent / "data" / "acled_generic_actors.tsv"
@@ -189,65 +146,58 @@ def first_date(record: MergedRecord) -> tuple[date | None, int]:
 # --- ACLED rows -----------------------------------------------------------------------------------------
 
 
-def acled_merged_row(record: MergedRecord, catalogue: Any = None,
-                     generic: Mapping[str, str] | None = None) -> dict[str, str]:
-    """One merged event as an ACLED row: the lead report's type, place and actors (the catalogue's names),
-    the merged id, every source, the fatalities counted, a neutral one-line note; what the merge knows
-    (reports, independent sources, stances, disputes, confidence, report ids) in `tags`."""
+def acled_merged_row(record: MergedRecord, catalogue: Any = None, generic: Mapping[str, str] | None = None,
+                     options: AcledOptions | None = None) -> dict[str, str]:
+    """One merged event as an ACLED row: the lead report's type, place and actors (the catalogue's names)
+    with the allies the lead report names beside them (assoc_actor_1/2), the merged id, every source, the
+    fatalities counted, a neutral one-line note; what the merge knows (reports, independent sources,
+    stances, disputes, confidence, report ids) in `tags`. `options` as for `sitrep.export.acled_row`
+    (the catalogue's actor types are added to them)."""
     from dataclasses import replace
-
-    from sitrep.export import acled_row, sitrep_tags
 
     names = generic if generic is not None else generic_actor_names()
     lead, m = record.lead, record.merged
     day, precision = first_date(record)
     actor1 = canonical_actor(lead.actor1, lead.actor1_side, catalogue, names)
     actor2 = canonical_actor(lead.actor2, lead.actor2_side, catalogue, names)
+    side1 = lead.actor1_side
+    if not actor1 and POLITICAL_VIOLENCE in disorder_type(lead):  # ACLED: every violent event has an actor1
+        actor1, side1 = names.get(UNKNOWN_SIDE, ""), UNKNOWN_SIDE
     event = replace(lead, event_id=m.merged_id, event_date=day, time_precision=precision, actor1=actor1,
-                    actor2=actor2, confidence=m.confidence)
-    row = acled_row(event, actor_types(catalogue))
+                    actor1_side=side1, actor2=actor2, confidence=m.confidence)
+    opts = options or AcledOptions()
+    if catalogue is not None and not opts.actor_types:
+        opts = replace(opts, actor_types=actor_types(catalogue))
+    row = acled_row(event, opts)
+    assoc1, assoc2 = associated_columns(lead, catalogue, actor1, actor2, day)
     sources = sources_of(record.reports)
     deaths = fatalities_of(record.reports)
-    tags = [sitrep_tags(event), f"reports: {m.reports_count}", f"independent_sources: {m.independent_sources}",
+    tags = [row["tags"], f"reports: {m.reports_count}", f"independent_sources: {m.independent_sources}",
             f"stances: {', '.join(m.stances)}", f"report_ids: {', '.join(m.event_ids)}"]
     if m.disputes:
         tags.append(f"disputes: {' | '.join(m.disputes)}")
-    if lead.event_date is None:
-        tags.append("date: the publication date, no date in the text")
-    row.update({"source": "; ".join(sources), "fatalities": "" if deaths is None else str(deaths),
-                "notes": acled_note(event, m, sources), "tags": "; ".join(tags)})
+    if lead.event_date is None and UNDATED_TAG not in row["tags"]:
+        tags.append(UNDATED_TAG)
+    if deaths is None and NO_COUNT_TAG not in row["tags"]:
+        tags.append(NO_COUNT_TAG)
+    row.update({"assoc_actor_1": assoc1, "assoc_actor_2": assoc2, "source": "; ".join(sources),
+                "fatalities": str(deaths or 0),
+                "notes": acled_note(event, sources, m.reports_count), "tags": "; ".join(tags)})
     return row
 
 
-def acled_note(event: Event, merged: MergedEvent, sources: Sequence[str]) -> str:
-    """A neutral one-line summary: when, what, who, where, and who reported it (no report's own words)."""
-    when = f"On {event.event_date.isoformat()}" if event.event_date else "On an unknown date"
-    if event.time_precision == 2:
-        when = f"In the week of {event.event_date.isoformat()}" if event.event_date else when
-    elif event.time_precision == 3 and event.event_date:
-        when = f"In {event.event_date.strftime('%B %Y')}"
-    who = event.actor1 or "an unidentified actor"
-    against = f" against {event.actor2}" if event.actor2 else ""
-    where = f" in {event.location}" if event.location else ""
-    status = "" if event.fact_status == "reported" else f" ({event.fact_status.replace('_', ' ')})"
-    reported = f" Reported by {', '.join(sources)}" if sources else ""
-    counted = f" ({merged.reports_count} report{'s' if merged.reports_count != 1 else ''})." if reported else ""
-    return f"{when}, {event.sub_event_type.lower()}{where}: {who}{against}{status}.{reported}{counted}"
-
-
-def merged_to_acled_csv(records: Iterable[MergedRecord], catalogue: Any = None) -> str:
+def merged_to_acled_csv(records: Iterable[MergedRecord], catalogue: Any = None,
+                        options: AcledOptions | None = None) -> str:
     """CSV with ACLED's header and one row per merged event, every cell neutralised (sitrep.export)."""
     import csv
     import io
-
-    from sitrep.export import ACLED_COLUMNS, neutralise_cell
 
     generic = generic_actor_names()
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=ACLED_COLUMNS)
     writer.writeheader()
     for record in records:
-        row = acled_merged_row(record, catalogue, generic)
+        row = acled_merged_row(record, catalogue, generic, options)
         writer.writerow({column: neutralise_cell(value) for column, value in row.items()})
     return out.getvalue()
 

@@ -23,11 +23,13 @@ from sitrep.export import (
     ACLED_COLUMNS,
     FORMULA_STARTS,
     PLAIN_NUMBER,
+    AcledOptions,
     events_from_jsonl,
     events_to_acled_csv,
     events_to_geojson,
     events_to_jsonl,
     interaction_code,
+    interaction_text,
     neutralise_cell,
     syrian_governorate,
 )
@@ -114,11 +116,17 @@ def test_export_acled_csv_has_acled_header_and_fills_known_columns() -> None:
     assert (retaking["inter1"], retaking["inter2"], retaking["interaction"]) == ("1", "", "10")
     assert retaking["latitude"] == "36.2021" and retaking["longitude"] == "37.1343"
     assert "claimant: the defence ministry" in retaking["tags"]
-    assert retaking["notes"] == REPORT.split(". ")[0] + "."
+    assert retaking["notes"] == ("On 2016-08-01, government regains territory in Aleppo: Syrian Arab Army "
+                                 "(attributed claim). Reported by Wire Desk (1 report).")
     assert (rockets["inter1"], rockets["inter2"], rockets["interaction"]) == ("2", "7", "27")
     assert rockets["civilian_targeting"] == "Civilian targeting"
-    assert retaking["fatalities"] == "" and retaking["timestamp"] == ""
-    assert (unlocated["country"], unlocated["year"], unlocated["latitude"]) == ("", "", "")
+    assert retaking["fatalities"] == "0" and "fatalities: no number" in retaking["tags"]  # ACLED's 0
+    assert rockets["fatalities"] == "1" and "fatalities:" not in rockets["tags"]  # "killing a child"
+    assert retaking["timestamp"] == ""
+    assert (unlocated["country"], unlocated["latitude"]) == ("", "")
+    # no date in the text: the publication day, at ACLED's month precision, and said so
+    assert (unlocated["event_date"], unlocated["year"], unlocated["time_precision"]) == ("2016-08-02", "2016", "3")
+    assert "date: the publication date" in unlocated["tags"]
 
 
 def test_export_acled_country_only_for_syrian_governorate_or_coordinates() -> None:
@@ -163,8 +171,29 @@ def test_export_acled_inter_codes_from_side_crowd_or_catalogue_type() -> None:
     assert (rows[0]["inter1"], rows[0]["inter2"], rows[0]["interaction"]) == ("6", "1", "16")
     assert (rows[1]["inter1"], rows[1]["interaction"]) == ("1", "12")
     assert (rows[2]["inter1"], rows[2]["inter2"], rows[2]["interaction"]) == ("8", "2", "28")
-    exact = acled_rows([militia], actor_types={"National Defence Forces": "Political militia"})
+    exact = acled_rows([militia], options=AcledOptions(actor_types={"National Defence Forces": "Political militia"}))
     assert (exact[0]["inter1"], exact[0]["interaction"]) == ("3", "23")
+    unidentified = replace(base, actor1="gunmen", actor1_side="unknown")
+    assert acled_rows([unidentified])[0]["inter1"] == "3"  # ACLED's Unidentified Armed Group
+
+
+def test_export_acled_inter_codes_follow_the_conflict_profile() -> None:
+    from sitrep.conflict import ConflictProfile, Side
+
+    event = replace(sample_events()[0], actor1="Wagner Group", actor1_side="wagner")
+    assert acled_rows([event])[0]["inter1"] == "3"  # a side the shipped profile does not know
+    profile = ConflictProfile(name="test", country="Syria", iso="SY",
+                              sides={"wagner": Side("wagner", "Wagner", acled_type="External/Other forces")})
+    assert acled_rows([event], options=AcledOptions(profile=profile))[0]["inter1"] == "8"
+
+
+def test_export_acled_inter_names_as_acleds_newer_files() -> None:
+    retaking, rockets, _ = acled_rows(sample_events(), options=AcledOptions(inter_names=True))
+    assert (retaking["inter1"], retaking["inter2"], retaking["interaction"]) == ("State forces", "",
+                                                                                  "State forces only")
+    assert (rockets["inter1"], rockets["inter2"], rockets["interaction"]) == ("Rebel group", "Civilians",
+                                                                              "Rebel group-Civilians")
+    assert interaction_text(7, 1) == "State forces-Civilians"
 
 
 def test_export_interaction_code_lower_first() -> None:
@@ -224,7 +253,10 @@ def test_export_property_acled_csv_parses_with_acled_header(generated: list[Even
     rows = list(reader)
     assert reader.fieldnames == list(ACLED_COLUMNS)
     assert [r["event_id_cnty"] for r in rows] == [neutralise_cell(e.event_id) for e in generated]
-    assert [r["notes"] for r in rows] == [neutralise_cell(e.evidence) for e in generated]
+    for row, event in zip(rows, generated, strict=True):
+        assert bool(row["event_date"]) == (event.event_date is not None or event.published is not None)
+        if row["event_date"]:
+            assert int(row["year"]) == date.fromisoformat(row["event_date"]).year  # the date's own year
     for row in rows:
         for cell in row.values():
             assert not cell.startswith(FORMULA_STARTS) or PLAIN_NUMBER.fullmatch(cell), cell
@@ -248,7 +280,7 @@ def test_export_acled_csv_neutralises_formulas_in_report_text(payload: str) -> N
     hostile = replace(report_event(REPORT.split(". ")[0] + "."), evidence=payload, actor1=payload,
                       location=payload, source=payload, claimant=payload)
     row = acled_rows([hostile])[0]
-    for column in ("notes", "actor1", "location", "source"):
+    for column in ("actor1", "location", "source"):
         assert row[column].startswith("'"), (column, row[column])
         assert row[column][1:] == payload.lstrip("\r"), column  # the text itself kept (a CR is dropped)
     assert not row["tags"].startswith(("=", "+", "-", "@"))
@@ -270,10 +302,10 @@ def test_export_acled_csv_keeps_negative_coordinates_numeric() -> None:
 
 def test_export_acled_csv_drops_terminal_escapes() -> None:
     hostile = replace(report_event(REPORT.split(". ")[0] + "."),
-                      evidence="Shelling \x1b[2J\x1b]0;owned\x07hit\x1b[0m the town.")
+                      location="Shelling \x1b[2J\x1b]0;owned\x07hit\x1b[0m the town")
     text = events_to_acled_csv([hostile])
     assert "\x1b" not in text and "\x07" not in text
-    assert acled_rows([hostile])[0]["notes"] == "Shelling hit the town."
+    assert acled_rows([hostile])[0]["location"] == "Shelling hit the town"
 
 
 # --------------------------------------------------------------- ACLED's meaning (issue 13): one row per
@@ -293,13 +325,13 @@ def test_export_acled_csv_drops_terminal_escapes() -> None:
     ("Rebels left two days later.", None),
 ])
 def test_export_fatalities_counted_from_the_text(text: str, count: int | None) -> None:
-    from sitrep.export_merged import fatalities_in
+    from sitrep.export_fatalities import fatalities_in
 
     assert fatalities_in(text) == count
 
 
 def test_export_fatalities_lowest_figure_when_sources_differ() -> None:
-    from sitrep.export_merged import fatalities_of
+    from sitrep.export_fatalities import fatalities_of
 
     wire = report_event("Army units retook the hill of Tal Sheikh Youssef near Aleppo on Monday, the defence ministry said.")
     low = replace(wire, evidence="The shelling killed 7 people, a monitor said.")
@@ -349,8 +381,11 @@ def test_export_acled_round_trip_counts_equal_the_merged_listing(dev_store: str,
 
     from typer.testing import CliRunner
 
+    from sitrep.actors import load_actor_catalogue
     from sitrep.admin1 import governorates
     from sitrep.cli import app
+    from sitrep.export import inter_text
+    from sitrep.geo.admin import districts
 
     monkeypatch.chdir(tmp_path)
     cli = CliRunner()
@@ -368,6 +403,29 @@ def test_export_acled_round_trip_counts_equal_the_merged_listing(dev_store: str,
                                                                  for r in rows)
     assert all(r["event_date"] and r["year"] == r["event_date"][:4] for r in rows)  # dates always set
     assert {r["admin1"] for r in rows} - {""} <= {g.acled for g in governorates()}
+    # the new columns (issue 13): admin2 in ACLED's spellings for every row placed below a governorate,
+    # inter codes from the codebook, associated actors in the catalogue's names, a one-line note naming
+    # every source, the date's precision
+    district_names = {d.acled for d in districts().values()}
+    assert {r["admin2"] for r in rows} - {""} <= district_names
+    placed = [r for r in rows if r["latitude"] and r["geo_precision"] != "3"]
+    assert placed and sum(bool(r["admin2"]) for r in placed) >= 0.9 * len(placed)
+    assert all(r["admin1"] for r in rows if r["admin2"])
+    assert all(r["inter1"] in {str(code) for code in range(1, 9)} for r in rows if r["actor1"])
+    assert all(r["interaction"] == interaction_code(int(r["inter1"]), int(r["inter2"]) if r["inter2"] else None)
+               for r in rows if r["inter1"])
+    catalogue_names = {a.name for a in load_actor_catalogue()}
+    associated = [name for r in rows for column in ("assoc_actor_1", "assoc_actor_2")
+                  for name in r[column].split("; ") if name]
+    assert associated and set(associated) <= catalogue_names
+    assert all(r["time_precision"] in ("1", "2", "3") for r in rows)
+    assert all(r["fatalities"].isdigit() for r in rows) and any(r["fatalities"] != "0" for r in rows)
+    for r in rows:
+        assert "\n" not in r["notes"] and all(source in r["notes"] for source in r["source"].split("; "))
+    names = cli.invoke(app, ["export", "--db", dev_store, "--inter", "names"])
+    assert names.exit_code == 0, names.output
+    named = list(csv.DictReader(io.StringIO(names.stdout)))
+    assert [r["inter1"] for r in named] == [inter_text(int(r["inter1"])) if r["inter1"] else "" for r in rows]
     reports = [json.loads(line) for line in cli.invoke(
         app, ["events", "--db", dev_store, "--format", "jsonl"]).stdout.splitlines() if line]
     assert len(rows) < len([e for e in reports if e["fact_status"] in ("reported", "attributed_claim")])
@@ -375,3 +433,58 @@ def test_export_acled_round_trip_counts_equal_the_merged_listing(dev_store: str,
     assert len(list(csv.DictReader(io.StringIO(every)))) > len(rows)  # expected, negated... asked for
     per_report = cli.invoke(app, ["export", "--db", dev_store, "--per", "report"]).stdout
     assert all("merged_id: " in r["tags"] for r in csv.DictReader(io.StringIO(per_report)))
+
+
+# --- associated actors: the named allies a report links to actor1 or actor2 ----------------------------
+
+
+@pytest.mark.parametrize(("evidence", "side", "day", "expected"), [
+    # wire: a backer after "backed by"
+    ("Syrian troops, backed by Russian jets, retook the town of Kinsabba on Sunday.", "government",
+     date(2016, 2, 14), ["Russian Air Force"]),
+    # Wikipedia's campaign pages: "supported by" with a list of named allies
+    ("The Republican Guard, supported by the Palestine Liberation Army and Hezbollah, took the hill.",
+     "government", date(2016, 6, 21), ["Palestine Liberation Army", "Hezbollah"]),
+    # state media: allies listed with the army
+    ("The army and Hezbollah entered the town after heavy fighting.", "government", date(2016, 6, 24),
+     ["Hezbollah"]),
+    # a backer before "-backed"
+    ("Russian-backed government forces entered the town.", "government", date(2016, 12, 1), ["Russia"]),
+    # the opposition's backer; the group the rebels belong to is the actor, not linked as an ally
+    ("Rebels of the Sultan Murad Division, backed by Turkish artillery, seized the village.", "opposition",
+     date(2018, 1, 25), ["Turkey"]),
+    # "with the support of"
+    ("The SDF advanced on Tabqa with the support of US-led coalition aircraft.", "kurdish", date(2017, 4, 1),
+     ["US-led coalition"]),
+    # an opponent is never an ally: "between the army and the Islamic State"
+    ("Clashes between the army and the Islamic State went on near Palmyra.", "government", date(2016, 3, 20),
+     []),
+    # a named actor not linked by backing or company
+    ("Syrian troops shelled the town; Hezbollah said it was not involved.", "government", date(2016, 6, 24),
+     []),
+    # after 8 December 2024 Russia no longer fights beside the state
+    ("Government forces, backed by Russian jets, entered the town.", "government", date(2025, 3, 1), []),
+])
+def test_export_associated_actors_are_named_allies_linked_to_the_actor(evidence: str, side: str, day: date,
+                                                                        expected: list[str]) -> None:
+    from sitrep.actors import load_actor_catalogue
+    from sitrep.export_actors import associated_actors
+
+    event = replace(report_event(REPORT.split(". ")[0] + "."), evidence=evidence, event_date=day,
+                    actor1_side=side)
+    own = ("Syrian Arab Army", "Republican Guard", "Syrian Democratic Forces", "Opposition Rebels (Syria)")
+    assert associated_actors(event, load_actor_catalogue(), actor_side=side, exclude=own) == expected
+
+
+def test_export_associated_columns_split_by_camp_and_leave_out_the_actors_themselves() -> None:
+    from sitrep.actors import load_actor_catalogue
+    from sitrep.export_actors import associated_columns
+
+    event = replace(report_event(REPORT.split(". ")[0] + "."), event_date=date(2016, 7, 28),
+                    evidence="The army, backed by Hezbollah, fought rebels aided by the Turkistan Islamic "
+                             "Party and Ahrar al-Sham.", actor2="rebels", actor2_side="opposition")
+    assoc1, assoc2 = associated_columns(event, load_actor_catalogue(), "Syrian Arab Army",
+                                        "Opposition Rebels (Syria)")
+    assert assoc1 == "Hezbollah"
+    assert assoc2 == "Turkistan Islamic Party; Ahrar al-Sham"
+    assert associated_columns(event, None, "Syrian Arab Army", "") == ("", "")
