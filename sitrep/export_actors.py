@@ -4,7 +4,9 @@ beside actor1 or actor2 ("retook the town backed by Russian jets", "troops and H
 
 An associated actor is a named catalogue actor (a label such as "allied militias" names no one) that the
 text links to the event's actor by backing or company: "backed/supported/aided/covered by X", "with
-(the support of) X", "alongside X", "together with X", "X-backed ...", or listed with it ("troops and X").
+(the support of) X", "alongside X", "together with X", or listed with it ("troops and X"). An epithet ("the
+US-backed SDF", "Turkish-backed rebels") says who backs a force in general, not who took part in this
+event, and associates no one.
 It must fight on the actor's side on the event's day, as the conflict profile's camps say (Russia beside
 Assad's state until 8 December 2024, Turkey beside the new state after it): "clashes between the army and
 the Islamic State" associates no one, because the Islamic State is the army's opponent.
@@ -29,18 +31,15 @@ ALLY_BEFORE: Final = re.compile(
     rf"(?:\b{_BACKING}|\b{_COMPANY}(?:\s+{_HELP_OF})?|\b{_HELP_OF}|\band)\s+(?:(?:the|their|its)\s+)?"
     r"(?:(?:allied|fellow|supporting)\s+)?$",
     re.IGNORECASE)
-# Right after a backer's name: "Russian-backed", "Iranian-supported" (the backer of the noun that follows).
-BACKER_AFTER: Final = re.compile(r"^(?:-|\s)?(?:backed|supported|sponsored)\b", re.IGNORECASE)
 # How far before a name its cue may start, characters: "with the air support of the" is 27.
 CUE_WINDOW: Final = 40
 # ACLED separates several associated actors with a semicolon.
 ACTOR_SEPARATOR: Final = "; "
 
 
-def _linked(text: str, start: int, end: int) -> bool:
+def _linked(text: str, start: int) -> bool:
     """Whether the name at text[start:end] is introduced as a backer or companion."""
-    return bool(ALLY_BEFORE.search(text[max(0, start - CUE_WINDOW):start])) or \
-        bool(BACKER_AFTER.match(text[end:end + len(" supported")]))
+    return bool(ALLY_BEFORE.search(text[max(0, start - CUE_WINDOW):start]))
 
 
 def associated_actors(event: Event, catalogue: Any, *, actor_side: str, exclude: Sequence[str],
@@ -59,7 +58,7 @@ def associated_actors(event: Event, catalogue: Any, *, actor_side: str, exclude:
         name = str(mention.actor.name)
         if mention.generic or name.islower() or name in exclude or name in found:
             continue
-        if mention.side in allies and _linked(event.evidence, mention.start, mention.end):
+        if mention.side in allies and _linked(event.evidence, mention.start):
             found.append(name)
     return found
 

@@ -448,8 +448,9 @@ def test_export_acled_round_trip_counts_equal_the_merged_listing(dev_store: str,
     # state media: allies listed with the army
     ("The army and Hezbollah entered the town after heavy fighting.", "government", date(2016, 6, 24),
      ["Hezbollah"]),
-    # a backer before "-backed"
-    ("Russian-backed government forces entered the town.", "government", date(2016, 12, 1), ["Russia"]),
+    # an epithet says who backs a force in general, not who took part in the event
+    ("The US-backed Syrian Democratic Forces signed an agreement with the Damascus government.", "kurdish",
+     date(2025, 3, 10), []),
     # the opposition's backer; the group the rebels belong to is the actor, not linked as an ally
     ("Rebels of the Sultan Murad Division, backed by Turkish artillery, seized the village.", "opposition",
      date(2018, 1, 25), ["Turkey"]),
