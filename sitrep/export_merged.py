@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Final
 
-from sitrep.conflict import UNKNOWN_SIDE
+from sitrep.conflict import UNKNOWN_SIDE, parse_day
 from sitrep.export import (
     ACLED_COLUMNS,
     NO_COUNT_TAG,
@@ -103,12 +103,18 @@ def merged_record(record: MergedRecord) -> dict[str, Any]:
 GENERIC_ACTORS_TABLE: Final = Path(__file__).resolve().parent / "data" / "acled_generic_actors.tsv"
 
 
-def generic_actor_names(path: Path = GENERIC_ACTORS_TABLE) -> dict[str, str]:
-    """Side -> the name ACLED gives an actor of that side that reports do not name ("army", "rebels")."""
-    names = {}
+def generic_actor_names(path: Path = GENERIC_ACTORS_TABLE, day: date | None = None) -> dict[str, str]:
+    """Side -> the name ACLED gives an actor of that side that reports do not name ("army", "rebels"), as
+    it holds on `day` (a row's optional `valid_from`/`valid_until`, ISO days, inclusive: the state's forces
+    are "(2000-2024)" before 8 December 2024 and "(2024-)" after); with no day, the earliest row's."""
+    names: dict[str, str] = {}
     for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            side, name = line.split("\t")[:2]
+        if not line.strip() or line.startswith("#"):
+            continue
+        side, name, valid_from, valid_until = [*line.split("\t"), "", ""][:4]
+        start, end = parse_day(valid_from), parse_day(valid_until)
+        holds = start is None if day is None else (start is None or start <= day) and (end is None or day <= end)
+        if holds:
             names[side] = name
     return names
 
@@ -116,7 +122,7 @@ def generic_actor_names(path: Path = GENERIC_ACTORS_TABLE) -> dict[str, str]:
 def canonical_actor(name: str, side: str, catalogue: Any, generic: Mapping[str, str]) -> str:
     """The catalogue's name for an actor a report names ("SAA" -> "Syrian Arab Army"); for a generic or
     pejorative label ("regime", "insurgents", "the army") or an actor the catalogue does not know, the
-    generic name of its side ("Military Forces of Syria"); "" without an actor."""
+    generic name of its side ("Military Forces of Syria (2000-2024)"); "" without an actor."""
     from sitrep.actors import NAMED
 
     if not name:
@@ -155,9 +161,9 @@ def acled_merged_row(record: MergedRecord, catalogue: Any = None, generic: Mappi
     (the catalogue's actor types are added to them)."""
     from dataclasses import replace
 
-    names = generic if generic is not None else generic_actor_names()
     lead, m = record.lead, record.merged
     day, precision = first_date(record)
+    names = generic if generic is not None else generic_actor_names(day=day)
     actor1 = canonical_actor(lead.actor1, lead.actor1_side, catalogue, names)
     actor2 = canonical_actor(lead.actor2, lead.actor2_side, catalogue, names)
     side1 = lead.actor1_side
@@ -192,12 +198,11 @@ def merged_to_acled_csv(records: Iterable[MergedRecord], catalogue: Any = None,
     import csv
     import io
 
-    generic = generic_actor_names()
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=ACLED_COLUMNS)
     writer.writeheader()
     for record in records:
-        row = acled_merged_row(record, catalogue, generic, options)
+        row = acled_merged_row(record, catalogue, None, options)
         writer.writerow({column: neutralise_cell(value) for column, value in row.items()})
     return out.getvalue()
 

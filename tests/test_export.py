@@ -353,6 +353,16 @@ def test_export_actors_are_the_catalogues_names_or_their_sides_generic_name() ->
     assert canonical_actor("", "", catalogue, generic) == ""
 
 
+def test_export_generic_actor_names_follow_the_change_of_state() -> None:
+    from sitrep.export_merged import generic_actor_names
+
+    assert generic_actor_names(day=date(2016, 7, 28))["government"] == "Military Forces of Syria (2000-2024)"
+    assert generic_actor_names(day=date(2024, 12, 7))["government"] == "Military Forces of Syria (2000-2024)"
+    assert generic_actor_names(day=date(2025, 3, 6))["government"] == "Military Forces of Syria (2024-)"
+    assert generic_actor_names()["government"] == "Military Forces of Syria (2000-2024)"  # no day: the first
+    assert generic_actor_names(day=date(2025, 3, 6))["opposition"] == "Opposition Rebels (Syria)"
+
+
 def test_export_governorates_in_acleds_spelling() -> None:
     from sitrep.admin1 import acled_admin1, governorates
 
