@@ -128,28 +128,29 @@ def merged_of(store: Any, settings: Any, reports: list[Any], statuses: tuple[str
     return merged_records(merged, everyone)
 
 
-def print_reports(rows: list[Any], format: str, merged_ids: dict[str, str], title: str = "") -> None:
+def print_reports(rows: list[Any], format: str, merged_ids: dict[str, str], title: str = "",
+                  acled: Any = None) -> None:
     from sitrep.export import events_to_acled_csv, events_to_geojson, events_to_jsonl
     from sitrep.render import events_table
 
     if format == "jsonl":
         sys.stdout.write(events_to_jsonl(rows, merged_ids=merged_ids))
     elif format == "csv":
-        sys.stdout.write(events_to_acled_csv(rows, merged_ids=merged_ids))
+        sys.stdout.write(events_to_acled_csv(rows, acled, merged_ids=merged_ids))
     elif format == "geojson":
         sys.stdout.write(events_to_geojson(rows, merged_ids=merged_ids) + "\n")
     else:
         print_table(events_table(rows, title=title, merged_ids=merged_ids))
 
 
-def print_merged(records: list[Any], format: str, catalogue: Any = None) -> None:
+def print_merged(records: list[Any], format: str, catalogue: Any = None, acled: Any = None) -> None:
     from sitrep.export_merged import merged_to_acled_csv, merged_to_geojson, merged_to_jsonl
     from sitrep.render import merged_table
 
     if format == "jsonl":
         sys.stdout.write(merged_to_jsonl(records))
     elif format == "csv":
-        sys.stdout.write(merged_to_acled_csv(records, catalogue))
+        sys.stdout.write(merged_to_acled_csv(records, catalogue, acled))
     elif format == "geojson":
         sys.stdout.write(merged_to_geojson(records) + "\n")
     else:
@@ -201,10 +202,11 @@ def events(since: Annotated[str | None, typer.Option(help="from this date (YYYY-
                 ids = merged_ids(merged_events(store, confidence_weights(settings)))
     except SitrepError as e:
         fail(e)
+    acled = _acled_options(settings, inter_names=False) if format == "csv" else None  # as `sitrep export`
     if merged:
-        print_merged(records, format, _catalogue() if format == "csv" else None)
+        print_merged(records, format, _catalogue() if format == "csv" else None, acled)
     else:
-        print_reports(rows, format, ids)
+        print_reports(rows, format, ids, acled=acled)
 
 
 def _catalogue() -> Any:
