@@ -10,13 +10,13 @@ for; `None` means "no date known" and answers with the earliest period, sitrep's
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import yaml
 
@@ -27,6 +27,7 @@ DEFAULT_CONFLICT: Final = "syria"
 UNKNOWN_SIDE: Final = "unknown"
 # A side id a user may introduce: lower-case letters, digits and underscores ("ukraine", "wagner_group").
 SIDE_ID: Final = re.compile(r"[a-z][a-z0-9_]*")
+_T = TypeVar("_T")
 # The colour of a side the profile does not describe (a user catalogue's own side): neutral grey.
 DEFAULT_COLOUR: Final = "#AAB7B8"
 
@@ -150,19 +151,94 @@ class ConflictProfile:
         return tuple(dict.fromkeys(keys))
 
 
-def load_conflict(name: str = DEFAULT_CONFLICT, path: Path | None = None) -> ConflictProfile:
-    """Read a conflict profile: the shipped one called `name`, or the `conflict.yaml` at `path`.
+def load_conflict(name: str = DEFAULT_CONFLICT, path: Path | None = None,
+                  overlays: Sequence[Path] = ()) -> ConflictProfile:
+    """Read a conflict profile: the shipped one called `name` (or the `conflict.yaml` at `path`), then
+    each user overlay file in `overlays` on top of it (see `merge_profile`). A conflict sitrep does not
+    ship may come from overlays alone.
 
-    Raises `LexiconError` naming the file for anything malformed.
+    Raises `LexiconError` naming the file and line for anything malformed.
     """
     file = path or CONFLICTS / name / "conflict.yaml"
+    raw: dict[str, Any] = read_yaml_lines(file) if path is not None or file.exists() or not overlays else {}
+    for overlay in overlays:
+        raw = merge_profile(raw, read_yaml_lines(overlay))
+    where = overlays[-1] if overlays else file
     try:
-        raw: Any = yaml.safe_load(file.read_text(encoding="utf-8"))
         return _parse_profile(name, raw)
-    except (OSError, yaml.YAMLError) as e:
-        raise LexiconError(f"cannot read conflict profile {file}: {e}") from e
+    except _ItemError as e:
+        raise LexiconError(str(e)) from e
     except (KeyError, TypeError, ValueError, AttributeError) as e:
-        raise LexiconError(f"{file}: not a conflict profile: {e!r}") from e
+        raise LexiconError(f"{where}: not a conflict profile: {e!r}") from e
+
+
+class _LineDict(dict[str, Any]):
+    """A YAML mapping that knows where it was written (`file:line`)."""
+
+    where: str = ""
+
+
+class _ItemError(ValueError):
+    """One entry of a profile is malformed; the message starts with its file:line."""
+
+
+def read_yaml_lines(file: Path) -> dict[str, Any]:
+    """A YAML file whose every mapping is a dict that knows its `file:line` (`_LineDict.where`).
+
+    Raises `LexiconError` for an unreadable file, bad YAML (with its line) or a top level that is not a
+    mapping."""
+    class Loader(yaml.SafeLoader):
+        pass
+
+    def mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> _LineDict:
+        found = _LineDict({str(k): v for k, v in loader.construct_mapping(node, deep=True).items()})
+        found.where = f"{file}:{node.start_mark.line + 1}"
+        return found
+
+    def timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+        try:
+            return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+        except ValueError as e:
+            raise LexiconError(f"{file}:{node.start_mark.line + 1}: not a day: {node.value!r} ({e})") from e
+
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
+    Loader.add_constructor("tag:yaml.org,2002:timestamp", timestamp)
+    try:
+        raw = yaml.load(file.read_text(encoding="utf-8"), Loader=Loader)  # a SafeLoader: no arbitrary objects
+    except (OSError, UnicodeDecodeError) as e:
+        raise LexiconError(f"cannot read {file}: {e}") from e
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        raise LexiconError(f"{file}{line}: not valid YAML: {getattr(e, 'problem', e)}") from e
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise LexiconError(f"{file}:1: expected a mapping at the top level, not {type(raw).__name__}")
+    return raw
+
+
+def merge_profile(base: Mapping[str, Any], overlay: Mapping[str, Any]) -> dict[str, Any]:
+    """A profile with an overlay's entries on top: a side of a known id replaces that side, a new one is
+    added; a stance's periods replace that stance's; camps and successions are added; `country` and
+    `iso` replace."""
+    merged = dict(base)
+    for key, value in overlay.items():
+        if key == "sides":
+            sides = {str(s.get("id")) if isinstance(s, dict) else repr(s): s for s in base.get("sides") or ()}
+            sides.update({str(s.get("id")) if isinstance(s, dict) else repr(s): s for s in value or ()})
+            merged["sides"] = list(sides.values())
+        elif key == "stances":
+            merged["stances"] = {**(base.get("stances") or {}), **(value or {})}
+        elif key in ("camps", "successions"):
+            merged[key] = [*(base.get(key) or ()), *(value or ())]
+        else:
+            merged[key] = value
+    return merged
+
+
+def _where(item: Any) -> str:
+    return getattr(item, "where", "") or "conflict profile"
 
 
 @cache
@@ -173,24 +249,46 @@ def default_profile() -> ConflictProfile:
 
 
 def _parse_profile(name: str, raw: Mapping[str, Any]) -> ConflictProfile:
+    if not raw.get("sides"):
+        raise _ItemError(f"{_where(raw)}: a conflict profile needs a list of `sides`")
     sides = {}
     for item in raw["sides"]:
-        side = Side(id=_side_id(item["id"]), label=str(item.get("label", item["id"])),
-                    colour=str(item.get("colour", DEFAULT_COLOUR)), acled_type=str(item.get("acled_type", "")),
-                    holds_ground=bool(item.get("holds_ground", False)), state=bool(item.get("state", False)),
-                    aircraft=bool(item.get("aircraft", False)), stance=str(item.get("stance", "")))
+        side = _entry(item, lambda i: Side(
+            id=_side_id(i["id"]), label=str(i.get("label", i["id"])), colour=str(i.get("colour", DEFAULT_COLOUR)),
+            acled_type=str(i.get("acled_type", "")), holds_ground=bool(i.get("holds_ground", False)),
+            state=bool(i.get("state", False)), aircraft=bool(i.get("aircraft", False)),
+            stance=str(i.get("stance", ""))))
         sides[side.id] = side
     sides.setdefault(UNKNOWN_SIDE, Side(UNKNOWN_SIDE, "an unidentified side"))
-    stances = {str(stance): tuple(_period(p, _side_id(p["side"])) for p in periods)
+    stances = {str(stance): tuple(_entry(p, lambda i: _period(i, _side_id(i["side"]))) for p in periods or ())
                for stance, periods in (raw.get("stances") or {}).items()}
-    camps = tuple(_period(c, frozenset(_side_id(s) for s in c["sides"])) for c in raw.get("camps") or ())
-    successions = tuple(Succession(_side_id(s["side"]), _required_day(s, "day"), _side_id(s["before"]))
+    camps = tuple(_entry(c, lambda i: _period(i, frozenset(_side_id(s) for s in i["sides"])))
+                  for c in raw.get("camps") or ())
+    successions = tuple(_entry(s, lambda i: Succession(_side_id(i["side"]), _required_day(i, "day"),
+                                                       _side_id(i["before"])))
                         for s in raw.get("successions") or ())
-    labels = {side_id: tuple(_period(p, str(p["label"])) for p in item["labels"])
+    labels = {side_id: tuple(_entry(p, lambda i: _period(i, str(i["label"]))) for p in item["labels"])
               for item in raw["sides"] if item.get("labels") for side_id in (_side_id(item["id"]),)}
+    known = set(sides)
+    for side_id in [*(str(p.value) for ps in stances.values() for p in ps),
+                    *(s for c in camps for s in c.value), *(s.side for s in successions)]:
+        if side_id not in known:
+            raise _ItemError(f"{_where(raw)}: side {side_id!r} is used but not among the profile's sides")
     return ConflictProfile(name=name, country=str(raw.get("country", name)), iso=str(raw.get("iso", "")),
                            sides=MappingProxyType(sides), stances=MappingProxyType(stances), camps=camps,
                            successions=successions, side_labels=MappingProxyType(labels))
+
+
+def _entry(item: Any, parse: Callable[[Any], _T]) -> _T:
+    """One entry of the profile parsed, or an `_ItemError` that names its file and line."""
+    if not isinstance(item, dict):
+        raise _ItemError(f"conflict profile: an entry is not a mapping: {item!r}")
+    try:
+        return parse(item)
+    except KeyError as e:
+        raise _ItemError(f"{_where(item)}: missing {e.args[0]!r}") from e
+    except (TypeError, ValueError) as e:
+        raise _ItemError(f"{_where(item)}: {e}") from e
 
 
 def _required_day(item: Mapping[str, Any], key: str) -> date:

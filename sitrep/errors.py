@@ -11,6 +11,11 @@ class SettingsError(SitrepError):
     """A setting has an invalid value or an unknown name."""
 
 
+class DataFileError(SitrepError):
+    """A data file (the shipped profile's or a user overlay's: actors, publishers, framing, triggers, cues,
+    aliases, the conflict profile) is missing, unreadable or malformed; the message names file:line."""
+
+
 class InputError(SitrepError):
     """A document could not be read: missing, empty, binary, too large, undecodable."""
 

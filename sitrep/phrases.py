@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from sitrep.errors import SitrepError
+from sitrep.errors import DataFileError
 
 APOSTROPHES: Final = "'’‘`ʼʿʾ´"
 HYPHENS: Final = "-‐‑"
@@ -57,7 +57,7 @@ _START_BOUNDARY: Final = r"(?<!\w)"
 MIN_ABBREVIATION_CAPITALS: Final = 2
 
 
-class LexiconError(SitrepError):
+class LexiconError(DataFileError):
     """A lexicon data file (actor catalogue, framing lexicon) is missing, unreadable or malformed."""
 
 

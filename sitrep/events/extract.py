@@ -21,10 +21,9 @@ from sitrep.actors import (
     ActorMention,
     ActorsByDay,
     find_actors,
-    load_actor_catalogue,
     normalize_stance,
 )
-from sitrep.classify import Classifier, load_classifier
+from sitrep.classify import Classifier
 from sitrep.dates import DateMention, find_dates
 from sitrep.errors import ExtractionError
 from sitrep.events.anchor import COARSE_KINDS, anchor_unplaced, is_heading
@@ -37,14 +36,15 @@ from sitrep.events.participants import (
     state_sides,
     tree_distance,
 )
-from sitrep.events.status import FactCues, assess_statement, load_fact_cues
+from sitrep.events.status import FactCues, assess_statement
 from sitrep.events.timing import date_event, tense_of
-from sitrep.events.triggers import TERRITORY, ReportTrigger, Trigger, find_triggers, load_report_triggers
-from sitrep.framing import FramingLexicon, find_framing, load_framing_lexicon
+from sitrep.events.triggers import TERRITORY, ReportTrigger, Trigger, find_triggers
+from sitrep.framing import FramingLexicon, find_framing
 from sitrep.geo import Gazetteer, find_places
 from sitrep.geo.gazetteer import km_between
 from sitrep.model import HAPPENED, Document, Event, PlaceMention, Span
-from sitrep.stance import Publisher, infer_stance, load_publishers, stance_of_source
+from sitrep.overlays import DEFAULT_CONFLICT, profile_files
+from sitrep.stance import Publisher, infer_stance, stance_of_source
 from sitrep.taxonomy import STRATEGIC_DEVELOPMENTS, event_type_of
 
 GOVERNMENT_REGAINS = "Government regains territory"
@@ -110,12 +110,14 @@ class Resources:
     event_filter: EventFilter | None = None  # learned second opinion on happened events (None: rules alone)
 
 
-def load_resources(nlp: Any, gazetteer: Gazetteer, data_home: Path | None = None) -> Resources:
-    """Everything extraction needs; `data_home` may hold the user's own `sources.yaml` of publishers."""
-    publishers = load_publishers((data_home / "sources.yaml",) if data_home else ())
-    return Resources(nlp=nlp, gazetteer=gazetteer, actors=load_actor_catalogue(),
-                     classifier=load_classifier(nlp), report_triggers=load_report_triggers(),
-                     fact_cues=load_fact_cues(), framing=load_framing_lexicon(), publishers=publishers,
+def load_resources(nlp: Any, gazetteer: Gazetteer, data_home: Path | None = None,
+                   conflict: str = DEFAULT_CONFLICT) -> Resources:
+    """Everything extraction needs, from the data files of the profile `conflict` with the user's overlay
+    `<data_home>/conflicts/<conflict>/` on top (`sitrep.overlays`), and `data_home`'s own `sources.yaml`."""
+    files = profile_files(data_home, conflict)
+    return Resources(nlp=nlp, gazetteer=gazetteer, actors=files.load_actors(files.load_profile()),
+                     classifier=files.load_classifier(nlp), report_triggers=files.load_report_triggers(),
+                     fact_cues=files.load_fact_cues(), framing=files.load_framing(), publishers=files.load_publishers(),
                      event_filter=load_event_filter())
 
 

@@ -1,0 +1,103 @@
+"""User overlays of a conflict profile (sitrep/overlays.py): a temporary data_home whose
+`conflicts/syria/` adds to the shipped files, read through the real loaders, spaCy and gazetteer."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sitrep.errors import DataFileError
+from sitrep.events.extract import extract, load_resources
+from sitrep.geo import Gazetteer
+from sitrep.model import Document
+from sitrep.overlays import check_profile, profile_files
+
+ACTORS_HEADER = "name\tside\tactor_type\tgeneric\tstance_sides\taliases\tpejorative_aliases\tvalid_from\tvalid_until\n"
+
+
+def _overlay(data_home: Path, files: dict[str, str]) -> Path:
+    folder = data_home / "conflicts" / "syria"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_overlays_an_actor_and_a_side_added_by_a_user(tmp_path: Path, nlp: Any, gazetteer: Gazetteer) -> None:
+    # a Wagner-style contractor the shipped catalogue does not know, on a side of the user's own
+    _overlay(tmp_path, {
+        "conflict.yaml": "sides:\n  - {id: contractors, label: private military contractors, colour: '#663399',"
+                         " acled_type: External/Other forces, holds_ground: true}\n",
+        "actors.tsv": ACTORS_HEADER + "Zarya Group\tcontractors\tExternal/Other forces\tno\t\t"
+                                      "Zarya fighters|Zarya contractors\t\t\t\n",
+    })
+    resources = load_resources(nlp, gazetteer, tmp_path)
+    assert resources.actors.profile.side("contractors").label == "private military contractors"
+    document = Document(doc_id="t", text="Zarya fighters stormed the village of Kafr Zita on Monday.",
+                        source="test", published=date(2018, 2, 7), stance="neutral")
+    events = extract(document, resources).events
+    assert events and (events[0].actor1, events[0].actor1_side) == ("Zarya Group", "contractors")
+    # without the overlay the name is nobody
+    plain = extract(document, load_resources(nlp, gazetteer, tmp_path / "elsewhere")).events
+    assert all(e.actor1 != "Zarya Group" for e in plain)
+
+
+def test_overlays_a_user_row_extends_a_shipped_actor(tmp_path: Path) -> None:
+    _overlay(tmp_path, {"actors.tsv": ACTORS_HEADER + "Tiger Forces\tgovernment\tState forces\tno\t\t"
+                                                      "Nimr's men\t\t\t\n"})
+    files = profile_files(tmp_path)
+    catalogue = files.load_actors(files.load_profile())
+    entry = catalogue.get("Nimr's men")
+    assert entry is not None and entry.actor.name == "Tiger Forces"
+
+
+def test_overlays_a_broken_actor_row_names_its_file_and_line(tmp_path: Path) -> None:
+    folder = _overlay(tmp_path, {"actors.tsv": ACTORS_HEADER + "Good Group\topposition\tRebel group\tno\t\t\t\t\t\n"
+                                                               "Bad Group\tNot A Side\tRebel group\tno\t\t\t\t\t\n"})
+    files = profile_files(tmp_path)
+    with pytest.raises(DataFileError, match=rf"{folder / 'actors.tsv'}:3: bad side 'Not A Side'"):
+        files.load_actors(files.load_profile())
+
+
+def test_overlays_a_broken_profile_entry_names_its_file_and_line(tmp_path: Path) -> None:
+    folder = _overlay(tmp_path, {"conflict.yaml": "stances:\n  pro-kurdish:\n    - {side: kurdish}\n"
+                                                  "    - {side: kurdish, from: 2019-02-30}\n"})
+    with pytest.raises(DataFileError, match=rf"{folder / 'conflict.yaml'}:4: not a day"):
+        profile_files(tmp_path).load_profile()
+    (folder / "conflict.yaml").write_text("camps:\n  - {sides: [kurdish, wagner], from: 2018-01-01}\n",
+                                          encoding="utf-8")
+    with pytest.raises(DataFileError, match="'wagner' is used but not among the profile's sides"):
+        profile_files(tmp_path).load_profile()
+
+
+def test_overlays_a_profile_overlay_replaces_a_stance(tmp_path: Path) -> None:
+    _overlay(tmp_path, {"conflict.yaml": "stances:\n  pro-russia: [{side: government}]\n"})
+    profile = profile_files(tmp_path).load_profile()
+    assert profile.speaks_for("pro-russia", date(2025, 3, 1)) == "government"
+    assert profile_files(None).load_profile().speaks_for("pro-russia", date(2025, 3, 1)) == ""
+
+
+def test_overlays_a_yaml_lexicon_is_merged_and_its_bad_entry_located(tmp_path: Path) -> None:
+    files = profile_files(tmp_path)
+    shipped = len(files.load_fact_cues().groups)
+    folder = _overlay(tmp_path, {"fact_cues.yaml": "groups:\n  - status: expected\n    label: expectation\n"
+                                                   "    phrases: [is gearing up to]\n"})
+    assert len(files.load_fact_cues().groups) == shipped + 1
+    (folder / "fact_cues.yaml").write_text("groups:\n  - status: expected\n    label: expectation\n    phrases: [a]\n"
+                                           "  - status: rumoured\n    label: expectation\n    phrases: [b]\n",
+                                           encoding="utf-8")
+    with pytest.raises(DataFileError, match=rf"{folder / 'fact_cues.yaml'}:5: .*rumoured"):
+        files.load_fact_cues()
+
+
+def test_overlays_check_reports_every_file(tmp_path: Path) -> None:
+    folder = _overlay(tmp_path, {"framing.tsv": "phrase\ttechnique\tnote\nliberated\tno-such-technique\t\n",
+                                 "actor.tsv": "a misspelt file name\n"})
+    checks = check_profile(profile_files(tmp_path))
+    problems = {c.what: c.problem for c in checks if c.problem}
+    assert f"{folder / 'framing.tsv'}:2" in problems["framing lexicon"]
+    assert "actors.tsv" in problems["unknown file"]
+    assert {c.what for c in checks if not c.problem} >= {"conflict profile", "actor catalogue", "event triggers"}
