@@ -244,6 +244,7 @@ def export(format: Annotated[str, typer.Option("--format", "-f", help="acled-csv
     from sitrep.cli import _settings
     from sitrep.export import events_to_acled_csv, events_to_geojson, events_to_jsonl
     from sitrep.export_merged import (
+        first_date,
         merged_ids,
         merged_to_acled_csv,
         merged_to_geojson,
@@ -267,25 +268,28 @@ def export(format: Annotated[str, typer.Option("--format", "-f", help="acled-csv
             f = Filters(statuses=statuses)
             if per == "merged":
                 records = merged_of(store, settings, query(store, f, with_status=False), statuses)
-                undated = [r for r in records if r.lead.event_date is None and r.lead.published is None
-                           and all(e.event_date is None for e in r.reports)]
-                records = [r for r in records if r not in undated]
+                left_out = [r.merged.merged_id for r in records if first_date(r)[0] is None]
+                records = [r for r in records if r.merged.merged_id not in left_out]
                 writers = {"acled-csv": lambda: merged_to_acled_csv(records, _catalogue(), acled),
                            "geojson": lambda: merged_to_geojson(records), "jsonl": lambda: merged_to_jsonl(records)}
             else:
                 rows = query(store, f)
                 ids = merged_ids(merged_events(store, confidence_weights(settings)))
-                writers = {"acled-csv": lambda: events_to_acled_csv(rows, acled, merged_ids=ids),
+                # ACLED rows always have a date: a report with neither an event nor a publication date is left
+                # out of the CSV (JSON Lines and GeoJSON keep every report as stored)
+                left_out = [e.event_id for e in rows if e.event_date is None and e.published is None] \
+                    if format == "acled-csv" else []
+                dated = [e for e in rows if e.event_id not in left_out]
+                writers = {"acled-csv": lambda: events_to_acled_csv(dated, acled, merged_ids=ids),
                            "geojson": lambda: events_to_geojson(rows, merged_ids=ids),
                            "jsonl": lambda: events_to_jsonl(rows, merged_ids=ids)}
-                undated = []
             text = writers[format]()
     except SitrepError as e:
         fail(e)
-    if undated:
-        note(f"left out {len(undated)} merged event(s) with no date at all (no date in the text and an undated "
-             f"document; ingest again with --published or the undated setting): "
-             f"{', '.join(r.merged.merged_id for r in undated)}")
+    if left_out:
+        unit = "merged event(s)" if per == "merged" else "report(s)"
+        note(f"left out {len(left_out)} {unit} with no date at all (no date in the text and an undated "
+             f"document; ingest again with --published or the undated setting): {', '.join(left_out)}")
     if out is None:
         sys.stdout.write(text)
     else:

@@ -442,7 +442,8 @@ def test_export_acled_round_trip_counts_equal_the_merged_listing(dev_store: str,
     every = cli.invoke(app, ["export", "--db", dev_store, "--status", "all"]).stdout
     assert len(list(csv.DictReader(io.StringIO(every)))) > len(rows)  # expected, negated... asked for
     per_report = cli.invoke(app, ["export", "--db", dev_store, "--per", "report"]).stdout
-    assert all("merged_id: " in r["tags"] for r in csv.DictReader(io.StringIO(per_report)))
+    assert all("merged_id: " in r["tags"] and r["event_date"] and r["year"]
+               for r in csv.DictReader(io.StringIO(per_report)))
 
 
 # --- associated actors: the named allies a report links to actor1 or actor2 ----------------------------
