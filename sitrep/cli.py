@@ -29,6 +29,7 @@ app.add_typer(gazetteer_app, name="gazetteer")
 def _register_commands() -> None:
     """Commands that live with their stage (explain with reconcile, control with control)."""
     from sitrep.api.cli import register as register_serve
+    from sitrep.cli_data import register as register_data
     from sitrep.cli_events import register as register_events
     from sitrep.control.cli import register as register_control
     from sitrep.reconcile.cli import register as register_explain
@@ -39,6 +40,7 @@ def _register_commands() -> None:
     register_control(app)
     register_serve(app)
     register_report(app)
+    register_data(app)
 
 
 _register_commands()

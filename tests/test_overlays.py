@@ -101,3 +101,16 @@ def test_overlays_check_reports_every_file(tmp_path: Path) -> None:
     assert f"{folder / 'framing.tsv'}:2" in problems["framing lexicon"]
     assert "actors.tsv" in problems["unknown file"]
     assert {c.what for c in checks if not c.problem} >= {"conflict profile", "actor catalogue", "event triggers"}
+
+
+def test_overlays_cli_data_check_names_the_bad_row(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from sitrep.cli import app
+
+    runner = CliRunner()
+    assert runner.invoke(app, ["data", "check", "--data-home", str(tmp_path)]).exit_code == 0
+    _overlay(tmp_path, {"actors.tsv": ACTORS_HEADER + "Zarya Group\tNo Side\tRebel group\tno\t\t\t\t\t\n"})
+    result = runner.invoke(app, ["data", "check", "--data-home", str(tmp_path)], env={"COLUMNS": "300"})
+    assert result.exit_code == 1
+    assert "actors.tsv:2: bad side 'No Side'" in result.output
