@@ -39,6 +39,9 @@ CHROMIUM_ARGS = ["--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--no
 TOKEN = "web-test-token"
 WAIT_MS = 60_000  # the page on a loaded CI machine with software WebGL: generous, never hit when it works
 SERVER_START_S = 30.0
+MOSUL = (43.119, 36.335)  # lon, lat (GeoNames 99072)
+MOSUL_TOLERANCE_DEGREES = 0.05  # about 5 km: a city's label on the city, not on a district or suburb of it
+CITY_ZOOM_MIN_LABELS = 10  # place labels expected on Aleppo at zoom 11.5 (districts, bases, villages around)
 PLAY_STEPS_WATCHED = 12  # steps of a replay looked at: enough to see its pace, short enough for CI
 # Colour blindness simulated with Machado, Oliveira & Fernandes (2009), severity 1, on linear RGB.
 CVD_MATRICES = {
@@ -215,17 +218,29 @@ class Page:
             map.triggerRepaint();
         })""")  # type: ignore[no-any-return]
 
+    def labels(self) -> dict[str, dict[str, Any]]:
+        """The place labels drawn, by name: kind and where (lon, lat)."""
+        return {f["name"]: f for f in self.page.evaluate("""() => new Promise(resolve => {
+            const map = window.sitrepMap;
+            map.once('idle', () => {
+                const layers = map.getStyle().layers.map(l => l.id).filter(id => id.startsWith('labels'));
+                resolve(map.queryRenderedFeatures({ layers }).map(f => ({ name: f.properties.name,
+                    kind: f.properties.kind, at: f.geometry.coordinates })));
+            });
+            map.triggerRepaint();
+        })""")}
+
     def click_map(self, point: dict[str, float]) -> None:
         box = self.page.locator("#map canvas").bounding_box()
         self.page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
 
-    def zoom_to(self, lon: float, lat: float) -> None:
-        """The map at its closest zoom on (lon, lat), where no cluster hides an event."""
-        self.page.evaluate("""([lon, lat]) => new Promise(resolve => {
+    def zoom_to(self, lon: float, lat: float, zoom: float | None = None) -> None:
+        """The map on (lon, lat) at `zoom`, by default its closest, where no cluster hides an event."""
+        self.page.evaluate("""([lon, lat, zoom]) => new Promise(resolve => {
             const map = window.sitrepMap;
             map.once('idle', resolve);
-            map.jumpTo({ center: [lon, lat], zoom: map.getMaxZoom() });
-        })""", [lon, lat])
+            map.jumpTo({ center: [lon, lat], zoom: zoom ?? map.getMaxZoom() });
+        })""", [lon, lat, zoom])
 
     def open_from_list(self, event_id: str) -> None:
         self.page.click(f"#list button[data-event-id='{event_id}']")
@@ -601,3 +616,21 @@ def test_web_axe_finds_no_serious_violations(page: Page, api: httpx.Client) -> N
     (REPORTS / "axe.txt").write_text("\n".join(f"{state}: {r}" for state, r in results.items()) + "\n", encoding="utf-8")
     serious = {state: [r for r in found if r[1] in ("serious", "critical")] for state, found in results.items()}
     assert not any(serious.values()), serious
+
+
+def test_web_place_labels_by_zoom(page: Page) -> None:
+    page.zoom_to(38.5, 35.0, 6)  # the country: its cities, and the neighbours' big ones in grey
+    country = page.labels()
+    assert {"Damascus", "Aleppo", "Homs", "Hama", "Latakia"} <= set(country)
+    assert {label["kind"] for label in country.values()} <= {"city", "town", "foreign"}
+    page.zoom_to(42.0, 36.0, 6.5)  # east of Syria: Mosul is labelled Mosul, where Mosul is
+    mosul = page.labels()["Mosul"]
+    assert mosul["kind"] == "foreign" and math.dist(mosul["at"], MOSUL) < MOSUL_TOLERANCE_DEGREES
+    page.screenshot("labels-region")
+    page.zoom_to(37.16, 36.20, 11.5)  # Aleppo at city zoom: its districts, bases and the villages around it
+    page.screenshot("labels-city")
+    city = page.labels()
+    kinds = {label["kind"] for label in city.values()}
+    assert len(city) >= CITY_ZOOM_MIN_LABELS and {"city", "district", "village"} <= kinds, city
+    points = [tuple(label["at"]) for label in city.values()]
+    assert len(set(points)) == len(points)  # no district labelled at its city's centre (where it is unknown)

@@ -67,14 +67,21 @@ def populations(places: list[Place], cities: list[dict[str, Any]]) -> dict[int, 
 
 
 def foreign_cities(cities: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The neighbours' cities of FOREIGN_MIN_POPULATION, less those within SUBURB_KM of a bigger one."""
+    """The neighbours' cities of FOREIGN_MIN_POPULATION, one label for those within SUBURB_KM of each other:
+    the biggest population, under the name (and at the point) of the best-known of them, the one with the
+    most alternate names. GeoNames counts some districts apart from their city and gives them more people
+    (New Mosul, 2.1 million, beside Mosul's 1.7), but a district is rarely named in as many languages as
+    the city it is part of."""
     big = sorted((c for c in cities if c["countrycode"] != "SY" and c["population"] >= FOREIGN_MIN_POPULATION),
                  key=lambda c: -c["population"])
     kept: list[dict[str, Any]] = []
     for city in big:
-        if all(distance_km(city["latitude"], city["longitude"], k["latitude"], k["longitude"]) > SUBURB_KM
-               for k in kept):
-            kept.append(city)
+        near = next((k for k in kept if distance_km(city["latitude"], city["longitude"], k["latitude"],
+                                                    k["longitude"]) <= SUBURB_KM), None)
+        if near is None:
+            kept.append(dict(city))
+        elif len(city.get("alternatenames", ())) > len(near.get("alternatenames", ())):
+            near.update({key: city[key] for key in ("name", "latitude", "longitude", "alternatenames")})
     return kept
 
 
@@ -95,7 +102,9 @@ def label(name: str, lat: float, lon: float, kind: str, population: int) -> dict
 def build_labels() -> list[dict[str, Any]]:
     """Every label, biggest first."""
     cities = geonames_cities()
-    places = [p for p in load_gazetteer().places if p.kind in LABELLED_KINDS]
+    # A place known only by its city (geo_precision 2: most of Aleppo's districts) has the city's point: a
+    # label there would name the city centre wrongly and hide the city's own label.
+    places = [p for p in load_gazetteer().places if p.kind in LABELLED_KINDS and p.geo_precision == 1]
     settlements = [p for p in places if p.kind in SETTLEMENT_KINDS]
     extra = populations(settlements, [c for c in cities if c["countrycode"] == "SY"])
     given = {id(p): extra[i] for i, p in enumerate(settlements) if i in extra}

@@ -288,6 +288,7 @@ function render(map) {
   setData(map, "events", { type: "FeatureCollection", features: current.map((e) => toFeature(e)) });
   setData(map, "forecast", { type: "FeatureCollection", features: expected.map((e) => toFeature(e)) });
   state.shown = current.concat(expected);
+  legend();
   renderList(map);
   renderUndated(map);
 }
@@ -403,25 +404,27 @@ function extent(events) {
   return [[Math.min(...lons), Math.min(...lats)], [Math.max(...lons), Math.max(...lats)]];
 }
 
-// The legend lists what the map can show now: the sides that hold places or act in events, the event
-// types present, and the marks (contested, besieged, expected, reviews, clusters, city-level) in use.
+// The legend lists what the map draws now: the sides whose colour holds a place or an area (events are
+// drawn in the one event colour, whatever their sides), the event types and the marks (contested,
+// besieged, expected, reviews, clusters, city-level) among what is shown.
 function legend() {
   const places = state.controlShown?.places?.features || [];
-  const used = new Set(places.map((f) => f.properties.side).filter(Boolean));
-  for (const e of state.events) for (const s of [e.actor1_side, e.actor2_side]) if (s) used.add(s);
-  const types = new Set(state.events.map((e) => e.event_type));
+  const areas = state.controlShown?.areas?.features || [];
+  const used = new Set([...places, ...areas].map((f) => f.properties.side).filter(Boolean));
+  const shown = state.shown || [];
+  const types = new Set(shown.map((e) => e.event_type));
   const sides = Object.entries(SIDE_COLOURS).filter(([side]) => used.has(side)).map(([side, colour]) =>
     h("span", { className: "key" }, h("span", { className: "dot", style: `background: ${colour}` }), side));
   const kinds = Object.keys(EVENT_TYPES).filter((type) => types.has(type)).map((type) =>
     h("span", { className: "key" }, h("img", { className: "swatch", src: iconUrl(type), alt: "", width: 16, height: 16 }), type));
   const states = new Set(places.map((f) => f.properties.state));
-  const reviews = new Set(state.events.map((e) => e.review).filter(Boolean));
+  const reviews = new Set(shown.map((e) => e.review).filter(Boolean));
   const marks = [
     states.has("contested") ? h("span", { className: "key" }, h("span", { className: "dot contested" }), "contested") : "",
     states.has("besieged") ? h("span", { className: "key" }, h("span", { className: "dot besieged" }), "besieged") : "",
-    state.events.some((e) => e.fact_status === "expected") ? h("span", { className: "key" }, h("span", { className: "ring dashed" }), "expected") : "",
-    h("span", { className: "key" }, h("span", { className: "dot cluster" }), "events grouped (count)"),
-    state.events.some((e) => e.geo_precision === 2) ? h("span", { className: "key" }, h("span", { className: "dot city-level" }), "somewhere in the city") : "",
+    shown.some((e) => e.fact_status === "expected") ? h("span", { className: "key" }, h("span", { className: "ring dashed" }), "expected") : "",
+    shown.length > 1 ? h("span", { className: "key" }, h("span", { className: "dot cluster" }), "events grouped (count)") : "",
+    shown.some((e) => e.geo_precision === 2) ? h("span", { className: "key" }, h("span", { className: "dot city-level" }), "somewhere in the city") : "",
     ...Object.entries(REVIEW_COLOURS).filter(([status]) => reviews.has(status)).map(([status, colour]) =>
       h("span", { className: "key" }, h("span", { className: "ring", style: `border-color: ${colour}` }), status)),
   ];

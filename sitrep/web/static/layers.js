@@ -46,14 +46,18 @@ const BASEMAP_TILING = { maxzoom: 8, tolerance: 1, buffer: 32 };
 
 // Place labels (web/labels.py writes them with the zoom each shows from): one symbol layer per band of
 // zoom, each holding every label whose `minzoom` is at most the band's start, so that only one layer per
-// source places labels at any zoom and the biggest places win collisions (symbol-sort-key by rank).
-export const LABEL_BANDS = [4, 5.5, 7, 8.5, 9.5, 10.5, 11.5];
+// source places labels at any zoom and the biggest places win collisions (symbol-sort-key by rank). Band 6 is the
+// zoom the map opens Syria at, from which its cities show.
+export const LABEL_BANDS = [4, 5.5, 6, 7, 8.5, 9.5, 10.5, 11.5];
 export const LOCAL_LABELS_FROM = 9; // zoom from which labels-local.geojson (villages, sites) is needed
 export const LABEL_FONT = "Noto Sans Regular";
 export const LABEL_FONT_BOLD = "Noto Sans SemiBold";
 const LABEL_INK = "#2b2b2b"; // Syria's places: near black on the pale land
 const FOREIGN_INK = "#6f6f6f"; // the neighbours' cities: grey, context rather than subject
 const HALO = "rgba(255, 255, 255, 0.9)";
+// Where a label may sit around its place, in order of preference: beside it, then above or below, then at
+// a corner (a place under a cluster of events keeps a label on one of its eight sides).
+const LABEL_ANCHORS = ["left", "right", "top", "bottom", "top-left", "top-right", "bottom-left", "bottom-right"];
 
 // Events are clustered where marks would overlap: radius in CSS pixels within which points merge, and the
 // zoom past which they never do (points at one spot, such as a city-level report, stay one cluster).
@@ -62,6 +66,9 @@ const CLUSTER_MAX_ZOOM = 15;
 export const MAX_ZOOM = 16; // past this the 1:50m basemap and the gazetteer's precision mean nothing
 // Cluster discs by the number of events in them: radius (CSS pixels) from CLUSTER_STEPS[i][0] events.
 const CLUSTER_STEPS = [[1, 13], [10, 17], [50, 22], [250, 28]];
+// Room kept free of place labels around a cluster's count (CSS pixels beyond the digits): most of a small
+// disc, so that a city's name is set beside its cluster rather than under it, and still finds a side.
+const CLUSTER_LABEL_CLEARANCE = 6;
 // A city-level event (geo_precision 2: the report names the city, not a spot in it) is drawn with a soft
 // disc of about a city's extent around its mark: radius in metres, drawn in pixels by zoom.
 const CITY_LEVEL_METRES = 3000;
@@ -113,7 +120,7 @@ function labelLayer(source, band, maxzoom) {
       "text-field": ["get", "name"],
       "text-font": ["case", big, ["literal", [LABEL_FONT_BOLD]], ["literal", [LABEL_FONT]]],
       "text-size": ["interpolate", ["linear"], ["get", "rank"], 0, 11, 30, 12, 50, 15],
-      "text-variable-anchor": ["left", "right", "top", "bottom"],
+      "text-variable-anchor": LABEL_ANCHORS,
       "text-radial-offset": 0.9,
       "text-justify": "auto",
       "text-max-width": 9,
@@ -206,14 +213,16 @@ export function addDataLayers(map) {
     paint: { "circle-radius": perFeature(11), "circle-color": perFeature("#ffffff"), "circle-opacity": 0,
       "circle-stroke-width": perFeature(2.5),
       "circle-stroke-color": ["match", review, "verified", REVIEW_COLOURS.verified, REVIEW_COLOURS.disputed] } });
+  // Event marks and cluster counts are always drawn (allow-overlap) and keep place labels off them (they do
+  // not ignore placement): a label moves to another side of its place or yields, never lies under a mark.
   map.addLayer({ id: "events", type: "symbol", source: "events", filter: single,
-    layout: { "icon-image": typeIcon(), "icon-allow-overlap": true, "icon-ignore-placement": true } });
+    layout: { "icon-image": typeIcon(), "icon-allow-overlap": true, "icon-ignore-placement": false } });
   map.addLayer({ id: "event-clusters", type: "circle", source: "events", filter: ["has", "point_count"],
     paint: { "circle-radius": ["step", ["get", "point_count"], ...CLUSTER_STEPS.flatMap(([n, r], i) => (i ? [n, r] : [r]))],
       "circle-color": EVENT_INK, "circle-opacity": 0.85, "circle-stroke-color": "#ffffff", "circle-stroke-width": 2 } });
   map.addLayer({ id: "event-cluster-counts", type: "symbol", source: "events", filter: ["has", "point_count"],
     layout: { "text-field": ["get", "point_count_abbreviated"], "text-font": [LABEL_FONT_BOLD], "text-size": 12,
-      "text-allow-overlap": true, "text-ignore-placement": true },
+      "text-allow-overlap": true, "text-ignore-placement": false, "text-padding": CLUSTER_LABEL_CLEARANCE },
     paint: { "text-color": "#ffffff" } });
   map.addLayer({ id: "selected", type: "circle", source: "selected",
     paint: { "circle-radius": perFeature(14), "circle-color": perFeature("#ffffff"), "circle-opacity": 0,
