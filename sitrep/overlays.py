@@ -268,7 +268,7 @@ def check_profile(files: ProfileFiles, nlp: Any | None = None, gazetteer: Any | 
     run("event triggers", "event_triggers.yaml", lambda: files.load_classifier(nlp if nlp is not None else _blank()))
     for alias_file in files.alias_files():
         if gazetteer is None:
-            checks.append(Check("place aliases", str(alias_file), "not checked: no gazetteer loaded"))
+            checks.append(Check("place aliases (not applied: no gazetteer loaded)", str(alias_file)))
             continue
         checks.append(_check_aliases(alias_file, gazetteer))
     if files.overlay is not None and files.overlay.is_dir():

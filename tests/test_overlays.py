@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -11,7 +13,9 @@ import pytest
 
 from sitrep.errors import DataFileError
 from sitrep.events.extract import extract, load_resources
+from sitrep.export import event_record
 from sitrep.geo import Gazetteer
+from sitrep.ingest import read_document
 from sitrep.model import Document
 from sitrep.overlays import check_profile, profile_files
 
@@ -114,3 +118,30 @@ def test_overlays_cli_data_check_names_the_bad_row(tmp_path: Path) -> None:
     result = runner.invoke(app, ["data", "check", "--data-home", str(tmp_path)], env={"COLUMNS": "300"})
     assert result.exit_code == 1
     assert "actors.tsv:2: bad side 'No Side'" in result.output
+
+
+# The worked example of docs/extending.md: its files are the fenced blocks marked `file=<path>`.
+EXTENDING = Path(__file__).resolve().parents[1] / "docs" / "extending.md"
+_BLOCK = re.compile(r"^```(\w+) (file=(\S+)|expected)\n(.*?)^```", re.MULTILINE | re.DOTALL)
+
+
+def test_overlays_the_worked_example_of_a_new_conflict(tmp_path: Path, nlp: Any) -> None:
+    from sitrep.geo import load_gazetteer
+    from sitrep.geo.gazetteer import DEFAULT_ALIAS_DIR
+
+    blocks = [(m.group(3), m.group(4)) for m in _BLOCK.finditer(EXTENDING.read_text(encoding="utf-8"))]
+    for name, text in blocks:
+        if name is not None:
+            (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / name).write_text(text, encoding="utf-8")
+    expected = [json.loads(line) for name, text in blocks if name is None for line in text.splitlines()]
+    assert expected and (tmp_path / "conflicts" / "ruritania" / "conflict.yaml").exists()
+    files = profile_files(tmp_path, "ruritania")
+    assert not [c for c in check_profile(files) if c.problem]
+    gazetteer = load_gazetteer(alias_files=[*sorted(DEFAULT_ALIAS_DIR.glob("*.tsv")), *files.alias_files()])
+    resources = load_resources(nlp, gazetteer, tmp_path, conflict="ruritania")
+    assert resources.actors.get("Tiger Forces") is None  # the Syrian catalogue is not read
+    report = read_document(tmp_path / "report.txt", published=date(2026, 5, 17), source="Strelsau Gazette")
+    events = [event_record(e) for e in extract(report, resources).events]
+    for wanted in expected:
+        assert any(all(str(e.get(k)) == str(v) for k, v in wanted.items()) for e in events), (wanted, events)
