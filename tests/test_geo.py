@@ -162,6 +162,26 @@ def test_geo_facility_named_after_its_town_is_the_facility(gazetteer: Gazetteer,
     assert (base.kind, town.kind) == ("airport", "town") and base.place_id != town.place_id
 
 
+def test_geo_two_sound_alikes_side_by_side_are_one_unknown_name(gazetteer: Gazetteer, nlp: Any) -> None:
+    text = "A Turkish airstrike hit the town of Sheikhlar Shuyukh, west of Kobani, and Malhah and Ayn Issa."
+    found = {p.mention.surface: p for p in find_places(text, gazetteer=gazetteer, nlp=nlp)}
+    assert "Sheikhlar Shuyukh" in found and not found["Sheikhlar Shuyukh"].resolved, found
+    kobani = found["Kobani"].place  # read by the report's other places, not by the sound-alikes
+    assert kobani is not None and kobani.kind == "town" and abs(kobani.lon - 38.35) < 0.1, kobani
+
+
+def test_geo_a_sound_alike_far_from_the_report_gives_way(gazetteer: Gazetteer, nlp: Any) -> None:
+    text = "Turkish drones struck Ayn Issa, Malhah and Tishrin Dam. Shelling also hit Dikan, the SDF said."
+    found = {p.mention.surface: p for p in find_places(text, gazetteer=gazetteer, nlp=nlp)}
+    alone = find_places("Shelling also hit Dikan, the SDF said.", gazetteer=gazetteer, nlp=nlp)
+    far = alone[0].place  # alone, the best-sounding Dikan: a village by Afrin, 140 km west
+    assert far is not None and far.lon < 37.0
+    dikan, issa = found["Dikan"], found["Ayn Issa"].place
+    assert issa is not None and dikan.place != far, dikan
+    assert dikan.place is None and "far from" in dikan.note or dikan.place is not None and km_between(
+        dikan.place.lat, dikan.place.lon, issa.lat, issa.lon) < 100, dikan
+
+
 def test_geo_gazetteer_round_trip(tmp_path: Path, gazetteer: Gazetteer) -> None:
     path = tmp_path / "g.tsv.gz"
     sample = gazetteer.places[:500]

@@ -327,9 +327,30 @@ def detect_mentions(text: str, gazetteer: Gazetteer, doc: Any | None = None, *, 
         mention, last = found
         mentions.append(mention)
         i = last + 1
+    mentions = _join_sound_alikes(sorted(mentions, key=lambda m: m.start), text, gazetteer)
     mentions = _add_list_members(mentions, words, text, info, foreign, doc_id, blocked)
     mentions = _add_entities(mentions, info, foreign, doc_id, blocked, text)
     return _share_plural_units(sorted(mentions, key=lambda m: m.start), text)
+
+
+def _join_sound_alikes(mentions: list[Mention], text: str, gazetteer: Gazetteer) -> list[Mention]:
+    """Two names side by side, one space apart, of which one the gazetteer knows only by a like-sounding
+    name ("the town of Sheikhlar Shuyukh"), are one name it does not know: English prose separates two
+    places with a comma, a conjunction or a preposition."""
+    out: list[Mention] = []
+    for mention in mentions:
+        prev = out[-1] if out else None
+        if prev is not None and text[prev.end:mention.start] == " " and prev.surface == prev.name and \
+                "gazetteer" in prev.cues and "gazetteer" in mention.cues and \
+                FUZZY_MATCH in (_match_grade(prev.name, gazetteer), _match_grade(mention.name, gazetteer)):
+            feature = mention.feature or prev.feature
+            name = text[prev.start:mention.start + len(mention.name)] if mention.name else ""
+            out[-1] = Mention(doc_id=mention.doc_id, surface=text[prev.start:mention.end], start=prev.start,
+                              end=mention.end, feature=feature, name=name,
+                              cues=("gazetteer", "context") if feature else ("gazetteer",))
+            continue
+        out.append(mention)
+    return out
 
 
 def _share_plural_units(mentions: list[Mention], text: str) -> list[Mention]:

@@ -26,7 +26,7 @@ import re
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from rapidfuzz.distance import Indel
@@ -92,10 +92,22 @@ FEATURE_KINDS = {
     # a bridge or crossing takes its name from the settlement at its end ("Qara Qozak bridge")
     "bridge": {"road", "village", "town", "city"},
 }
+# Kinds of place that give a district its name, how far a district's point may lie from its seat (km),
+# and how much better the district's name may match than the seat's for the seat to stand for it.
+SEAT_KINDS = frozenset({"city", "town"})
+SEAT_KM = 50.0
+SEAT_SIMILARITY_SLACK = 0.05
 # Feature words of facilities that take their name from a town ("Abu al-Duhour airbase", "Kuweires
 # airport"): the gazetteer keeps the facility's full label ("Abu al-Duhur Military Airbase") and drops the
 # town's name from it (build.py), so such a mention looks the facility up by its label's core words.
 FACILITY_FEATURES = frozenset({"airport", "base", "dam"})
+# A reading spelled unlike the mention (letters' Indel similarity under STRAY_SPELLING) that lies over
+# STRAY_KM from every reading spelled alike in the same document is a stray sound-alike ("Al-Taynah" read as
+# a Deir ez-Zor hamlet in a report on villages south of Kobani): the next reading within reach, or none.
+# It takes at least STRAY_ANCHORS readings spelled alike to say where a report is.
+STRAY_SPELLING = 0.9
+STRAY_KM = 60.0
+STRAY_ANCHORS = 2
 # Features small enough that, when unknown, they are placed beside the place they are reported with.
 LOCAL_FEATURES = frozenset({"hill", "farm", "camp", "road", "base", "district"})
 # Feature words that name an administrative unit, whose reading one sense per discourse leaves alone.
@@ -129,6 +141,7 @@ class _Slot:
     heading: list[GeoPoint]  # the readings of the section heading above it
     is_heading: bool = False
     filtered: bool = False  # `_drop_lookalikes` took candidates away
+    stray: Candidate | None = None  # the reading `_drop_strays` set aside
     candidates: list[_Option] = field(default_factory=list)
     scored: list[Candidate] = field(default_factory=list)
 
@@ -288,6 +301,17 @@ def _units_if_named(mention: Mention, options: list[_Option]) -> list[_Option]:
     return named_whole or units or options
 
 
+def _seat_over_its_unit(mention: Mention, options: list[_Option]) -> list[_Option]:
+    """A bare name that a town and the district (mintaqa) around it share names the town ("Kobani",
+    "Manbij"): a report says "the Manbij district" or "Manbij countryside" to mean the unit."""
+    if mention.feature in UNIT_FEATURES:
+        return options
+    seats = [o for o in options if o.place.kind in SEAT_KINDS]
+    return [o for o in options if o.place.kind != "region" or not any(
+        s.similarity >= o.similarity - SEAT_SIMILARITY_SLACK
+        and km_between(s.place.lat, s.place.lon, o.place.lat, o.place.lon) <= SEAT_KM for s in seats)]
+
+
 def _sections(text: str, mentions: list[Mention],
               gazetteer: Gazetteer) -> list[tuple[int, list[GeoPoint], Mention]]:
     """(start offset, candidate places, mention) of each section heading such as "Aleppo:"."""
@@ -317,6 +341,7 @@ def resolve_mentions(text: str, mentions: list[Mention], gazetteer: Gazetteer) -
             slots[k].scored = _scored(slots[k], contexts[k], gazetteer)
         previous = list(contexts)
     _one_sense_per_discourse(slots)
+    _drop_strays(slots)
     return _follow_features([_finish(s, slots, gazetteer) for s in slots])
 
 
@@ -336,7 +361,7 @@ def _slots(text: str, mentions: list[Mention], gazetteer: Gazetteer) -> list[_Sl
         paragraph = bisect_right(breaks, mention.start)  # paragraph breaks at or before it
         slot = _Slot(mention, skeleton(mention.name or mention.surface), paragraph=paragraph,
                      heading=sections[section][1] if section >= 0 else [], is_heading=id(mention) in heads)
-        slot.candidates = _units_if_named(mention, _candidates(mention, gazetteer))
+        slot.candidates = _seat_over_its_unit(mention, _units_if_named(mention, _candidates(mention, gazetteer)))
         slots.append(slot)
     return slots
 
@@ -391,6 +416,33 @@ def _one_sense_per_discourse(slots: list[_Slot]) -> None:
             if match is not None:
                 s.scored = [Candidate(match.place, max(match.score, MIN_SCORE))] + [
                     c for c in s.scored if c.place.place_id != chosen.place_id]
+
+
+def _letters_alike(slot: _Slot, place: Place) -> float:
+    """Indel similarity of the mention's letters to the place's nearest name, articles aside."""
+    folded = " ".join(strip_articles(fold(slot.mention.name or slot.mention.surface).split()))
+    return max(Indel.normalized_similarity(folded, " ".join(strip_articles(fold(n).split())))
+               for n in (place.name, *place.names))
+
+
+def _drop_strays(slots: list[_Slot]) -> None:
+    """Readings spelled unlike their mention, far from every reading spelled alike, give way (see
+    STRAY_KM)."""
+    alike = {id(s) for s in slots if s.best and _letters_alike(s, s.best.place) >= STRAY_SPELLING}
+    anchors = list(dict.fromkeys(geo_point(s.best.place.lat, s.best.place.lon) for s in slots
+                                 if id(s) in alike and s.best))
+    if len(anchors) < STRAY_ANCHORS:
+        return
+    reach = math.exp(-STRAY_KM / NEIGHBOUR_KM)
+    for s in slots:
+        best = s.best
+        if best is None or id(s) in alike or best.place.kind in AREA_KINDS:
+            continue
+        if _closeness(geo_point(best.place.lat, best.place.lon), anchors, NEIGHBOUR_KM) >= reach:
+            continue
+        s.stray = best
+        s.scored = [c for c in s.scored[1:]
+                    if _closeness(geo_point(c.place.lat, c.place.lon), anchors, NEIGHBOUR_KM) >= reach]
 
 
 def _feature_disagrees(feature: str, place: Place) -> bool:
@@ -450,6 +502,11 @@ def _finish(slot: _Slot, slots: list[_Slot], gazetteer: Gazetteer) -> PlaceMenti
             return PlaceMention(slot.mention, anchor, score=round(best.score if best else MIN_SCORE, 4),
                                 geo_precision=2, alternatives=alternatives,
                                 note=f"unknown {slot.mention.feature}, placed at {anchor.name} beside it")
+    if best is None and slot.stray is not None:
+        # a place's name still (the gazetteer has one like it), placed nowhere: say so, and keep it
+        mention = replace(slot.mention, cues=(*slot.mention.cues, "far"))
+        return PlaceMention(mention, None, alternatives=(slot.stray, *alternatives)[:ALTERNATIVES],
+                            note=f"sounds like {slot.stray.place.name}, far from the report's other places")
     if best is None:
         return PlaceMention(slot.mention, None, alternatives=alternatives)
     precision = max(best.place.geo_precision, KIND_PRECISION.get(best.place.kind, 1))
