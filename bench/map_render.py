@@ -7,7 +7,7 @@ then their control) and served by `sitrep serve` in its own process. Each run op
 browser context (no HTTP cache) and reads the page's own mark `sitrep:first-render`: milliseconds from the
 start of navigation until the map is first idle with every event, the control of the last day and the
 basemap drawn (the page fetches the events in pages of 1,000, builds the layers, fits the view, renders).
-The bench checks that every located event was drawn. Target (issue 5): <= 1.5 s.
+The bench checks that every located event was drawn (as a mark of its own or in a cluster's count). Target (issue 5): <= 1.5 s.
 
 Wall time on a shared machine mostly measures the other work on it, so each run also reports the CPU time
 it cost: the browser's processes (renderer, GPU process doing the software WebGL, workers, plus
@@ -85,10 +85,15 @@ def render_once(browser: Any, url: str, server: psutil.Process) -> tuple[float, 
         for (const name of names) at[name] = performance.getEntriesByName(name)[0].startTime;
         return at;
     }""", list(STAGES))
-    drawn = page.evaluate("""() => {
+    drawn = page.evaluate("""async () => {
+        const map = window.sitrepMap;
         const ids = new Set();
-        for (const layer of ['events', 'forecast']) {
-            for (const f of window.sitrepMap.queryRenderedFeatures({ layers: [layer] })) ids.add(f.properties.event_id);
+        for (const f of map.queryRenderedFeatures({ layers: ['events', 'forecast'] })) ids.add(f.properties.event_id);
+        const source = map.getSource('events');
+        const clusters = new Map(map.queryRenderedFeatures({ layers: ['event-clusters'] })
+            .map(c => [c.properties.cluster_id, c]));
+        for (const id of clusters.keys()) {  // a cluster draws its members as one disc with their count
+            for (const leaf of await source.getClusterLeaves(id, Infinity, 0)) ids.add(leaf.properties.event_id);
         }
         return ids.size;
     }""")

@@ -136,14 +136,18 @@ def test_sitreps_forecast_sentences_are_marked_and_rest_on_expected_events(store
                 if not sentence.forecast:
                     continue
                 forecasts += 1
-                assert sentence.text.startswith("Forecast")
+                assert "forecast" not in sentence.text.lower(), sentence.text  # the renderers mark it, once
                 docs = [doc_of[n] for n in sentence.citations]
                 with store.engine.connect() as connection:
                     statuses = set(connection.scalars(
                         select(EventRow.fact_status).join(DocumentRow, DocumentRow.id == EventRow.document_id)
                         .where(DocumentRow.doc_id.in_(docs))))
                 assert statuses & {"expected", "hypothetical"}, sentence.text
-        assert "[forecast]" in render_pdf_text(report) or not any(s.forecast for s in report.sentences)
+        marked = [s for s in report.sentences if s.forecast]
+        bullets = [line for line in render_markdown(report).splitlines() if line.startswith("- ")]
+        assert [line.lower().count("forecast") for line in bullets] == [int(s.forecast) for s in report.sentences]
+        assert render_pdf_text(report).count("[forecast]") == len(marked)
+        assert render_html(report).count('<span class="tag">forecast</span>') == len(marked)
     assert forecasts > 0
 
 
@@ -331,3 +335,20 @@ def test_sitreps_postgresql_gives_the_same_reports(store: Store, reports: list[S
 def _cited_documents(report: SituationReport) -> list[tuple[str, list[str]]]:
     doc_of = {s.number: s.doc_id for s in report.sources}
     return sorted((s.text.casefold(), sorted(doc_of[n] for n in s.citations)) for s in report.sentences)
+
+
+def test_sitreps_fighting_is_one_sentence_per_place_most_reported_first(reports: list[SituationReport]) -> None:
+    checked = 0
+    for report in reports:
+        fighting = next(section for section in report.sections if section.title == "Where fighting is")
+        described = [s.text for s in fighting.sentences if s.text.startswith("Reports describe")]
+        places = [re.search(r" at (.+?)(?: \(in .*?\))? (?:on|between) \d", t).group(1) for t in described]  # type: ignore[union-attr]
+        assert len(places) == len(set(places)), places  # a place once, its reports merged
+        sources = [int(found.group(1)) if (found := re.search(r"; (\d+) independent sources", t)) else 1
+                   for t in described]
+        assert sources == sorted(sources, reverse=True), described  # the most independently reported first
+        checked += len(described) > 1
+    assert checked
+    aleppo = next(s for s in _aleppo(reports).sections if s.title == "Where fighting is")
+    # districts known only as "somewhere in Aleppo" are one sentence about Aleppo, naming them
+    assert any(re.search(r" at Aleppo \(in .+\) ", s.text) for s in aleppo.sentences)

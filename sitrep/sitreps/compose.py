@@ -11,7 +11,7 @@ every source). Sentences are in sitrep's neutral voice (`wording.py`).
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -29,7 +29,7 @@ from sitrep.reconcile.report import NOT_HAPPENED, Report
 from sitrep.reconcile.reports import reports_of_merged
 from sitrep.sitreps import wording as w
 from sitrep.store import Store, as_date
-from sitrep.store.schema import DocumentRow, EventRow, FramingSpanRow, MergedReportRow, SourceRow
+from sitrep.store.schema import DocumentRow, EventRow, FramingSpanRow, MergedReportRow, PlaceRow, SourceRow
 from sitrep.taxonomy import BATTLES, EXPLOSIONS, VIOLENCE_AGAINST_CIVILIANS
 
 # Event types that count as fighting (ACLED's political violence types).
@@ -42,6 +42,12 @@ FORECAST_DAYS = 30
 MAX_SENTENCES = 40
 # Places named in one sentence about contested or besieged places on the last day.
 MAX_PLACES_PER_SENTENCE = 12
+# "Where fighting is" says one sentence per place, as the map draws them: a place known only by the city it
+# lies in (geo_precision 2, such as most of a city's districts) goes under the city, which names at most this
+# many of them, the most reported first (the rest counted), and at most this many kinds of fighting.
+MAX_PARTS_NAMED = 4
+CITY_LEVEL = 2  # geo_precision of a place whose own point is unknown: only the city it lies in
+MAX_KINDS_NAMED = 3
 # Loaded terms quoted per source: enough to show its framing.
 MAX_TERMS_PER_SOURCE = 6
 # Framing techniques whose terms are quoted as the sources' words (not doubt's scare quotes or
@@ -274,22 +280,53 @@ def _sides(reports: Iterable[Report]) -> list[str]:
 
 def _fighting_section(connection: Connection, happened: Sequence[list[Report]], control: Sequence[ControlState],
                       end: date, citations: _Citations) -> Section:
+    """One sentence per place where fighting is reported (a district known only by its city under the city),
+    those that matter first: reported by the most independent publishers, then the most recent, then the most
+    events."""
+    cities = _place_names(connection, {_lead(m).parent_id for m in happened if _lead(m).geo_precision == CITY_LEVEL}
+                          - {""})
     by_place: dict[str, list[list[Report]]] = defaultdict(list)
+    names: dict[str, str] = {}
     for reports in happened:
-        by_place[_place_of(reports)].append(reports)
-    ranked = sorted(by_place.items(), key=lambda item: (-len(item[1]), item[0]))
-    sentences = [_fighting_sentence(place, merged, citations) for place, merged in ranked[:MAX_SENTENCES]]
+        lead = _lead(reports)
+        in_city = lead.geo_precision == CITY_LEVEL and lead.parent_id in cities
+        key = lead.parent_id if in_city else (lead.place_id or _place_of(reports))
+        names.setdefault(key, cities.get(key) or _place_of(reports))
+        by_place[key].append(reports)
+    ranked = sorted(by_place.items(), key=lambda item: (*_weight(item[1]), names[item[0]]))
+    sentences = [_fighting_sentence(names[key], merged, citations) for key, merged in ranked[:MAX_SENTENCES]]
     sentences += _state_sentences(connection, control, end, citations)
     note = _left_out(len(ranked), "less active places",
                      "" if sentences else "No source in the store reports fighting on this front in this period.")
     return Section(FIGHTING, tuple(sentences), note)
 
 
+def _weight(merged: Sequence[list[Report]]) -> tuple[int, int, int]:
+    """What makes a place's fighting matter, as a sort key (smallest first): more independent publishers,
+    a later last day, more events."""
+    last = max((d for m in merged if (d := _day_of(m)) is not None), default=date.min)
+    return -len(_stances(r for m in merged for r in m)), -last.toordinal(), -len(merged)
+
+
+def _most_reported(items: Iterable[str]) -> list[str]:
+    """Distinct items, the most frequent first (ties in the order first seen)."""
+    counts = Counter(items)
+    return sorted(counts, key=lambda item: -counts[item])
+
+
 def _fighting_sentence(place: str, merged: Sequence[list[Report]], citations: _Citations) -> Sentence:
     reports = [r for m in merged for r in m]
     days = [d for m in merged if (d := _day_of(m)) is not None]
-    kinds = w.listed(w.kind_words(_lead(m).sub_event_type) for m in sorted(merged, key=_day_of))  # type: ignore[arg-type]
-    text = f"Reports describe {kinds} at {w.as_name(place)} {w.days_words(days)}"
+    kinds = _most_reported(w.kind_words(_lead(m).sub_event_type) for m in merged)
+    named = kinds[:MAX_KINDS_NAMED] + ([f"{len(kinds) - MAX_KINDS_NAMED} other kinds of fighting"]
+                                       if len(kinds) > MAX_KINDS_NAMED else [])
+    text = f"Reports describe {w.listed(named)} at {w.as_name(place)}"
+    parts = [p for p in _most_reported(_place_of(m) for m in merged) if p != place]
+    if parts:
+        more = len(parts) - MAX_PARTS_NAMED
+        shown = [w.as_name(p) for p in parts[:MAX_PARTS_NAMED]] + ([f"{more} more places"] if more > 0 else [])
+        text += f" (in {w.listed(shown)})"
+    text += f" {w.days_words(days)}"
     sides = _sides(reports)
     if sides:
         text += f", involving {w.listed(sides)}"
@@ -300,7 +337,19 @@ def _fighting_sentence(place: str, merged: Sequence[list[Report]], citations: _C
         text += f"; this rests on {w.sources_words(stances)}"
     elif claims:
         text += "; the reports attribute this to others' claims"
+    elif len(stances) > 1:
+        text += f"; {len(stances)} independent sources report it"
     return Sentence(text + ".", citations.cite(r.doc_id for r in reports), uncertain=single or claims)
+
+
+def _place_names(connection: Connection, place_ids: Iterable[str]) -> dict[str, str]:
+    """The names of the stored places among `place_ids` (a city that its districts' events name as parent)."""
+    wanted = sorted(set(place_ids))
+    found: dict[str, str] = {}
+    for i in range(0, len(wanted), IN_CHUNK):
+        query = select(PlaceRow.place_id, PlaceRow.name).where(PlaceRow.place_id.in_(wanted[i:i + IN_CHUNK]))
+        found.update({place_id: name for place_id, name in connection.execute(query)})
+    return found
 
 
 def _state_sentences(connection: Connection, control: Sequence[ControlState], end: date,
@@ -356,7 +405,8 @@ def _forecast_section(expected: Sequence[list[Report]], start: date, citations: 
         if len(stances) > 1:
             verb = "expect" if lead.fact_status == "expected" else "consider possible"
         when = f" around {w.day_words(lead.event_date)}" if lead.event_date and lead.event_date >= start else ""
-        text = (f"Forecast, not an observed event: {w.sources_words(stances)} {verb} {w.kind_words(lead.sub_event_type)}"
+        # Marked as a forecast once, by the renderers (Sentence.forecast): the words say who expects what.
+        text = (f"{w.capitalized(w.sources_words(stances))} {verb} {w.kind_words(lead.sub_event_type)}"
                 f" at {w.as_name(_place_of(reports))}{when}.")
         sentences.append(Sentence(text, citations.cite(r.doc_id for r in reports), forecast=True, uncertain=True))
     return Section(FORECAST, _merge_repeats(sentences),

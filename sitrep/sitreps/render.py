@@ -60,6 +60,11 @@ def escape_markdown(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
+# How a forecast sentence is marked, once, in each format (its words never repeat it).
+FORECAST_MARK_MD = "**Forecast:** "
+FORECAST_MARK_PDF = "[forecast] "
+
+
 def render_markdown(report: SituationReport, map_path: str | None = None) -> str:
     """The report as Markdown; `map_path`, when given, is where the map's PNG is linked from."""
     lines = [f"# {escape_markdown(title_of(report))}", "", f"_{escape_markdown(NOTE)}_", ""]
@@ -68,7 +73,8 @@ def render_markdown(report: SituationReport, map_path: str | None = None) -> str
                   f"(<{map_path.replace('>', '%3E')}>)", ""]
     for section in report.sections:
         lines += [f"## {escape_markdown(section.title)}", ""]
-        lines += [f"- {escape_markdown(s.text)} {cited(s)}" for s in section.sentences]
+        lines += [f"- {FORECAST_MARK_MD if s.forecast else ''}{escape_markdown(s.text)} {cited(s)}"
+                  for s in section.sentences]
         if section.note:
             lines += ["", f"_{escape_markdown(section.note)}_"] if section.sentences else \
                 [f"_{escape_markdown(section.note)}_"]
@@ -180,7 +186,7 @@ def render_pdf(report: SituationReport, map_png: bytes | None = None) -> bytes:
     for section in report.sections:
         paragraph(section.title, 12, "B")
         for sentence in section.sentences:
-            tag = "[forecast] " if sentence.forecast else ""
+            tag = FORECAST_MARK_PDF if sentence.forecast else ""
             paragraph(f"\u2022 {tag}{sentence.text} {cited(sentence)}")
         if section.note:
             paragraph(section.note, 9)
