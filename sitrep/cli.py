@@ -93,10 +93,12 @@ def _load_gazetteer(settings: Settings) -> Any:
 
     extra = sorted(settings.gazetteer_dir.glob("*.tsv.gz")) if settings.gazetteer_dir.exists() else []
     from sitrep.geo.gazetteer import DEFAULT_ALIAS_DIR
+    from sitrep.overlays import profile_files
 
     aliases = sorted(DEFAULT_ALIAS_DIR.glob("*.tsv"))
     if settings.alias_dir.exists():
         aliases += sorted(settings.alias_dir.glob("*.tsv"))
+    aliases += profile_files(Path(settings.data_home), settings.conflict).alias_files()
     return load_gazetteer(extra=extra, alias_files=aliases)
 
 
@@ -209,7 +211,8 @@ def _resources(settings: Settings) -> Any:
     from sitrep.events.extract import load_resources
     from sitrep.nlp import load_nlp
 
-    return load_resources(load_nlp(settings.nlp_model), _load_gazetteer(settings), Path(settings.data_home))
+    return load_resources(load_nlp(settings.nlp_model), _load_gazetteer(settings), Path(settings.data_home),
+                          settings.conflict)
 
 
 def _print_events(events: list[Any], format: str, title: str = "") -> None:
@@ -302,7 +305,7 @@ def ingest(paths: Annotated[list[str], typer.Argument(help="files, folders, or -
                 # at the end, a worker still freeing its pipeline is killed: expected, not worth a warning
                 logging.getLogger("distributed.nanny").setLevel(logging.ERROR)
                 # the settings the resources depend on: a long-lived cluster keeps them loaded across runs
-                recipe = Settings(nlp_model=settings.nlp_model, data_home=settings.data_home)
+                recipe = Settings(nlp_model=settings.nlp_model, data_home=settings.data_home, conflict=settings.conflict)
                 summary, loads = ingest_on_cluster(paths, store, partial(_resources, recipe),
                                                    scheduler=scheduler, workers=workers, **flags)
             else:

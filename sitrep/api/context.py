@@ -23,6 +23,7 @@ from pydantic_core import to_json
 from sitrep.api.edge import token_refusal
 from sitrep.api.errors import ApiError
 from sitrep.geo.gazetteer import DEFAULT_ALIAS_DIR, Gazetteer, load_gazetteer
+from sitrep.overlays import profile_files
 from sitrep.reconcile.confidence import ConfidenceWeights
 from sitrep.settings import Settings, confidence_weights
 from sitrep.store import Store
@@ -45,6 +46,7 @@ def load_configured_gazetteer(settings: Settings) -> Gazetteer:
     aliases = sorted(DEFAULT_ALIAS_DIR.glob("*.tsv"))
     if settings.alias_dir.exists():
         aliases += sorted(settings.alias_dir.glob("*.tsv"))
+    aliases += profile_files(Path(settings.data_home), settings.conflict).alias_files()
     return load_gazetteer(extra=extra, alias_files=aliases)
 
 
@@ -78,7 +80,7 @@ class ApiContext:
                 from sitrep.nlp import load_nlp
 
                 self._resources = load_resources(load_nlp(self.settings.nlp_model), gazetteer,
-                                                  Path(self.settings.data_home))
+                                                  Path(self.settings.data_home), self.settings.conflict)
             return self._resources
 
     def scoring(self) -> Any:
