@@ -142,3 +142,10 @@ def test_participants_a_headline_noun_is_not_climbed_past(resources: Resources) 
     event = _one("Militants in Hama zone shell Syrian army positions, two troops wounded", resources,
                  stance="russian-state", published=date(2021, 8, 19))
     assert event.actor1_side == "opposition"
+
+
+def test_participants_what_falls_to_someone_is_their_gain(resources: Resources) -> None:
+    # "fell to", "lost ... to": the one after "to" takes the ground, whoever the source speaks for
+    event = _one("The village of Tal Shaer fell to Islamic State fighters early on Thursday.", resources,
+                 stance="pro-kurdish", published=date(2014, 10, 23))
+    assert (event.actor1_side, event.sub_event_type) == ("isis", "Non-state actor overtakes territory")

@@ -41,6 +41,9 @@ PRONOUN_SUBJECTS = frozenset({"it", "they", "he", "she", "we"})
 RELATIVE_SUBJECTS = frozenset({"who", "which", "that"})
 # The most arcs between a trigger and the object it acts on ("drove the rebels out": one).
 TARGET_PATH = 3
+# Verbs of losing ground whose "to" names who gains it: "the village fell to ISIS fighters", "the army lost
+# the hill to the rebels", "ceded/surrendered/handed over the town to": the one after "to" acts.
+GAINER_TO_VERBS = frozenset({"fall", "lose", "cede", "surrender", "hand", "pass"})
 # Arcs the search for a trigger's subject does not climb: a trigger that is itself a subject, or set
 # beside a noun ("Militants in Idlib zone shell Syrian army positions, two troops wounded": the troops
 # who are wounded do not shell).
@@ -214,6 +217,18 @@ def _controller(trigger: Any, mentions: Sequence[ActorMention]) -> ActorMention 
     return None
 
 
+def _gainer_after_to(trigger: Any, mentions: Sequence[ActorMention]) -> ActorMention | None:
+    """The one named after "to" by a verb of losing ground ("fell to ISIS fighters"), or None."""
+    if trigger.lemma_ not in GAINER_TO_VERBS:
+        return None
+    for child in trigger.children:
+        if child.dep_ in ("prep", "dative") and child.lower_ == "to":
+            for pobj in child.children:
+                if pobj.dep_ == "pobj":
+                    return _mention_of_phrase(pobj, mentions)
+    return None
+
+
 def _subject_of(trigger: Any, mentions: Sequence[ActorMention], doc: Any) -> ActorMention | Any | None:
     """The actor that is the grammatical subject (or "by" agent) of the trigger's verb, or of a noun
     trigger ("attacks by the PKK"); the subject token itself when it is a pronoun that names no actor.
@@ -295,7 +310,8 @@ def find_participants(trigger: Any, mentions: Sequence[ActorMention], doc: Any, 
     (`air`), only a side with aircraft can be the agent: "the bombs fell on the rebels" is not theirs."""
     ranked = [m for m in _ranked(trigger, mentions, doc) if (m.side not in NOT_COMBATANTS or not territorial)
               and not is_holder(m, doc.text)]
-    found = _subject_of(trigger, ranked, doc)
+    found = _gainer_after_to(trigger, [m for m in mentions if not is_holder(m, doc.text)]) or \
+        _subject_of(trigger, ranked, doc)
     subject = found if isinstance(found, ActorMention) else None
     sufferer = _sufferer(trigger)
     suffering = _mention_of_phrase(sufferer, ranked) if sufferer is not None else None
