@@ -469,6 +469,21 @@ def test_control_areas_are_rfc7946_with_contested_fronts(store: Store) -> None:
             assert shapely.is_ccw(geometry.exterior)
 
 
+def test_control_areas_stay_valid_when_rounded() -> None:
+    # 300 places of three sides packed into 60 x 80 km: rounding the merged cells' coordinates makes some
+    # rings cross themselves unless repaired
+    from shapely.geometry import shape
+
+    day = date(2016, 7, 25)
+    rng = random.Random(7)
+    states = [ControlState(f"test:{i}", f"Place {i}", 36.0 + rng.random() * 0.6, 36.8 + rng.random() * 0.8, "Aleppo",
+                           CLAIMED, rng.choice(["government", "opposition", "kurdish"]), "held",
+                           day - timedelta(days=5), None, 0.6) for i in range(300)]
+    features = control_areas(states, day)["features"]
+    areas = [shape(f["geometry"]) for f in features if f["properties"]["kind"] == "area"]
+    assert len(areas) == 3 and all(a.is_valid and a.geom_type in ("Polygon", "MultiPolygon") for a in areas)
+
+
 def _opposition_neighbour(day: date) -> list[Any]:
     return [ControlState("test:near", "Near Test", 36.22, 37.18, "Aleppo", CLAIMED, "opposition", "held",
                          day - timedelta(days=5), None, 0.6)]

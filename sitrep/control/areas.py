@@ -99,6 +99,8 @@ def _feature(geometry: BaseGeometry, scale: float, properties: dict[str, Any]) -
         return np.round(coords / np.array([scale, 1.0]), COORDINATE_DECIMALS)
 
     geographic = shapely.transform(geometry, unproject)
+    if not geographic.is_valid:  # rounding can make a ring cross itself: repaired, keeping only the areas
+        geographic = shapely.make_valid(geographic, method="structure", keep_collapsed=False)
     geographic = shapely.orient_polygons(geographic, exterior_cw=False)
     return {"type": "Feature", "geometry": json.loads(shapely.to_geojson(geographic)),
             "properties": properties}
