@@ -4,6 +4,7 @@ confidence explained term by term, and the merge decision scored on hand-labelle
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
@@ -13,7 +14,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from sitrep.events.extract import UNDATED, Extraction, extract, load_resources
@@ -29,12 +30,13 @@ from sitrep.reconcile import (
 from sitrep.reconcile.clusters import cluster_reports
 from sitrep.reconcile.copies import GROUP_ROWS_PER_BUCKET
 from sitrep.reconcile.matching import same_happening
+from sitrep.reconcile.merge import _Gathered
 from sitrep.reconcile.minhash import signature, similarity
 from sitrep.reconcile.neighbours import ReportIndex
 from sitrep.reconcile.report import GAINER_UNSTATED_NOTE, UNDATED_NOTE, Report
 from sitrep.reconcile.reports import candidate_reports, candidates_near, reports_of_documents
 from sitrep.store import Store, open_store
-from sitrep.store.schema import DocumentBandRow, DocumentRow
+from sitrep.store.schema import DocumentBandRow, DocumentRow, MergedEventRow
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.merge import PAIRS, extract_reports, load_documents, score
@@ -355,3 +357,48 @@ def test_reconcile_copies_equal_an_exhaustive_comparison_on_real_reports(
                 store.save_document(document, [], [])
             reconcile_documents(store, [d.doc_id for d in step])
         assert document_copies(store) == expected
+
+
+def _components_stored(store: Store) -> list[tuple[str, str | None]]:
+    with Session(store.engine) as session:
+        return [tuple(row) for row in session.execute(select(MergedEventRow.merged_id, MergedEventRow.component)
+                                                      .order_by(MergedEventRow.merged_id))]
+
+
+def test_reconcile_stored_components_equal_a_rebuild_and_rows_without_one_catch_up(
+        extractions: list[Extraction], new_database: Callable[[], str]) -> None:
+    """Each merged event names its component (the smallest event_id of its reports' connected component):
+    batches onto a reconciled store name the components a rebuild names, and a store whose merged events
+    name none (written before revision 0010) reconciles its next batch to what a fresh store gives."""
+    half = len(extractions) // 2
+    batches = [extractions[:half], [*extractions[half:], _repost(extractions[0])]]
+    with open_store(new_database()) as store:
+        for batch in batches:
+            for extraction in batch:
+                _save(store, extraction)
+            reconcile_documents(store, [e.document.doc_id for e in batch])
+        expected, components = _snapshot(store), _components_stored(store)
+        rebuild_all(store)
+        assert _components_stored(store) == components
+        shared_key = next(c for c, n in Counter(c for _, c in components).items() if n > 1)
+        members = {m for m, c in components if c == shared_key}
+        with Session(store.engine) as session:
+            gathered = _Gathered()
+            assert gathered.add(session, [min(members)]) == []  # none to compare: the whole component read
+            assert gathered.merged == members
+            session.execute(update(MergedEventRow).values(component=None))
+            legacy = _Gathered()
+            assert {r.event_id for r in legacy.add(session, [min(members)])} == set(legacy.reports)
+            assert legacy.merged == {min(members)}  # without a component: its reports are to be compared
+    assert all(component is not None for _, component in components)
+    assert len({c for _, c in components}) < len(components)  # some component holds several merged events
+    with open_store(new_database()) as store:
+        for extraction in batches[0]:
+            _save(store, extraction)
+        reconcile_documents(store, [e.document.doc_id for e in batches[0]])
+        with Session(store.engine) as session, session.begin():
+            session.execute(update(MergedEventRow).values(component=None))
+        for extraction in batches[1]:
+            _save(store, extraction)
+        reconcile_documents(store, [e.document.doc_id for e in batches[1]])
+        assert _snapshot(store) == expected

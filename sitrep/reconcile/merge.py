@@ -5,15 +5,16 @@ The merged events are complete-link clusters (clusters.py) of each connected com
 `same_happening` graph over reconciled reports. `reconcile_documents` adds a batch of documents: their
 copies are found (copies.py, one document after another), their events are matched against each other in
 memory and against the reconciled reports near them (a few set-based queries, reports.candidates_near),
-the merged events they reach are followed, match by match, to whole components, and each component is
-clustered again. Every edge between two documents is examined when the later one arrives, so the components
-equal those of the whole graph, and a batch gives what its documents reconciled one at a time give;
+the merged events they reach are followed, match by match, to whole components (each merged event names its
+component, so a component reached is read whole without comparing its reports again), and each component
+is clustered again. Every edge between two documents is examined when the later one arrives, so the
+components equal those of the whole graph, and a batch gives what its documents reconciled one at a time give;
 `rebuild_all` clears everything and replays the stored documents.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import delete, insert, select
@@ -107,17 +108,22 @@ def reconcile_stored(session: Session, document: DocumentRow, weights: Confidenc
 def reconcile_stored_many(session: Session, documents: Sequence[DocumentRow],
                           weights: ConfidenceWeights = DEFAULT_WEIGHTS) -> None:
     """Reconcile stored documents together within an open transaction: their copies, then one gathering of
-    the components their reports reach, clustered again."""
+    the components their reports reach, clustered again.
+
+    Only the new reports (and those of merged events written before components were stored) are compared
+    with their neighbours: every match between two reconciled reports was found when the later of them
+    arrived and lies within one stored component, so a component reached is read whole by its key."""
     changed_documents = reconcile_copies_many(session, documents)
     document_ids = [d.id for d in documents]
     new_reports = reports_of_documents(session, document_ids)
-    touched = merged_ids_of_documents(session, [*document_ids, *changed_documents])
-    reports = {r.event_id: r for group in reports_of_merged(session, touched).values() for r in group}
-    reports |= {r.event_id: r for r in new_reports}
+    gathered = _Gathered()
+    legacy = gathered.add(session, merged_ids_of_documents(session, [*document_ids, *changed_documents]))
+    gathered.reports |= {r.event_id: r for r in new_reports}
     index = ReportIndex(new_reports)  # the batch's reports, not reconciled yet, are matched in memory
     merged_of: dict[str, str] = {}
     links: list[tuple[str, str]] = []
-    frontier = list(reports.values())
+    new_ids = {r.event_id for r in new_reports}
+    frontier = [*new_reports, *(r for r in legacy if r.event_id not in new_ids)]
     while frontier:  # gather whole components of the match graph: clustering is a function of those
         loaded = candidates_near(session, frontier)
         merged_of |= {report.event_id: merged_id for report, merged_id in loaded}
@@ -129,13 +135,71 @@ def reconcile_stored_many(session: Session, documents: Sequence[DocumentRow],
                     links.append((report.event_id, other.event_id))
                     if other.event_id in merged_of:
                         reached.add(merged_of[other.event_id])
-        reached -= touched
-        touched |= reached
-        frontier = [r for group in reports_of_merged(session, reached).values() for r in group
-                    if r.event_id not in reports]
-        reports |= {r.event_id: r for r in frontier}
-    clusters = [cluster for component in _components(reports, links) for cluster in cluster_reports(component)]
-    _replace(session, touched, clusters, weights)
+        frontier = [r for r in gathered.add(session, reached - gathered.merged) if r.event_id not in new_ids]
+    links += gathered.stored_links()
+    clusters = [(cluster, component[0].event_id) for component in _components(gathered.reports, links)
+                for cluster in cluster_reports(component)]
+    _replace(session, gathered.merged, clusters, weights)
+
+
+class _Gathered:
+    """The stored merged events gathered for one reconciliation, each with its whole stored component."""
+
+    def __init__(self) -> None:
+        self.merged: set[str] = set()
+        self.reports: dict[str, Report] = {}
+        self._by_merged: dict[str, list[Report]] = {}
+        self._component_of: dict[str, str] = {}
+
+    def add(self, session: Session, merged_ids: Iterable[str]) -> list[Report]:
+        """Gather these merged events with every other of their components; returns the reports of those
+        without a component (written before revision 0010), whose matches must be found by comparing."""
+        wanted = set(merged_ids) - self.merged
+        components = _components_of(session, wanted)
+        wanted |= _merged_of_components(session, set(components.values()) - set(self._component_of.values()))
+        wanted -= self.merged
+        components |= _components_of(session, wanted - components.keys())
+        self.merged |= wanted
+        self._component_of |= components
+        grouped = reports_of_merged(session, wanted)
+        self._by_merged |= grouped
+        self.reports |= {r.event_id: r for group in grouped.values() for r in group}
+        return [r for merged_id in sorted(wanted) if merged_id not in components for r in grouped[merged_id]]
+
+    def stored_links(self) -> list[tuple[str, str]]:
+        """Links joining the reports of each gathered merged event and of each stored component: the matches
+        that connected them when they were reconciled."""
+        first_of: dict[str, str] = {}
+        links: list[tuple[str, str]] = []
+        for merged_id, reports in sorted(self._by_merged.items()):
+            if not reports:
+                continue
+            key = self._component_of.get(merged_id, merged_id)
+            first = first_of.setdefault(key, reports[0].event_id)
+            links += [(first, r.event_id) for r in reports]
+        return links
+
+
+def _components_of(session: Session, merged_ids: Iterable[str]) -> dict[str, str]:
+    """The stored component of each of these merged events that has one."""
+    return {merged_id: component for chunk in _chunks(merged_ids)
+            for merged_id, component in session.execute(
+                select(MergedEventRow.merged_id, MergedEventRow.component)
+                .where(MergedEventRow.merged_id.in_(chunk), MergedEventRow.component.is_not(None)))
+            if component is not None}
+
+
+def _merged_of_components(session: Session, components: Iterable[str]) -> set[str]:
+    """Every merged event of these stored components."""
+    return {merged_id for chunk in _chunks(components)
+            for merged_id in session.scalars(select(MergedEventRow.merged_id)
+                                             .where(MergedEventRow.component.in_(chunk)))}
+
+
+def _chunks(values: Iterable[str]) -> Iterator[list[str]]:
+    ordered = sorted(set(values))
+    for start in range(0, len(ordered), IN_CHUNK):
+        yield ordered[start:start + IN_CHUNK]
 
 
 def _components(reports: dict[str, Report], links: Iterable[tuple[str, str]]) -> list[list[Report]]:
@@ -158,21 +222,24 @@ def _components(reports: dict[str, Report], links: Iterable[tuple[str, str]]) ->
     return list(groups.values())
 
 
-def _replace(session: Session, touched: Iterable[str], clusters: list[list[Report]],
+def _replace(session: Session, touched: Iterable[str], clusters: list[tuple[list[Report], str]],
              weights: ConfidenceWeights) -> None:
-    """Replace the touched merged events by the clusters' summaries, with bulk deletes and inserts."""
+    """Replace the touched merged events by the clusters' summaries (each with its component's key), with
+    bulk deletes and inserts."""
     stale = sorted(set(touched))
-    members = sorted(r.event_id for group in clusters for r in group)
+    members = sorted(r.event_id for group, _ in clusters for r in group)
     for start in range(0, len(members), IN_CHUNK):
         session.execute(delete(MergedReportRow).where(MergedReportRow.event_id.in_(members[start:start + IN_CHUNK])))
     for start in range(0, len(stale), IN_CHUNK):
         chunk = stale[start:start + IN_CHUNK]
         session.execute(delete(MergedReportRow).where(MergedReportRow.merged_id.in_(chunk)))
         session.execute(delete(MergedEventRow).where(MergedEventRow.merged_id.in_(chunk)))
-    verdicts = analyst_reviews(session.connection(), clusters)  # an analyst's verdict outlives re-merging
-    merged = [summarize(group, weights, verdict) for group, verdict in zip(clusters, verdicts, strict=True)]
+    groups = [group for group, _ in clusters]
+    verdicts = analyst_reviews(session.connection(), groups)  # an analyst's verdict outlives re-merging
+    merged = [summarize(group, weights, verdict) for group, verdict in zip(groups, verdicts, strict=True)]
     if merged:
-        session.execute(insert(MergedEventRow), [merged_values(m) for m in merged])
+        session.execute(insert(MergedEventRow), [merged_values(m) | {"component": component}
+                                                 for m, (_, component) in zip(merged, clusters, strict=True)])
         session.execute(insert(MergedReportRow), [{"event_id": e, "merged_id": m.merged_id}
                                                   for m in merged for e in m.event_ids])
 

@@ -241,6 +241,10 @@ class MergedEventRow(Base):
     stances: Mapped[list[str]] = mapped_column(JSON)
     disputes: Mapped[list[str]] = mapped_column(JSON)
     confidence: Mapped[float] = mapped_column(Float)
+    # The smallest event_id of its connected component of the same_happening graph (revision 0010): the
+    # merged events of one component are clustered together, so a new report reaching one of them gathers
+    # the others without comparing their reports again. None: written before revision 0010.
+    component: Mapped[str | None] = mapped_column(String, index=True)
 
 
 class MergedReportRow(Base):
