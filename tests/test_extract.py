@@ -193,6 +193,17 @@ def test_extract_a_story_goes_on_from_the_day_it_last_named_until_a_new_section(
     assert busra and busra[0] != (date(2016, 8, 8), 1), dates  # a new section is a new story
 
 
+def test_extract_a_headline_that_sums_up_the_body_adds_no_event(resources: Resources) -> None:
+    body = ("On Monday, rebels said their attack near Kafr Nabl killed two soldiers. A drone was also shot down "
+            "over Maarat al-Numan, they said.")
+    events = _events("Rebels say they killed two soldiers and downed a drone\n\n" + body, resources)
+    drones = [e for e in events if e.sub_event_type == "Disrupted weapons use"]
+    assert len(drones) == 1 and drones[0].location.startswith("Ma"), events  # the body's, not one at Kafr Nabl
+    # a headline that names its own place keeps its event
+    titled = _events("Rebels say they downed a drone over Kafr Nabl\n\n" + body, resources)
+    assert {e.location for e in titled if e.sub_event_type == "Disrupted weapons use"} >= {"Kafr Nabl"}, titled
+
+
 def test_extract_a_document_without_publication_date_says_its_events_are_undated(resources: Resources) -> None:
     document = Document(doc_id="t", text="Government warplanes struck Anadan and Hraytan.", source="blog")
     result = extract(document, resources)

@@ -73,6 +73,8 @@ REPEAT_DAYS = 7
 UNDATED = "no date in the text: dated to the publication week"
 # A heading opening a paragraph: a capitalised name of a few words and a colon ("Aleppo:", "Eastern Ghouta:").
 SECTION_HEADING_RE = re.compile(r"[ \t]*[A-Z][\w'’ -]{1,40}:")
+# A headline is one line of at most this many characters (the longest wire headlines run ~150).
+HEADLINE_CHARS = 160
 UNDATED_DOCUMENT = "no date in the text and no publication date: undated"
 UNDATED_WARNING = "no publication date: events without a date of their own in the text are left undated"
 # Fact statuses of what has not happened (yet): dated only by their own sentence.
@@ -179,8 +181,32 @@ def extract(document: Document, resources: Resources, doc: Any | None = None, *,
         events.extend(_events_for(trigger, place_mentions, context, resources))
     # a place an event was anchored at that the text does not name as such (the capital of a decree)
     places = [*places, *_new_places(places, anchored)]
+    events = _drop_headline_repeats(events, text, places)
     kept = filter_events(one_per_location_and_day(events), doc, places, resources.event_filter)
     return Extraction(document, kept, places)
+
+
+def _drop_headline_repeats(events: list[Event], text: str, places: list[PlaceMention]) -> list[Event]:
+    """A headline sums up the story its body tells ("SDF says it killed three Turkish soldiers and downed a
+    drone"): an event the headline reports at a place it does not name itself (a place of the body, or
+    an anchor) is the body's event of that type when the body reports one."""
+    title = headline_end(text)
+    if not title:
+        return events
+    named = {p.place.place_id for p in places if p.place is not None and p.mention.start < title}
+    body = {e.event_type for e in events if e.evidence_start >= title and e.fact_status in HAPPENED}
+    return [e for e in events if e.evidence_start >= title or e.fact_status not in HAPPENED
+            or e.event_type not in body or e.place_id in named]
+
+
+def headline_end(text: str) -> int:
+    """Where the headline ends: the first paragraph when it is one short line without a full stop (a
+    title), else 0."""
+    first = text.split("\n\n", 1)[0]
+    line = first.strip()
+    if "\n" in line or not line or len(line) > HEADLINE_CHARS or line[-1] in ".!?:" or len(first) == len(text):
+        return 0
+    return len(first)
 
 
 def _checked_text(document: Document) -> str:
