@@ -22,7 +22,7 @@ from sitrep.fronts import fronts
 from sitrep.model import Document, Event, Place
 from sitrep.sitreps import ReportError, SituationReport, compose_report
 from sitrep.sitreps.compose import CHANGES, FORECAST, UNCERTAIN
-from sitrep.sitreps.mapimage import MAP_SIZE, control_map_png
+from sitrep.sitreps.mapimage import LAND_COLOUR, MAP_SIZE, VENDOR, control_map_png, draw_control_map
 from sitrep.sitreps.render import render_html, render_markdown, render_pdf
 from sitrep.sitreps.wording import SIDE_LABELS, as_name
 from sitrep.store import Store, open_store
@@ -232,6 +232,42 @@ def test_sitreps_map_is_a_png_of_the_right_size_with_colours(reports: list[Situa
     assert colours is not None and len(colours) > 10
     # A held place's side colour is drawn (not only black text on white).
     assert any(r != g or g != b for _, (r, g, b) in colours)
+
+
+def test_sitreps_map_is_over_the_basemap_with_names_apart_and_a_legend_of_what_is_drawn(
+        reports: list[SituationReport]) -> None:
+    from io import BytesIO
+
+    from PIL import Image
+
+    if not (VENDOR / "countries.geojson").exists():
+        pytest.skip(f"{VENDOR} is not built: run `make web` (the map page's basemap)")
+    for report in reports:
+        drawing = draw_control_map(report)
+        assert drawing.basemap
+        image = Image.open(BytesIO(drawing.png)).convert("RGB")
+        assert _rgb(LAND_COLOUR) in {colour for _, colour in image.getcolors(1 << 20) or []}  # the land is drawn
+        boxes = [box for _, box in drawing.labels]
+        assert all(not _overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:]), drawing.labels
+        names = [name for name, _ in drawing.labels]
+        assert len(names) == len(set(names))  # each name once
+        states = [s for s in report.control if s.valid_on(report.end)]
+        assert ("contested" in drawing.legend) == any(s.state == "contested" for s in states)
+        assert ("besieged" in drawing.legend) == any(s.state == "besieged" for s in states)
+        assert {entry for entry in drawing.legend if entry.startswith("held by")} == {
+            f"held by {SIDE_LABELS.get(s.side or 'unknown', SIDE_LABELS['unknown'])}"
+            for s in states if s.state in ("held", "besieged") and (s.side or s.state == "held")}
+    aleppo = draw_control_map(_aleppo(reports))
+    written = {name for name, _ in aleppo.labels}
+    assert {s.place_name for s in _aleppo(reports).control if s.state in ("contested", "besieged")} <= written
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
+
+
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def render_pdf_text(report: SituationReport) -> str:

@@ -111,7 +111,21 @@ def build_labels() -> list[dict[str, Any]]:
     features = [label(p.name, p.lat, p.lon, p.kind, p.population or given.get(id(p), 0)) for p in places]
     features += [label(c["name"], c["latitude"], c["longitude"], "foreign", c["population"])
                  for c in foreign_cities(cities)]
-    return sorted(features, key=lambda f: -f["properties"]["rank"])
+    return without_repeats(sorted(features, key=lambda f: -f["properties"]["rank"]))
+
+
+def without_repeats(features: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The labels less those that repeat a bigger label's name within SUBURB_KM of it (a town the gazetteer
+    holds twice, as a city and as a town, or as a place and its district): one name, written once."""
+    kept: list[dict[str, Any]] = []
+    by_name: dict[str, list[tuple[float, float]]] = {}
+    for feature in features:
+        lon, lat = feature["geometry"]["coordinates"]
+        seen = by_name.setdefault(feature["properties"]["name"].casefold(), [])
+        if all(distance_km(lat, lon, other_lat, other_lon) > SUBURB_KM for other_lon, other_lat in seen):
+            seen.append((lon, lat))
+            kept.append(feature)
+    return kept
 
 
 def write(name: str, features: list[dict[str, Any]]) -> None:
