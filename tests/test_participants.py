@@ -149,3 +149,13 @@ def test_participants_what_falls_to_someone_is_their_gain(resources: Resources) 
     event = _one("The village of Tal Shaer fell to Islamic State fighters early on Thursday.", resources,
                  stance="pro-kurdish", published=date(2014, 10, 23))
     assert (event.actor1_side, event.sub_event_type) == ("isis", "Non-state actor overtakes territory")
+
+
+def test_participants_a_preposed_phrase_is_a_frame_not_a_target(resources: Resources) -> None:
+    # "On Monday regime forces ...": a sentence-initial "on" phrase dates the clause, it is not acted on
+    events = _events("Clashes went on. On Monday regime forces raked rebel-held districts in Homs with fire "
+                     "from helicopter gunships and hammered them with shelling.", resources,
+                     published=date(2012, 7, 31))
+    assert events
+    event = events[-1]
+    assert event.actor1_side == "government"

@@ -160,7 +160,10 @@ def _is_target(mention: ActorMention, doc: Any, trigger: Any = None) -> bool:
             head = head.head.head.head  # from the "by" agent of a participle to the noun it modifies
         else:
             break
-    return head.dep_ in TARGET_ARCS or (head.dep_ == "pobj" and head.head.lower_ in TARGET_PREPOSITIONS)
+    # a phrase set before what it modifies frames the clause ("On Monday regime forces raked..."), it is
+    # not what is acted on ("strikes on rebel positions", "fired at the convoy")
+    return head.dep_ in TARGET_ARCS or (head.dep_ == "pobj" and head.head.lower_ in TARGET_PREPOSITIONS
+                                        and head.head.i > head.head.head.i)
 
 
 def _operates(token: Any) -> bool:
