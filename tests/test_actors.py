@@ -116,6 +116,8 @@ def test_actors_catalogue_names_belong_to_one_actor(catalogue: ActorCatalogue) -
         ("The US-led coalition struck a bridge.", "US-led coalition", "US-led coalition", "us_coalition"),
         # the nationality adjective, as "Russian" and "Turkish" are read: "an American airlift", "American jets"
         ("An American airlift dropped arms to the YPG.", "American", "United States", "us_coalition"),
+        ("Israeli fighter jets fired missiles at a depot.", "Israeli fighter jets", "Israel", "israel"),
+        ("An Israeli drone struck a car near Quneitra.", "Israeli drone", "Israel", "israel"),
         ("Civilians fled the shelling.", "Civilians", "civilians", "civilians"),
         ("Protesters gathered in the square.", "Protesters", "protesters", "civilians"),
     ],
