@@ -159,3 +159,10 @@ def test_participants_a_preposed_phrase_is_a_frame_not_a_target(resources: Resou
     assert events
     event = events[-1]
     assert event.actor1_side == "government"
+
+
+def test_participants_a_fight_between_two_named_sides(resources: Resources) -> None:
+    # "the fighting between X and Y": X is actor1 and Y actor2, in the order the report names them
+    text = "On 22 January, the fighting between the SDF and Islamic State militants grew more intense in Hasakeh."
+    event = _one(text, resources, published=date(2022, 1, 25))
+    assert (event.actor1_side, event.actor2_side) == ("kurdish", "isis")

@@ -327,6 +327,10 @@ def find_participants(trigger: Any, mentions: Sequence[ActorMention], doc: Any, 
         subject = subject if subject is not None and _can_fly(subject, profile) else None
         agents = [m for m in agents if _can_fly(m, profile)]
     actor1 = subject or (agents[0] if agents else None)
+    parties = _parties_between(trigger, [m for m in mentions if not is_holder(m, doc.text)]) \
+        if actor1 is None else []
+    if parties:  # "the fighting between the SDF and IS militants": the first named is actor1 (ACLED's order)
+        actor1, ranked = parties[0], [*parties[1:], *ranked]
     target = _target_of(trigger, mentions, doc) if actor1 is None else None
     if target is not None:
         # nobody named acts on the one acted on: its attacker is the last of its opponents named before
@@ -347,6 +351,16 @@ def find_participants(trigger: Any, mentions: Sequence[ActorMention], doc: Any, 
     return Participants(actor1=actor1.actor.name if actor1 else "", actor1_side=actor1.side if actor1 else UNKNOWN,
                         actor2=actor2.actor.name if actor2 else "", actor2_side=actor2.side if actor2 else "",
                         gained_by=gained_by)
+
+
+def _parties_between(trigger: Any, mentions: Sequence[ActorMention]) -> list[ActorMention]:
+    """The sides of a fight named by "between X and Y" on the trigger ("clashes between troops and
+    rebels"), in their order; [] when the trigger has no such phrase or it names no actor."""
+    for child in trigger.children:
+        if child.dep_ == "prep" and child.lower_ in ("between", "among", "pitting"):
+            end = child.right_edge.idx + len(child.right_edge)
+            return [m for m in mentions if child.idx < m.start < end and m.side != UNKNOWN]
+    return []
 
 
 def _target_of(trigger: Any, mentions: Sequence[ActorMention], doc: Any) -> ActorMention | None:
