@@ -204,6 +204,12 @@ def test_extract_a_headline_that_sums_up_the_body_adds_no_event(resources: Resou
     assert {e.location for e in titled if e.sub_event_type == "Disrupted weapons use"} >= {"Kafr Nabl"}, titled
 
 
+def test_extract_a_deed_takes_the_place_of_the_clause_it_governs(resources: Resources) -> None:
+    text = "A gunman was arrested on Monday on his way to carry out a bombing at a church in Jaramana."
+    arrests = [e for e in _events(text, resources) if e.sub_event_type == "Arrests"]
+    assert [e.location for e in arrests] == ["Jaramana"], arrests
+
+
 def test_extract_a_document_without_publication_date_says_its_events_are_undated(resources: Resources) -> None:
     document = Document(doc_id="t", text="Government warplanes struck Anadan and Hraytan.", source="blog")
     result = extract(document, resources)

@@ -301,8 +301,22 @@ def _attach_places(triggers: list[Trigger], context: _Context) -> list[tuple[Tri
             antecedent = _antecedent(sentence, context)
             if antecedent is not None:
                 attached[trigger.token].append(antecedent)
+    _share_with_heads(triggers, attached, doc)
     groups = [(t, _scene_places(attached[t.token], doc)) for t in triggers if attached[t.token]]
     return _drop_coarse_beside_precise(groups, doc)
+
+
+def _share_with_heads(triggers: list[Trigger], attached: dict[int, list[PlaceMention]], doc: Any) -> None:
+    """A trigger left without a place whose clause holds another trigger with places ("was detained on his
+    way to carry out an attack on the shrine") happened there too: it takes that trigger's places."""
+    for trigger in triggers:
+        if attached[trigger.token] or trigger.place_object:
+            continue
+        token = doc[trigger.token]
+        inner = [t for t in triggers if t is not trigger and attached[t.token] and token.sent == doc[t.token].sent
+                 and doc[t.token] in token.subtree]
+        if inner:
+            attached[trigger.token] = list(attached[inner[0].token])
 
 
 def _antecedent(sentence: Any, context: _Context) -> PlaceMention | None:
