@@ -166,3 +166,10 @@ def test_participants_a_fight_between_two_named_sides(resources: Resources) -> N
     text = "On 22 January, the fighting between the SDF and Islamic State militants grew more intense in Hasakeh."
     event = _one(text, resources, published=date(2022, 1, 25))
     assert (event.actor1_side, event.actor2_side) == ("kurdish", "isis")
+
+
+def test_participants_the_group_of_the_wounded_is_not_the_agent(resources: Resources) -> None:
+    # "two soldiers of the Syrian army were wounded": the army's men are hit; the militants shell
+    events = _events("Two soldiers of the Syrian army were wounded on Tuesday when terrorists opened mortar fire "
+                     "on their post near Kafr Nabl.", resources, stance="russian-state", published=date(2021, 8, 19))
+    assert events and all(e.actor1_side == "opposition" for e in events), [(e.evidence, e.actor1) for e in events]

@@ -140,8 +140,8 @@ def _by_agent(mention: ActorMention, doc: Any) -> bool:
 def _is_target(mention: ActorMention, doc: Any, trigger: Any = None) -> bool:
     """An actor on the receiving end: a direct object ("removing terrorists"), the subject of a passive
     ("rebel positions were shelled"), or governed by "against"/"on"/"at", itself or as the owner of what is
-    ("operations against terrorists' hotbeds"), or the one who operates it ("a drone operated by the
-    factions was shot down"). A modifier of the trigger itself is its agent ("rebel counter-attacks were
+    ("operations against terrorists' hotbeds"), the group it belongs to ("servicemen of the army were
+    wounded") or the one who operates it ("a drone operated by the factions was shot down"). A modifier of the trigger itself is its agent ("rebel counter-attacks were
     repelled")."""
     token = _token_at(doc, mention.start)
     if token is None:
@@ -158,12 +158,20 @@ def _is_target(mention: ActorMention, doc: Any, trigger: Any = None) -> bool:
             head = head.head
         elif _operates(head) and (trigger is None or head.head.head.i != trigger.i):
             head = head.head.head.head  # from the "by" agent of a participle to the noun it modifies
+        elif _owns(head) and (trigger is None or head.head.head.i != trigger.i):
+            head = head.head.head  # "two servicemen of the Syrian Armed Forces were wounded": the owner
         else:
             break
     # a phrase set before what it modifies frames the clause ("On Monday regime forces raked..."), it is
     # not what is acted on ("strikes on rebel positions", "fired at the convoy")
     return head.dep_ in TARGET_ARCS or (head.dep_ == "pobj" and head.head.lower_ in TARGET_PREPOSITIONS
                                         and head.head.i > head.head.head.i)
+
+
+def _owns(token: Any) -> bool:
+    """Whether a token names the group a noun belongs to through "of" ("servicemen of the army")."""
+    return token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.dep_ == "prep" \
+        and token.head.head.pos_ in ("NOUN", "PROPN", "NUM") and token.head.head.i != token.head.i
 
 
 def _operates(token: Any) -> bool:
