@@ -139,6 +139,16 @@ def test_triggers_fighters_captured_in_battle_are_no_arrest(nlp: Any, classifier
     assert "Arrests" not in found.values() and found.get("captured") == "territory", found
 
 
+def test_triggers_a_security_operation_is_a_clash_only_where_it_meets_fire(
+        nlp: Any, classifier: Classifier, report_triggers: tuple[ReportTrigger, ...]) -> None:
+    fought = _triggers("Police launched a security operation in the hills, killing two gunmen.", nlp, classifier,
+                       report_triggers)
+    assert fought.get("security") == "Armed clash", fought
+    quiet = _triggers("Police launched a security operation in the hills and searched homes.", nlp, classifier,
+                      report_triggers)
+    assert "Armed clash" not in quiet.values(), quiet
+
+
 def test_triggers_neighbours_take_the_more_specific_type(nlp: Any, classifier: Classifier,
                                                         report_triggers: tuple[ReportTrigger, ...]) -> None:
     bomber = _triggers("A suicide bomber attacked the church during the service.", nlp, classifier, report_triggers)
