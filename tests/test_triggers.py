@@ -149,6 +149,14 @@ def test_triggers_a_security_operation_is_a_clash_only_where_it_meets_fire(
     assert "Armed clash" not in quiet.values(), quiet
 
 
+def test_triggers_an_assault_with_rpgs_is_a_clash_mortars_are_shelling(
+        nlp: Any, classifier: Classifier, report_triggers: tuple[ReportTrigger, ...]) -> None:
+    assault = _triggers("Gunmen stormed the checkpoint with RPGs and rifles.", nlp, classifier, report_triggers)
+    assert "Shelling/artillery/missile attack" not in assault.values() and "Armed clash" in assault.values()
+    shelled = _triggers("Regime forces shelled the town with mortars.", nlp, classifier, report_triggers)
+    assert set(shelled.values()) == {"Shelling/artillery/missile attack"}, shelled
+
+
 def test_triggers_neighbours_take_the_more_specific_type(nlp: Any, classifier: Classifier,
                                                         report_triggers: tuple[ReportTrigger, ...]) -> None:
     bomber = _triggers("A suicide bomber attacked the church during the service.", nlp, classifier, report_triggers)
