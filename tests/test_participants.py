@@ -173,3 +173,11 @@ def test_participants_the_group_of_the_wounded_is_not_the_agent(resources: Resou
     events = _events("Two soldiers of the Syrian army were wounded on Tuesday when terrorists opened mortar fire "
                      "on their post near Kafr Nabl.", resources, stance="russian-state", published=date(2021, 8, 19))
     assert events and all(e.actor1_side == "opposition" for e in events), [(e.evidence, e.actor1) for e in events]
+
+
+def test_participants_an_apposition_only_describes(resources: Resources) -> None:
+    # "Russia, a key ally of President Bashar Assad, announced": the ally announces, not Assad
+    events = _events("On Thursday Russia, a key ally of President Bashar al-Assad, announced humanitarian "
+                     "corridors for civilians who want to leave eastern Aleppo.", resources,
+                     published=date(2016, 7, 29))
+    assert events and all(e.actor1_side == "russia" for e in events), [(e.evidence, e.actor1) for e in events]

@@ -44,6 +44,9 @@ TARGET_PATH = 3
 # Verbs of losing ground whose "to" names who gains it: "the village fell to ISIS fighters", "the army lost
 # the hill to the rebels", "ceded/surrendered/handed over the town to": the one after "to" acts.
 GAINER_TO_VERBS = frozenset({"fall", "lose", "cede", "surrender", "hand", "pass"})
+# The most arcs from a mention up to the apposition it lies in ("a key ally of President Bashar Assad":
+# Assad, of, ally, then the apposition): a short descriptive phrase.
+APPOSITION_DEPTH = 4
 # Arcs the search for a trigger's subject does not climb: a trigger that is itself a subject, or set
 # beside a noun ("Militants in Idlib zone shell Syrian army positions, two troops wounded": the troops
 # who are wounded do not shell).
@@ -194,6 +197,20 @@ def _hyphenated_word(token: Any) -> frozenset[int]:
     return frozenset(range(first, last + 1))
 
 
+def _describes(mention: ActorMention, others: Sequence[ActorMention], doc: Any) -> bool:
+    """Whether a mention only describes another in an apposition ("Russia, a key ally of President Bashar
+    Assad, announced": Assad is not the one announcing)."""
+    token = _token_at(doc, mention.start)
+    for _ in range(APPOSITION_DEPTH):
+        if token is None or token.head.i == token.i:
+            return False
+        if token.dep_ == "appos":
+            head = token.head.idx
+            return any(o is not mention and o.start <= head < o.end for o in others)
+        token = token.head
+    return False
+
+
 def is_holder(mention: ActorMention, text: str) -> bool:
     """Whether a mention names who holds a place ("rebel-held", "areas controlled by the SDF"), not an
     actor of the event."""
@@ -321,6 +338,7 @@ def find_participants(trigger: Any, mentions: Sequence[ActorMention], doc: Any, 
     (`air`), only a side with aircraft can be the agent: "the bombs fell on the rebels" is not theirs."""
     ranked = [m for m in _ranked(trigger, mentions, doc) if (m.side not in NOT_COMBATANTS or not territorial)
               and not is_holder(m, doc.text)]
+    ranked = [m for m in ranked if not _describes(m, ranked, doc)]
     found = _gainer_after_to(trigger, [m for m in mentions if not is_holder(m, doc.text)]) or \
         _subject_of(trigger, ranked, doc)
     subject = found if isinstance(found, ActorMention) else None
