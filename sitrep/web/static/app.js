@@ -356,12 +356,17 @@ async function openEvent(map, eventId, fly = false, opener = null) {
 }
 
 // Closing the event returns the focus to whatever opened it (a list row, the map), never to the page body.
+// The list is drawn again when the map moves (as it does to show the opened event), so an opener row that is
+// gone is found again by its event.
 function closeDetail(map) {
   if ($("detail").hidden) return;
+  const eventId = state.selected;
   $("detail").hidden = true;
   state.selected = null;
   setData(map, "selected", { type: "FeatureCollection", features: [] });
-  const back = state.opener && document.contains(state.opener) ? state.opener : map.getCanvas();
+  const wasRow = state.opener?.dataset?.eventId === eventId;
+  const row = eventId ? document.querySelector(`.event-row[data-event-id="${CSS.escape(eventId)}"]`) : null;
+  const back = state.opener && document.contains(state.opener) ? state.opener : (wasRow && row) || map.getCanvas();
   back.focus();
 }
 

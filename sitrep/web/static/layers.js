@@ -101,7 +101,7 @@ export function baseStyle(tileUrl, fontFaces) {
     layers.push({ id: "country-labels", type: "symbol", source: "country-labels", maxzoom: 7,
       layout: { "text-field": ["upcase", ["get", "name"]], "text-font": [LABEL_FONT], "text-size": 12,
         "text-letter-spacing": 0.15, "text-max-width": 6 },
-      paint: { "text-color": "#8a8a8a", "text-halo-color": HALO, "text-halo-width": 1 } });
+      paint: { "text-color": perFeature("#8a8a8a"), "text-halo-color": HALO, "text-halo-width": 1 } });
     LABEL_BANDS.forEach((band, i) => {
       const maxzoom = LABEL_BANDS[i + 1] ?? 24;
       if (band >= LOCAL_LABELS_FROM) layers.push(labelLayer("labels-local", band, maxzoom));
@@ -201,8 +201,9 @@ export function addDataLayers(map) {
     layout: { "icon-image": CONTESTED_HATCH, "icon-allow-overlap": true, "icon-ignore-placement": true } });
   map.addLayer({ id: "events-city", type: "circle", source: "events",
     filter: ["all", single, ["==", ["get", "geo_precision"], GEO_PRECISION_CITY]],
-    paint: { "circle-radius": metresToPixels(CITY_LEVEL_METRES), "circle-color": EVENT_INK, "circle-opacity": 0.07,
-      "circle-stroke-color": EVENT_INK, "circle-stroke-opacity": 0.35, "circle-stroke-width": 1 } });
+    paint: { "circle-radius": metresToPixels(CITY_LEVEL_METRES), "circle-color": perFeature(EVENT_INK),
+      "circle-opacity": 0.07, "circle-stroke-color": perFeature(EVENT_INK), "circle-stroke-opacity": 0.35,
+      "circle-stroke-width": perFeature(1) } });
   // The ring is an icon, not a drawn line: no geometry to tile, and the same size at every zoom.
   map.addLayer({ id: "forecast-rings", type: "symbol", source: "forecast",
     layout: { "icon-image": FORECAST_RING, "icon-allow-overlap": true, "icon-ignore-placement": true } });
@@ -219,11 +220,12 @@ export function addDataLayers(map) {
     layout: { "icon-image": typeIcon(), "icon-allow-overlap": true, "icon-ignore-placement": false } });
   map.addLayer({ id: "event-clusters", type: "circle", source: "events", filter: ["has", "point_count"],
     paint: { "circle-radius": ["step", ["get", "point_count"], ...CLUSTER_STEPS.flatMap(([n, r], i) => (i ? [n, r] : [r]))],
-      "circle-color": EVENT_INK, "circle-opacity": 0.85, "circle-stroke-color": "#ffffff", "circle-stroke-width": 2 } });
+      "circle-color": perFeature(EVENT_INK), "circle-opacity": 0.85, "circle-stroke-color": perFeature("#ffffff"),
+      "circle-stroke-width": perFeature(2) } });
   map.addLayer({ id: "event-cluster-counts", type: "symbol", source: "events", filter: ["has", "point_count"],
     layout: { "text-field": ["get", "point_count_abbreviated"], "text-font": [LABEL_FONT_BOLD], "text-size": 12,
       "text-allow-overlap": true, "text-ignore-placement": false, "text-padding": CLUSTER_LABEL_CLEARANCE },
-    paint: { "text-color": "#ffffff" } });
+    paint: { "text-color": perFeature("#ffffff") } });
   map.addLayer({ id: "selected", type: "circle", source: "selected",
     paint: { "circle-radius": perFeature(14), "circle-color": perFeature("#ffffff"), "circle-opacity": 0,
       "circle-stroke-width": perFeature(3), "circle-stroke-color": perFeature("#2e86c1") } });
@@ -233,8 +235,8 @@ export function addDataLayers(map) {
 // 2^z·512/40,075,016 m·cos 35° pixels a metre), exponential in zoom as the projection is.
 function metresToPixels(metres) {
   const pixelsPerMetreAtZoom0 = 512 / 40075016 / Math.cos((35 * Math.PI) / 180);
-  return ["interpolate", ["exponential", 2], ["zoom"], 0, metres * pixelsPerMetreAtZoom0,
-    24, metres * pixelsPerMetreAtZoom0 * 2 ** 24];
+  return ["interpolate", ["exponential", 2], ["zoom"], 0, perFeature(metres * pixelsPerMetreAtZoom0),
+    24, perFeature(metres * pixelsPerMetreAtZoom0 * 2 ** 24)];
 }
 
 // A constant written as a per-feature expression. Layers of one type whose paint properties are all
