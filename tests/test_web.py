@@ -634,3 +634,20 @@ def test_web_place_labels_by_zoom(page: Page) -> None:
     assert len(city) >= CITY_ZOOM_MIN_LABELS and {"city", "district", "village"} <= kinds, city
     points = [tuple(label["at"]) for label in city.values()]
     assert len(set(points)) == len(points)  # no district labelled at its city's centre (where it is unknown)
+
+
+def test_web_api_docs_render_offline(browser: Any, server: str) -> None:
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    refused: list[str] = []
+    outside: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith((server, "data:")) else None)
+    page.set_default_timeout(WAIT_MS)
+    page.goto(server + "/docs")
+    page.wait_for_selector("body[data-ready=true]")
+    page.wait_for_selector(".swagger-ui .opblock-summary-path")  # Swagger UI drew the schema's operations
+    paths = page.eval_on_selector_all(".opblock-summary-path", "ps => ps.map(p => p.textContent.trim())")
+    assert "/api/events" in "".join(paths) and not refused and not outside, (refused, outside)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "docs.png"))
+    page.close()
