@@ -181,3 +181,11 @@ def test_participants_an_apposition_only_describes(resources: Resources) -> None
                      "corridors for civilians who want to leave eastern Aleppo.", resources,
                      published=date(2016, 7, 29))
     assert events and all(e.actor1_side == "russia" for e in events), [(e.evidence, e.actor1) for e in events]
+
+
+def test_participants_the_speaker_of_a_reported_clause_is_not_its_agent(resources: Resources) -> None:
+    # "He claimed that soldiers had been killed in battles with rebels": he said it; the rebels fought
+    text = ("Hezbollah's leader spoke on Tuesday. He claimed that six Hezbollah fighters had been killed in "
+            "battles with rebels near Qusayr.")
+    events = _events(text, resources, published=date(2013, 6, 5))
+    assert events and all(e.actor1_side == "opposition" for e in events), [(e.evidence, e.actor1) for e in events]

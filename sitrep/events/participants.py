@@ -49,8 +49,9 @@ GAINER_TO_VERBS = frozenset({"fall", "lose", "cede", "surrender", "hand", "pass"
 APPOSITION_DEPTH = 4
 # Arcs the search for a trigger's subject does not climb: a trigger that is itself a subject, or set
 # beside a noun ("Militants in Idlib zone shell Syrian army positions, two troops wounded": the troops
-# who are wounded do not shell).
-SUBJECT_BARRIER_ARCS = frozenset({"nsubj", "nsubjpass", "appos", "dep"})
+# who are wounded do not shell), or a clause that something reports ("He claimed that soldiers had been
+# killed": the speaker did not kill them).
+SUBJECT_BARRIER_ARCS = frozenset({"nsubj", "nsubjpass", "appos", "dep", "ccomp"})
 # How many sentences back, within the paragraph, a pronoun subject's antecedent is looked for.
 ANTECEDENT_SENTENCES = 2
 # A preposition that makes its noun something suffered: "the town has been under siege", "came under
