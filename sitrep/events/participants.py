@@ -39,8 +39,6 @@ HYPHEN_TOKENS = frozenset({"-", "\u2010", "\u2011"})  # what joins the parts of 
 PRONOUN_SUBJECTS = frozenset({"it", "they", "he", "she", "we"})
 # Relative pronouns: in "the army, which took the town" the subject is the noun the clause hangs on.
 RELATIVE_SUBJECTS = frozenset({"who", "which", "that"})
-# The most arcs between a trigger and the object it acts on ("drove the rebels out": one).
-TARGET_PATH = 3
 # Verbs of losing ground whose "to" names who gains it: "the village fell to ISIS fighters", "the army lost
 # the hill to the rebels", "ceded/surrendered/handed over the town to": the one after "to" acts.
 GAINER_TO_VERBS = frozenset({"fall", "lose", "cede", "surrender", "hand", "pass"})
@@ -358,14 +356,6 @@ def find_participants(trigger: Any, mentions: Sequence[ActorMention], doc: Any, 
         if actor1 is None else []
     if parties:  # "the fighting between the SDF and IS militants": the first named is actor1 (ACLED's order)
         actor1, ranked = parties[0], [*parties[1:], *ranked]
-    target = _target_of(trigger, mentions, doc) if actor1 is None else None
-    if target is not None:
-        # nobody named acts on the one acted on: its attacker is the last of its opponents named before
-        # it in the paragraph, unless a partisan source's own side, not the target's, is the agent
-        own = stance_side(stance, profile, on)
-        if not own or _same_camp(own, target.side, profile, on):
-            actor1 = _opponent_before(trigger, mentions, doc, target, profile, on, air)
-        ranked = [target, *ranked]
     others = [m for m in ranked if actor1 is None
               or (not _same_camp(m.side, actor1.side, profile, on) and m.side != "unknown")]
     actor2 = others[0] if others else None
@@ -388,31 +378,6 @@ def _parties_between(trigger: Any, mentions: Sequence[ActorMention]) -> list[Act
             end = child.right_edge.idx + len(child.right_edge)
             return [m for m in mentions if child.idx < m.start < end and m.side != UNKNOWN]
     return []
-
-
-def _target_of(trigger: Any, mentions: Sequence[ActorMention], doc: Any) -> ActorMention | None:
-    """The known combatant the trigger acts on in its sentence ("drove the rebels out of the district"),
-    or None."""
-    sentence = trigger.sent
-    for mention in mentions:
-        if not sentence.start_char <= mention.start < sentence.end_char or mention.side in (UNKNOWN,
-                                                                                            *NOT_COMBATANTS):
-            continue
-        token = _token_at(doc, mention.start)
-        if token is not None and tree_distance(trigger, token) <= TARGET_PATH and _is_target(mention, doc, trigger) \
-                and not is_holder(mention, doc.text):
-            return mention
-    return None
-
-
-def _opponent_before(trigger: Any, mentions: Sequence[ActorMention], doc: Any, target: ActorMention,
-                     profile: ConflictProfile | None, on: date | None, air: bool) -> ActorMention | None:
-    """The last combatant named before the trigger in its paragraph who is not in the target's camp."""
-    paragraph = doc.text.rfind("\n\n", 0, trigger.idx) + 1
-    fits = [m for m in mentions if paragraph <= m.start < trigger.idx and m.side not in (UNKNOWN, *NOT_COMBATANTS)
-            and not _same_camp(m.side, target.side, profile, on) and not is_holder(m, doc.text)
-            and (not air or (profile or default_profile()).flies(m.side))]
-    return fits[-1] if fits else None
 
 
 def _can_fly(mention: ActorMention, profile: ConflictProfile) -> bool:
