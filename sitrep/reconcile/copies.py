@@ -54,19 +54,20 @@ def reconcile_copies_many(session: Session, documents: Sequence[DocumentRow]) ->
     those documents (their reports' independence may have changed)."""
     if not documents:
         return set()
-    signatures = _sign_many(session, documents)
+    signatures, keys = _sign_many(session, documents)
     batch = sorted(signatures)
     in_batch = set(batch)
-    buckets = _bucket_members(session, {key for document_id in batch
-                                         for key in minhash.bands(signatures[document_id])})
+    buckets = _bucket_members(session, {key for document_id in batch for key in keys[document_id]})
     nodes = {member for members in buckets.values() for member in members} | in_batch
     originals = dict(_stored_originals(session, nodes))  # copy -> original, as stored before this batch
     signatures |= _stored_signatures(session, nodes - signatures.keys())
     groups = _Groups(batch)
     for copy, original in originals.items():  # already one group: never compared again
         groups.join(copy, original)
+    misses: set[tuple[int, int]] = set()
     for key in sorted(buckets):
-        _join_bucket(buckets[key], in_batch, signatures, groups)
+        _join_bucket(buckets[key], in_batch, signatures, groups, originals, misses)
+    _join_trimmed(session, misses, signatures, groups)
     linked = _components_with(groups, in_batch)
     changed, original_of = _repoint(session, linked, originals, signatures)
     _trim_buckets(session, buckets, {member: original_of.get(member, originals.get(member, member))
@@ -119,9 +120,13 @@ def _trim_buckets(session: Session, buckets: dict[tuple[int, str], list[int]], o
 
 
 def _join_bucket(members: Sequence[int], in_batch: set[int], signatures: dict[int, tuple[int, ...]],
-                 groups: _Groups) -> None:
+                 groups: _Groups, originals: dict[int, int], misses: set[tuple[int, int]]) -> None:
     """Join each batch document of one bucket to the bucket's other groups it is a near-duplicate of: a group
-    is compared member by member until one is close enough, and once joined it is never compared again."""
+    is compared member by member until one is close enough, and once joined it is never compared again. A
+    stored group none of whose members here is close enough goes into `misses` (the document, the group's
+    original): its other members may have been trimmed from the bucket (see `_join_trimmed`)."""
+    if len(members) < 2:
+        return
     by_root: dict[int, list[int]] = {}
     for member in members:
         by_root.setdefault(groups.root(member), []).append(member)
@@ -138,6 +143,35 @@ def _join_bucket(members: Sequence[int], in_batch: set[int], signatures: dict[in
                 groups.join(document_id, root)
                 mine = groups.root(document_id)
                 by_root[mine] = joined
+            else:
+                misses |= {(document_id, originals.get(other, other)) for other in by_root[root]
+                           if other not in in_batch}
+
+
+def _join_trimmed(session: Session, misses: set[tuple[int, int]], signatures: dict[int, tuple[int, ...]],
+                  groups: _Groups) -> None:
+    """Compare each missed document with the members of the missed group that its buckets no longer list: a
+    group large enough to have been trimmed is read whole, and a member counts as the bucket-mate it was
+    when it shares a band with the document (the same minima: the same bucket key). So a document joins
+    exactly the groups that comparing it with every untrimmed bucket-mate would join it to."""
+    pending = sorted((document_id, original) for document_id, original in misses
+                     if groups.root(document_id) != groups.root(original))
+    if not pending:
+        return
+    members: dict[int, set[int]] = {original: {original} for _, original in pending}
+    for copy, original in _copies_of(session, members):
+        members[original].add(copy)
+    trimmed = {original for original, group in members.items() if len(group) > GROUP_ROWS_PER_BUCKET}
+    signatures |= _stored_signatures(session, {m for o in trimmed for m in members[o]} - signatures.keys())
+    for document_id, original in pending:
+        if original not in trimmed or groups.root(document_id) == groups.root(original):
+            continue
+        mine = signatures[document_id]
+        for member in sorted(members[original]):
+            theirs = signatures.get(member, ())
+            if minhash.share_band(mine, theirs) and minhash.similarity(mine, theirs) >= COPY_THRESHOLD:
+                groups.join(document_id, member)
+                break
 
 
 def _components_with(groups: _Groups, document_ids: set[int]) -> list[set[int]]:
@@ -145,18 +179,22 @@ def _components_with(groups: _Groups, document_ids: set[int]) -> list[set[int]]:
     return [group for group in groups.components() if not group.isdisjoint(document_ids)]
 
 
-def _sign_many(session: Session, documents: Sequence[DocumentRow]) -> dict[int, tuple[int, ...]]:
+def _sign_many(session: Session, documents: Sequence[DocumentRow]
+               ) -> tuple[dict[int, tuple[int, ...]], dict[int, list[tuple[int, str]]]]:
+    """The documents' signatures and LSH bands, those not signed yet signed and stored (Core bulk inserts:
+    a batch of one-sentence reports writes 32 band rows per document)."""
     ids = sorted({d.id for d in documents})
     signatures = _stored_signatures(session, ids)
     new = {d.id: minhash.signature(d.text) for d in documents if d.id not in signatures}
+    keys = {i: minhash.bands(sig) for i, sig in sorted((signatures | new).items())}
     if new:
-        session.execute(insert(DocumentSignatureRow), [{"document_id": i, "signature": minhash.pack(sig)}
-                                                       for i, sig in sorted(new.items())])
-        bands = [{"band": band, "bucket": bucket, "document_id": i}
-                 for i, sig in sorted(new.items()) for band, bucket in minhash.bands(sig)]
+        connection = session.connection()
+        connection.execute(insert(DocumentSignatureRow), [{"document_id": i, "signature": minhash.pack(sig)}
+                                                          for i, sig in sorted(new.items())])
+        bands = [{"band": band, "bucket": bucket, "document_id": i} for i in sorted(new) for band, bucket in keys[i]]
         if bands:
-            session.execute(insert(DocumentBandRow), bands)
-    return signatures | new
+            connection.execute(insert(DocumentBandRow), bands)
+    return signatures | new, keys
 
 
 def _bucket_members(session: Session, keys: set[tuple[int, str]]) -> dict[tuple[int, str], list[int]]:
@@ -166,11 +204,13 @@ def _bucket_members(session: Session, keys: set[tuple[int, str]]) -> dict[tuple[
     for band, bucket in keys:
         by_band.setdefault(band, []).append(bucket)
     members: dict[tuple[int, str], list[int]] = {}
+    query = (select(DocumentBandRow.bucket, DocumentBandRow.document_id)
+             .where(DocumentBandRow.band == bindparam("band"),
+                    DocumentBandRow.bucket.in_(bindparam("buckets", expanding=True))))
+    connection = session.connection()  # Core: the rows are plain pairs, read by the hundred thousand
     for band in sorted(by_band):
         for chunk in _text_chunks(by_band[band]):
-            for bucket, document_id in session.execute(
-                    select(DocumentBandRow.bucket, DocumentBandRow.document_id)
-                    .where(DocumentBandRow.band == band, DocumentBandRow.bucket.in_(chunk))):
+            for bucket, document_id in connection.execute(query, {"band": band, "buckets": chunk}):
                 members.setdefault((band, bucket), []).append(document_id)
     return {key: sorted(ids) for key, ids in members.items()}
 

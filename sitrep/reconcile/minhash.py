@@ -86,6 +86,14 @@ def similarity(first: Sequence[int], second: Sequence[int]) -> float:
     return sum(map(operator.eq, first, second)) / len(first)
 
 
+def share_band(first: Sequence[int], second: Sequence[int]) -> bool:
+    """Whether two signatures fall in one LSH bucket of some band (all its minima equal)."""
+    if not first or not second:
+        return False
+    return any(first[start:start + ROWS_PER_BAND] == second[start:start + ROWS_PER_BAND]
+               for start in range(0, BANDS * ROWS_PER_BAND, ROWS_PER_BAND))
+
+
 def bands(sig: Sequence[int]) -> list[tuple[int, str]]:
     """(band number, bucket key) for each LSH band of a signature."""
     keys = []
