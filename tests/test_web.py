@@ -42,7 +42,6 @@ SERVER_START_S = 30.0
 MOSUL = (43.119, 36.335)  # lon, lat (GeoNames 99072)
 MOSUL_TOLERANCE_DEGREES = 0.05  # about 5 km: a city's label on the city, not on a district or suburb of it
 CITY_ZOOM_MIN_LABELS = 10  # place labels expected on Aleppo at zoom 11.5 (districts, bases, villages around)
-PLAY_STEPS_WATCHED = 12  # steps of a replay looked at: enough to see its pace, short enough for CI
 # Colour blindness simulated with Machado, Oliveira & Fernandes (2009), severity 1, on linear RGB.
 CVD_MATRICES = {
     "protanopia": ((0.152286, 1.052583, -0.204868), (0.114503, 0.786281, 0.099216), (-0.003882, -0.048116, 1.051998)),
@@ -533,25 +532,26 @@ def test_web_play_steps_at_the_chosen_speed_and_never_replays_undated_events(pag
     page.page.wait_for_selector(f"body[data-control='{timeline['first']}/assessed']")
     page.page.select_option("#step", "week")
     page.page.select_option("#speed", label="fastest")
+    # every step of the replay recorded in the page as it is drawn (no polling): its day and the rows listed
+    page.page.evaluate("""() => { window.__replay = []; window.__delays = [];
+        const schedule = window.setTimeout;  // the pause between steps, as the page asks for it
+        window.setTimeout = (f, ms, ...rest) => { window.__delays.push(ms); return schedule(f, ms, ...rest); };
+        new MutationObserver(() => window.__replay.push({ day: document.getElementById('day').textContent,
+            listed: [...document.querySelectorAll('#list button')].map(r => r.dataset.eventId) }))
+          .observe(document.getElementById('day'), { childList: true, characterData: true, subtree: true }); }""")
     page.page.click("#play")
     assert page.page.get_attribute("#play", "aria-label") == "Pause the timeline"
-    seen: list[str] = []
-    drawn_while_playing: set[str] = set()
-    while page.page.get_attribute("#play", "data-playing") == "true" and len(seen) < PLAY_STEPS_WATCHED:
-        day = page.page.text_content("#day") or ""
-        if not seen or day != seen[-1]:
-            seen.append(day)
-            drawn_while_playing |= set(page.page.eval_on_selector_all(
-                "#list button", "rows => rows.map(r => r.dataset.eventId)"))
-        page.page.wait_for_timeout(20)
-    assert len(seen) >= 3, seen
+    page.page.wait_for_selector("#play[data-playing=false]")  # it runs on to the last day, then stops
+    assert page.page.get_attribute("#play", "aria-label") == "Play the timeline"
+    replay = page.page.evaluate("window.__replay")
+    pause = int(page.page.eval_on_selector("#speed", "s => s.value"))
+    assert page.page.evaluate("window.__delays").count(pause) >= len(replay)  # each step waits the chosen pause
+    seen = [step["day"] for step in replay]
+    assert len(seen) >= 3 and seen[-1] == timeline["last"], seen
     gaps = [(date.fromisoformat(b) - date.fromisoformat(a)).days for a, b in pairwise(seen)]
     # a week at a time, or on to the next day with events past an empty stretch (never a day-by-day crawl)
-    assert all(gap >= 7 or b in event_days or b == timeline["last"] for gap, b in zip(gaps, seen[1:], strict=False))
-    assert not drawn_while_playing & undated  # an undated event is on no day of the replay
-    if page.page.get_attribute("#play", "data-playing") == "true":
-        page.page.click("#play")
-    assert page.page.get_attribute("#play", "aria-label") == "Play the timeline"
+    assert all(gap >= 7 or b in event_days or b == timeline["last"] for gap, b in zip(gaps, seen[1:], strict=True))
+    assert not {e for step in replay for e in step["listed"]} & undated  # an undated event is on no day of it
     page.screenshot("timeline")
 
 
