@@ -144,7 +144,9 @@ function wire(map) {
   }
   $("slider").addEventListener("input", () => moveTo(map, Number($("slider").value)));
   $("play").addEventListener("click", () => togglePlay(map));
-  $("speed").addEventListener("change", () => { if (state.playing) { togglePlay(map); togglePlay(map); } });
+  for (const id of ["speed", "step"]) { // a replay under way goes on at the new pace or step
+    $(id).addEventListener("change", () => { if (state.playing) { togglePlay(map); togglePlay(map); } });
+  }
   $("token").value = getToken();
   $("token").addEventListener("change", () => setToken($("token").value.trim()));
   $("close-detail").addEventListener("click", () => closeDetail(map));
@@ -167,20 +169,16 @@ function wire(map) {
 async function openCluster(map, feature) {
   const source = map.getSource("events");
   const id = feature.properties.cluster_id;
-  const zoom = await source.getClusterExpansionZoom(id);
-  if (zoom <= MAX_ZOOM && zoom > map.getZoom() + 0.01 && !sameSpot(await source.getClusterLeaves(id, 2, 0))) {
+  const [zoom, leaves] = await Promise.all([source.getClusterExpansionZoom(id),
+    source.getClusterLeaves(id, CLUSTER_LIST_LIMIT, 0)]);
+  const oneSpot = new Set(leaves.map((f) => f.geometry.coordinates.join())).size === 1;
+  if (!oneSpot && zoom <= MAX_ZOOM && zoom > map.getZoom() + 0.01) {
     map.easeTo({ center: feature.geometry.coordinates, zoom, duration: 400 });
     return;
   }
-  const leaves = await source.getClusterLeaves(id, CLUSTER_LIST_LIMIT, 0);
   state.only = new Set(leaves.map((f) => f.properties.event_id));
   renderList(map);
   $("list-section").focus();
-}
-
-function sameSpot(leaves) {
-  const [a, b] = leaves.map((f) => f.geometry.coordinates.join());
-  return Boolean(a) && a === b && leaves.length > 1;
 }
 
 // Hovering names a place, an event, or a cluster's events by type. The popup closes when the view changes.
