@@ -1,7 +1,9 @@
 """Load: 50 concurrent API clients on loopback against `sitrep serve` while a large `sitrep ingest` writes to
-the same SQLite database; every request's status and latency counted.
+the same SQLite database, and a few writers post comments and votes; every request's status and latency
+counted.
 
     .venv/bin/python bench/load.py [--clients 50] [--seconds 60] [--think 0] [--docs 1400] [--work DIR]
+    .venv/bin/python bench/load.py --docs 2000 --writers 4 --through-ingest   # issue 14's load test
 
 The database first holds a few hundred documents (so every route has something to read); then the large
 ingest starts, and once it is storing documents the clients run for --seconds (bounded: each stops at the
@@ -11,14 +13,20 @@ layers), changes, timeline, fronts, places, sources and config. An error is any 
 any failed request (timeout, refused connection). By default the clients run without pause between requests
 (closed loop), so a latency includes the wait behind the other 49 clients' requests on the server; --think
 gives each client a pause (seconds, drawn uniformly up to twice it) after each answer, as a person reading
-the map would.
-Target (issue 6): 0 errors and p99 <= 250 ms.
+the map would. --writers adds clients that post a comment or a vote on a random event (with the server's
+token) every `WRITE_PAUSE_SECONDS`, a success being 201; with --through-ingest every client keeps going
+until the ingest has ended (its merging and control after the batch included, when SQLite's write lock is
+busiest), at least --seconds. Statuses are counted apart: a 500 is a failure of the server, a 503 a write
+refused while another writer held the database past the busy timeout.
+Targets: issue 6, 0 errors and p99 <= 250 ms; issue 14, 0 HTTP 500s with a 2,000-document ingest and
+comment writes.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import socket
 import statistics
@@ -27,9 +35,11 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -47,6 +57,12 @@ KEEPALIVE_EXPIRY_SECONDS = 2.0
 SERVER_START_SECONDS = 120.0
 # Rounds of the route mix, each every route once with its own parameters drawn.
 MIX_ROUNDS = 40
+# Seconds a writer waits between two writes: a few analysts commenting and voting, not a flood.
+WRITE_PAUSE_SECONDS = 0.5
+# The token the server is started with, which the writers send.
+LOAD_TOKEN = "load-bench-token"
+# Seconds the clients may go on waiting for the ingest to end with --through-ingest.
+INGEST_LIMIT_SECONDS = 1800.0
 PLACE_QUERIES = ("Aleppo", "Daraya", "Darayya", "Manbij", "Ramouseh", "Hasakah", "Tell Kurdi", "Kinsibba")
 
 
@@ -54,6 +70,8 @@ PLACE_QUERIES = ("Aleppo", "Daraya", "Darayya", "Manbij", "Ramouseh", "Hasakah",
 class LoadResult:
     requests: int = 0
     errors: Counter[str] = field(default_factory=Counter)
+    statuses: Counter[int] = field(default_factory=Counter)  # every answer's HTTP status (0: no answer)
+    writes: int = 0  # comments and votes posted
     latencies: list[float] = field(default_factory=list)  # seconds, successful and failed requests alike
     by_route: dict[str, list[float]] = field(default_factory=dict)  # each route's latencies
     seconds: float = 0.0
@@ -77,9 +95,11 @@ def free_port() -> int:
 
 
 def start_server(db: Path, port: int) -> subprocess.Popen[bytes]:
-    """`sitrep serve` on the database, answering once this returns (raises if it never does)."""
+    """`sitrep serve` on the database (writes allowed with `LOAD_TOKEN`), answering once this returns
+    (raises if it never does)."""
     process = subprocess.Popen([*sitrep_command(), "serve", "--db", str(db), "--port", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               env={**os.environ, "SITREP_TOKEN": LOAD_TOKEN})
     deadline = time.monotonic() + SERVER_START_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -119,34 +139,77 @@ def route_mix(base: str, event_ids: list[str], first: date, last: date) -> list[
     return [(name, base + path) for name, path in mix]
 
 
-async def client(number: int, mix: list[tuple[str, str]], deadline: float, result: LoadResult,
+@dataclass(frozen=True)
+class Clock:
+    """When the clients stop: at `deadline`, or, with `ingest`, once it has ended too (by `limit` at most)."""
+
+    deadline: float
+    limit: float
+    ingest: subprocess.Popen[bytes] | None = None
+
+    def running(self) -> bool:
+        now = time.monotonic()
+        ingesting = self.ingest is not None and self.ingest.poll() is None
+        return now < self.deadline or (ingesting and now < self.limit)
+
+
+async def _timed(result: LoadResult, name: str, expected: int, request: Awaitable[httpx.Response]) -> None:
+    """Send one request, counting its status, latency and any error (an answer other than `expected`)."""
+    started = time.perf_counter()
+    try:
+        response = await request
+        result.statuses[response.status_code] += 1
+        if response.status_code != expected:
+            result.errors[f"{name}: HTTP {response.status_code} {response.text[:120]}"] += 1
+    except httpx.HTTPError as e:
+        result.statuses[0] += 1
+        result.errors[f"{name}: {type(e).__name__}"] += 1
+    result.latencies.append(time.perf_counter() - started)
+    result.requests += 1
+    result.by_route.setdefault(name, []).append(result.latencies[-1])
+
+
+async def client(number: int, mix: list[tuple[str, str]], clock: Clock, result: LoadResult,
                  http: httpx.AsyncClient, think: float) -> None:
     rng = random.Random(number)
-    while time.monotonic() < deadline:
+    while clock.running():
         name, url = rng.choice(mix)
-        started = time.perf_counter()
-        try:
-            response = await http.get(url)
-            if response.status_code != 200:
-                result.errors[f"{name}: HTTP {response.status_code} {response.text[:120]}"] += 1
-        except httpx.HTTPError as e:
-            result.errors[f"{name}: {type(e).__name__}"] += 1
-        result.latencies.append(time.perf_counter() - started)
-        result.requests += 1
-        result.by_route.setdefault(name, []).append(result.latencies[-1])
+        await _timed(result, name, 200, http.get(url))
         if think:
-            await asyncio.sleep(min(rng.uniform(0, 2 * think), max(0.0, deadline - time.monotonic())))
+            await asyncio.sleep(min(rng.uniform(0, 2 * think), max(0.0, clock.deadline - time.monotonic())))
+
+
+async def writer(number: int, base: str, event_ids: list[str], clock: Clock, result: LoadResult,
+                 http: httpx.AsyncClient) -> None:
+    """Comments and votes on random events, one every `WRITE_PAUSE_SECONDS`, each answered 201."""
+    rng = random.Random(1000 + number)
+    headers = {"Authorization": f"Bearer {LOAD_TOKEN}"}
+    while clock.running():
+        event_id = rng.choice(event_ids)
+        if rng.random() < 0.5:
+            body: dict[str, Any] = {"author": f"analyst {number}", "text": f"Load comment {result.writes}."}
+            await _timed(result, "comment", 201, http.post(f"{base}/api/events/{event_id}/comments", json=body,
+                                                            headers=headers))
+        else:
+            await _timed(result, "vote", 201, http.post(f"{base}/api/events/{event_id}/votes",
+                                                         json={"value": rng.choice((1, -1))}, headers=headers))
+        result.writes += 1
+        await asyncio.sleep(WRITE_PAUSE_SECONDS)
 
 
 async def run_clients(mix: list[tuple[str, str]], clients: int, seconds: float, result: LoadResult,
-                      think: float = 0.0) -> None:
-    deadline = time.monotonic() + seconds
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients,
+                      think: float = 0.0, writers: int = 0, base: str = "", event_ids: list[str] | None = None,
+                      ingest: subprocess.Popen[bytes] | None = None) -> None:
+    now = time.monotonic()
+    clock = Clock(now + seconds, now + INGEST_LIMIT_SECONDS, ingest)
+    limits = httpx.Limits(max_connections=clients + writers, max_keepalive_connections=clients + writers,
                           keepalive_expiry=KEEPALIVE_EXPIRY_SECONDS)
     async with httpx.AsyncClient(timeout=REQUEST_TIMEOUT_SECONDS, limits=limits) as http:
-        tasks = [client(n, mix, deadline, result, http, think) for n in range(clients)]
-        # Bounded: each client stops at the deadline; anything still waiting is cut off at twice it.
-        await asyncio.wait_for(asyncio.gather(*tasks), timeout=2 * seconds + REQUEST_TIMEOUT_SECONDS)
+        tasks = [client(n, mix, clock, result, http, think) for n in range(clients)]
+        tasks += [writer(n, base, event_ids or [], clock, result, http) for n in range(writers)]
+        # Bounded: each client stops with the clock; anything still waiting is cut off after the last one.
+        longest = INGEST_LIMIT_SECONDS if ingest is not None else 2 * seconds
+        await asyncio.wait_for(asyncio.gather(*tasks), timeout=longest + REQUEST_TIMEOUT_SECONDS)
 
 
 def read_catalogue(base: str) -> tuple[list[str], date, date]:
@@ -171,8 +234,10 @@ def wait_for_writes(ingest: subprocess.Popen[bytes], db: Path, before: int) -> N
         time.sleep(0.2)
 
 
-def run_load(work: Path, clients: int, seconds: float, docs: int, think: float = 0.0) -> LoadResult:
-    """Seed a database, start the server and the large ingest, run the clients; stop both after."""
+def run_load(work: Path, clients: int, seconds: float, docs: int, think: float = 0.0, writers: int = 0,
+             through_ingest: bool = False) -> LoadResult:
+    """Seed a database, start the server and the large ingest, run the clients (and writers, for --seconds
+    or, `through_ingest`, until the ingest has ended too); stop both after."""
     corpus = work / "corpus"
     total = write_corpus(corpus, docs)
     seed_folder, large = work / "seed", work / "large"
@@ -196,7 +261,8 @@ def run_load(work: Path, clients: int, seconds: float, docs: int, think: float =
         wait_for_writes(ingest, db, result.documents_before)
         result.documents_before = table_count(db, "documents")
         started = time.perf_counter()
-        asyncio.run(run_clients(mix, clients, seconds, result, think))
+        asyncio.run(run_clients(mix, clients, seconds, result, think, writers, base, event_ids,
+                                ingest if through_ingest else None))
         result.seconds = time.perf_counter() - started
         result.documents_after = table_count(db, "documents")
         result.ingest_running_at_end = ingest.poll() is None
@@ -221,12 +287,16 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=0.0, help="mean pause after each answer, seconds")
     parser.add_argument("--docs", type=int, default=1400)
     parser.add_argument("--work", type=Path, default=None, help="folder for the corpus and database")
+    parser.add_argument("--writers", type=int, default=0, help="clients posting comments and votes")
+    parser.add_argument("--through-ingest", action="store_true", help="run until the ingest has ended too")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="sitrep-load-"))
-    result = run_load(work, args.clients, args.seconds, args.docs, args.think)
+    result = run_load(work, args.clients, args.seconds, args.docs, args.think, args.writers, args.through_ingest)
     rate = result.requests / result.seconds if result.seconds else 0.0
-    print(f"{args.clients} clients (pause {args.think} s) for {result.seconds:.1f} s: {result.requests} requests ({rate:.0f}/s), "
-          f"{sum(result.errors.values())} errors")
+    print(f"{args.clients} clients (pause {args.think} s) and {args.writers} writers for {result.seconds:.1f} s: "
+          f"{result.requests} requests ({rate:.0f}/s, {result.writes} writes), {sum(result.errors.values())} errors")
+    print("statuses: " + ", ".join(f"{status or 'no answer'} x {count}"
+                                   for status, count in sorted(result.statuses.items())))
     print(f"latency ms: p50 {result.percentile(0.5):.0f}  p95 {result.percentile(0.95):.0f}  "
           f"p99 {result.percentile(0.99):.0f}  max {result.percentile(1.0):.0f}"
           f"  (mean {1000 * statistics.fmean(result.latencies or [0.0]):.0f})")
