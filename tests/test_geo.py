@@ -178,8 +178,8 @@ def test_geo_a_sound_alike_far_from_the_report_gives_way(gazetteer: Gazetteer, n
     assert far is not None and far.lon < 37.0
     dikan, issa = found["Dikan"], found["Ayn Issa"].place
     assert issa is not None and dikan.place != far, dikan
-    assert dikan.place is None and "far from" in dikan.note or dikan.place is not None and km_between(
-        dikan.place.lat, dikan.place.lon, issa.lat, issa.lon) < 100, dikan
+    assert (dikan.place is None and "far from" in dikan.note) or (dikan.place is not None and km_between(
+        dikan.place.lat, dikan.place.lon, issa.lat, issa.lon) < 100), dikan
 
 
 def test_geo_gazetteer_round_trip(tmp_path: Path, gazetteer: Gazetteer) -> None:
