@@ -21,6 +21,7 @@ check`; anything malformed is a `DataFileError` naming the file and line.
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -48,6 +49,9 @@ OVERLAY_FILES: Final = frozenset({PROFILE_FILE, ACTORS_FILE, FRAMING_FILE, PUBLI
 REPLACE_KEY: Final = "replace"
 # The actor catalogue of each shipped profile (the Syrian one predates the profiles' folders).
 SHIPPED_CATALOGUES: Final = {DEFAULT_CONFLICT: DEFAULT_CATALOGUE}
+
+# A profile's name: a plain folder name under sitrep/data/conflicts/ or <data_home>/conflicts/.
+CONFLICT_NAME: Final = re.compile(r"[a-z][a-z0-9_-]*")
 
 _T = TypeVar("_T")
 
@@ -150,7 +154,12 @@ class ProfileFiles:
 
 
 def profile_files(data_home: Path | None, conflict: str = DEFAULT_CONFLICT) -> ProfileFiles:
-    """The files of profile `conflict`, with the overlay folder under `data_home` (None: none)."""
+    """The files of profile `conflict`, with the overlay folder under `data_home` (None: none).
+
+    Raises `DataFileError` for a name that is not a folder name of lower-case letters, digits, - and _."""
+    if not CONFLICT_NAME.fullmatch(conflict):
+        raise DataFileError(f"conflict {conflict!r}: a profile is named by lower-case letters, digits, - and _ "
+                            f"(e.g. {DEFAULT_CONFLICT})")
     return ProfileFiles(conflict, data_home / OVERLAY_FOLDER / conflict if data_home is not None else None,
                         data_home)
 

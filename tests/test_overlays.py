@@ -163,3 +163,8 @@ def test_overlays_the_conflict_setting_chooses_the_profile(tmp_path: Path) -> No
     assert result.exit_code == 0, result.output
     events = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     assert any((e["actor1"], e["actor1_side"], e["location"]) == ("Royal Army", "crown", "Zenda") for e in events)
+
+
+def test_overlays_a_conflict_name_is_a_plain_folder_name(tmp_path: Path) -> None:
+    with pytest.raises(DataFileError, match="lower-case letters"):
+        profile_files(tmp_path, "../elsewhere")
