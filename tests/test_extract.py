@@ -210,6 +210,13 @@ def test_extract_a_deed_takes_the_place_of_the_clause_it_governs(resources: Reso
     assert [e.location for e in arrests] == ["Jaramana"], arrests
 
 
+def test_extract_a_place_hit_goes_to_the_subjects_deed(resources: Resources) -> None:
+    text = "Heavy artillery, tank and mortar fire accompanied the airstrikes, hitting Kafr Nabl and Hass."
+    events = _events(text, resources)
+    assert events and {e.sub_event_type for e in events} == {"Shelling/artillery/missile attack"}, events
+    assert len({e.event_date for e in events}) == 1, events  # a list's words share its tense, so its date
+
+
 def test_extract_a_document_without_publication_date_says_its_events_are_undated(resources: Resources) -> None:
     document = Document(doc_id="t", text="Government warplanes struck Anadan and Hraytan.", source="blog")
     result = extract(document, resources)

@@ -280,12 +280,18 @@ def _attach_places(triggers: list[Trigger], context: _Context) -> list[tuple[Tri
         token = _place_token(doc, mention)
         if token is None or token.sent.start not in by_sentence:
             continue
-        distances = [(tree_distance(doc[t.token], token), abs(t.token - token.i), t.token)
+        # a place in no subject's phrase goes, between triggers as near, to the subject's ("artillery ... fire
+        # accompanied the airstrikes, hitting Jadda"); one in a subject ("the village of Shillif was
+        # re-liberated and fighting ...") to the nearest
+        by_subject = not any(a.dep_ in ("nsubj", "nsubjpass") for a in (token, *token.ancestors))
+        distances = [(tree_distance(doc[t.token], token), by_subject and not _is_subject(doc[t.token]),
+                      abs(t.token - token.i),
+                      t.token)
                      for t in by_sentence[token.sent.start]
                      if not t.place_object or _is_object_of(token, doc[t.token])]
         if not distances:
             continue
-        distance, _, nearest = min(distances)
+        distance, _, _, nearest = min(distances)
         if distance <= MAX_PLACE_PATH:
             attached[nearest].append(mention)
         elif distance <= MAX_LONELY_PLACE_PATH:
@@ -317,6 +323,14 @@ def _share_with_heads(triggers: list[Trigger], attached: dict[int, list[PlaceMen
                  and doc[t.token] in token.subtree]
         if inner:
             attached[trigger.token] = list(attached[inner[0].token])
+
+
+def _is_subject(token: Any) -> bool:
+    """The token is its clause's subject, or listed in it ("Heavy artillery, tank and mortar fire accompanied
+    the airstrikes, hitting Jadda"): of triggers as near a place, the subject's is the deed that reached it."""
+    while token.dep_ in ("conj", "compound") and token.head.i != token.i:
+        token = token.head
+    return token.dep_ in ("nsubj", "nsubjpass")
 
 
 def _antecedent(sentence: Any, context: _Context) -> PlaceMention | None:

@@ -64,7 +64,10 @@ def is_past(trigger: Any) -> bool:
 
 def tense_of(trigger: Any) -> str | None:
     """"Past" or "Pres", the tense of the trigger's clause, or None where no word of it shows one
-    ("airstrikes on villages" in a headline)."""
+    ("airstrikes on villages" in a headline). A listed word takes the tense of the list's head ("artillery,
+    tank and mortar fire accompanied ...")."""
+    while trigger.dep_ in ("conj", "compound") and trigger.head.i != trigger.i:
+        trigger = trigger.head
     for token in (trigger, trigger.head, *[c for c in trigger.children if c.dep_ in ("aux", "auxpass")],
                   *[c for c in trigger.head.children if c.dep_ in ("aux", "auxpass")]):
         tense = token.morph.get("Tense")
