@@ -182,6 +182,17 @@ def test_geo_a_sound_alike_far_from_the_report_gives_way(gazetteer: Gazetteer, n
         dikan.place.lat, dikan.place.lon, issa.lat, issa.lon) < 100), dikan
 
 
+def test_geo_a_place_in_a_town_lies_there(gazetteer: Gazetteer, nlp: Any) -> None:
+    text = ("Explosives went off outside the Ghwayran prison in Hasakeh on Monday.\n\n"
+            "The next day fighters took shelter in the nearby Zuhour neighbourhood.")
+    found = {p.mention.name: p for p in find_places(text, gazetteer=gazetteer, nlp=nlp)}
+    city = found["Hasakeh"].place
+    assert city is not None and city.kind == "city"
+    for name in ("Ghwayran", "Zuhour"):  # neither is in the gazetteer: both are placed at the city
+        place = found[name].place
+        assert place is not None and km_between(place.lat, place.lon, city.lat, city.lon) < 20, found[name]
+
+
 def test_geo_gazetteer_round_trip(tmp_path: Path, gazetteer: Gazetteer) -> None:
     path = tmp_path / "g.tsv.gz"
     sample = gazetteer.places[:500]

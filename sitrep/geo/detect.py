@@ -55,6 +55,8 @@ FEATURE_WORDS = {
     "provinces": "governorate", "governorates": "governorate",
     "plain": "region", "plains": "region", "valley": "region", "junction": "road", "bridge": "bridge",
     "crossing": "bridge", "province": "governorate", "governorate": "governorate",
+    # a prison, like a base, is a compound the gazetteer rarely names ("the Ghwayran prison")
+    "prison": "base", "jail": "base",
 }
 # Feature words written before the name: "the village of Shillif".
 PREFIX_FEATURE_RE = re.compile(

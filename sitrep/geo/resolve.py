@@ -27,6 +27,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from typing import NamedTuple
 
 from rapidfuzz.distance import Indel
@@ -108,6 +109,12 @@ FACILITY_FEATURES = frozenset({"airport", "base", "dam"})
 STRAY_SPELLING = 0.9
 STRAY_KM = 60.0
 STRAY_ANCHORS = 2
+# "X in Y", "X prison in Y", "X, Y" with Y a settlement: X lies within CONTAINED_KM of Y's reading (a city's
+# quarters and prisons lie within ~15 km of its centre); with no reading so near, X is an unknown place in Y,
+# placed at Y. CONTAINER_GAP_RE is the text between the two names.
+CONTAINED_KM = 20.0
+CONTAINER_KINDS = frozenset({"city", "town"})
+CONTAINER_GAP_RE = re.compile(r"(?:\s+[a-z]+)?\s+in\s+(?:the\s+(?:city|town)\s+of\s+)?")
 # Features small enough that, when unknown, they are placed beside the place they are reported with.
 LOCAL_FEATURES = frozenset({"hill", "farm", "camp", "road", "base", "district"})
 # Feature words that name an administrative unit, whose reading one sense per discourse leaves alone.
@@ -142,6 +149,7 @@ class _Slot:
     is_heading: bool = False
     filtered: bool = False  # `_drop_lookalikes` took candidates away
     stray: Candidate | None = None  # the reading `_drop_strays` set aside
+    contained_in: Candidate | None = None  # the town it lies in, where the gazetteer knows no reading there
     candidates: list[_Option] = field(default_factory=list)
     scored: list[Candidate] = field(default_factory=list)
 
@@ -342,6 +350,7 @@ def resolve_mentions(text: str, mentions: list[Mention], gazetteer: Gazetteer) -
         previous = list(contexts)
     _one_sense_per_discourse(slots)
     _drop_strays(slots)
+    _keep_inside_containers(slots, text)
     return _follow_features([_finish(s, slots, gazetteer) for s in slots])
 
 
@@ -445,6 +454,23 @@ def _drop_strays(slots: list[_Slot]) -> None:
                     if _closeness(geo_point(c.place.lat, c.place.lon), anchors, NEIGHBOUR_KM) >= reach]
 
 
+def _keep_inside_containers(slots: list[_Slot], text: str) -> None:
+    """A place named as lying in a town or city ("the Ghwayran prison in Hasakeh") keeps only readings near
+    it; with none, it is placed at the container (see CONTAINED_KM)."""
+    for slot, container in pairwise(slots):
+        outer = container.best
+        if outer is None or outer.place.kind not in CONTAINER_KINDS or \
+                not CONTAINER_GAP_RE.fullmatch(text[slot.mention.end:container.mention.start]):
+            continue
+        point = [geo_point(outer.place.lat, outer.place.lon)]
+        reach = math.exp(-CONTAINED_KM / NEIGHBOUR_KM)
+        near = [c for c in slot.scored if _closeness(geo_point(c.place.lat, c.place.lon), point, NEIGHBOUR_KM) >= reach]
+        if near and near[0].score >= MIN_SCORE:
+            slot.scored = near
+        elif slot.scored or slot.mention.cues != ("gazetteer",):
+            slot.contained_in = outer
+
+
 def _feature_disagrees(feature: str, place: Place) -> bool:
     """The mention's feature word names an administrative unit ("Aleppo governorate", "Idleb province")
     or a facility ("Abu al-Duhour airbase"), and `place` is not one. ("The countryside of Hama" is about
@@ -454,12 +480,16 @@ def _feature_disagrees(feature: str, place: Place) -> bool:
 
 def _anchor(slot: _Slot, slots: list[_Slot]) -> Place | None:
     """The place a small feature is reported beside: the nearest resolved, non-region mention before it in
-    its paragraph (or after it, when none precedes)."""
+    its paragraph (or after it, when none precedes; or, in a paragraph naming no other place, the last
+    settlement named in the paragraphs before)."""
     same = [s for s in slots if s.paragraph == slot.paragraph and s is not slot and s.best
             and s.best.place.kind not in ("region", "governorate", "country")
             and skeleton(s.mention.name) != skeleton(slot.mention.name)]
     before = [s for s in same if s.mention.start < slot.mention.start]
     pool = before[-1:] or [s for s in same if s.mention.start > slot.mention.start][:1]
+    if not pool:  # "the nearby Zuhour neighbourhood" in a paragraph naming no other place: the story's place
+        pool = [s for s in slots if s.paragraph < slot.paragraph and s.best and not s.mention.feature
+                and s.best.place.kind not in ("region", "governorate", "country")][-1:]
     return pool[0].best.place if pool and pool[0].best else None
 
 
@@ -502,6 +532,11 @@ def _finish(slot: _Slot, slots: list[_Slot], gazetteer: Gazetteer) -> PlaceMenti
             return PlaceMention(slot.mention, anchor, score=round(best.score if best else MIN_SCORE, 4),
                                 geo_precision=2, alternatives=alternatives,
                                 note=f"unknown {slot.mention.feature}, placed at {anchor.name} beside it")
+    if slot.contained_in is not None:
+        town = slot.contained_in.place
+        return PlaceMention(slot.mention, town, score=slot.contained_in.score, geo_precision=2,
+                            alternatives=tuple(slot.scored[:ALTERNATIVES]),
+                            note=f"unknown place in {town.name}, placed at {town.name}")
     if best is None and slot.stray is not None:
         # a place's name still (the gazetteer has one like it), placed nowhere: say so, and keep it
         mention = replace(slot.mention, cues=(*slot.mention.cues, "far"))
