@@ -20,6 +20,10 @@ UNKNOWN_DATE_PRECISION = 3
 # only to the month: a plan or forecast has no day yet, and a date earlier in the paragraph is the date
 # of what already happened ("On Friday the army took X. It will now push on to Y").
 UNDATED_FUTURE_PRECISION = 3
+# Arcs and tags of a non-finite clause (an infinitive or gerund) that takes the tense of the clause it
+# depends on.
+NON_FINITE_ARCS = frozenset({"xcomp", "advcl", "ccomp", "acl", "pcomp"})
+NON_FINITE_TAGS = frozenset({"VB", "VBG", "TO"})
 # An event with no date in its paragraph, not told in the present tense, takes the last day named earlier
 # in the same story ("On Thursday, the SDF said ... In addition, Turkish warplanes struck ..."): a news
 # report goes on from the day it last named, as it does within a paragraph. Only a day this close before
@@ -76,5 +80,17 @@ def tense_of(trigger: Any) -> str | None:
                 return "Past" if "Past" in tense else "Pres"  # "was re-liberated", "are advancing"
             if token.tag_ == "VBN":
                 return None  # a bare participle is no tense
+            return "Past" if "Past" in tense else "Pres"
+    return _governing_tense(trigger.head)
+
+
+def _governing_tense(token: Any) -> str | None:
+    """The tense of the finite clause a non-finite one hangs from ("Russia is having a presence, helping to
+    drop food": "drop" is told in the present)."""
+    while token.dep_ in NON_FINITE_ARCS and token.tag_ in NON_FINITE_TAGS and token.head.i != token.i:
+        token = token.head
+        auxiliaries = [c for c in token.children if c.dep_ in ("aux", "auxpass") and c.morph.get("Tense")]
+        tense = (auxiliaries[0] if auxiliaries else token).morph.get("Tense")
+        if tense and (auxiliaries or token.tag_ != "VBN"):
             return "Past" if "Past" in tense else "Pres"
     return None
