@@ -524,13 +524,19 @@ def _may_start_longer_name(word: Word, info: TokenInfo) -> bool:
         token.ent_type_ not in NOT_PLACE_ENTITIES | PEOPLE_ENTITIES
 
 
-def _featured_run(words: list[Word], i: int, text: str) -> bool:
-    """The capitalised words joined from words[i] are introduced ("the town of ...") or followed ("...
-    airbase") by a feature word: a place's name, whatever spaCy took it for."""
+def _run_end(words: list[Word], i: int, text: str) -> int:
+    """The last index of the capitalised words (and articles) joined to words[i], a name's longest reach."""
     j = i
     while j + 1 < len(words) and j - i + 1 < MAX_NAME_WORDS and _joined(text, words[j], words[j + 1]) \
             and (_is_capitalised(words[j + 1]) or words[j + 1].lower in ("al", "el")):
         j += 1
+    return j
+
+
+def _featured_run(words: list[Word], i: int, text: str) -> bool:
+    """The capitalised words joined from words[i] are introduced ("the town of ...") or followed ("...
+    airbase") by a feature word: a place's name, whatever spaCy took it for."""
+    j = _run_end(words, i, text)
     if j == i or not words[i].text[0].isupper():
         return False
     return bool(_feature_after(words, j, text)) or \
@@ -592,10 +598,7 @@ def _all_generic(words: list[Word]) -> bool:
 def _unknown_by_context(words: list[Word], i: int, text: str, info: TokenInfo, foreign: frozenset[str],
                         doc_id: str) -> tuple[Mention, int] | None:
     """A name the gazetteer lacks, recognised by a feature word, a generic prefix or 'village of'."""
-    j = i
-    while j + 1 < len(words) and j - i + 1 < MAX_NAME_WORDS and _joined(text, words[j], words[j + 1]) \
-            and (_is_capitalised(words[j + 1]) or words[j + 1].lower in ("al", "el")):
-        j += 1
+    j = _run_end(words, i, text)
     surface = text[words[i].start:words[j].end]
     if is_foreign(surface, foreign) or _is_group_name(words, i, j, text):
         return None

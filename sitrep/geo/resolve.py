@@ -286,10 +286,15 @@ def _spelled_alike(spelling: str, place: Place) -> float:
     units in many spellings ("Latakia", "Lattakia"), and a unit is told from its capital by context."""
     if place.kind in AREA_KINDS:
         return 1.0
+    return 1.0 - SPELLING_WEIGHT * (1.0 - max(0.0, _letters_alike(spelling, place, ALTERNATE_DISCOUNT)))
+
+
+def _letters_alike(spelling: str, place: Place, alternate_discount: float = 0.0) -> float:
+    """Indel similarity of the spelling's letters to the place's nearest name, articles aside; an alternate
+    name counts `alternate_discount` less than the place's own."""
     folded = " ".join(strip_articles(fold(spelling).split()))
-    nearest = max(Indel.normalized_similarity(folded, " ".join(strip_articles(fold(n).split())))
-                  - (0.0 if n == place.name else ALTERNATE_DISCOUNT) for n in (place.name, *place.names))
-    return 1.0 - SPELLING_WEIGHT * (1.0 - max(0.0, nearest))
+    return max(Indel.normalized_similarity(folded, " ".join(strip_articles(fold(n).split())))
+               - (0.0 if n == place.name else alternate_discount) for n in (place.name, *place.names))
 
 
 def _units_if_named(mention: Mention, options: list[_Option]) -> list[_Option]:
@@ -427,17 +432,10 @@ def _one_sense_per_discourse(slots: list[_Slot]) -> None:
                     c for c in s.scored if c.place.place_id != chosen.place_id]
 
 
-def _letters_alike(slot: _Slot, place: Place) -> float:
-    """Indel similarity of the mention's letters to the place's nearest name, articles aside."""
-    folded = " ".join(strip_articles(fold(slot.mention.name or slot.mention.surface).split()))
-    return max(Indel.normalized_similarity(folded, " ".join(strip_articles(fold(n).split())))
-               for n in (place.name, *place.names))
-
-
 def _drop_strays(slots: list[_Slot]) -> None:
     """Readings spelled unlike their mention, far from every reading spelled alike, give way (see
     STRAY_KM)."""
-    alike = {id(s) for s in slots if s.best and _letters_alike(s, s.best.place) >= STRAY_SPELLING}
+    alike = {id(s) for s in slots if s.best and _letters_alike(s.mention.name or s.mention.surface, s.best.place) >= STRAY_SPELLING}
     anchors = list(dict.fromkeys(geo_point(s.best.place.lat, s.best.place.lon) for s in slots
                                  if id(s) in alike and s.best))
     if len(anchors) < STRAY_ANCHORS:
