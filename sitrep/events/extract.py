@@ -32,6 +32,7 @@ from sitrep.events.learned import EventFilter, filter_events, load_event_filter
 from sitrep.events.participants import (
     Participants,
     find_participants,
+    is_holder,
     stance_side,
     state_sides,
     tree_distance,
@@ -522,7 +523,8 @@ def _fill_actor1(who: Participants, token: Any, context: _Context, resources: Re
     own_side = stance_side(context.stance, profile, on)
     paragraph = max(p for p in context.paragraph_starts if p <= token.idx)
     earlier = [a for a in context.actors if paragraph <= a.start < token.sent.start_char
-               and a.side not in ("civilians", "unknown") and (not who.gained_by or a.side == who.gained_by)
+               and a.side not in ("civilians", "unknown") and not is_holder(a, context.document.text)
+               and (not who.gained_by or a.side == who.gained_by)
                and (not air or profile.flies(a.side))]
     if earlier and not own_side:
         return replace(who, actor1=earlier[-1].actor.name, actor1_side=earlier[-1].side)
