@@ -150,9 +150,11 @@ MAX_QUALIFIER_GAP: Final = 30
 
 _APOSTROPHE: Final = "[" + re.escape(APOSTROPHES) + "]"
 _HYPHEN: Final = "[" + re.escape(HYPHENS) + "]"
-# Between a qualifier and its label: a possessive, spaces, hyphens, or an affiliation ("Nusra-linked").
+# Between a qualifier and its label: a possessive, spaces, hyphens, or an affiliation ("Nusra-linked"),
+# after the bracket that closes a name's gloss ("Daesh (Islamic State) fighters", "Hayat Tahrir al-Sham
+# (HTS) militants": the wires' and think tanks' way of spelling out a name before its label).
 _QUALIFIER_GAP: Final = re.compile(
-    rf"(?:{_APOSTROPHE}s?)?(?:[\s]|{_HYPHEN})*"
+    rf"\)?(?:{_APOSTROPHE}s?)?(?:[\s]|{_HYPHEN})*"
     rf"(?:(?:linked|affiliated|allied|aligned|led|loyal|affiliate|inspired)(?:\s|{_HYPHEN})+)?",
     re.IGNORECASE,
 )

@@ -255,6 +255,15 @@ def test_actors_qualifier_after_the_label(catalogue: ActorCatalogue) -> None:
     assert mention_of(mentions, "gunmen").side == "kurdish"
 
 
+def test_actors_a_name_glossed_in_brackets_qualifies_the_label_after_it(catalogue: ActorCatalogue) -> None:
+    mentions = find_actors("nearly 100 Daesh (Islamic State) fighters stormed the prison, and Syrian Democratic "
+                           "Forces (SDF) troops pushed back; (rebels) said nothing", catalogue, stance="neutral")
+    fighters = mention_of(mentions, "fighters")
+    assert (fighters.side, fighters.basis) == ("isis", "qualifier")
+    assert mention_of(mentions, "troops").side == "kurdish"
+    assert mention_of(mentions, "rebels").basis != "qualifier"
+
+
 def test_actors_pejorative_labels_are_marked(catalogue: ActorCatalogue) -> None:
     mentions = find_actors("terrorists, Daesh, regime forces, shabiha, rebels and ISIS", catalogue)
     flags = {m.surface: m.pejorative for m in mentions}
