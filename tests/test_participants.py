@@ -180,3 +180,26 @@ def test_participants_the_speaker_of_a_reported_clause_is_not_its_agent(resource
             "battles with rebels near Qusayr.")
     events = _events(text, resources, published=date(2013, 6, 5))
     assert events and all(e.actor1_side == "opposition" for e in events), [(e.evidence, e.actor1) for e in events]
+
+
+def _air_strike(text: str, resources: Resources, **kwargs: Any) -> Event:
+    strikes = [e for e in _events(text, resources, **kwargs) if e.sub_event_type == "Air/drone strike"]
+    assert strikes, f"no air strike in {text!r}"
+    return strikes[0]
+
+
+def test_participants_an_unattributed_air_strike_is_flown_by_whose_planes_fly_for_whom(
+        resources: Resources) -> None:
+    # a Kurdish outlet of 2014: strikes that stopped the Islamic State's advance are its camp's (the coalition's)
+    event = _air_strike("ISIS has besieged Kobani for over a month. The town was close to falling before days "
+                        "of intense airstrikes halted their advance.", resources, stance="pro-kurdish",
+                        published=date(2014, 10, 23))
+    assert event.actor1_side == "us_coalition"
+    # an opposition outlet of 2016: strikes on its own side's districts are the state's, as before
+    event = _air_strike("Rebels held their lines in Aleppo. Airstrikes hit the Sukkari district on Monday.",
+                        resources, stance="opposition", published=date(2016, 7, 30))
+    assert event.actor1_side == "government"
+    # an opponent that flies, named just before, flew it
+    event = _air_strike("Turkish forces pressed their attack on Manbij. A drone strike hit a car near Manbij "
+                        "on Monday.", resources, stance="pro-kurdish", published=date(2022, 7, 30))
+    assert event.actor1_side == "turkey"

@@ -31,6 +31,7 @@ from sitrep.events.genuine import CLAIM_LEMMAS, dateline_spans, describes_a_stat
 from sitrep.events.learned import EventFilter, filter_events, load_event_filter
 from sitrep.events.participants import (
     Participants,
+    air_side,
     find_participants,
     is_holder,
     stance_side,
@@ -530,7 +531,8 @@ def _fill_actor1(who: Participants, token: Any, context: _Context, resources: Re
         return replace(who, actor1=earlier[-1].actor.name, actor1_side=earlier[-1].side)
     side = who.gained_by or own_side
     if air and side and not profile.flies(side):
-        side = next((s for s in sorted(profile.state_sides(on)) if profile.side(s).state), "")
+        before = [a for a in context.actors if paragraph <= a.start < token.idx]
+        side = air_side(side, before, context.document.text, profile, on)
     if side:  # a partisan source's unnamed protagonist is its own side
         return replace(who, actor1=SIDE_FORCES.get(side, side), actor1_side=side)
     return who

@@ -383,3 +383,23 @@ def _parties_between(trigger: Any, mentions: Sequence[ActorMention]) -> list[Act
 def _can_fly(mention: ActorMention, profile: ConflictProfile) -> bool:
     """Whether the mention's side flies; an unresolved label may stand for one that does."""
     return mention.side == "unknown" or profile.flies(mention.side)
+
+
+
+def air_side(own_side: str, before: Sequence[ActorMention], text: str, profile: ConflictProfile,
+             on: date | None) -> str:
+    """The side whose aircraft flew an air strike no one is named for, reported by a source speaking for
+    `own_side`, a side without aircraft, from the last combatant named `before` it (in its paragraph, up
+    to the strike) and the profile's camps on that day: an opponent that flies flew it ("Turkish-backed
+    factions attacked ... a drone strike hit"); an opponent that does not was hit by the one that flies in
+    the source's own camp (a Kurdish outlet's "airstrikes halted ISIS's advance" on Kobani in 2014: the
+    US-led coalition); otherwise the state of that day, ACLED's practice in Syria (an opposition outlet's
+    "air strikes on rebel-held districts" are the regime's)."""
+    state = next((s for s in sorted(profile.state_sides(on)) if profile.side(s).state), "")
+    combatants = [m for m in before if m.side not in (*NOT_COMBATANTS, UNKNOWN) and not is_holder(m, text)]
+    if not combatants or profile.same_camp(own_side, combatants[-1].side, on):
+        return state
+    if profile.flies(combatants[-1].side):
+        return combatants[-1].side
+    flying_allies = sorted(s for s in profile.allies(own_side, on) if profile.flies(s))
+    return flying_allies[0] if len(flying_allies) == 1 else state
