@@ -193,6 +193,34 @@ def test_geo_a_place_in_a_town_lies_there(gazetteer: Gazetteer, nlp: Any) -> Non
         assert place is not None and km_between(place.lat, place.lon, city.lat, city.lon) < 20, found[name]
 
 
+@pytest.mark.parametrize("text", [
+    "Convoys moved along the Aleppo-Damascus highway past Saraqib.",
+    "The patrol was ambushed near Saraqib, on the Deir ez-Zor–Damascus highway.",
+    "Rebels cut the Homs - Aleppo road near Saraqib.",
+])
+def test_geo_the_towns_a_road_joins_are_places(gazetteer: Gazetteer, nlp: Any, text: str) -> None:
+    found = find_places(text, gazetteer=gazetteer, nlp=nlp)
+    cities = {p.place.name for p in found if p.place is not None and p.place.kind == "city"}
+    ends = [p for p in found if p.mention.name in ("Aleppo", "Damascus", "Homs", "Deir ez-Zor")]
+    assert len(ends) == 2 and all(p.place is not None and p.place.kind == "city" and not p.mention.feature
+                                  for p in ends), found
+    assert len(cities) == 2, cities  # each end is its city, not a road placed beside Saraqib
+
+
+def test_geo_a_city_named_by_its_name_beats_a_nearby_sound_alike(shared: Path, gazetteer: Gazetteer,
+                                                                  nlp: Any) -> None:
+    # the seed names "Homs" amid villages east of Damascus, one of which sounds like it (Al Khamisiyah)
+    text = (shared / "eval" / "seed.txt").read_text(encoding="utf-8")
+    found = [p for p in find_places(text, gazetteer=gazetteer, nlp=nlp) if p.mention.name == "Homs"]
+    assert found and all(p.place is not None and p.place.kind == "city" and p.place.lat > 34.5 for p in found), found
+
+
+def test_geo_hyphenated_names_of_one_place_hold_together(gazetteer: Gazetteer, nlp: Any) -> None:
+    found = find_places("Jets struck Khan-Shaykhun and Tal-Abyad.", gazetteer=gazetteer, nlp=nlp)
+    assert [p.mention.surface for p in found] == ["Khan-Shaykhun", "Tal-Abyad"], found
+    assert all(p.place is not None and p.place.kind == "town" for p in found), found
+
+
 def test_geo_gazetteer_round_trip(tmp_path: Path, gazetteer: Gazetteer) -> None:
     path = tmp_path / "g.tsv.gz"
     sample = gazetteer.places[:500]

@@ -41,6 +41,9 @@ NUMBERED_NAME_WORDS = 3
 POSSESSIVE_RE = re.compile(r"[’']s$")
 # Two words belong to one name only when separated by this (spaces or a hyphen, no punctuation).
 JOINER_RE = re.compile(r"[ \t\u00a0]{1,2}|-")
+# What stands between the two towns a road joins ("the Aleppo-Damascus highway", "the Deir ez-Zor–Damascus
+# highway", "the Homs / Hama road").
+ROAD_ENDS_RE = re.compile(r"[ \t]?[-–—/][ \t]?")
 
 FEATURE_WORDS = {
     "hill": "hill", "hills": "hill", "mount": "hill", "mountain": "hill", "heights": "hill",
@@ -146,6 +149,7 @@ class Word:
     start: int
     end: int
     text: str
+    ends_name: bool = False  # the left side of two places joined by a hyphen ("Aleppo" of "Aleppo-Damascus")
 
     @property
     def lower(self) -> str:
@@ -193,7 +197,7 @@ class TokenInfo:
 
 
 def _joined(text: str, a: Word, b: Word) -> bool:
-    return bool(JOINER_RE.fullmatch(text[a.end:b.start]))
+    return not a.ends_name and bool(JOINER_RE.fullmatch(text[a.end:b.start]))
 
 
 def _is_capitalised(word: Word) -> bool:
@@ -313,10 +317,10 @@ def detect_mentions(text: str, gazetteer: Gazetteer, doc: Any | None = None, *, 
                     exclude: Iterable[tuple[int, int]] = ()) -> list[Mention]:
     """Every place mention in `text`, in order, non-overlapping. `doc` is spaCy's analysis of the same
     text (optional); `exclude` are spans known not to be places (e.g. actor names)."""
-    words = tokenize_words(text)
+    foreign = foreign_names()
+    words = _split_joined_places(tokenize_words(text), gazetteer, foreign)
     info = TokenInfo(doc, len(text))
     blocked = sorted(exclude)
-    foreign = foreign_names()
     mentions = [m for m in _numbered_names(text, gazetteer, doc_id) if not _overlaps(m, blocked)]
     taken = sorted(blocked + [(m.start, m.end) for m in mentions])
     lowercase = _lowercase_words(text)
@@ -329,10 +333,46 @@ def detect_mentions(text: str, gazetteer: Gazetteer, doc: Any | None = None, *, 
         mention, last = found
         mentions.append(mention)
         i = last + 1
-    mentions = _join_sound_alikes(sorted(mentions, key=lambda m: m.start), text, gazetteer)
+    mentions = _road_ends(_join_sound_alikes(sorted(mentions, key=lambda m: m.start), text, gazetteer), text)
     mentions = _add_list_members(mentions, words, text, info, foreign, doc_id, blocked)
     mentions = _add_entities(mentions, info, foreign, doc_id, blocked, text)
     return _share_plural_units(sorted(mentions, key=lambda m: m.start), text)
+
+
+def _split_joined_places(words: list[Word], gazetteer: Gazetteer, foreign: frozenset[str]) -> list[Word]:
+    """"Aleppo-Damascus" (of "the Aleppo-Damascus highway") is two places joined by a hyphen, not one name:
+    a hyphenated word whose two sides are each a prominent place (see PROMINENT_KINDS) or a place abroad is
+    split at the hyphen. Articles ("ez-Zor", "al-Bab") and generic words ("Tal-Abyad") hold on."""
+    out: list[Word] = []
+    for word in words:
+        cut = word.text.find("-")
+        left, right = word.text[:cut], word.text[cut + 1:]
+        if cut < 1 or "-" in right or not (left[:1].isupper() and right[:1].isupper()) or \
+                ARTICLE_PREFIX_RE.match(word.text) or is_generic_word(left) or is_generic_word(right) or \
+                not all(is_foreign(part, foreign) or _is_prominent(part, gazetteer) for part in (left, right)):
+            out.append(word)
+            continue
+        out += [Word(word.start, word.start + cut, left, ends_name=True), Word(word.start + cut + 1, word.end, right)]
+    return out
+
+
+def _is_prominent(name: str, gazetteer: Gazetteer) -> bool:
+    """The gazetteer names a city, a town, a governorate or a populous place (near) exactly so."""
+    return any(h.place.kind in PROMINENT_KINDS or h.place.population >= PROMINENT_POPULATION
+               for h in gazetteer.lookup(name, fuzzy=False) if h.similarity >= MIN_SIM_DOUBTFUL)
+
+
+def _road_ends(mentions: list[Mention], text: str) -> list[Mention]:
+    """In "the Aleppo-Damascus highway" the towns are the road's ends: the last of them is the town, not an
+    unknown road named after it."""
+    out = list(mentions)
+    for k in range(1, len(out)):
+        prev, road = out[k - 1], out[k]
+        if road.feature == "road" and not prev.feature and road.name and road.surface.startswith(road.name) \
+                and ROAD_ENDS_RE.fullmatch(text[prev.end:road.start]):
+            out[k] = replace(road, surface=road.name, end=road.start + len(road.name), feature="",
+                             cues=tuple(c for c in road.cues if c != "context") or ("gazetteer",))
+    return out
 
 
 def _join_sound_alikes(mentions: list[Mention], text: str, gazetteer: Gazetteer) -> list[Mention]:
@@ -457,7 +497,8 @@ def _known_mention(words: list[Word], i: int, last: int | None, text: str, info:
     if last == i and words[i].lower.rstrip(".") in TITLE_WORDS:
         return None  # "Brig." of "Brig. Gen. Deeb Bazi": a title, whatever village it sounds like
     found = _make_mention(text, words, i, last, ("gazetteer",), doc_id)
-    return None if _part_of_longer_name(found[0], info, text) else found
+    paired = words[last].ends_name or (i > 0 and words[i - 1].ends_name and words[i - 1].end + 1 == words[i].start)
+    return None if not paired and _part_of_longer_name(found[0], info, text) else found
 
 
 def _same_letters(a: str, b: str) -> bool:

@@ -227,7 +227,20 @@ def _score_candidates(slot: _Slot, context: _Context) -> list[Candidate]:
     kinds = FEATURE_KINDS.get(feature, set()) if feature else None
     scored = [Candidate(o.place, round(_score(slot, o, kinds, context), 4)) for o in slot.candidates]
     scored.sort(key=_candidate_order)
-    return scored
+    return _city_over_soundalike(scored, slot.mention.name or slot.mention.surface) if kinds is None else scored
+
+
+def _city_over_soundalike(scored: list[Candidate], spelling: str) -> list[Candidate]:
+    """A city spelled as the mention is ("Homs") is not outscored by a village that only sounds like it
+    ("Al Khamisiyah"), however near the report's other places: English names cities by their names."""
+    if len(scored) < 2 or scored[0].place.kind == "city" or \
+            _letters_alike(spelling, scored[0].place) >= STRAY_SPELLING:
+        return scored
+    city = next((c for c in scored if c.place.kind == "city" and _letters_alike(spelling, c.place) >= STRAY_SPELLING),
+                None)
+    if city is None:
+        return scored
+    return [Candidate(city.place, scored[0].score)] + [c for c in scored if c is not city]
 
 
 def _candidates(mention: Mention, gazetteer: Gazetteer) -> list[_Option]:
@@ -501,13 +514,20 @@ def _follow_features(results: list[PlaceMention]) -> list[PlaceMention]:
     out = []
     for r in results:
         twin = placed.get(skeleton(r.mention.name))
-        if twin is not None and r is not twin and (r.note.startswith("unknown ") or
-                                                   r.place is None or
-                                                   r.place.kind not in FEATURE_KINDS[twin.mention.feature]):
+        if twin is not None and r is not twin and not _names_city(r) and (
+                r.note.startswith("unknown ") or r.place is None or
+                r.place.kind not in FEATURE_KINDS[twin.mention.feature]):
             r = PlaceMention(r.mention, twin.place, score=twin.score, geo_precision=2,
                              alternatives=r.alternatives, note=twin.note)
         out.append(r)
     return out
+
+
+def _names_city(result: PlaceMention) -> bool:
+    """A bare mention read as a city spelled so ("Homs" beside "the Homs road"): the city, not the feature."""
+    place = result.place
+    return place is not None and place.kind == "city" and not result.mention.feature and \
+        _letters_alike(result.mention.name or result.mention.surface, place) >= STRAY_SPELLING
 
 
 def _known_feature(slot: _Slot, best: Candidate) -> bool:
