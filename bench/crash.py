@@ -97,7 +97,9 @@ def sitrep_command() -> list[str]:
 
 
 def ingest(folder: Path, db: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([*sitrep_command(), "ingest", str(folder), "--db", str(db)],
+    # --undated mtime: the windows of the undated reports are stored too (dated the day they were written,
+    # not rejected as by default), so every document of the corpus is written and compared
+    return subprocess.Popen([*sitrep_command(), "ingest", str(folder), "--db", str(db), "--undated", "mtime"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 

@@ -256,7 +256,7 @@ def run_load(work: Path, clients: int, seconds: float, docs: int, think: float =
         mix = route_mix(base, event_ids, first, last)
         warm_up(mix)
         result = LoadResult(documents_before=table_count(db, "documents"))
-        ingest = subprocess.Popen([*sitrep_command(), "ingest", str(large), "--db", str(db)],
+        ingest = subprocess.Popen([*sitrep_command(), "ingest", str(large), "--db", str(db), "--undated", "mtime"],
                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         wait_for_writes(ingest, db, result.documents_before)
         result.documents_before = table_count(db, "documents")

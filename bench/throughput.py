@@ -58,7 +58,8 @@ def main() -> None:
         # memory first, in a fresh process started while this one is still small (a child's peak counts
         # the parent's pages it was forked from)
         child = subprocess.run([sys.executable, "-m", "sitrep.cli", "ingest", str(folder), "--db",
-                                str(Path(tmp) / "memory.db")], capture_output=True, text=True, check=True)
+                                str(Path(tmp) / "memory.db"), "--undated", "mtime"],  # every document, as timed
+                               capture_output=True, text=True, check=True)
         child_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         nlp = load_nlp()
         resources = load_resources(nlp, load_gazetteer())

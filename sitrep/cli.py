@@ -264,8 +264,8 @@ def ingest(paths: Annotated[list[str], typer.Argument(help="files, folders, or -
            source: Annotated[str | None, typer.Option(help="publisher for files without one")] = None,
            stance: Annotated[str | None, typer.Option(help="stance for files without one")] = None,
            undated: Annotated[str | None, typer.Option(help="what a document without a publication date is "
-                                                            "dated to: mtime, today or reject (setting "
-                                                            "undated, default mtime)")] = None,
+                                                            "dated to: reject (not stored), mtime or today "
+                                                            "(setting undated, default reject)")] = None,
            db: Annotated[str | None, typer.Option(help="database (default sitrep.db; SITREP_DB)")] = None,
            strict: Annotated[bool, typer.Option(help="stop at the first failure instead of recording it")] = False,
            engine: Annotated[str, typer.Option(help="local (this process) or dask (a Dask cluster)")] = "local",
@@ -278,7 +278,7 @@ def ingest(paths: Annotated[list[str], typer.Argument(help="files, folders, or -
            ) -> None:
     """Read reports, extract their events and store them. Bad documents are recorded, never fatal; but when
     not one document could be read, the exit status is 1. A document without a publication date is warned
-    about and dated by --undated (or rejected)."""
+    about and rejected, unless --undated dates it (its file's modification time, or today)."""
     from datetime import date
 
     from sitrep.cli_ingest import Reading, ingest_progress

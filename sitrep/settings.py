@@ -58,10 +58,13 @@ class Settings:
     # Seconds of parsing and extraction one document may take: over twice what the longest allowed document
     # needs on a laptop; checked between pieces of a long document, which is then rejected.
     max_document_seconds: int = 300
-    # What a document without a publication date is dated to at ingest (sitrep.undated): "mtime" (its file's
-    # modification time; today for standard input), "today", or "reject"; never left undated, so that no
-    # event downstream has an empty date. Each such document is warned about.
-    undated: str = "mtime"
+    # What a document without a publication date is dated to at ingest (sitrep.undated): "reject" (not
+    # stored: the analyst gives a date with --published or front matter), "mtime" (its file's modification
+    # time; today for standard input) or "today"; never left undated, so that no event downstream has an
+    # empty date. Reject by default: a copied or cloned folder's modification time is the day of the copy
+    # (the dev corpus's 2016 reports read 2026), and a wrong year silently dates every event the text dates
+    # by day and month only. Each such document is warned about.
+    undated: str = "reject"
     confidence: tuple[tuple[str, float], ...] = ()  # overrides of ConfidenceWeights fields, by name
     assessment: tuple[tuple[str, float], ...] = ()  # overrides of AssessmentRules fields, by name
 
@@ -102,8 +105,8 @@ HELP = {
     "days_ahead": "how many days past today a date given to the API may lie",
     "max_document_chars": "most characters of text one document may have; a longer one is rejected unparsed",
     "max_document_seconds": "most seconds one document's extraction may take; a longer one is rejected",
-    "undated": "what a document without a publication date is dated to at ingest: `mtime` (its file's "
-               "modification time), `today`, or `reject` it; each one is warned about",
+    "undated": "what a document without a publication date is dated to at ingest: `reject` it (not "
+               "stored), `mtime` (its file's modification time) or `today`; each one is warned about",
     "confidence": "overrides of the merged-event confidence weights: a `[confidence]` table (see below)",
     "assessment": "overrides of the assessed control layer's rules: an `[assessment]` table (see below)",
 }
