@@ -27,6 +27,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from itertools import pairwise
 from pathlib import Path
 from types import MappingProxyType
 from typing import Final
@@ -417,6 +418,7 @@ def find_actors(text: str, catalogue: ActorCatalogue, *, stance: str = "",
     stance_keys = catalogue.profile.label_stances(normalize_stance(stance), on)
     owned = ((m, catalogue.owner(m.index, on)) for m in catalogue.matcher.finditer(text))
     found = [(m.start, m.end, *owner) for m, owner in owned if owner is not None]
+    backed = _backed_groups(text, found)
     mentions: list[ActorMention] = []
     for i, (start, end, entry, pejorative_alias) in enumerate(found):
         mention = ActorMention(
@@ -428,11 +430,31 @@ def find_actors(text: str, catalogue: ActorCatalogue, *, stance: str = "",
             generic=entry.label != NAMED,
             pejorative=pejorative_alias or entry.label == PEJORATIVE,
         )
+        if entry.label == NAMED and entry.actor.name in backed:
+            mention = _with_side(mention, *backed[entry.actor.name])
         if entry.label != NAMED:
             following = found[i + 1] if i + 1 < len(found) else None
             mention = _resolve_label(text, mention, entry, stance_keys, mentions[-1:], following)
         mentions.append(mention)
     return _resolve_coordinated(text, mentions)
+
+
+def _backed_groups(text: str, found: Sequence[tuple[int, int, CatalogueEntry, bool]]
+                   ) -> dict[str, tuple[str, str, Actor]]:
+    """Named groups the text calls backed by a side's proxies' patron ("the Turkey-backed Free Syrian
+    Army", "Turkish-backed FSA factions"), with the side that makes them and the backer: one sense per
+    story, every mention of the group in the text is on that side (Orient News, Anadolu and the wires of
+    2016-2019 name the Euphrates Shield factions so once, then "the FSA")."""
+    backed: dict[str, tuple[str, str, Actor]] = {}
+    for (p_start, p_end, previous, _), (start, _end, entry, _alias) in pairwise(found):
+        if entry.label != NAMED or previous.actor.side not in BACKED_SIDE or entry.actor.name in backed:
+            continue
+        side = BACKED_SIDE[previous.actor.side]
+        gap = text[p_end:start]
+        if side != entry.actor.side and len(gap) <= MAX_QUALIFIER_GAP and _BACKER_GAP.fullmatch(gap) and \
+                not _NEGATING_PREFIX.search(text, max(0, p_start - MAX_QUALIFIER_GAP), p_start):
+            backed[entry.actor.name] = (side, "backer", previous.actor)
+    return backed
 
 
 def _resolve_coordinated(text: str, mentions: list[ActorMention]) -> list[ActorMention]:

@@ -264,6 +264,21 @@ def test_actors_a_name_glossed_in_brackets_qualifies_the_label_after_it(catalogu
     assert mention_of(mentions, "rebels").basis != "qualifier"
 
 
+def test_actors_a_group_called_backed_by_a_patron_is_on_that_side_through_the_story(
+        catalogue: ActorCatalogue) -> None:
+    text = ("Turkey-backed Free Syrian Army takes full control of al-Bab city. On Wednesday, FSA fighters "
+            "made big advances in al-Bab. Elsewhere Hezbollah and the Free Syrian Army fought.")
+    mentions = find_actors(text, catalogue, stance="opposition", on=date(2017, 2, 23))
+    assert {m.surface: m.side for m in mentions if m.actor.name == "Free Syrian Army"} == \
+        {"Free Syrian Army": "turkey", "FSA": "turkey"}
+    assert mention_of(mentions, "fighters").side == "turkey"
+    # a group no patron is named for keeps its own side; "anti-" turns the backer around
+    assert mention_of(mentions, "Hezbollah").side == "government"
+    plain = find_actors("FSA fighters and anti-Turkey-backed Free Syrian Army units", catalogue,
+                        on=date(2017, 2, 23))
+    assert {m.side for m in plain if m.actor.name == "Free Syrian Army"} == {"opposition"}
+
+
 def test_actors_pejorative_labels_are_marked(catalogue: ActorCatalogue) -> None:
     mentions = find_actors("terrorists, Daesh, regime forces, shabiha, rebels and ISIS", catalogue)
     flags = {m.surface: m.pejorative for m in mentions}
