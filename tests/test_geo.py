@@ -215,6 +215,13 @@ def test_geo_a_city_named_by_its_name_beats_a_nearby_sound_alike(shared: Path, g
     assert found and all(p.place is not None and p.place.kind == "city" and p.place.lat > 34.5 for p in found), found
 
 
+def test_geo_a_name_led_by_ras_is_a_place_though_spacy_takes_it_for_a_person(gazetteer: Gazetteer,
+                                                                              nlp: Any) -> None:
+    found = find_places("Turkish forces entered Ras al-Ain and Tal Abyad.", gazetteer=gazetteer, nlp=nlp)
+    assert [p.mention.surface for p in found] == ["Ras al-Ain", "Tal Abyad"], found
+    assert all(p.place is not None and p.place.kind == "town" for p in found), found
+
+
 def test_geo_hyphenated_names_of_one_place_hold_together(gazetteer: Gazetteer, nlp: Any) -> None:
     found = find_places("Jets struck Khan-Shaykhun and Tal-Abyad.", gazetteer=gazetteer, nlp=nlp)
     assert [p.mention.surface for p in found] == ["Khan-Shaykhun", "Tal-Abyad"], found
