@@ -203,3 +203,16 @@ def test_participants_an_unattributed_air_strike_is_flown_by_whose_planes_fly_fo
     event = _air_strike("Turkish forces pressed their attack on Manbij. A drone strike hit a car near Manbij "
                         "on Monday.", resources, stance="pro-kurdish", published=date(2022, 7, 30))
     assert event.actor1_side == "turkey"
+
+
+def test_participants_a_protest_is_its_protesters_and_whoever_met_them(resources: Resources) -> None:
+    # ACLED codes every Protests event with the protesters as actor1 and an intervening force as actor2
+    events = _events("A group of Syrians who live in the buffer zone clashed with Israeli forces at a protest "
+                     "against the presence of Israeli troops in Quneitra on Wednesday.", resources,
+                     published=date(2024, 12, 25))
+    protests = [e for e in events if e.event_type == "Protests"]
+    assert protests, events
+    assert {(e.actor1_side, e.actor2_side) for e in protests} == {("civilians", "israel")}
+    event = _one("Hundreds of demonstrators protested in Suwayda on Friday against the government.", resources,
+                 published=date(2023, 8, 25))
+    assert (event.event_type, event.actor1, event.actor1_side) == ("Protests", "protesters", "civilians")

@@ -47,7 +47,7 @@ from sitrep.geo.gazetteer import km_between
 from sitrep.model import HAPPENED, Document, Event, PlaceMention, Span
 from sitrep.overlays import DEFAULT_CONFLICT, profile_files
 from sitrep.stance import Publisher, infer_stance, stance_of_source
-from sitrep.taxonomy import STRATEGIC_DEVELOPMENTS, event_type_of
+from sitrep.taxonomy import PROTESTS, STRATEGIC_DEVELOPMENTS, SUB_EVENT_TYPES_BY_TYPE, event_type_of
 
 GOVERNMENT_REGAINS = "Government regains territory"
 NON_STATE_OVERTAKES = "Non-state actor overtakes territory"
@@ -481,7 +481,8 @@ def _events_for(trigger: Trigger, places: list[PlaceMention], context: _Context,
         context = replace(context, actors=context.actors_by_day.on(on))
     who = find_participants(token, context.actors, doc, stance=context.stance, territorial=territorial,
                             liberation_word=token.lower_.startswith(LIBERATION_PREFIXES), profile=profile,
-                            on=on, air=trigger.sub_event_type == AIR_STRIKE)
+                            on=on, air=trigger.sub_event_type == AIR_STRIKE,
+                            protest=trigger.sub_event_type in SUB_EVENT_TYPES_BY_TYPE[PROTESTS])
     who = _fill_actor1(who, token, context, resources, air=trigger.sub_event_type == AIR_STRIKE, on=on)
     sub_event_type = trigger.sub_event_type
     if territorial:  # ACLED keys the sub-event type on actor1 when the gainer is not stated apart

@@ -13,6 +13,9 @@ from sitrep.conflict import ConflictProfile, default_profile
 from sitrep.phrases import HYPHENS
 
 NOT_COMBATANTS = frozenset({"civilians"})
+PROTESTERS_TYPE = "Protesters"  # ACLED's actor type of protesters (the catalogue's actor_type column)
+UNNAMED_PROTESTERS = "protesters"  # the catalogue's name for protesters a report leaves unnamed
+PROTESTERS_SIDE = "civilians"  # the side of protesters: non-combatants
 UNKNOWN = "unknown"  # the side of an agent no report names (ACLED: an unidentified armed group)
 # The dependency-path length (arcs) beyond which an actor is too far from a trigger to be its agent.
 MAX_ACTOR_PATH = 14
@@ -331,10 +334,15 @@ def _antecedent(pronoun: Any, mentions: Sequence[ActorMention], doc: Any) -> Act
 
 def find_participants(trigger: Any, mentions: Sequence[ActorMention], doc: Any, *, stance: str,
                       territorial: bool, liberation_word: bool, profile: ConflictProfile | None = None,
-                      on: date | None = None, air: bool = False) -> Participants:
+                      on: date | None = None, air: bool = False, protest: bool = False) -> Participants:
     """Actor1 (the agent), actor2 (the other side) and, for a change of control, who gained; sides are
     related as the `profile` relates them on `on` (the event's or the report's day). For an air strike
-    (`air`), only a side with aircraft can be the agent: "the bombs fell on the rebels" is not theirs."""
+    (`air`), only a side with aircraft can be the agent: "the bombs fell on the rebels" is not theirs.
+    A protest's (`protest`) actor1 is its protesters and actor2 whoever met them (ACLED's coding)."""
+    if protest:
+        return _protest_participants(find_participants(trigger, mentions, doc, stance=stance, territorial=False,
+                                                       liberation_word=False, profile=profile, on=on),
+                                     trigger, mentions)
     ranked = [m for m in _ranked(trigger, mentions, doc) if (m.side not in NOT_COMBATANTS or not territorial)
               and not is_holder(m, doc.text)]
     ranked = [m for m in ranked if not _describes(m, ranked, doc)]
@@ -368,6 +376,20 @@ def find_participants(trigger: Any, mentions: Sequence[ActorMention], doc: Any, 
     return Participants(actor1=actor1.actor.name if actor1 else "", actor1_side=actor1.side if actor1 else UNKNOWN,
                         actor2=actor2.actor.name if actor2 else "", actor2_side=actor2.side if actor2 else "",
                         gained_by=gained_by)
+
+
+def _protest_participants(found: Participants, trigger: Any, mentions: Sequence[ActorMention]) -> Participants:
+    """ACLED codes every Protests event with the protesters as actor1 (named in the trigger's sentence, else
+    unnamed protesters, civilians) and a force that intervened as actor2 ("protesters clashed with Israeli
+    forces at a protest": the protesters, then Israel)."""
+    sentence = trigger.sent
+    protesters = next((m for m in mentions if sentence.start_char <= m.start < sentence.end_char
+                       and m.actor.actor_type == PROTESTERS_TYPE), None)
+    force = (found.actor1, found.actor1_side) if found.actor1_side not in (UNKNOWN, *NOT_COMBATANTS) \
+        else (found.actor2, found.actor2_side)
+    return Participants(actor1=protesters.actor.name if protesters else UNNAMED_PROTESTERS,
+                        actor1_side=protesters.side if protesters else PROTESTERS_SIDE,
+                        actor2=force[0], actor2_side=force[1] if force[0] else "", gained_by="")
 
 
 def _parties_between(trigger: Any, mentions: Sequence[ActorMention]) -> list[ActorMention]:
