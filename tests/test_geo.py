@@ -222,6 +222,16 @@ def test_geo_a_name_led_by_ras_is_a_place_though_spacy_takes_it_for_a_person(gaz
     assert all(p.place is not None and p.place.kind == "town" for p in found), found
 
 
+def test_geo_the_part_of_the_country_named_picks_the_village(gazetteer: Gazetteer, nlp: Any) -> None:
+    alone = find_places("Troops searched houses in Hader overnight.", gazetteer=gazetteer, nlp=nlp)[0].place
+    assert alone is not None and alone.lat > 35.0  # unqualified, the best-sounding Hader is north of Aleppo
+    found = find_places("Troops searched houses in Hader, in southern Syria, overnight.", gazetteer=gazetteer,
+                        nlp=nlp)[0].place
+    assert found is not None and found.lat < 33.5, found  # the Hader of the Golan
+    city = find_places("Rebels took the city of al-Bab in northeastern Syria.", gazetteer=gazetteer, nlp=nlp)
+    assert city[0].place is not None and city[0].place.kind == "city", city  # a city, however loosely placed
+
+
 def test_geo_hyphenated_names_of_one_place_hold_together(gazetteer: Gazetteer, nlp: Any) -> None:
     found = find_places("Jets struck Khan-Shaykhun and Tal-Abyad.", gazetteer=gazetteer, nlp=nlp)
     assert [p.mention.surface for p in found] == ["Khan-Shaykhun", "Tal-Abyad"], found

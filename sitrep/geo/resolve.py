@@ -115,6 +115,14 @@ STRAY_ANCHORS = 2
 CONTAINED_KM = 20.0
 CONTAINER_KINDS = frozenset({"city", "town"})
 CONTAINER_GAP_RE = re.compile(r"(?:\s+[a-z]+)?\s+in\s+(?:the\s+(?:city|town)\s+of\s+)?")
+# "the Hader area of southern Syria", "Qamishli, in northeastern Syria": the part of the country named keeps
+# out readings lying over PART_MARGIN_DEG (degrees of latitude or longitude, ~55 km) beyond the country's
+# centre on the other side (a margin, for English calls Kobani both northern and north-eastern). Cities
+# are exempt (see `_in_named_part`).
+COUNTRY_PART_RE = re.compile(
+    r",?\s+(?:(?:a|an)\s+[a-z]+(?:\s+[a-z]+)?\s+)?(?:in|of)\s+(?:the\s+)?"
+    r"(north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+([A-Z][\w ]{1,30}?)\b")
+PART_MARGIN_DEG = 0.5
 # Features small enough that, when unknown, they are placed beside the place they are reported with.
 LOCAL_FEATURES = frozenset({"hill", "farm", "camp", "road", "base", "district"})
 # Feature words that name an administrative unit, whose reading one sense per discourse leaves alone.
@@ -388,9 +396,38 @@ def _slots(text: str, mentions: list[Mention], gazetteer: Gazetteer) -> list[_Sl
         paragraph = bisect_right(breaks, mention.start)  # paragraph breaks at or before it
         slot = _Slot(mention, skeleton(mention.name or mention.surface), paragraph=paragraph,
                      heading=sections[section][1] if section >= 0 else [], is_heading=id(mention) in heads)
-        slot.candidates = _seat_over_its_unit(mention, _units_if_named(mention, _candidates(mention, gazetteer)))
+        options = _seat_over_its_unit(mention, _units_if_named(mention, _candidates(mention, gazetteer)))
+        slot.candidates = _in_named_part(mention, text, options, gazetteer)
+        slot.filtered = len(slot.candidates) < len(options)
         slots.append(slot)
     return slots
+
+
+def _in_named_part(mention: Mention, text: str, options: list[_Option], gazetteer: Gazetteer) -> list[_Option]:
+    """The readings in the part of the country the text puts the mention in (see COUNTRY_PART_RE), where
+    it names one and some reading lies there."""
+    part = COUNTRY_PART_RE.match(text, mention.end)
+    country = _country(part.group(2), gazetteer) if part else None
+    if part is None or country is None or len(options) < 2:
+        return options
+    direction = part.group(1).replace("-", "")
+    # a city stays, wherever the text puts it: writers place known cities loosely ("al-Bab in northeastern
+    # Syria", 100 km west of the centre); the part tells apart villages of one name
+    kept = [o for o in options if o.place.kind == "city" or _lies_towards(o.place, country, direction)]
+    return kept or options
+
+
+def _country(name: str, gazetteer: Gazetteer) -> Place | None:
+    """The country the gazetteer names so ("Syria"), or None."""
+    return next((h.place for h in gazetteer.lookup(name.strip(), fuzzy=False)
+                 if h.place.kind == "country" and h.similarity >= STRAY_SPELLING), None)
+
+
+def _lies_towards(place: Place, country: Place, direction: str) -> bool:
+    """The place is not clearly on the other side of the country's centre from `direction`."""
+    dlat, dlon = place.lat - country.lat, place.lon - country.lon
+    return not (("north" in direction and dlat < -PART_MARGIN_DEG) or ("south" in direction and dlat > PART_MARGIN_DEG)
+                or ("east" in direction and dlon < -PART_MARGIN_DEG) or ("west" in direction and dlon > PART_MARGIN_DEG))
 
 
 def _contexts(slots: list[_Slot]) -> list[_Context]:
@@ -420,7 +457,7 @@ def _drop_lookalikes(slots: list[_Slot]) -> None:
                 exact[option.place.place_id].add(s.key)
     for s in slots:
         kept = [o for o in s.candidates if not exact.get(o.place.place_id) or s.key in exact[o.place.place_id]]
-        s.filtered = len(kept) < len(s.candidates)
+        s.filtered = s.filtered or len(kept) < len(s.candidates)
         s.candidates = kept
 
 
