@@ -535,12 +535,7 @@ def _names_speaker(words: list[Word], i: int, last: int, text: str) -> bool:
     """words[i..last] names a person or a news outlet: it says something ("Idris said", "Rudaw
     reported"), is spoken to or quoted ("told Rudaw", "an interview with Al Arabiya"), or follows a title
     ("Maj. Gen. Zaid Saleh", "Defense Minister Fahd al-Freij")."""
-    before = text[max(0, words[i].start - 40):words[i].start]
-    if SPEECH_BEFORE_RE.search(before):
-        return True
-    # "a doctor working in Aleppo said", "the people of Daraa said": the speaker is someone there
-    if SPEECH_AFTER_RE.match(text, words[last].end) and not PLACE_PREPOSITION_RE.search(before) and \
-            not re.search(r"\b(?:of|from)\s+(?:the\s+)?$", before, re.IGNORECASE):
+    if _speaks(text, words[i].start, words[last].end):
         return True
     # the title may stand before the given name, several words back: skip the capitalised name words
     k = i
@@ -551,6 +546,16 @@ def _names_speaker(words: list[Word], i: int, last: int, text: str) -> bool:
         return False
     between = text[words[k - 1].end:words[k].start]
     return words[k - 1].lower.rstrip(".") in TITLE_WORDS and bool(re.fullmatch(r"\.?[ \t]+", between))
+
+
+def _speaks(text: str, start: int, end: int) -> bool:
+    """text[start:end] says something or is spoken to ("Rudaw reported", "told Al Arabiya"); "a doctor
+    working in Aleppo said" and "the people of Daraa said" are someone there speaking."""
+    before = text[max(0, start - 40):start]
+    if SPEECH_BEFORE_RE.search(before):
+        return True
+    return bool(SPEECH_AFTER_RE.match(text, end)) and not PLACE_PREPOSITION_RE.search(before) and \
+        not re.search(r"\b(?:of|from)\s+(?:the\s+)?$", before, re.IGNORECASE)
 
 
 def _may_start_longer_name(word: Word, info: TokenInfo) -> bool:
@@ -717,8 +722,9 @@ def _add_entities(mentions: list[Mention], info: TokenInfo, foreign: frozenset[s
                 is_generic_word(surface) or \
                 (surface.isupper() and len(surface) <= MAX_ACRONYM):
             continue
-        if any(m.start < end and start < m.end for m in out) or any(s < end and start < e for s, e in blocked):
-            continue
+        if any(m.start < end and start < m.end for m in out) or any(s < end and start < e for s, e in blocked) \
+                or _speaks(text, start, end):
+            continue  # found already, or a news outlet ("Saudi Arabia's Al-Hadath reported")
         out.append(Mention(doc_id=doc_id, surface=surface, start=start, end=end, cues=("ner",),
                            name=surface))
     return out
