@@ -33,7 +33,7 @@ from types import MappingProxyType
 from typing import Final
 
 from sitrep.conflict import SIDE_ID, ConflictProfile, load_conflict, parse_day
-from sitrep.model import Actor
+from sitrep.model import Actor, Side
 from sitrep.phrases import (
     APOSTROPHES,
     HYPHENS,
@@ -51,23 +51,8 @@ VALIDITY_COLUMNS: Final = ("valid_from", "valid_until")
 
 # The sides of the built-in profile (`sitrep/data/conflicts/syria/conflict.yaml`, which a test keeps equal
 # to this). A catalogue may name other sides: any id of lower-case letters, digits and underscores.
-SIDES: Final = frozenset(
-    {
-        "government",
-        "former_regime",
-        "opposition",
-        "kurdish",
-        "isis",
-        "russia",
-        "turkey",
-        "israel",
-        "us_coalition",
-        "local",
-        "civilians",
-        "unknown",
-    }
-)
-UNKNOWN_SIDE: Final = "unknown"
+SIDES: Final = frozenset(Side)
+UNKNOWN_SIDE: Final = Side.UNKNOWN
 UNRESOLVED: Final = "unresolved"  # the basis of a label whose side nothing decided
 ACTOR_TYPES: Final = frozenset(
     {

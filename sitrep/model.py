@@ -7,6 +7,80 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
+
+
+class FactStatus(StrEnum):
+    """What a report says of an event (../shared/eval/README.md): it happened, someone claims it did, it is
+    expected, it would happen if, or it did not happen. Members are strings: `FactStatus.REPORTED ==
+    "reported"`, so records read from files or the store compare equal to them."""
+
+    REPORTED = "reported"
+    ATTRIBUTED_CLAIM = "attributed_claim"
+    EXPECTED = "expected"
+    HYPOTHETICAL = "hypothetical"
+    NEGATED = "negated"
+
+
+class EventType(StrEnum):
+    """ACLED's six event types, spelled as ACLED spells them (`sitrep.taxonomy` groups the sub-types)."""
+
+    BATTLES = "Battles"
+    EXPLOSIONS = "Explosions/Remote violence"
+    VIOLENCE_AGAINST_CIVILIANS = "Violence against civilians"
+    PROTESTS = "Protests"
+    RIOTS = "Riots"
+    STRATEGIC_DEVELOPMENTS = "Strategic developments"
+
+
+class SubEventType(StrEnum):
+    """ACLED's 25 sub-event types, in its codebook's order, spelled as ACLED spells them."""
+
+    ARMED_CLASH = "Armed clash"
+    GOVERNMENT_REGAINS_TERRITORY = "Government regains territory"
+    NON_STATE_ACTOR_OVERTAKES_TERRITORY = "Non-state actor overtakes territory"
+    CHEMICAL_WEAPON = "Chemical weapon"
+    AIR_DRONE_STRIKE = "Air/drone strike"
+    SUICIDE_BOMB = "Suicide bomb"
+    SHELLING = "Shelling/artillery/missile attack"
+    REMOTE_EXPLOSIVE = "Remote explosive/landmine/IED"
+    GRENADE = "Grenade"
+    SEXUAL_VIOLENCE = "Sexual violence"
+    ATTACK = "Attack"
+    ABDUCTION = "Abduction/forced disappearance"
+    PEACEFUL_PROTEST = "Peaceful protest"
+    PROTEST_WITH_INTERVENTION = "Protest with intervention"
+    EXCESSIVE_FORCE_AGAINST_PROTESTERS = "Excessive force against protesters"
+    VIOLENT_DEMONSTRATION = "Violent demonstration"
+    MOB_VIOLENCE = "Mob violence"
+    AGREEMENT = "Agreement"
+    ARRESTS = "Arrests"
+    CHANGE_TO_GROUP_ACTIVITY = "Change to group/activity"
+    DISRUPTED_WEAPONS_USE = "Disrupted weapons use"
+    HEADQUARTERS_OR_BASE_ESTABLISHED = "Headquarters or base established"
+    LOOTING_PROPERTY_DESTRUCTION = "Looting/property destruction"
+    NON_VIOLENT_TRANSFER_OF_TERRITORY = "Non-violent transfer of territory"
+    OTHER = "Other"
+
+
+class Side(StrEnum):
+    """The sides of the built-in conflict profile (`sitrep/data/conflicts/syria/conflict.yaml`; a test keeps
+    the two equal). Sides are data: a profile or a user's overlay may define others, so a record's side is
+    typed `str` and holds any id its profile knows; every profile has UNKNOWN, and CIVILIANS is the side of
+    non-combatants."""
+
+    GOVERNMENT = "government"
+    FORMER_REGIME = "former_regime"
+    OPPOSITION = "opposition"
+    KURDISH = "kurdish"
+    ISIS = "isis"
+    RUSSIA = "russia"
+    TURKEY = "turkey"
+    ISRAEL = "israel"
+    US_COALITION = "us_coalition"
+    LOCAL = "local"
+    CIVILIANS = "civilians"
+    UNKNOWN = "unknown"
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,17 +191,17 @@ class Event:
     doc_id: str
     event_date: date | None
     time_precision: int  # 1 day, 2 week, 3 month (ACLED)
-    event_type: str
-    sub_event_type: str
+    event_type: str  # an EventType
+    sub_event_type: str  # a SubEventType
     actor1: str
-    actor1_side: str
+    actor1_side: str  # a side of the conflict profile (the built-in one's: Side)
     actor2: str
     actor2_side: str
     location: str
     latitude: float | None
     longitude: float | None
     geo_precision: int
-    fact_status: str  # reported, attributed_claim, expected, hypothetical, negated
+    fact_status: str  # a FactStatus: reported, attributed_claim, expected, hypothetical, negated
     evidence: str
     evidence_start: int
     evidence_end: int
@@ -144,5 +218,5 @@ class Event:
     notes: tuple[str, ...] = ()  # how the event was coded, for people reviewing it
 
 
-FACT_STATUSES = ("reported", "attributed_claim", "expected", "hypothetical", "negated")
-HAPPENED = frozenset({"reported", "attributed_claim"})
+FACT_STATUSES = tuple(FactStatus)  # strongest first
+HAPPENED = frozenset({FactStatus.REPORTED, FactStatus.ATTRIBUTED_CLAIM})

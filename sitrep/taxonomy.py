@@ -10,13 +10,14 @@ from types import MappingProxyType
 from typing import Final
 
 from sitrep.errors import SitrepError
+from sitrep.model import EventType, SubEventType
 
-BATTLES: Final = "Battles"
-EXPLOSIONS: Final = "Explosions/Remote violence"
-VIOLENCE_AGAINST_CIVILIANS: Final = "Violence against civilians"
-PROTESTS: Final = "Protests"
-RIOTS: Final = "Riots"
-STRATEGIC_DEVELOPMENTS: Final = "Strategic developments"
+BATTLES: Final[str] = EventType.BATTLES
+EXPLOSIONS: Final[str] = EventType.EXPLOSIONS
+VIOLENCE_AGAINST_CIVILIANS: Final[str] = EventType.VIOLENCE_AGAINST_CIVILIANS
+PROTESTS: Final[str] = EventType.PROTESTS
+RIOTS: Final[str] = EventType.RIOTS
+STRATEGIC_DEVELOPMENTS: Final[str] = EventType.STRATEGIC_DEVELOPMENTS
 
 EVENT_TYPES: Final[tuple[str, ...]] = (
     BATTLES,
@@ -31,41 +32,41 @@ EVENT_TYPES: Final[tuple[str, ...]] = (
 SUB_EVENT_TYPES_BY_TYPE: Final[MappingProxyType[str, tuple[str, ...]]] = MappingProxyType(
     {
         BATTLES: (
-            "Armed clash",
-            "Government regains territory",
-            "Non-state actor overtakes territory",
+            SubEventType.ARMED_CLASH,
+            SubEventType.GOVERNMENT_REGAINS_TERRITORY,
+            SubEventType.NON_STATE_ACTOR_OVERTAKES_TERRITORY,
         ),
         EXPLOSIONS: (
-            "Chemical weapon",
-            "Air/drone strike",
-            "Suicide bomb",
-            "Shelling/artillery/missile attack",
-            "Remote explosive/landmine/IED",
-            "Grenade",
+            SubEventType.CHEMICAL_WEAPON,
+            SubEventType.AIR_DRONE_STRIKE,
+            SubEventType.SUICIDE_BOMB,
+            SubEventType.SHELLING,
+            SubEventType.REMOTE_EXPLOSIVE,
+            SubEventType.GRENADE,
         ),
         VIOLENCE_AGAINST_CIVILIANS: (
-            "Sexual violence",
-            "Attack",
-            "Abduction/forced disappearance",
+            SubEventType.SEXUAL_VIOLENCE,
+            SubEventType.ATTACK,
+            SubEventType.ABDUCTION,
         ),
         PROTESTS: (
-            "Peaceful protest",
-            "Protest with intervention",
-            "Excessive force against protesters",
+            SubEventType.PEACEFUL_PROTEST,
+            SubEventType.PROTEST_WITH_INTERVENTION,
+            SubEventType.EXCESSIVE_FORCE_AGAINST_PROTESTERS,
         ),
         RIOTS: (
-            "Violent demonstration",
-            "Mob violence",
+            SubEventType.VIOLENT_DEMONSTRATION,
+            SubEventType.MOB_VIOLENCE,
         ),
         STRATEGIC_DEVELOPMENTS: (
-            "Agreement",
-            "Arrests",
-            "Change to group/activity",
-            "Disrupted weapons use",
-            "Headquarters or base established",
-            "Looting/property destruction",
-            "Non-violent transfer of territory",
-            "Other",
+            SubEventType.AGREEMENT,
+            SubEventType.ARRESTS,
+            SubEventType.CHANGE_TO_GROUP_ACTIVITY,
+            SubEventType.DISRUPTED_WEAPONS_USE,
+            SubEventType.HEADQUARTERS_OR_BASE_ESTABLISHED,
+            SubEventType.LOOTING_PROPERTY_DESTRUCTION,
+            SubEventType.NON_VIOLENT_TRANSFER_OF_TERRITORY,
+            SubEventType.OTHER,
         ),
     }
 )
