@@ -232,6 +232,14 @@ def test_geo_the_part_of_the_country_named_picks_the_village(gazetteer: Gazettee
     assert city[0].place is not None and city[0].place.kind == "city", city  # a city, however loosely placed
 
 
+def test_geo_an_unknown_feature_lies_at_its_namesake_village_nearby(gazetteer: Gazetteer, nlp: Any) -> None:
+    text = "Government troops took Jisrayn on Monday, then advanced into the al-Bahariyah farms."
+    found = {p.mention.name: p for p in find_places(text, gazetteer=gazetteer, nlp=nlp)}
+    jisrayn, farms = found["Jisrayn"].place, found["al-Bahariyah"]
+    assert jisrayn is not None and farms.place is not None and farms.place.kind == "village", farms
+    assert farms.place != jisrayn and "namesake" in farms.note, farms  # the village's farms, not Jisrayn's
+
+
 def test_geo_hyphenated_names_of_one_place_hold_together(gazetteer: Gazetteer, nlp: Any) -> None:
     found = find_places("Jets struck Khan-Shaykhun and Tal-Abyad.", gazetteer=gazetteer, nlp=nlp)
     assert [p.mention.surface for p in found] == ["Khan-Shaykhun", "Tal-Abyad"], found

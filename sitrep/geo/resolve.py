@@ -75,6 +75,10 @@ KNOWN_FEATURE_SIM = 0.95
 # A small feature (hill, farm, camp) whose best candidate lies farther than this from the place it is
 # reported beside is taken to be an unknown feature near that place (km).
 LOCAL_KM = 10.0
+# ...unless its best candidate is a settlement spelled as its name within NAMESAKE_KM of that place: "the
+# al-Bahariyah farms" are the farms of the village of al-Bahariyah, 13 km from the last place named (km).
+NAMESAKE_KM = 25.0
+NAMESAKE_KINDS = frozenset({"village", "town", "city"})
 # Rounds of re-scoring with the neighbours' current readings (converges in two on real reports).
 ROUNDS = 3
 ALTERNATIVES = 3
@@ -560,6 +564,14 @@ def _follow_features(results: list[PlaceMention]) -> list[PlaceMention]:
     return out
 
 
+def _namesake_near(slot: _Slot, best: Candidate, anchor: Place) -> bool:
+    """The feature's best reading is a settlement of its very name near the place it is reported beside
+    (see NAMESAKE_KM)."""
+    return best.place.kind in NAMESAKE_KINDS and \
+        _letters_alike(slot.mention.name or slot.mention.surface, best.place) >= STRAY_SPELLING and \
+        km_between(best.place.lat, best.place.lon, anchor.lat, anchor.lon) <= NAMESAKE_KM
+
+
 def _names_city(result: PlaceMention) -> bool:
     """A bare mention read as a city spelled so ("Homs" beside "the Homs road"): the city, not the feature."""
     place = result.place
@@ -583,6 +595,10 @@ def _finish(slot: _Slot, slots: list[_Slot], gazetteer: Gazetteer) -> PlaceMenti
         anchor = _anchor(slot, slots)
         far = best is None or (anchor is not None and
                                km_between(best.place.lat, best.place.lon, anchor.lat, anchor.lon) > LOCAL_KM)
+        if anchor is not None and far and best and _namesake_near(slot, best, anchor):
+            return PlaceMention(slot.mention, best.place, score=best.score, geo_precision=2,
+                                alternatives=alternatives,
+                                note=f"unknown {slot.mention.feature}, placed at its namesake {best.place.name}")
         if anchor is not None and far and not (best and _known_feature(slot, best)):
             return PlaceMention(slot.mention, anchor, score=round(best.score if best else MIN_SCORE, 4),
                                 geo_precision=2, alternatives=alternatives,
