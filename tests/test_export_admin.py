@@ -57,7 +57,8 @@ def test_export_admin_units_of_a_place_without_a_district_from_its_neighbours(ad
                                                                                gazetteer: Any) -> None:
     damascus = gazetteer.get("wof:421202165")  # the city: Who's On First files it under no county
     assert damascus.admin2 == ""
-    assert admins.units(damascus.place_id) == AdminUnits("Damascus", "Damascus", inferred=True)
+    # its governorate has one district (Damascus, SY0100): that is its district, not a guess
+    assert admins.units(damascus.place_id) == AdminUnits("Damascus", "Damascus")
     # a bare point (no gazetteer entry) at Handarat's coordinates
     assert admins.units(lat=36.2889, lon=37.1609) == AdminUnits("Aleppo", "Jebel Saman", inferred=True)
     # the Iraqi desert: no locality within reach, no guess
@@ -71,3 +72,26 @@ def test_export_admin_every_syrian_locality_gets_a_district(admins: AdminLookup,
               (not p.admin1 or acled_admin1(p.admin1))]
     placed = [p for p in syrian if admins.units(p.place_id).admin2]
     assert len(placed) >= 0.99 * len(syrian)
+
+
+@pytest.mark.parametrize("place_id", ["district:barzeh", "district:qaboun", "district:jobar", "district:yarmouk-camp"])
+def test_export_admin_districts_of_damascus_city_are_in_damascus(admins: AdminLookup, gazetteer: Any,
+                                                                   place_id: str) -> None:
+    """Wikipedia's districts of Damascus city lie nearer villages filed under Rural Damascus than any filed
+    under Damascus: the gazetteer files them under their city (its parent chain), and so does the export."""
+    place = gazetteer.get(place_id)
+    assert place.parent_id == "wof:421202165" and place.admin1 == "Damascus"
+    assert admins.units(place_id) == AdminUnits("Damascus", "Damascus")
+
+
+def test_export_admin_a_point_never_takes_a_district_of_another_governorate(admins: AdminLookup,
+                                                                            gazetteer: Any) -> None:
+    """Where the gazetteer knows a Syrian place's governorate, the export's admin1 is that governorate, however
+    its neighbours lie; only its own districts vote on its district."""
+    syrian = [p for p in gazetteer.places if acled_admin1(p.admin1) and p.kind not in ("governorate", "region")]
+    crossed = [p.place_id for p in syrian if admins.units(p.place_id).admin1 not in ("", acled_admin1(p.admin1))]
+    assert crossed == []
+    barzeh = (33.556667, 36.320556)  # a bare point there: its nearest filed villages are in Rural Damascus
+    nearest = admins.nearest_district(*barzeh)
+    assert nearest is not None and nearest.admin1 == "Rif Dimashq"
+    assert admins.nearest_district(*barzeh, "Aleppo") is None  # no Aleppo district within reach

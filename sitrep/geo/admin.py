@@ -4,11 +4,15 @@ Where the point is a gazetteer place, the gazetteer's own hierarchy answers: Who
 locality under its county (an OCHA district) and governorate, so a village's `admin1`/`admin2` are read
 off its entry and respelled as ACLED writes them (`data/admin1_names.tsv`, `data/admin2_names.tsv`).
 
-Where the place has no parent chain (a hill, base or dam that only Wikipedia's map places, a point with no
-gazetteer entry), no bundled boundaries answer: no package on PyPI or npm ships Syria's district polygons
-(Natural Earth stops at governorates), so the point takes the district most of its nearest gazetteer
-localities lie in, within `NEIGHBOUR_KM`. Near a district border that can be the neighbouring district:
-the answer says it was inferred (`AdminUnits.inferred`), and the export says so in `tags`.
+Where the place has no district in its chain (a hill, base or dam that only Wikipedia's map places, a
+district of a city, a point with no gazetteer entry), no bundled boundaries answer: no package on PyPI or
+npm ships Syria's district polygons (Natural Earth stops at governorates), so the point takes the district
+most of its nearest gazetteer localities lie in, within `NEIGHBOUR_KM`. When the gazetteer knows the
+place's governorate, only that governorate's districts vote (a governorate of one district, Damascus, has
+it outright, not inferred): a point never gets a district of the governorate next door, however its neighbours lie
+(Damascus city's Yarmouk camp or Barzeh, whose nearest filed villages are in Rural Damascus). Near a
+district border the vote can still name the neighbouring district of the same governorate: the answer
+says it was inferred (`AdminUnits.inferred`), and the export says so in `tags`.
 
 A governorate or a region that the gazetteer files under no district has only `admin1`.
 """
@@ -90,6 +94,9 @@ class AdminLookup:
 
     def __init__(self, places: Iterable[Place], table: Mapping[str, District] | None = None) -> None:
         self._districts = table if table is not None else districts()
+        self._by_governorate: dict[str, list[District]] = defaultdict(list)
+        for district in self._districts.values():
+            self._by_governorate[district.admin1].append(district)
         self._places: dict[str, Place] = {}
         self._grid: dict[tuple[int, int], list[tuple[float, float, str]]] = defaultdict(list)
         for place in places:
@@ -108,9 +115,12 @@ class AdminLookup:
             return AdminUnits(admin1=acled_admin1(place.admin1) or acled_admin1(place.name))
         if place is not None:
             lat, lon = place.lat, place.lon
+        governorate = place.admin1 if place is not None and place.admin1 in self._by_governorate else ""
+        if len(self._by_governorate.get(governorate, ())) == 1:  # Damascus: its governorate says it
+            return self._of_district(self._by_governorate[governorate][0], inferred=False)
         if lat is None or lon is None:
             return AdminUnits(admin1=acled_admin1(place.admin1) if place is not None else "")
-        nearest = self.nearest_district(lat, lon)
+        nearest = self.nearest_district(lat, lon, governorate)
         if nearest is None:
             return AdminUnits(admin1=acled_admin1(place.admin1) if place is not None else "")
         return self._of_district(nearest, inferred=True)
@@ -118,9 +128,11 @@ class AdminLookup:
     def _of_district(self, district: District, *, inferred: bool) -> AdminUnits:
         return AdminUnits(admin1=acled_admin1(district.admin1), admin2=district.acled, inferred=inferred)
 
-    def nearest_district(self, lat: float, lon: float) -> District | None:
+    def nearest_district(self, lat: float, lon: float, governorate: str = "") -> District | None:
         """The district most of the `NEIGHBOURS` nearest localities within `NEIGHBOUR_KM` lie in (ties: the
-        nearest one's), or None with none that near."""
+        nearest one's), or None with none that near. With `governorate` (the gazetteer's spelling), only
+        its districts count."""
+        own = {d.gazetteer for d in self._by_governorate.get(governorate, ())}
         row, column = _cell(lat, lon)
         reach = math.ceil(NEIGHBOUR_KM / (CELL_DEGREES * KM_PER_DEGREE_AT_37N))
         found = []
@@ -128,7 +140,7 @@ class AdminLookup:
             for c in range(column - reach, column + reach + 1):
                 for plat, plon, admin2 in self._grid.get((r, c), ()):
                     km = _km(lat, lon, plat, plon)
-                    if km <= NEIGHBOUR_KM:
+                    if km <= NEIGHBOUR_KM and (not own or admin2 in own):
                         found.append((km, admin2))
         if not found:
             return None

@@ -276,10 +276,14 @@ def merge_into(base: list[Place], extra: list[Place]) -> list[Place]:
     grid = _Grid(p for p in base if p.kind in POINT_KINDS)
     merged: dict[str, Place] = {p.place_id: p for p in base}
     localities = [p for p in base if p.kind in POINT_KINDS]
+    cities: dict[str, Place] = {}
+    for city in (p for p in base if p.kind == "city"):
+        for name in city.names:
+            cities.setdefault(fold(name), city)
     for place in extra:
         twin = _find_twin(place, grid) if place.kind in POINT_KINDS else None
         if twin is None:
-            merged[place.place_id] = _with_admin(place, grid, localities)
+            merged[place.place_id] = _in_city(place, cities) or _with_admin(place, grid, localities)
             continue
         current = merged[twin.place_id]
         merged[twin.place_id] = replace(with_names(current, place.names),
@@ -297,6 +301,16 @@ def _find_twin(place: Place, grid: _Grid) -> Place | None:
         if distance <= MERGE_KM and (best is None or distance < best[0]):
             best = (distance, other)
     return best[1] if best else None
+
+
+def _in_city(place: Place, cities: dict[str, Place]) -> Place | None:
+    """A district of syria_districts.tsv in the city it names, with the city's parent chain (its units are
+    the city's, not those of its nearest filed village: Damascus's Barzeh lies nearer villages of Rural
+    Damascus than any filed under Damascus); None for another place or a city not in the gazetteer."""
+    city = cities.get(fold(place.admin1)) if "districts" in place.sources and place.kind != "city" else None
+    if city is None:
+        return None
+    return replace(place, parent_id=city.place_id, admin1=city.admin1, admin2=city.admin2)
 
 
 def _with_admin(place: Place, grid: _Grid, localities: list[Place]) -> Place:
