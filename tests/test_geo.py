@@ -240,6 +240,12 @@ def test_geo_an_unknown_feature_lies_at_its_namesake_village_nearby(gazetteer: G
     assert farms.place != jisrayn and "namesake" in farms.note, farms  # the village's farms, not Jisrayn's
 
 
+def test_geo_two_villages_joined_by_a_hyphen_are_two_places(gazetteer: Gazetteer, nlp: Any) -> None:
+    found = find_places("Troops advanced along the Mayda'a-Nashabiyah axis.", gazetteer=gazetteer, nlp=nlp)
+    assert [p.mention.surface for p in found] == ["Mayda'a", "Nashabiyah"], found
+    assert all(p.place is not None for p in found), found
+
+
 def test_geo_hyphenated_names_of_one_place_hold_together(gazetteer: Gazetteer, nlp: Any) -> None:
     found = find_places("Jets struck Khan-Shaykhun and Tal-Abyad.", gazetteer=gazetteer, nlp=nlp)
     assert [p.mention.surface for p in found] == ["Khan-Shaykhun", "Tal-Abyad"], found

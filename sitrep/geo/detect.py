@@ -341,19 +341,27 @@ def detect_mentions(text: str, gazetteer: Gazetteer, doc: Any | None = None, *, 
 
 def _split_joined_places(words: list[Word], gazetteer: Gazetteer, foreign: frozenset[str]) -> list[Word]:
     """"Aleppo-Damascus" (of "the Aleppo-Damascus highway") is two places joined by a hyphen, not one name:
-    a hyphenated word whose two sides are each a prominent place (see PROMINENT_KINDS) or a place abroad is
-    split at the hyphen. Articles ("ez-Zor", "al-Bab") and generic words ("Tal-Abyad") hold on."""
+    a hyphenated word whose two sides are each a prominent place (see PROMINENT_KINDS) or a place abroad, or
+    known names where the whole is none, is split at the hyphen. Articles ("ez-Zor", "al-Bab") and generic words ("Tal-Abyad") hold on."""
     out: list[Word] = []
     for word in words:
         cut = word.text.find("-")
         left, right = word.text[:cut], word.text[cut + 1:]
         if cut < 1 or "-" in right or not (left[:1].isupper() and right[:1].isupper()) or \
                 ARTICLE_PREFIX_RE.match(word.text) or is_generic_word(left) or is_generic_word(right) or \
-                not all(is_foreign(part, foreign) or _is_prominent(part, gazetteer) for part in (left, right)):
+                not (all(is_foreign(part, foreign) or _is_prominent(part, gazetteer) for part in (left, right)) or
+                     _two_known_names(word.text, left, right, gazetteer)):
             out.append(word)
             continue
         out += [Word(word.start, word.start + cut, left, ends_name=True), Word(word.start + cut + 1, word.end, right)]
     return out
+
+
+def _two_known_names(whole: str, left: str, right: str, gazetteer: Gazetteer) -> bool:
+    """"Mayda'a-Nashabiyah" (of "the Mayda'a-Nashabiyah axis"): the gazetteer knows each side exactly and
+    not the whole, and neither side is too short to be a name of its own."""
+    return all(len(fold(part)) >= MIN_DOUBTFUL_LETTERS and _match_grade(part, gazetteer) == EXACT_MATCH
+               for part in (left, right)) and _match_grade(whole, gazetteer) == NO_MATCH
 
 
 def _is_prominent(name: str, gazetteer: Gazetteer) -> bool:
