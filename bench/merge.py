@@ -23,7 +23,7 @@ from sitrep.ingest import read_document, read_documents
 from sitrep.model import Document, Event
 from sitrep.reconcile.clusters import cluster_reports
 from sitrep.reconcile.publishers import publisher_of
-from sitrep.reconcile.report import Report, date_stated, gainer_stated
+from sitrep.reconcile.report import Report
 
 REPO = Path(__file__).resolve().parents[1]
 PAIRS = REPO / "tests" / "fixtures" / "merge_pairs.tsv"
@@ -57,8 +57,8 @@ def report_of(event: Event, key: int, parents: dict[str, str]) -> Report:
         latitude=event.latitude, longitude=event.longitude, geo_precision=event.geo_precision,
         fact_status=event.fact_status, actor1_side=event.actor1_side, actor2_side=event.actor2_side,
         hedges=event.hedges, evidence=event.evidence, publisher=publisher_of(event.source, event.doc_id),
-        stance=event.stance, original_doc_id=event.doc_id, date_stated=date_stated(event.notes),
-        gainer_stated=gainer_stated(event.notes))
+        stance=event.stance, original_doc_id=event.doc_id, date_stated=event.date_stated,
+        gainer_stated=event.gainer_stated)
 
 
 def extract_reports(documents: list[Document], resources: Resources) -> list[Report]:

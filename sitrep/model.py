@@ -215,7 +215,10 @@ class Event:
     url: str = ""
     published: date | None = None
     confidence: float = 0.0
-    notes: tuple[str, ...] = ()  # how the event was coded, for people reviewing it
+    notes: tuple[str, ...] = ()  # how the event was coded, for people reviewing it (never read back by code)
+    date_stated: bool = True  # the text dates it; False: dated by the publication's fallback, or undated
+    gainer_stated: bool = True  # False: a change of territory whose text does not say who gained (the
+    # sub-type's direction, government regains / non-state actor overtakes, is then a guess)
 
 
 FACT_STATUSES = tuple(FactStatus)  # strongest first

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from sitrep.events.extract import UNDATED, Extraction, extract, load_resources
+from sitrep.events.extract import UNDATED, UNDATED_DOCUMENT, Extraction, extract, load_resources
 from sitrep.model import Document
 from sitrep.reconcile import (
     document_copies,
@@ -33,7 +33,7 @@ from sitrep.reconcile.matching import same_happening
 from sitrep.reconcile.merge import _Gathered
 from sitrep.reconcile.minhash import signature, similarity
 from sitrep.reconcile.neighbours import ReportIndex
-from sitrep.reconcile.report import GAINER_UNSTATED_NOTE, UNDATED_NOTE, Report
+from sitrep.reconcile.report import Report
 from sitrep.reconcile.reports import candidate_reports, candidates_near, reports_of_documents
 from sitrep.store import Store, open_store
 from sitrep.store.schema import DocumentBandRow, DocumentRow, MergedEventRow
@@ -144,10 +144,14 @@ def test_reconcile_merge_pairs_meet_the_floors(extractions: list[Extraction], nl
     assert scores.precision >= PRECISION_FLOOR and scores.recall >= RECALL_FLOOR, scores
 
 
-def test_reconcile_reads_the_extractors_notes(extractions: list[Extraction]) -> None:
-    assert UNDATED_NOTE == UNDATED
-    notes = {note for extraction in extractions for event in extraction.events for note in event.notes}
-    assert GAINER_UNSTATED_NOTE in notes
+def test_reconcile_reads_the_extractors_typed_flags(extractions: list[Extraction]) -> None:
+    # the flags merging reads are typed fields set by the extractor, the notes only say so for people
+    events = [event for extraction in extractions for event in extraction.events]
+    assert any(not e.gainer_stated for e in events) and any(not e.date_stated for e in events)
+    for event in events:
+        assert event.date_stated == (UNDATED not in event.notes and UNDATED_DOCUMENT not in event.notes)
+        assert event.gainer_stated or event.sub_event_type in ("Government regains territory",
+                                                               "Non-state actor overtakes territory")
 
 
 def test_reconcile_clusters_do_not_chain(extractions: list[Extraction], nlp: Any, gazetteer: Any,

@@ -184,6 +184,23 @@ def test_store_processes_opening_a_new_database_at_once_all_succeed(backend_url:
         assert len(store.query_events(near=(ALEPPO.lat, ALEPPO.lon), km=10)) == 2
 
 
+def test_store_event_flags_round_trip_and_older_rows_take_them_from_their_notes(backend_url: str) -> None:
+    # 0011: the Event's typed flags are columns; rows written before it take them from the notes once
+    from sitrep.store.database import migrate_database
+
+    document = aleppo_document()
+    retaking, shelling = aleppo_events(document)
+    retaking = replace(retaking, notes=("side that gained ground not stated",), gainer_stated=False)
+    shelling = replace(shelling, notes=("no date in the text: dated to the publication week",), date_stated=False)
+    with open_store(backend_url) as store:
+        store.save_document(document, [retaking, shelling], [ALEPPO, RAMOUSEH])
+        flags = {e.event_id: (e.date_stated, e.gainer_stated) for e in store.query_events()}
+        assert flags == {"wire-aleppo-1": (True, False), "wire-aleppo-2": (False, True)}
+        migrate_database(store.engine, "0010", downgrade=True)
+        migrate_database(store.engine, "head")
+        assert {e.event_id: (e.date_stated, e.gainer_stated) for e in store.query_events()} == flags
+
+
 def test_store_sqlite_migration_refuses_broken_references_and_changes_nothing(tmp_path: Path) -> None:
     from sitrep.store.database import migrate_database
 

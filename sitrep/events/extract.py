@@ -493,8 +493,9 @@ def _events_for(trigger: Trigger, places: list[PlaceMention], context: _Context,
     framing = tuple(Span(f.start + start, f.end + start, f.surface, f.label) for f in framing)
     notes: tuple[str, ...] = () if who.gained_by or not territorial else ("side that gained ground not stated",)
     notes += () if dated else (UNDATED if document.published else UNDATED_DOCUMENT,)
-    return [_event(document, place, sub_event_type, who, day, precision, statement, framing, (start, end),
-                   notes) for place in places]
+    gainer_stated = bool(who.gained_by) or not territorial
+    return [replace(_event(document, place, sub_event_type, who, day, precision, statement, framing, (start, end),
+                           notes), date_stated=dated, gainer_stated=gainer_stated) for place in places]
 
 
 def _follows_dated_clause(token: Any, context: _Context, sentence: tuple[int, int]) -> bool:
@@ -570,10 +571,10 @@ def _event(document: Document, mention: PlaceMention, sub_event_type: str, who: 
 def _drop_repeats(events: Sequence[Event]) -> list[Event]:
     """Leave out undated restatements of a dated event ("the victories in Bani Zayd" after "the victory
     in Bani Zayd on Thursday the 28th")."""
-    dated = [e for e in events if UNDATED not in e.notes]
+    dated = [e for e in events if e.date_stated]
     out = []
     for event in events:
-        if UNDATED in event.notes and any(
+        if not event.date_stated and any(
                 d.place_id == event.place_id and d.location == event.location and _same_kind(d, event) and d.event_date
                 and event.event_date and abs((event.event_date - d.event_date).days) <= REPEAT_DAYS
                 and (d.fact_status in HAPPENED) == (event.fact_status in HAPPENED) for d in dated):

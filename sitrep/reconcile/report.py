@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+
+from sitrep.model import FACT_STATUSES, FactStatus
 
 # How far a date may be off, in days, when it is known only to the day (1), week (2) or month (3): half a
 # week and half a month, as in ../shared/eval/score.py's PRECISION_DAYS.
 PRECISION_DAYS = {1: 0, 2: 4, 3: 16}
 # Fact statuses from strongest to weakest: the merged event's status is its strongest report's.
-STATUS_ORDER = ("reported", "attributed_claim", "expected", "hypothetical", "negated")
+STATUS_ORDER = FACT_STATUSES
 # Statuses of something that did not (yet) happen: they merge only among themselves (a forecast layer).
-NOT_HAPPENED = frozenset({"expected", "hypothetical"})
-# The note the extractor puts on an event whose text names no date, so that it is dated by its document's
-# publication date (sitrep.events.extract.UNDATED, repeated here so that reconciling does not load the
-# extractor and its models; tests/test_reconcile.py checks the two agree).
-UNDATED_NOTE = "no date in the text: dated to the publication week"
-# The extractor's note on a territorial event whose text does not say which side gained: its sub-type's
-# direction (government regains / non-state actor overtakes) is then a guess.
-GAINER_UNSTATED_NOTE = "side that gained ground not stated"
+NOT_HAPPENED = frozenset({FactStatus.EXPECTED, FactStatus.HYPOTHETICAL})
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,13 +55,3 @@ class Report:
     @property
     def status_rank(self) -> int:
         return STATUS_ORDER.index(self.fact_status) if self.fact_status in STATUS_ORDER else len(STATUS_ORDER)
-
-
-def date_stated(notes: Iterable[str]) -> bool:
-    """Whether an event's date comes from its text, judging by the extractor's notes on it."""
-    return UNDATED_NOTE not in notes
-
-
-def gainer_stated(notes: Iterable[str]) -> bool:
-    """Whether the text of a territorial event says which side gained, judging by the extractor's notes."""
-    return GAINER_UNSTATED_NOTE not in notes

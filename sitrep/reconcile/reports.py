@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, aliased
 
 from sitrep.reconcile.matching import SAME_PLACE_KM, window_days
 from sitrep.reconcile.publishers import publisher_of
-from sitrep.reconcile.report import Report, date_stated, gainer_stated
+from sitrep.reconcile.report import Report
 from sitrep.store.query import bounding_box
 from sitrep.store.schema import (
     DocumentCopyRow,
@@ -64,7 +64,7 @@ def _to_report(row: Any) -> Report:
         fact_status=event.fact_status, actor1_side=event.actor1_side, actor2_side=event.actor2_side,
         hedges=tuple(event.hedges), evidence=evidence or "", publisher=publisher,
         stance=doc_stance or source_stance or "", original_doc_id=original,
-        date_stated=date_stated(event.notes or ()), gainer_stated=gainer_stated(event.notes or ()))
+        date_stated=event.date_stated, gainer_stated=event.gainer_stated)
 
 
 def _unique(rows: Iterable[Any]) -> list[Report]:

@@ -98,7 +98,8 @@ def event_row(event: Event, document: DocumentRow) -> EventRow:
         location=event.location, admin1=event.admin1, place_id=event.place_id or None,
         latitude=event.latitude, longitude=event.longitude, geo_precision=event.geo_precision,
         fact_status=event.fact_status, hedges=list(event.hedges), claimant=event.claimant,
-        confidence=event.confidence, notes=list(event.notes),
+        confidence=event.confidence, notes=list(event.notes), date_stated=event.date_stated,
+        gainer_stated=event.gainer_stated,
         evidence=[EvidenceRow(start=event.evidence_start, end=event.evidence_end, text=event.evidence)],
         framing=[FramingSpanRow(start=s.start, end=s.end, surface=s.surface, technique=s.label)
                  for s in event.framing],
@@ -120,4 +121,5 @@ def event_from_row(row: EventRow) -> Event:
         claimant=row.claimant, framing=tuple(Span(s.start, s.end, s.surface, s.technique) for s in row.framing),
         source=source.name if source else "", stance=document.stance, url=document.url,
         published=document.published, confidence=row.confidence, notes=tuple(row.notes),
+        date_stated=row.date_stated, gainer_stated=row.gainer_stated,
     )

@@ -23,6 +23,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -134,6 +135,9 @@ class EventRow(Base):
     claimant: Mapped[str] = mapped_column(default="")
     confidence: Mapped[float] = mapped_column(Float, default=0.0)
     notes: Mapped[list[str]] = mapped_column(JSON)
+    # the Event's typed flags (0011): the text dates the event; the text says who gained the territory
+    date_stated: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    gainer_stated: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     document: Mapped[DocumentRow] = relationship()
     evidence: Mapped[list[EvidenceRow]] = relationship(order_by="EvidenceRow.id", cascade="all, delete-orphan")
