@@ -42,7 +42,7 @@ def did_you_mean(value: str, known: Iterable[str]) -> str:
                             processor=str.casefold)
     if not found:
         return ""
-    return f" (did you mean {' or '.join(repr(name) for name, _score, _index in found)}?)"
+    return f" (did you mean {' or '.join(repr(str(name)) for name, _score, _index in found)}?)"
 
 
 def choose(value: str, known: Iterable[str], what: str, *, listed: bool = True) -> str:
