@@ -77,7 +77,7 @@ def extract_documents(documents: Iterable[Document], resources: Resources, *, st
     Reject (or raises, if strict). A document over `budget` is refused with the reason."""
     from sitrep.control.statements import load_control_cues
 
-    cues = load_control_cues()  # once for the run, not once a document
+    cues = resources.control_cues or load_control_cues()  # once for the run, the overlay's with the profile's
     batch: list[Document] = []
     for document in documents:
         batch.append(document)

@@ -168,3 +168,20 @@ def test_overlays_the_conflict_setting_chooses_the_profile(tmp_path: Path) -> No
 def test_overlays_a_conflict_name_is_a_plain_folder_name(tmp_path: Path) -> None:
     with pytest.raises(DataFileError, match="lower-case letters"):
         profile_files(tmp_path, "../elsewhere")
+
+
+def test_overlays_control_cues_of_the_overlay_reach_the_pipeline(tmp_path: Path, nlp: Any,
+                                                                 gazetteer: Gazetteer) -> None:
+    # a holder phrase the shipped control cues lack, added by the user: the batch's statements of control use it
+    from sitrep.pipeline import extract_documents
+
+    _overlay(tmp_path, {"control_cues.yaml": "holder_after:\n  - in the grip of\n"})
+    document = Document(doc_id="t", text="The village of Kafr Zita, in the grip of ISIS for a year, was quiet.",
+                        source="test", published=date(2015, 3, 2), stance="neutral")
+
+    def held(data_home: Path) -> set[tuple[str, str]]:
+        results = list(extract_documents([document], load_resources(nlp, gazetteer, data_home), strict=True))
+        return {o.side for r in results for o in getattr(r, "observations", ())}
+
+    assert held(tmp_path) == {"isis"}
+    assert held(tmp_path / "elsewhere") == set()

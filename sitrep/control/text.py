@@ -36,7 +36,8 @@ def statement_observations(document: Document, resources: Resources, *, doc: Any
     if places is None:
         places = find_places(text, gazetteer=resources.gazetteer, doc=doc, doc_id=document.doc_id,
                              exclude=[(a.start, a.end) for a in actors])
-    statements = find_control_statements(doc, text, places, actors, cues=cues, fact_cues=resources.fact_cues)
+    statements = find_control_statements(doc, text, places, actors, cues=cues or resources.control_cues,
+                                         fact_cues=resources.fact_cues)
     return observations_of_statements(statements, document)
 
 
@@ -53,7 +54,7 @@ def stored_documents(store: Store) -> list[Document]:
 def rebuild_control_with_text(store: Store, resources: Resources, rules: AssessmentRules = DEFAULT_RULES) -> int:
     """`rebuild_control`, then every stored document's statements of control; returns the places covered."""
     rebuild_control(store, rules)
-    cues = load_control_cues()
+    cues = resources.control_cues or load_control_cues()
     documents = stored_documents(store)
     for document, doc in zip(documents, resources.nlp.pipe(d.text for d in documents), strict=True):
         update_control_for_document(store, document.doc_id,

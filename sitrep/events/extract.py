@@ -112,6 +112,8 @@ class Resources:
     framing: FramingLexicon
     publishers: tuple[Publisher, ...] = ()
     event_filter: EventFilter | None = None  # learned second opinion on happened events (None: rules alone)
+    control_cues: Any = None  # statements of control's cues (sitrep.control.statements.ControlCues), the
+    # profile's with the user's overlay; None: the shipped file's
 
 
 def load_resources(nlp: Any, gazetteer: Gazetteer, data_home: Path | None = None,
@@ -122,7 +124,7 @@ def load_resources(nlp: Any, gazetteer: Gazetteer, data_home: Path | None = None
     return Resources(nlp=nlp, gazetteer=gazetteer, actors=files.load_actors(files.load_profile()),
                      classifier=files.load_classifier(nlp), report_triggers=files.load_report_triggers(),
                      fact_cues=files.load_fact_cues(), framing=files.load_framing(), publishers=files.load_publishers(),
-                     event_filter=load_event_filter())
+                     event_filter=load_event_filter(), control_cues=files.load_control_cues())
 
 
 @dataclass(frozen=True, slots=True)
