@@ -110,6 +110,18 @@ def test_triggers_a_ceasefire_called_for_is_no_agreement(nlp: Any, classifier: C
     assert found.get("ceasefire") == "Agreement"
 
 
+def test_triggers_an_accord_followed_or_a_thing_condemned_is_no_event(nlp: Any, classifier: Classifier,
+                                                                     report_triggers: tuple[ReportTrigger, ...]) -> None:
+    found = _triggers("Rebels began leaving the suburb under a deal with the government.", nlp, classifier,
+                      report_triggers)
+    assert "deal" not in found, found
+    found = _triggers("The opposition condemned the corridors on Thursday.", nlp, classifier, report_triggers)
+    assert "corridors" not in found, found
+    found = _triggers("The government opened two corridors out of the city on Thursday.", nlp, classifier,
+                      report_triggers)
+    assert found.get("corridors") == "Other", found
+
+
 @pytest.mark.parametrize(("text", "word", "expected"), [
     ("Syrian air defences confronted an Israeli missile attack on the airport late on Monday.", "confronted",
      "Disrupted weapons use"),

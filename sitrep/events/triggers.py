@@ -49,6 +49,13 @@ NEIGHBOUR_OVERRIDES = {
     DISRUPTED: frozenset({AIR_STRIKE, "Shelling/artillery/missile attack", "Armed clash",
                           "Remote explosive/landmine/IED", "Grenade"}),
 }
+# "left under the agreement", "per the deal": an accord named as the frame of another deed, not agreed there.
+FRAME_PREPOSITIONS = frozenset({"under", "per"})
+AGREEMENT = "Agreement"
+# Verbs of reacting to something ("condemned the corridors", "welcomed the truce", "denounced the siege"):
+# the statement is a reaction, the thing reacted to is reported (or not) elsewhere.
+REACTION_LEMMAS = frozenset({"condemn", "welcome", "denounce", "criticise", "criticize", "praise", "hail",
+                             "slam", "decry", "deplore", "reject", "applaud", "lament"})
 INSTITUTION_HEADS = frozenset({"complex", "base", "academy", "school", "college", "battalion", "brigade",
                                "regiment", "division", "unit", "factory", "depot", "position", "battery",
                                "command", "headquarters", "corps", "directorate"})
@@ -191,7 +198,7 @@ def find_triggers(doc: Any, classifier: Classifier, report_triggers: tuple[Repor
     kept = [t for _, t in sorted(best.items())
             if t.weight >= MIN_TRIGGER_WEIGHT and not _names_an_institution(doc[t.token])
             and not _names_a_campaign(doc[t.token], t) and not _describes_a_state(doc[t.token])
-            and not _is_sought(doc[t.token])]
+            and not _is_sought(doc[t.token]) and not _is_referred_to(doc[t.token], t)]
     return _typed_by_neighbours(kept, doc, classifier)
 
 
@@ -235,6 +242,17 @@ def _is_sought(token: Any) -> bool:
     elif token.dep_ != "dobj":
         return False
     return governor.lemma_.lower() in SEEKING_LEMMAS
+
+
+def _is_referred_to(token: Any, trigger: Trigger) -> bool:
+    """A noun trigger that names a thing talked about, not a happening: the accord another deed follows
+    ("leaving under a deal with the government"), or what a statement reacts to ("the opposition condemned
+    the corridors")."""
+    if token.pos_ != "NOUN":
+        return False
+    if trigger.sub_event_type == AGREEMENT and token.dep_ == "pobj" and token.head.lower_ in FRAME_PREPOSITIONS:
+        return True
+    return token.dep_ == "dobj" and token.head.lemma_.lower() in REACTION_LEMMAS
 
 
 def _takes_no_ground(verb: Any, classifier: Classifier) -> bool:
