@@ -579,9 +579,10 @@ def test_api_region_is_matched_literally(client: TestClient, store: Store) -> No
     admin1 = every[0]["properties"]["admin1"]
     prefix = client.get("/api/control", params={"at": day, "areas": "false", "region": admin1[:3]}).json()
     assert {f["properties"]["admin1"] for f in prefix["places"]["features"]} >= {admin1}
-    for wildcard in ("%", "_", "%a", "_" * 3):
-        body = client.get("/api/control", params={"at": day, "areas": "false", "region": wildcard}).json()
-        assert body["places"]["features"] == [], wildcard
+    for wildcard in ("%", "_", "%a", "_" * 3):  # no wildcard: a region naming no governorate is a 400
+        error = assert_error(client.get("/api/control", params={"at": day, "areas": "false", "region": wildcard}),
+                             400, "bad_request")
+        assert "unknown region" in error["message"], wildcard
     assert_error(client.get("/api/control", params={"at": day, "region": "r" * 50_000}), 422, "invalid")
 
 
@@ -707,3 +708,34 @@ def test_api_unknown_type_or_status_is_a_400_with_a_suggestion(client: TestClien
         assert "did you mean 'reported'" in error["message"]
     assert_error(client.get("/api/merged-events", params={"from": "2016-08-10", "to": "2016-08-01"}), 400,
                  "bad_request")
+
+
+def test_api_every_filter_is_checked_with_a_suggestion(client: TestClient, store: Store) -> None:
+    """The mistakes of issue 13 through the API: a typo in a side, stance, publisher, place or region, or
+    `from` after `to`, is an error naming the closest known values, never an empty or elsewhere answer."""
+    error = assert_error(client.get("/api/events", params={"side": "govt"}), 400, "bad_request")
+    assert "unknown side 'govt' (did you mean 'government'" in error["message"]
+    assert all_events(client, side="Government") == all_events(client, side="government")  # spelled as stored
+    error = assert_error(client.get("/api/events", params={"stance": "banana"}), 400, "bad_request")
+    assert "unknown stance 'banana'" in error["message"] and "pro-government" in error["message"]
+    source = all_events(client)[0]["source"]
+    error = assert_error(client.get("/api/events", params={"source": source[:-1] + "z"}), 400, "bad_request")
+    assert f"did you mean {source!r}" in error["message"]
+    error = assert_error(client.get("/api/events", params={"near": "Atlantis"}), 404, "not_found")
+    assert "no place called 'Atlantis'" in error["message"]  # was: some village that sounds a little like it
+    error = assert_error(client.get("/api/events", params={"from": "2016-08-10", "to": "2016-08-01"}), 400,
+                         "bad_request")
+    assert "is after to" in error["message"]
+    day = _control_day(store).isoformat()
+    error = assert_error(client.get("/api/control", params={"at": day, "areas": "false", "region": "Aleppoo"}),
+                         400, "bad_request")
+    assert "did you mean 'Aleppo'" in error["message"]
+    from sitrep.admin1 import governorate
+
+    every = client.get("/api/control", params={"at": day, "areas": "false"}).json()["places"]["features"]
+    # the gazetteer's spelling ("Lattakia", "Hasaka (Al Haksa)")
+    stored = next(f["properties"]["admin1"] for f in every if f["properties"]["admin1"])
+    spellings = governorate(stored).spellings  # type: ignore[union-attr]
+    by_spelling = [client.get("/api/control", params={"at": day, "areas": "false", "region": name}).json()["places"]
+                   for name in spellings]
+    assert by_spelling[0]["features"] and all(places == by_spelling[0] for places in by_spelling), spellings

@@ -38,12 +38,13 @@ Layer = Literal["assessed", "claimed"]
 def get_control(ctx: Annotated[ApiContext, Depends(context)], at: date,
                 layer: Annotated[Layer, Query()] = "assessed",
                 region: Annotated[str, Query(max_length=MAX_NAME_CHARS,
-                                             description="governorate name or its beginning, as written")] = "",
+                                             description="governorate, any usual spelling (Latakia, Lattakia) or its beginning")] = "",
                 areas: Annotated[bool, Query(description="false: skip the control areas (faster)")] = True,
                 ) -> Response:
     """Who holds each place on `at`: points (held, contested, besieged) and, unless `areas=false`, control
     areas (one polygon per side and state, and front lines where two sides' areas meet, contested)."""
     checked_date(ctx.settings, at, "at")
+    region = _region(region)
 
     def build() -> bytes:
         # The places' text is written from the stored listings (sitrep.control.points); the areas need the
@@ -58,6 +59,31 @@ def get_control(ctx: Annotated[ApiContext, Depends(context)], at: date,
 
     # A map steps a slider back and forth: a day's answer is reused until the store changes.
     return Response(ctx.reuse_response(("control", at, layer, region, areas), build), media_type="application/json")
+
+
+def _region(name: str) -> str:
+    """The governorate `region` names, as the store spells it: any usual spelling ("Latakia", "Al Hasakeh")
+    or the beginning of one (a beginning several governorates share is kept as written, matched against
+    the stored names); 400 with the closest names for one that names none, never an empty answer."""
+    from sitrep.admin1 import governorate, governorates
+    from sitrep.cli_checks import region_admin1
+    from sitrep.errors import InputError
+
+    if not name:
+        return name
+    found = governorate(name)
+    if found is not None:
+        return found.admin1
+    start = name.casefold()
+    starting = {g.admin1 for g in governorates() if any(s.casefold().startswith(start) for s in g.spellings)}
+    if len(starting) == 1:
+        return starting.pop()
+    if starting:
+        return name
+    try:
+        return region_admin1(name)  # raises, naming the closest governorates
+    except InputError as e:
+        raise ApiError(400, str(e)) from e
 
 
 def _areas(ctx: ApiContext, states: list[ControlState], at: date) -> dict[str, Any]:

@@ -22,7 +22,6 @@ from sitrep.api.schemas import (
     EventPage,
     MergedEventPage,
 )
-from sitrep.errors import NotFoundError
 from sitrep.fronts import Front, fronts, match_front
 from sitrep.taxonomy import EVENT_TYPES
 
@@ -58,6 +57,8 @@ def list_events(
     """Stored events (one per report) matching every filter, dated ones by date then id, undated last.
     `total` is exact up to 10,000 matches; beyond, `total_exact` is false and `total` a floor."""
     since, until = checked_date(ctx.settings, since, "from"), checked_date(ctx.settings, until, "to")
+    _check_range(since, until)
+    side, source, stance = _stored_values(ctx, side, source, stance)
     wanted = _fields(fields)
     if format == "geojson" and isinstance(wanted, frozenset):
         wanted |= {"lat", "lon"}  # the point
@@ -105,8 +106,7 @@ def list_merged_events(
     from sitrep.reconcile import merged_events
 
     since, until = checked_date(ctx.settings, since, "from"), checked_date(ctx.settings, until, "to")
-    if since is not None and until is not None and since > until:
-        raise ApiError(400, f"from {since} is after to {until}: nothing can match")
+    _check_range(since, until)
     type, _, status = _known(type, None, status)
     admin1 = _front(ctx, front).admin1 if front else None
     merged = [m for m in merged_events(ctx.store, ctx.weights())
@@ -136,6 +136,46 @@ def _known(type: str | None, sub_type: str | None,
         raise ApiError(400, str(e)) from e
 
 
+def _check_range(since: date | None, until: date | None) -> None:
+    if since is not None and until is not None and since > until:
+        raise ApiError(400, f"from {since} is after to {until}: nothing can match")
+
+
+def _stored_values(ctx: ApiContext, side: str | None, source: str | None,
+                   stance: str | None) -> tuple[str | None, str | None, str | None]:
+    """Side, publisher and stance spelled as stored, checked against what exists (the store's sides and the
+    conflict profile's, the store's publishers, the stances sitrep reads and the store's): 400 naming the
+    closest otherwise, as `sitrep events` does, never an empty page for a typo."""
+    from sitrep.cli_checks import choose
+    from sitrep.cli_events import LISTED_VALUES
+    from sitrep.errors import InputError
+
+    if side is None and source is None and stance is None:
+        return side, source, stance
+    sides, sources, stances = ctx.cached("stored values", lambda: _stored_sides_sources_stances(ctx))
+    try:
+        return (choose(side, sides, "side") if side else side,
+                choose(source, sources, "source", listed=len(sources) <= LISTED_VALUES) if source else source,
+                choose(stance, stances, "stance") if stance else stance)
+    except InputError as e:
+        raise ApiError(400, str(e)) from e
+
+
+def _stored_sides_sources_stances(ctx: ApiContext) -> tuple[set[str], set[str], set[str]]:
+    """The store's sides with the conflict profile's, its publishers, and its stances with those sitrep reads."""
+    from sqlalchemy import select
+
+    from sitrep.cli_checks import known_stances
+    from sitrep.cli_events import stored_values
+    from sitrep.conflict import load_conflict
+    from sitrep.store.schema import DocumentRow
+
+    sides, sources = stored_values(ctx.store)
+    with ctx.store.engine.connect() as connection:
+        stances = {s for s in connection.scalars(select(DocumentRow.stance).distinct()) if s}
+    return sides | set(load_conflict(ctx.settings.conflict).sides), sources, stances | set(known_stances())
+
+
 def _fields(text: str | None) -> frozenset[str] | tuple[str, ...]:
     """A sparse fieldset: the named fields (each an event field), event_id always among them."""
     if text is None:
@@ -159,10 +199,17 @@ def parse_bbox(text: str) -> tuple[float, float, float, float]:
 
 
 def _centre(ctx: ApiContext, name: str) -> tuple[float, float]:
-    found = ctx.gazetteer().search(name, limit=1)
-    if not found:
-        raise NotFoundError(f"no place called {name!r} in the gazetteer")
-    return found[0].lat, found[0].lon
+    """The point of the place `near` names, as `sitrep events --near` chooses it (a name the gazetteer
+    knows up to transliteration); 404 with the closest names otherwise (as an unknown front), never a loose
+    guess elsewhere ("Atlantis" was some village)."""
+    from sitrep.cli_checks import near_place
+    from sitrep.errors import InputError, NotFoundError
+
+    try:
+        place = near_place(ctx.gazetteer(), name)
+    except InputError as e:
+        raise NotFoundError(str(e)) from e
+    return place.lat, place.lon
 
 
 def cached_fronts(ctx: ApiContext) -> list[Front]:
