@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import re
+from collections import Counter
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -444,6 +445,39 @@ def test_export_acled_round_trip_counts_equal_the_merged_listing(dev_store: str,
     per_report = cli.invoke(app, ["export", "--db", dev_store, "--per", "report"]).stdout
     assert all("merged_id: " in r["tags"] and r["event_date"] and r["year"]
                for r in csv.DictReader(io.StringIO(per_report)))
+
+
+
+def test_export_acled_round_trip_through_pandas(dev_store: str, tmp_path: Path) -> None:
+    """What an analyst does with the file: `pandas.read_csv` with no options. The columns come back with
+    ACLED's types (numbers as numbers, the ids as text, dates that parse), one row per merged event that
+    happened, and the same counts by type, sub-type and governorate as `sitrep events --merged`."""
+    import pandas
+    from typer.testing import CliRunner
+
+    from sitrep.admin1 import acled_admin1
+    from sitrep.cli import app
+
+    cli = CliRunner()
+    out = tmp_path / "events.csv"
+    exported = cli.invoke(app, ["export", "--db", dev_store, "--out", str(out)])
+    assert exported.exit_code == 0, exported.output
+    frame = pandas.read_csv(out)
+    listed = [json.loads(line) for line in cli.invoke(
+        app, ["events", "--db", dev_store, "--merged", "--format", "jsonl"]).stdout.splitlines() if line]
+    happened = {m["merged_id"]: m for m in listed if m["fact_status"] in ("reported", "attributed_claim")
+                and m["event_date"]}  # undated ones are left out of ACLED's file, with a note
+    assert len(frame) == len(happened) and set(frame["event_id_cnty"].astype(str)) == set(happened)
+    for column in ("event_type", "sub_event_type"):
+        assert frame[column].value_counts().to_dict() == Counter(m[column] for m in happened.values())
+    assert frame["admin1"].fillna("").value_counts().to_dict() == Counter(
+        acled_admin1(m["admin1"]) for m in happened.values())
+    assert pandas.api.types.is_integer_dtype(frame["year"]) and pandas.api.types.is_integer_dtype(frame["fatalities"])
+    assert (frame["year"] == pandas.to_datetime(frame["event_date"], format="%Y-%m-%d").dt.year).all()
+    assert frame["time_precision"].isin([1, 2, 3]).all() and (frame["fatalities"] >= 0).all()
+    located = frame.dropna(subset=["latitude"])
+    assert pandas.api.types.is_float_dtype(located["longitude"]) and located["latitude"].between(-90, 90).all()
+    assert frame["iso"].dropna().eq(760).all()
 
 
 # --- associated actors: the named allies a report links to actor1 or actor2 ----------------------------
