@@ -89,17 +89,9 @@ def _scoring(settings: Settings) -> Any:
 
 
 def _load_gazetteer(settings: Settings) -> Any:
-    from sitrep.geo import load_gazetteer
+    from sitrep.resources import load_configured_gazetteer
 
-    extra = sorted(settings.gazetteer_dir.glob("*.tsv.gz")) if settings.gazetteer_dir.exists() else []
-    from sitrep.geo.gazetteer import DEFAULT_ALIAS_DIR
-    from sitrep.overlays import profile_files
-
-    aliases = sorted(DEFAULT_ALIAS_DIR.glob("*.tsv"))
-    if settings.alias_dir.exists():
-        aliases += sorted(settings.alias_dir.glob("*.tsv"))
-    aliases += profile_files(Path(settings.data_home), settings.conflict).alias_files()
-    return load_gazetteer(extra=extra, alias_files=aliases)
+    return load_configured_gazetteer(settings)
 
 
 def _place_records(path: Path, gazetteer: Any, nlp: Any) -> list[dict[str, Any]]:
@@ -208,11 +200,9 @@ def _parse_date(value: str | None) -> Any:
 
 
 def _resources(settings: Settings) -> Any:
-    from sitrep.events.extract import load_resources
-    from sitrep.nlp import load_nlp
+    from sitrep.resources import load_resources
 
-    return load_resources(load_nlp(settings.nlp_model), _load_gazetteer(settings), Path(settings.data_home),
-                          settings.conflict)
+    return load_resources(settings)
 
 
 def _print_events(events: list[Any], format: str, title: str = "") -> None:
@@ -300,13 +290,14 @@ def ingest(paths: Annotated[list[str], typer.Argument(help="files, folders, or -
                 from functools import partial
 
                 from sitrep.cluster import ingest_on_cluster
+                from sitrep.resources import load_resources
 
                 logging.getLogger("distributed").setLevel(logging.WARNING)  # its import set it to INFO
                 # at the end, a worker still freeing its pipeline is killed: expected, not worth a warning
                 logging.getLogger("distributed.nanny").setLevel(logging.ERROR)
                 # the settings the resources depend on: a long-lived cluster keeps them loaded across runs
                 recipe = Settings(nlp_model=settings.nlp_model, data_home=settings.data_home, conflict=settings.conflict)
-                summary, loads = ingest_on_cluster(paths, store, partial(_resources, recipe),
+                summary, loads = ingest_on_cluster(paths, store, partial(load_resources, recipe),
                                                    scheduler=scheduler, workers=workers, **flags)
             else:
                 summary = run_batch(paths, store, _resources(settings), **flags)

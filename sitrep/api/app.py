@@ -19,10 +19,11 @@ from fastapi.staticfiles import StaticFiles
 
 import sitrep
 from sitrep.api import catalog, control, documents, events, review
-from sitrep.api.context import ApiContext, load_configured_gazetteer
+from sitrep.api.context import ApiContext
 from sitrep.api.edge import ApiEdge
 from sitrep.api.errors import ApiError, install_error_handlers
 from sitrep.geo.gazetteer import Gazetteer
+from sitrep.resources import load_configured_gazetteer
 from sitrep.settings import Settings
 from sitrep.store import Store, open_store
 

@@ -14,7 +14,6 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any, TypeVar
 
 from fastapi import Request, Response
@@ -22,8 +21,7 @@ from pydantic_core import to_json
 
 from sitrep.api.edge import token_refusal
 from sitrep.api.errors import ApiError
-from sitrep.geo.gazetteer import DEFAULT_ALIAS_DIR, Gazetteer, load_gazetteer
-from sitrep.overlays import profile_files
+from sitrep.geo.gazetteer import Gazetteer
 from sitrep.reconcile.confidence import ConfidenceWeights
 from sitrep.settings import Settings, confidence_weights
 from sitrep.store import Store
@@ -39,15 +37,6 @@ REMEMBERED = 64
 # areas), so about fifty days of a slider's range; a front's answers are a tenth of that.
 RESPONSE_BYTES_KEPT = 256 * 2**20
 
-
-def load_configured_gazetteer(settings: Settings) -> Gazetteer:
-    """The shipped gazetteer with the user's imported gazetteers and alias files (as the CLI loads it)."""
-    extra = sorted(settings.gazetteer_dir.glob("*.tsv.gz")) if settings.gazetteer_dir.exists() else []
-    aliases = sorted(DEFAULT_ALIAS_DIR.glob("*.tsv"))
-    if settings.alias_dir.exists():
-        aliases += sorted(settings.alias_dir.glob("*.tsv"))
-    aliases += profile_files(Path(settings.data_home), settings.conflict).alias_files()
-    return load_gazetteer(extra=extra, alias_files=aliases)
 
 
 @dataclass
@@ -76,11 +65,9 @@ class ApiContext:
         gazetteer = self.gazetteer()
         with self._lock:
             if self._resources is None:
-                from sitrep.events.extract import load_resources
-                from sitrep.nlp import load_nlp
+                from sitrep.resources import load_resources
 
-                self._resources = load_resources(load_nlp(self.settings.nlp_model), gazetteer,
-                                                  Path(self.settings.data_home), self.settings.conflict)
+                self._resources = load_resources(self.settings, gazetteer=gazetteer)
             return self._resources
 
     def scoring(self) -> Any:
