@@ -130,13 +130,14 @@ def merged_of(store: Any, settings: Any, reports: list[Any], statuses: tuple[str
 
 def print_reports(rows: list[Any], format: str, merged_ids: dict[str, str], title: str = "",
                   acled: Any = None) -> None:
-    from sitrep.export import events_to_acled_csv, events_to_geojson, events_to_jsonl
+    from sitrep.export import events_to_geojson, events_to_jsonl
+    from sitrep.export_merged import reports_to_acled_csv
     from sitrep.render import events_table
 
     if format == "jsonl":
         sys.stdout.write(events_to_jsonl(rows, merged_ids=merged_ids))
     elif format == "csv":
-        sys.stdout.write(events_to_acled_csv(rows, acled, merged_ids=merged_ids))
+        sys.stdout.write(reports_to_acled_csv(rows, _catalogue(), acled, merged_ids=merged_ids))
     elif format == "geojson":
         sys.stdout.write(events_to_geojson(rows, merged_ids=merged_ids) + "\n")
     else:
@@ -242,13 +243,14 @@ def export(format: Annotated[str, typer.Option("--format", "-f", help="acled-csv
     catalogue's actor names, fatalities from the texts, ACLED's governorate names), RFC 7946 GeoJSON, or
     JSON Lines. Only events that happened, unless --status asks for more."""
     from sitrep.cli import _settings
-    from sitrep.export import events_to_acled_csv, events_to_geojson, events_to_jsonl
+    from sitrep.export import events_to_geojson, events_to_jsonl
     from sitrep.export_merged import (
         first_date,
         merged_ids,
         merged_to_acled_csv,
         merged_to_geojson,
         merged_to_jsonl,
+        reports_to_acled_csv,
     )
     from sitrep.model import HAPPENED
     from sitrep.reconcile import merged_events
@@ -280,7 +282,7 @@ def export(format: Annotated[str, typer.Option("--format", "-f", help="acled-csv
                 left_out = [e.event_id for e in rows if e.event_date is None and e.published is None] \
                     if format == "acled-csv" else []
                 dated = [e for e in rows if e.event_id not in left_out]
-                writers = {"acled-csv": lambda: events_to_acled_csv(dated, acled, merged_ids=ids),
+                writers = {"acled-csv": lambda: reports_to_acled_csv(dated, _catalogue(), acled, merged_ids=ids),
                            "geojson": lambda: events_to_geojson(rows, merged_ids=ids),
                            "jsonl": lambda: events_to_jsonl(rows, merged_ids=ids)}
             text = writers[format]()

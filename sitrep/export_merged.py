@@ -26,6 +26,7 @@ from sitrep.export import (
     acled_note,
     acled_row,
     disorder_type,
+    event_day,
     neutralise_cell,
 )
 from sitrep.export_actors import associated_columns
@@ -163,19 +164,13 @@ def acled_merged_row(record: MergedRecord, catalogue: Any = None, generic: Mappi
 
     lead, m = record.lead, record.merged
     day, precision = first_date(record)
-    names = generic if generic is not None else generic_actor_names(day=day)
-    actor1 = canonical_actor(lead.actor1, lead.actor1_side, catalogue, names)
-    actor2 = canonical_actor(lead.actor2, lead.actor2_side, catalogue, names)
-    side1 = lead.actor1_side
-    if not actor1 and POLITICAL_VIOLENCE in disorder_type(lead):  # ACLED: every violent event has an actor1
-        actor1, side1 = names.get(UNKNOWN_SIDE, ""), UNKNOWN_SIDE
-    event = replace(lead, event_id=m.merged_id, event_date=day, time_precision=precision, actor1=actor1,
-                    actor1_side=side1, actor2=actor2, confidence=m.confidence)
+    event = replace(acled_actors(lead, day, catalogue, generic), event_id=m.merged_id, event_date=day,
+                    time_precision=precision, confidence=m.confidence)
     opts = options or AcledOptions()
     if catalogue is not None and not opts.actor_types:
         opts = replace(opts, actor_types=actor_types(catalogue))
     row = acled_row(event, opts)
-    assoc1, assoc2 = associated_columns(lead, catalogue, actor1, actor2, day)
+    assoc1, assoc2 = associated_columns(lead, catalogue, event.actor1, event.actor2, day)
     sources = sources_of(record.reports)
     deaths = fatalities_of(record.reports)
     tags = [row["tags"], f"reports: {m.reports_count}", f"independent_sources: {m.independent_sources}",
@@ -190,6 +185,55 @@ def acled_merged_row(record: MergedRecord, catalogue: Any = None, generic: Mappi
                 "fatalities": str(deaths or 0),
                 "notes": acled_note(event, sources, m.reports_count), "tags": "; ".join(tags)})
     return row
+
+
+def acled_actors(event: Event, day: date | None, catalogue: Any = None,
+                 generic: Mapping[str, str] | None = None) -> Event:
+    """`event` with ACLED's actors: the catalogue's names, a label's side's generic name as it holds on
+    `day`, and for political violence with no actor named, ACLED's unidentified armed group as actor1."""
+    from dataclasses import replace
+
+    names = generic if generic is not None else generic_actor_names(day=day)
+    actor1 = canonical_actor(event.actor1, event.actor1_side, catalogue, names)
+    actor2 = canonical_actor(event.actor2, event.actor2_side, catalogue, names)
+    side1 = event.actor1_side
+    if not actor1 and POLITICAL_VIOLENCE in disorder_type(event):  # ACLED: every violent event has an actor1
+        actor1, side1 = names.get(UNKNOWN_SIDE, ""), UNKNOWN_SIDE
+    return replace(event, actor1=actor1, actor1_side=side1, actor2=actor2)
+
+
+def acled_report_row(event: Event, catalogue: Any = None, options: AcledOptions | None = None) -> dict[str, str]:
+    """One report as an ACLED row (`--per report`) with the same meaning as a merged event's: the
+    catalogue's actor names (for the report's day), the allies it names, its own source and count."""
+    from dataclasses import replace
+
+    day = event_day(event)[0]
+    coded = acled_actors(event, day, catalogue)
+    opts = options or AcledOptions()
+    if catalogue is not None and not opts.actor_types:
+        opts = replace(opts, actor_types=actor_types(catalogue))
+    row = acled_row(coded, opts)
+    row["assoc_actor_1"], row["assoc_actor_2"] = associated_columns(event, catalogue, coded.actor1, coded.actor2,
+                                                                    day)
+    return row
+
+
+def reports_to_acled_csv(events: Iterable[Event], catalogue: Any = None, options: AcledOptions | None = None,
+                         merged_ids: Mapping[str, str] | None = None) -> str:
+    """CSV with ACLED's header and one row per report (`acled_report_row`), every cell neutralised; with
+    `merged_ids`, `tags` names each row's merged event."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=ACLED_COLUMNS)
+    writer.writeheader()
+    for event in events:
+        row = acled_report_row(event, catalogue, options)
+        if merged_ids is not None and merged_ids.get(event.event_id):
+            row["tags"] += f"; merged_id: {merged_ids[event.event_id]}"
+        writer.writerow({column: neutralise_cell(value) for column, value in row.items()})
+    return out.getvalue()
 
 
 def merged_to_acled_csv(records: Iterable[MergedRecord], catalogue: Any = None,

@@ -480,6 +480,34 @@ def test_export_acled_round_trip_through_pandas(dev_store: str, tmp_path: Path) 
     assert frame["iso"].dropna().eq(760).all()
 
 
+
+def test_export_acled_per_report_rows_have_acleds_actor_names(dev_store: str) -> None:
+    """`--per report` and `sitrep events --format csv` keep ACLED's meaning: the catalogue's names, a
+    label's side's generic name ("regime", "troops": Military Forces of Syria), never the report's word."""
+    from typer.testing import CliRunner
+
+    from sitrep.actors import load_actor_catalogue
+    from sitrep.cli import app
+    from sitrep.export_merged import GENERIC_ACTORS_TABLE
+
+    cli = CliRunner()
+    per_report = cli.invoke(app, ["export", "--db", dev_store, "--per", "report", "--status", "all"])
+    assert per_report.exit_code == 0, per_report.output
+    rows = list(csv.DictReader(io.StringIO(per_report.stdout)))
+    generic = {line.split("\t")[1] for line in GENERIC_ACTORS_TABLE.read_text(encoding="utf-8").splitlines()
+               if line.strip() and not line.startswith("#")}
+    known = {a.name for a in load_actor_catalogue()} | generic | {""}
+    assert rows and {r[column] for r in rows for column in ("actor1", "actor2")} <= known
+    raw = [json.loads(line) for line in cli.invoke(app, ["events", "--db", dev_store, "--format", "jsonl"])
+           .stdout.splitlines() if line]
+    assert {"regime", "army"} & {e["actor1"].lower() for e in raw}  # the reports' own words were there
+    listed = list(csv.DictReader(io.StringIO(cli.invoke(app, ["events", "--db", dev_store, "--format", "csv"]).stdout)))
+    by_id = {r["event_id_cnty"]: r for r in rows}
+    assert listed and all((r["actor1"], r["actor2"], r["assoc_actor_1"]) == (by_id[r["event_id_cnty"]]["actor1"],
+                          by_id[r["event_id_cnty"]]["actor2"], by_id[r["event_id_cnty"]]["assoc_actor_1"])
+                          for r in listed if r["event_id_cnty"] in by_id)
+
+
 # --- associated actors: the named allies a report links to actor1 or actor2 ----------------------------
 
 
