@@ -217,6 +217,16 @@ def test_extract_a_place_hit_goes_to_the_subjects_deed(resources: Resources) -> 
     assert len({e.event_date for e in events}) == 1, events  # a list's words share its tense, so its date
 
 
+@pytest.mark.parametrize("text", [
+    "Gunmen set several buses on fire near Saraqib on Sunday, while dozens of families had gone into the town of "
+    "Binnish.",
+    "Rebels attacked a checkpoint in Saraqib on Sunday and hundreds of civilians fled to Binnish.",
+])
+def test_extract_a_place_of_a_clause_with_its_own_subject_is_not_the_deeds(resources: Resources, text: str) -> None:
+    events = _events(text, resources)
+    assert events and {e.location for e in events} == {"Sarāqib"}, events
+
+
 def test_extract_a_document_without_publication_date_says_its_events_are_undated(resources: Resources) -> None:
     document = Document(doc_id="t", text="Government warplanes struck Anadan and Hraytan.", source="blog")
     result = extract(document, resources)

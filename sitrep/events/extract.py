@@ -27,7 +27,13 @@ from sitrep.classify import Classifier
 from sitrep.dates import DateMention, find_dates
 from sitrep.errors import ExtractionError
 from sitrep.events.anchor import COARSE_KINDS, anchor_unplaced, is_heading
-from sitrep.events.genuine import CLAIM_LEMMAS, dateline_spans, describes_a_state, is_aimed_at
+from sitrep.events.genuine import (
+    BEGINNING_WORDS,
+    CLAIM_LEMMAS,
+    dateline_spans,
+    describes_a_state,
+    is_aimed_at,
+)
 from sitrep.events.learned import EventFilter, filter_events, load_event_filter
 from sitrep.events.participants import (
     Participants,
@@ -57,6 +63,9 @@ AIR_STRIKE = "Air/drone strike"
 MAX_PLACE_PATH = 5
 # ...unless its nearest trigger has no place of its own within MAX_PLACE_PATH: then up to this many.
 MAX_LONELY_PLACE_PATH = 9
+# Links by which a clause with its own subject joins another as its peer ("..., while buses had gone into",
+# "... and civilians fled to"): what happens in it happens there, not in the clause it joins.
+OWN_CLAUSE_DEPS = frozenset({"advcl", "conj"})
 # Words that make "X of <place>" a bearing from the place rather than a part of it.
 DIRECTION_WORDS = frozenset({"north", "south", "east", "west", "northeast", "northwest", "southeast",
                              "southwest", "north-east", "north-west", "south-east", "south-west", "km",
@@ -292,7 +301,8 @@ def _attach_places(triggers: list[Trigger], context: _Context) -> list[tuple[Tri
                       abs(t.token - token.i),
                       t.token)
                      for t in by_sentence[token.sent.start]
-                     if not t.place_object or _is_object_of(token, doc[t.token])]
+                     if (not t.place_object or _is_object_of(token, doc[t.token]))
+                     and not _in_another_clause(token, doc[t.token])]
         if not distances:
             continue
         distance, _, _, nearest = min(distances)
@@ -327,6 +337,21 @@ def _share_with_heads(triggers: list[Trigger], attached: dict[int, list[PlaceMen
                  and doc[t.token] in token.subtree]
         if inner:
             attached[trigger.token] = list(attached[inner[0].token])
+
+
+def _in_another_clause(place: Any, trigger: Any) -> bool:
+    """The place lies in a clause of its own, with its own subject, joined to the trigger's ("had set buses on
+    fire, while 100 buses had gone into al-Zebdiye"; "rebels attacked the checkpoint and civilians fled to
+    Azaz"): that clause's deed, not the trigger's, went there."""
+    above_trigger = {trigger.i, *(a.i for a in trigger.ancestors)}
+    for word in (place, *place.ancestors):
+        if word.i in above_trigger:
+            return False  # reached the clause the trigger is in
+        if word.pos_ in ("VERB", "AUX") and word.dep_ in OWN_CLAUSE_DEPS and \
+                any(c.dep_ in ("nsubj", "nsubjpass") for c in word.children) and \
+                not any(c.dep_ == "mark" and c.lower_ in BEGINNING_WORDS for c in word.children):
+            return True  # ("under siege since forces closed Castello Road": the deed that began the state)
+    return False
 
 
 def _is_subject(token: Any) -> bool:
