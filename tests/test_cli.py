@@ -341,6 +341,12 @@ def test_cli_version_and_tables_whole_when_piped(dev_db: tuple[str, Any], monkey
         assert (row["event_date"] or "undated") in line and "±" not in line
         if row["time_precision"] == 3 and row["event_date"]:
             assert f"{row['event_date']} (month)" in line
+    merged = _jsonl(narrow.invoke(app, ["events", "--db", dev_db[0], "--merged", "--format", "jsonl"]).stdout)
+    widest = max(merged, key=lambda m: len(m["report_ids"]))
+    explained = narrow.invoke(app, ["explain", widest["merged_id"], "--db", dev_db[0]])
+    assert explained.exit_code == 0, explained.output
+    assert all(report_id in explained.stdout for report_id in widest["report_ids"])  # no id cut to "7989…"
+    assert "…" not in explained.stdout
 
 
 def test_cli_gazetteer_build_names_its_missing_inputs_and_the_setting(cli: CliRunner, tmp_path: Path) -> None:

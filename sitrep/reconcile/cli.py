@@ -50,7 +50,9 @@ def explain_command(
     db: Annotated[str | None, typer.Option("--db", help="database: a SQLite path or an SQLAlchemy URL")] = None,
 ) -> None:
     """Explain a merged event's confidence: each term's value, weight and the reports behind it."""
-    console = Console()
+    from sitrep.cli_output import out_console
+
+    console = out_console()  # piped: full width, no report id cut to "798991085f4…"
     try:
         settings = load_settings({"db": db})
         with open_store(existing_database(settings.db)) as store:
