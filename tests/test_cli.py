@@ -243,6 +243,8 @@ def test_cli_reading_commands_refuse_a_database_that_does_not_exist(cli: CliRunn
         result = cli.invoke(app, [*command, "--db", str(typo)])
         assert result.exit_code != 0, (command, result.output)
         assert "no database at" in " ".join(result.output.split()), (command, result.output)
+        assert any("no database at" in line and "SITREP_DB" in line for line in result.output.splitlines()), \
+            (command, result.output)  # one line, not folded at 80 columns
         assert not typo.exists(), command  # never created empty
 
 

@@ -26,7 +26,7 @@ from sitrep.errors import SitrepError
 from sitrep.render import terminal_text
 
 CONTROL_FORMATS = ("table", "jsonl", "geojson")
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # an error on one line, however narrow the terminal
 
 
 def register(app: typer.Typer) -> None:

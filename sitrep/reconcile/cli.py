@@ -50,7 +50,7 @@ def explain_command(
     db: Annotated[str | None, typer.Option("--db", help="database: a SQLite path or an SQLAlchemy URL")] = None,
 ) -> None:
     """Explain a merged event's confidence: each term's value, weight and the reports behind it."""
-    from sitrep.cli_output import out_console
+    from sitrep.cli_output import fail, out_console
 
     console = out_console()  # piped: full width, no report id cut to "798991085f4…"
     try:
@@ -58,8 +58,7 @@ def explain_command(
         with open_store(existing_database(settings.db)) as store:
             explanation = explain_event(store, event_id, confidence_weights(settings))
     except SitrepError as e:
-        console.print(f"[red]error:[/red] {escape(str(e))}")
-        raise typer.Exit(1) from e
+        fail(e)  # one line on standard error, exit 2, as every command
     render_explanation(console, explanation)
 
 

@@ -19,7 +19,7 @@ from rich.markup import escape
 
 from sitrep.errors import SitrepError
 
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # an error on one line, however narrow the terminal
 
 
 def register(app: typer.Typer) -> None:
