@@ -216,3 +216,15 @@ def test_participants_a_protest_is_its_protesters_and_whoever_met_them(resources
     event = _one("Hundreds of demonstrators protested in Suwayda on Friday against the government.", resources,
                  published=date(2023, 8, 25))
     assert (event.event_type, event.actor1, event.actor1_side) == ("Protests", "protesters", "civilians")
+
+
+def test_participants_a_repelled_attack_is_its_authors(resources: Resources) -> None:
+    # ACLED's actor1 is the initiator: the one whose attack was repelled, the one repelling is actor2
+    event = _one("Syrian army units repelled an attack by Jabhat al-Nusra on the town of Kafr Zita on Monday.",
+                 resources, stance="pro-government")
+    assert (event.actor1_side, event.actor2_side) == ("opposition", "government")
+    event = _one("Five rebel counter-attacks on the Castello Road were repelled on Monday.", resources)
+    assert event.actor1_side == "opposition"
+    event = _one("Kurdish fighters repulsed an assault by ISIS militants on the town of Kobani on Monday.",
+                 resources, published=date(2015, 6, 30))
+    assert (event.actor1_side, event.actor2_side) == ("isis", "kurdish")

@@ -61,6 +61,12 @@ SUFFERING_PREPOSITIONS = frozenset({"under"})
 # Verbs whose object is the one who then does what follows ("forced ISIS to withdraw", "pushed the rebels
 # to pull out"): object control, so the object is the agent of the verb it governs, not its target.
 OBJECT_CONTROL_VERBS = frozenset({"force", "compel", "push", "oblige", "drive", "prompt", "lead", "cause"})
+# Verbs of stopping an attack ("repelled an attack by ISIS", "rebel counter-attacks were repelled", "thwarted
+# an infiltration attempt by terrorists"): ACLED's actor1 is the initiator, the one whose attack it was,
+# and the one who repelled it is actor2 (SANA's, SOHR's and the wires' daily wording).
+REPELLING_VERBS = frozenset({"repel", "repulse", "thwart", "foil", "rebuff", "fend"})
+# Prepositions by which an attack names its author: "an attack by ISIS", "an assault of the rebels".
+AUTHOR_PREPOSITIONS = frozenset({"by", "of", "from"})
 # After an actor, how a place's holder is written ("rebel-held", "government-controlled areas", "the
 # ISIS-besieged city"): the actor names who holds a place, not who acts in the event.
 _HOLDER_SUFFIX = re.compile(rf"\s*[{re.escape(HYPHENS)}]\s*(?:held|controlled|run|dominated|occupied)\b",
@@ -259,6 +265,26 @@ def _gainer_after_to(trigger: Any, mentions: Sequence[ActorMention]) -> ActorMen
     return None
 
 
+def _attacker_repelled(trigger: Any, mentions: Sequence[ActorMention]) -> ActorMention | None:
+    """The author of the attack a verb of repelling stops ("repelled an attack by ISIS", "rebel
+    counter-attacks were repelled"), or None."""
+    if trigger.lemma_ not in REPELLING_VERBS:
+        return None
+    for attack in trigger.children:
+        if attack.dep_ not in ("dobj", "nsubjpass"):
+            continue
+        found = _mention_of_phrase(attack, mentions)
+        if found is not None:
+            return found
+        for prep in attack.children:
+            if prep.dep_ == "prep" and prep.lower_ in AUTHOR_PREPOSITIONS:
+                for pobj in prep.children:
+                    author = _mention_of_phrase(pobj, mentions) if pobj.dep_ == "pobj" else None
+                    if author is not None:
+                        return author
+    return None
+
+
 def _subject_of(trigger: Any, mentions: Sequence[ActorMention], doc: Any) -> ActorMention | Any | None:
     """The actor that is the grammatical subject (or "by" agent) of the trigger's verb, or of a noun
     trigger ("attacks by the PKK"); the subject token itself when it is a pronoun that names no actor.
@@ -347,7 +373,7 @@ def find_participants(trigger: Any, mentions: Sequence[ActorMention], doc: Any, 
               and not is_holder(m, doc.text)]
     ranked = [m for m in ranked if not _describes(m, ranked, doc)]
     found = _gainer_after_to(trigger, [m for m in mentions if not is_holder(m, doc.text)]) or \
-        _subject_of(trigger, ranked, doc)
+        _attacker_repelled(trigger, ranked) or _subject_of(trigger, ranked, doc)
     subject = found if isinstance(found, ActorMention) else None
     sufferer = _sufferer(trigger)
     suffering = _mention_of_phrase(sufferer, ranked) if sufferer is not None else None
