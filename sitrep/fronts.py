@@ -79,5 +79,8 @@ def match_front(known: Sequence[Front], name: str) -> Front:
     matches = exact or [f for f in known if f.name.lower().startswith(wanted) or f.admin1.lower().startswith(wanted)]
     if len(matches) == 1:
         return matches[0]
+    from sitrep.cli_checks import did_you_mean
+
     names = ", ".join(f.name for f in known) or "none: the store has no located events"
-    raise NotFoundError(f"no single front called {name!r}; known fronts: {names}")
+    hint = did_you_mean(name, [f.name for f in (matches or known)])
+    raise NotFoundError(f"no single front called {name!r}{hint}; known fronts: {names}")

@@ -233,6 +233,8 @@ def test_cli_regions_take_their_usual_spellings(cli: CliRunner, dev_db: tuple[st
     assert ids("Rif Dimashq") == ids("Rural Damascus") == ids("Damascus countryside")
     control = cli.invoke(app, ["control", "--at", "2016-08-10", "--db", db, "--region", "Aleppoo"])
     assert control.exit_code == 2 and "did you mean 'Aleppo'" in control.output
+    report = cli.invoke(app, ["report", "--front", "Aleppoo", "--from", "2016-08-01", "--to", "2016-08-31", "--db", db])
+    assert report.exit_code == 2 and "did you mean 'Aleppo'" in report.output
 
 
 def test_cli_reading_commands_refuse_a_database_that_does_not_exist(cli: CliRunner, tmp_path: Path) -> None:
