@@ -202,6 +202,10 @@ def test_extract_a_headline_that_sums_up_the_body_adds_no_event(resources: Resou
     # a headline that names its own place keeps its event
     titled = _events("Rebels say they downed a drone over Kafr Nabl\n\n" + body, resources)
     assert {e.location for e in titled if e.sub_event_type == "Disrupted weapons use"} >= {"Kafr Nabl"}, titled
+    # a place the headline names as a bearing ("a town near ...") is not its scene
+    near = _events("Toll of clashes in a town near Hama climbs to 11\n\nOn Tuesday gunmen clashed with police "
+                   "in Souran, killing eleven.", resources)
+    assert {e.location for e in near if e.sub_event_type == "Armed clash"} == {"Souran"}, near
 
 
 def test_extract_a_deed_takes_the_place_of_the_clause_it_governs(resources: Resources) -> None:

@@ -63,6 +63,11 @@ AIR_STRIKE = "Air/drone strike"
 MAX_PLACE_PATH = 5
 # ...unless its nearest trigger has no place of its own within MAX_PLACE_PATH: then up to this many.
 MAX_LONELY_PLACE_PATH = 9
+# Words before a place that make it a bearing from an unnamed scene ("a town near Damascus", "a village
+# outside Idlib"), looked for in the BEARING_CHARS characters before the name.
+BEARING_BEFORE_RE = re.compile(r"\b(?:near|outside|close to|nearby)\s+(?:the\s+(?:city\s+of\s+)?)?$",
+                               re.IGNORECASE)
+BEARING_CHARS = 30
 # Links by which a clause with its own subject joins another as its peer ("..., while buses had gone into",
 # "... and civilians fled to"): what happens in it happens there, not in the clause it joins.
 OWN_CLAUSE_DEPS = frozenset({"advcl", "conj"})
@@ -206,7 +211,9 @@ def _drop_headline_repeats(events: list[Event], text: str, places: list[PlaceMen
     title = headline_end(text)
     if not title:
         return events
-    named = {p.place.place_id for p in places if p.place is not None and p.mention.start < title}
+    # "clashes in Druze town near Damascus": a place the headline names as a bearing is not its scene
+    named = {p.place.place_id for p in places if p.place is not None and p.mention.start < title
+             and not BEARING_BEFORE_RE.search(text, max(0, p.mention.start - BEARING_CHARS), p.mention.start)}
     body = {e.event_type for e in events if e.evidence_start >= title and e.fact_status in HAPPENED}
     return [e for e in events if e.evidence_start >= title or e.fact_status not in HAPPENED
             or e.event_type not in body or e.place_id in named]
