@@ -739,3 +739,25 @@ def test_api_every_filter_is_checked_with_a_suggestion(client: TestClient, store
     by_spelling = [client.get("/api/control", params={"at": day, "areas": "false", "region": name}).json()["places"]
                    for name in spellings]
     assert by_spelling[0]["features"] and all(places == by_spelling[0] for places in by_spelling), spellings
+
+
+def test_api_post_undated_document_follows_the_undated_setting(tmp_path: Path, gazetteer: Any,
+                                                               resources: Any) -> None:
+    """A posted report without a publication date is refused by default (422, recorded as a reject, saying
+    how to date it) and dated today with undated=today: never stored with empty dates."""
+    undated = NEW_REPORT.replace("published: 2016-08-12\n", "")
+    db = str(tmp_path / "undated.db")
+    with open_store(db) as store:
+        for policy in ("reject", "today"):
+            app = create_app(Settings(db=db, token=TOKEN, undated=policy), store, gazetteer=gazetteer,
+                             resources=resources)
+            response = TestClient(app, base_url=LOCAL).post("/api/documents", json={"text": undated}, headers=AUTH)
+            if policy == "reject":
+                error = assert_error(response, 422, "invalid")
+                assert "no publication date" in error["message"] and "'published' in the body" in error["message"]
+                assert [r.origin for r in store.rejects()] == ["api"] and store.query_events() == []
+            else:
+                assert response.status_code == 201, response.text
+                stored = store.query_events()
+                assert stored and {e.published for e in stored} == {date.today()}
+                assert all(e.event_date is not None for e in stored)

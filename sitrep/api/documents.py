@@ -38,12 +38,23 @@ ORIGIN = "api"
 def post_document(body: NewDocument, ctx: Annotated[ApiContext, Depends(context)]) -> DocumentResult:
     """Ingest one report (token): text (plain, Markdown with front matter, or HTML) and what is known of it.
     A report that cannot be read or processed is recorded as a reject and answered with 422; so is one whose
-    stance is not a known one, whose date is out of range or whose title, url or source is too long."""
+    stance is not a known one, whose date is out of range or whose title, url or source is too long, and one
+    without a publication date unless the `undated` setting dates it (today: a posted text has no file)."""
+    from datetime import date
+
+    from sitrep.undated import date_undated
+
     try:
         document = checked_document(ctx.settings, document_of(body))
     except InputError as e:
         ctx.store.save_reject(Reject(origin=ORIGIN, reason=str(e)[:MAX_TITLE_CHARS], stage="read"))
         raise
+    dated = date_undated(document, ctx.settings.undated, date.today())  # the `undated` setting, as ingest
+    if isinstance(dated, Reject):
+        reason = dated.reason.replace("--published", "'published' in the body")
+        ctx.store.save_reject(Reject(origin=ORIGIN, reason=reason[:MAX_TITLE_CHARS], stage="read"))
+        raise ApiError(422, reason, "invalid")
+    document = dated
     with ctx.write_lock:
         result = ingest_document(ctx, document)
     ctx.forget()
