@@ -16,9 +16,10 @@ from datetime import date
 from sitrep.actors import normalize_stance
 from sitrep.conflict import ConflictProfile, default_profile
 from sitrep.control.state import HELD, Observation
+from sitrep.model import HAPPENED, FactStatus
 
-REPORTED_STATUSES = frozenset({"reported", "attributed_claim"})
-EXPECTED_STATUSES = frozenset({"expected", "hypothetical"})
+REPORTED_STATUSES = HAPPENED
+EXPECTED_STATUSES = frozenset({FactStatus.EXPECTED, FactStatus.HYPOTHETICAL})
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +89,7 @@ def report_weight(observation: Observation, rules: AssessmentRules = DEFAULT_RUL
         weight = rules.own_gain_weight
     else:
         weight = rules.neutral_weight
-    if observation.fact_status == "attributed_claim":
+    if observation.fact_status == FactStatus.ATTRIBUTED_CLAIM:
         weight *= rules.attributed_factor
     if observation.hedged:
         weight *= rules.hedged_factor

@@ -10,13 +10,14 @@ from typing import Any
 
 from sitrep.actors import ActorMention, normalize_stance
 from sitrep.conflict import ConflictProfile, default_profile
+from sitrep.model import Side
 from sitrep.phrases import HYPHENS
 
-NOT_COMBATANTS = frozenset({"civilians"})
+NOT_COMBATANTS = frozenset({Side.CIVILIANS})
 PROTESTERS_TYPE = "Protesters"  # ACLED's actor type of protesters (the catalogue's actor_type column)
 UNNAMED_PROTESTERS = "protesters"  # the catalogue's name for protesters a report leaves unnamed
-PROTESTERS_SIDE = "civilians"  # the side of protesters: non-combatants
-UNKNOWN = "unknown"  # the side of an agent no report names (ACLED: an unidentified armed group)
+PROTESTERS_SIDE = Side.CIVILIANS  # the side of protesters: non-combatants
+UNKNOWN = Side.UNKNOWN  # the side of an agent no report names (ACLED: an unidentified armed group)
 # The dependency-path length (arcs) beyond which an actor is too far from a trigger to be its agent.
 MAX_ACTOR_PATH = 14
 
@@ -391,11 +392,11 @@ def find_participants(trigger: Any, mentions: Sequence[ActorMention], doc: Any, 
     if parties:  # "the fighting between the SDF and IS militants": the first named is actor1 (ACLED's order)
         actor1, ranked = parties[0], [*parties[1:], *ranked]
     others = [m for m in ranked if actor1 is None
-              or (not _same_camp(m.side, actor1.side, profile, on) and m.side != "unknown")]
+              or (not _same_camp(m.side, actor1.side, profile, on) and m.side != UNKNOWN)]
     actor2 = others[0] if others else None
     gained_by = ""
     if territorial:
-        if actor1 is not None and actor1.side not in ("unknown", *NOT_COMBATANTS):
+        if actor1 is not None and actor1.side not in (UNKNOWN, *NOT_COMBATANTS):
             gained_by = actor1.side
         elif liberation_word:
             gained_by = stance_side(stance, profile, on)
@@ -430,7 +431,7 @@ def _parties_between(trigger: Any, mentions: Sequence[ActorMention]) -> list[Act
 
 def _can_fly(mention: ActorMention, profile: ConflictProfile) -> bool:
     """Whether the mention's side flies; an unresolved label may stand for one that does."""
-    return mention.side == "unknown" or profile.flies(mention.side)
+    return mention.side == UNKNOWN or profile.flies(mention.side)
 
 
 

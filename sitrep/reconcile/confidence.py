@@ -16,12 +16,13 @@ from dataclasses import dataclass
 
 from sitrep.actors import normalize_stance
 from sitrep.conflict import default_profile
+from sitrep.model import HAPPENED, FactStatus, Side
 from sitrep.reconcile.report import NOT_HAPPENED, Report
 
 GOVERNMENT_REGAINS = "Government regains territory"
 NON_STATE_OVERTAKES = "Non-state actor overtakes territory"
 NEUTRAL = "neutral"
-UNKNOWN_SIDE = "unknown"  # an agent no report names: it gains nothing a source could claim or admit
+UNKNOWN_SIDE = Side.UNKNOWN  # an agent no report names: it gains nothing a source could claim or admit
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,8 +46,10 @@ class ConfidenceWeights:
     analyst_disputed: float = -0.3  # weight when an analyst marked it disputed: outweighs one corroboration
 
     def status_value(self, status: str) -> float:
-        values = {"reported": self.reported, "attributed_claim": self.attributed_claim,
-                  "expected": self.expected, "hypothetical": self.hypothetical, "negated": self.negated}
+        values: dict[str, float] = {
+            FactStatus.REPORTED: self.reported, FactStatus.ATTRIBUTED_CLAIM: self.attributed_claim,
+            FactStatus.EXPECTED: self.expected, FactStatus.HYPOTHETICAL: self.hypothetical,
+            FactStatus.NEGATED: self.negated}
         return values.get(status, 0.0)
 
 
@@ -154,7 +157,7 @@ def _cross_stance(reports: Sequence[Report], weights: ConfidenceWeights) -> Term
 
 
 def _own_gain_only(reports: Sequence[Report], weights: ConfidenceWeights) -> Term:
-    happened = [r for r in reports if r.fact_status not in NOT_HAPPENED and r.fact_status != "negated"]
+    happened = [r for r in reports if r.fact_status not in NOT_HAPPENED and r.fact_status != FactStatus.NEGATED]
     own = [r for r in happened if gainer(r) and _own_camp(r, gainer(r))]
     value = 1.0 if happened and len(own) == len(happened) else 0.0
     return Term("own_gain_only", value, weights.own_gain_only, tuple(r.event_id for r in own) if value else (),
@@ -162,7 +165,7 @@ def _own_gain_only(reports: Sequence[Report], weights: ConfidenceWeights) -> Ter
 
 
 def _admitted_loss(reports: Sequence[Report], weights: ConfidenceWeights) -> Term:
-    admitting = [r for r in reports if r.fact_status in ("reported", "attributed_claim") and side_of(r)
+    admitting = [r for r in reports if r.fact_status in HAPPENED and side_of(r)
                  and gainer(r) and not _own_camp(r, gainer(r))]
     return Term("admitted_loss", 1.0 if admitting else 0.0, weights.admitted_loss,
                 tuple(r.event_id for r in admitting),
