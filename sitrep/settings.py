@@ -105,7 +105,7 @@ HELP = {
     "days_ahead": "how many days past today a date given to the API may lie",
     "max_document_chars": "most characters of text one document may have; a longer one is rejected unparsed",
     "max_document_seconds": "most seconds one document's extraction may take; a longer one is rejected",
-    "undated": "what a document without a publication date is dated to at ingest: `reject` it (not "
+    "undated": "what a document without a publication date is dated to at ingest and POST /api/documents: `reject` it (not "
                "stored), `mtime` (its file's modification time) or `today`; each one is warned about",
     "confidence": "overrides of the merged-event confidence weights: a `[confidence]` table (see below)",
     "assessment": "overrides of the assessed control layer's rules: an `[assessment]` table (see below)",
