@@ -125,9 +125,10 @@ EXTENDING = Path(__file__).resolve().parents[1] / "docs" / "extending.md"
 _BLOCK = re.compile(r"^```(\w+) (file=(\S+)|expected)\n(.*?)^```", re.MULTILINE | re.DOTALL)
 
 
-def test_overlays_the_worked_example_of_a_new_conflict(tmp_path: Path, nlp: Any) -> None:
-    from sitrep.geo import load_gazetteer
-    from sitrep.geo.gazetteer import DEFAULT_ALIAS_DIR
+def test_overlays_the_worked_example_of_a_new_conflict(tmp_path: Path) -> None:
+    # as docs/extending.md loads it: sitrep.resources.load_resources from the settings alone
+    from sitrep.resources import load_resources as load_configured_resources
+    from sitrep.settings import Settings
 
     blocks = [(m.group(3), m.group(4)) for m in _BLOCK.finditer(EXTENDING.read_text(encoding="utf-8"))]
     for name, text in blocks:
@@ -138,8 +139,7 @@ def test_overlays_the_worked_example_of_a_new_conflict(tmp_path: Path, nlp: Any)
     assert expected and (tmp_path / "conflicts" / "ruritania" / "conflict.yaml").exists()
     files = profile_files(tmp_path, "ruritania")
     assert not [c for c in check_profile(files) if c.problem]
-    gazetteer = load_gazetteer(alias_files=[*sorted(DEFAULT_ALIAS_DIR.glob("*.tsv")), *files.alias_files()])
-    resources = load_resources(nlp, gazetteer, tmp_path, conflict="ruritania")
+    resources = load_configured_resources(Settings(data_home=tmp_path, conflict="ruritania"))
     assert resources.actors.get("Tiger Forces") is None  # the Syrian catalogue is not read
     report = read_document(tmp_path / "report.txt", published=date(2026, 5, 17), source="Strelsau Gazette")
     events = [event_record(e) for e in extract(report, resources).events]
