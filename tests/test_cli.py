@@ -362,3 +362,35 @@ def test_cli_gazetteer_build_names_its_missing_inputs_and_the_setting(cli: CliRu
         shown = " ".join(result.output.split())
         assert f"wof_sy.tsv, syria_wikimap.tsv, syria_districts.tsv not found in {tmp_path}, {named}" in shown
         assert "SITREP_SHARED_DATA" in shown and not out.exists()
+
+
+def test_cli_unknown_stance_is_an_error_listing_the_known_ones(cli: CliRunner, tmp_path: Path) -> None:
+    report = tmp_path / "report.md"
+    report.write_text(PLAIN_REPORT, encoding="utf-8")
+    db = tmp_path / "stance.db"
+    for command in (["extract", str(report)], ["ingest", str(report), "--db", str(db)]):
+        result = cli.invoke(app, [*command, "--stance", "banana"])
+        assert result.exit_code == 2, (command, result.output)
+        assert "unknown stance 'banana'; known: " in " ".join(result.output.split()) and "pro-government" in result.output
+    assert not db.exists()  # refused before anything was stored
+    close = cli.invoke(app, ["extract", str(report), "--stance", "pro-goverment"])
+    assert close.exit_code == 2 and "did you mean 'pro-government'" in close.output
+
+
+def test_cli_serve_on_a_taken_port_says_so_in_one_line(cli: CliRunner, tmp_path: Path) -> None:
+    import socket
+
+    from sitrep.store import open_store
+
+    db = str(tmp_path / "serve.db")
+    with open_store(db):
+        pass  # an existing (empty) database: serve refuses a missing one first
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = cli.invoke(app, ["serve", "--db", db, "--port", str(port)])
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert lines == [f"error: port {port} on 127.0.0.1 is already in use (another sitrep serve?): stop it or "
+                     "choose another with --port"]  # one line: no "serving at", no traceback
