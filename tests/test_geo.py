@@ -594,6 +594,13 @@ def test_geo_palmyra_is_tadmur(gazetteer: Gazetteer, nlp: Any) -> None:
     assert palmyra.kind == "city"
 
 
+def test_geo_a_person_named_in_full_is_no_place_by_his_last_name(gazetteer: Gazetteer, nlp: Any) -> None:
+    later = "The accord came as Sharaa struggled with the fallout of killings on the coast."
+    assert [p.mention.name for p in find_places(later, gazetteer=gazetteer, nlp=nlp)] == ["Sharaa"]  # alone, a place
+    text = "Interim President Ahmed al-Sharaa met Kurdish leaders on Monday. " + later
+    assert not find_places(text, gazetteer=gazetteer, nlp=nlp)
+
+
 def test_geo_places_outside_syria_are_foreign(gazetteer: Gazetteer, nlp: Any) -> None:
     text = ("Delegations met in Beirut and Ankara, then flew to Moscow, while strikes hit Izmir's port and "
             "southern Lebanon. In Syria, shelling hit Manbij. Baghdad sent reinforcements to Anbar, and "

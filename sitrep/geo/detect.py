@@ -336,7 +336,21 @@ def detect_mentions(text: str, gazetteer: Gazetteer, doc: Any | None = None, *, 
     mentions = _road_ends(_join_sound_alikes(sorted(mentions, key=lambda m: m.start), text, gazetteer), text)
     mentions = _add_list_members(mentions, words, text, info, foreign, doc_id, blocked)
     mentions = _add_entities(mentions, info, foreign, doc_id, blocked, text)
+    mentions = _drop_surnames(mentions, info, text)
     return _share_plural_units(sorted(mentions, key=lambda m: m.start), text)
+
+
+def _drop_surnames(mentions: list[Mention], info: TokenInfo, text: str) -> list[Mention]:
+    """"Ahmed al-Sharaa ... with Sharaa struggling": once a report names a person in full, the bare last
+    name is that person, not a village of the sound ("Sharaa"), unless a place preposition or feature word
+    says it is a place ("in Sharaa")."""
+    people = [e for e in (info.doc.ents if info.doc is not None else ()) if e.label_ == "PERSON"
+              and not any(m.start < e.end_char and e.start_char < m.end for m in mentions)]  # not "Salah Eddin"
+    names = [strip_articles(fold(e.text).split()) for e in people]
+    surnames = {name[-1] for name in names if len(name) > 1 and name[0] not in GROUP_PREFIXES}
+    return [m for m in mentions if m.feature or " " in m.name.strip()
+            or " ".join(strip_articles(fold(m.name).split())) not in surnames
+            or PLACE_PREPOSITION_RE.search(text[max(0, m.start - 30):m.start])]
 
 
 def _split_joined_places(words: list[Word], gazetteer: Gazetteer, foreign: frozenset[str]) -> list[Word]:
