@@ -75,6 +75,16 @@ def check_date_range(since: date | None, until: date | None) -> None:
         raise InputError(f"--since {since.isoformat()} is after --until {until.isoformat()}: nothing can match")
 
 
+def writable_file(path: Path) -> Path:
+    """`path` when a file can be written there (its folder exists and is a folder, it is no folder itself);
+    an InputError saying which otherwise, before any work is done for it."""
+    if path.is_dir():
+        raise InputError(f"cannot write {str(path)!r}: it is a folder; name a file")
+    if not path.parent.is_dir():
+        raise InputError(f"cannot write {str(path)!r}: no folder {str(path.parent)!r}")
+    return path
+
+
 def is_sqlite_path(db: str) -> bool:
     """Whether the `db` setting names a SQLite file (a path or a sqlite:/// URL), not a server."""
     return "://" not in db or db.startswith("sqlite")

@@ -264,6 +264,10 @@ def export(format: Annotated[str, typer.Option("--format", "-f", help="acled-csv
         fail(SitrepError(f"unknown --inter {inter!r}: choose codes or names"))
     settings = _settings(db=db)
     try:
+        if out is not None:
+            from sitrep.cli_checks import writable_file
+
+            writable_file(out)
         acled = _acled_options(settings, inter_names=inter == "names") if format == "acled-csv" else None
         statuses = tuple(sorted(HAPPENED)) if status is None else parse_statuses(status)
         with _open_existing(settings) as store:
@@ -295,5 +299,8 @@ def export(format: Annotated[str, typer.Option("--format", "-f", help="acled-csv
     if out is None:
         sys.stdout.write(text)
     else:
-        out.write_text(text, encoding="utf-8")
+        try:
+            out.write_text(text, encoding="utf-8")
+        except OSError as e:  # a read-only folder, a full disk
+            fail(SitrepError(f"cannot write {str(out)!r}: {e.strerror or e}"))
         note(f"wrote {out}")

@@ -394,3 +394,12 @@ def test_cli_serve_on_a_taken_port_says_so_in_one_line(cli: CliRunner, tmp_path:
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert lines == [f"error: port {port} on 127.0.0.1 is already in use (another sitrep serve?): stop it or "
                      "choose another with --port"]  # one line: no "serving at", no traceback
+
+
+def test_cli_export_to_a_path_it_cannot_write_is_a_usage_error(cli: CliRunner, dev_db: tuple[str, Any],
+                                                                tmp_path: Path) -> None:
+    for out, message in ((tmp_path / "no-such-folder" / "events.csv", "no folder"), (tmp_path, "it is a folder")):
+        result = cli.invoke(app, ["export", "--db", dev_db[0], "--out", str(out)])
+        assert result.exit_code == 2, result.output  # was 3, "internal error: FileNotFoundError"
+        assert f"error: cannot write {str(out)!r}: {message}" in " ".join(result.output.split())
+    assert not (tmp_path / "no-such-folder").exists()
