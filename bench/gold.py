@@ -77,9 +77,8 @@ def _report(path: Path) -> Report:
 
 def run_report(report: Report, resources: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The report's events (as `sitrep extract`) and places (as `sitrep places`), from one parse."""
-    from sitrep.events.extract import extract
+    from sitrep.events.extract import extract, report_places
     from sitrep.export import event_record
-    from sitrep.geo import find_places
     from sitrep.ingest import read_document
     from sitrep.render import place_record
 
@@ -88,8 +87,8 @@ def run_report(report: Report, resources: Any) -> tuple[list[dict[str, Any]], li
                        source=report.source or document.source)
     doc = resources.nlp(document.text)
     events = [event_record(e) for e in extract(document, resources, doc=doc).events]
-    places = [place_record(p) for p in find_places(document.text, gazetteer=resources.gazetteer, doc=doc,
-                                                   doc_id=report.doc_id)]
+    places = [place_record(p) for p in report_places(document, resources.actors, resources.gazetteer, doc,
+                                                                 metonyms=True)[1]]
     return events, places
 
 

@@ -94,16 +94,23 @@ def _load_gazetteer(settings: Settings) -> Any:
     return load_configured_gazetteer(settings)
 
 
-def _place_records(path: Path, gazetteer: Any, nlp: Any) -> list[dict[str, Any]]:
-    from sitrep.geo import find_places
+def _place_records(path: Path, gazetteer: Any, nlp: Any, actors: Any) -> list[dict[str, Any]]:
+    from sitrep.events.extract import report_places
     from sitrep.ingest import read_document
     from sitrep.render import place_record
 
     document = read_document(path)
     for warning in document.warnings:
         _warn(path, warning)
-    found = find_places(document.text, gazetteer=gazetteer, nlp=nlp, doc_id=document.doc_id)
+    _, found = report_places(document, actors, gazetteer, nlp(document.text), metonyms=True)
     return [place_record(pm) for pm in found]
+
+
+def _actor_catalogue(settings: Settings) -> Any:
+    from sitrep.overlays import profile_files
+
+    files = profile_files(Path(settings.data_home), settings.conflict)
+    return files.load_actors(files.load_profile())
 
 
 @app.command()
@@ -119,7 +126,7 @@ def places(file: Annotated[Path, typer.Argument(help="a report: text, Markdown, 
         from sitrep.render import places_table, to_geojson, to_jsonl
 
         gazetteer = _load_gazetteer(settings)
-        records = _place_records(file, gazetteer, load_nlp(settings.nlp_model))
+        records = _place_records(file, gazetteer, load_nlp(settings.nlp_model), _actor_catalogue(settings))
     except SitrepError as e:
         _fail(e)
         return
@@ -394,7 +401,8 @@ def demo(db: Annotated[str, typer.Option(help="database the demo fills")] = "out
         with open_store(settings.db) as store:
             summary = run_batch(reports, store, resources, scoring=_scoring(settings))
             stored = store.query_events()
-        places = [r for path in reports for r in _place_records(path, resources.gazetteer, resources.nlp)]
+        places = [r for path in reports for r in _place_records(path, resources.gazetteer, resources.nlp,
+                                                                resources.actors)]
     except SitrepError as e:
         _fail(e)
         return

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from sitrep.events.extract import Resources, extract, load_resources
-from sitrep.geo import Gazetteer
+from sitrep.events.extract import Resources, extract, load_resources, report_places
+from sitrep.geo import Gazetteer, find_places
 from sitrep.ingest import read_document
 from sitrep.model import FACT_STATUSES, Document, Event
 from sitrep.taxonomy import EVENT_TYPE_OF
@@ -229,6 +229,19 @@ def test_extract_a_place_hit_goes_to_the_subjects_deed(resources: Resources) -> 
 def test_extract_a_place_of_a_clause_with_its_own_subject_is_not_the_deeds(resources: Resources, text: str) -> None:
     events = _events(text, resources)
     assert events and {e.location for e in events} == {"Sarāqib"}, events
+
+
+def test_extract_an_actor_name_is_no_place_but_a_seat_of_power_is_named(resources: Resources) -> None:
+    text = ("The Kurdish-led Internal Security Forces (Asayish) said on Monday that one of their points in Sheikh "
+            "Maqsoud had been targeted.\n\nAsayish blamed what it called government factions. The SDF signed a "
+            "deal with the Damascus government.")
+    alone = find_places(text, gazetteer=resources.gazetteer, nlp=resources.nlp)
+    assert "Asayish" in {p.mention.surface for p in alone}  # the geoparser alone hears a village
+    doc = resources.nlp(text)
+    _, scenes = report_places(_doc(text), resources.actors, resources.gazetteer, doc)
+    assert [p.mention.surface for p in scenes] == ["Sheikh Maqsoud"], scenes
+    _, named = report_places(_doc(text), resources.actors, resources.gazetteer, doc, metonyms=True)
+    assert [p.mention.surface for p in named] == ["Sheikh Maqsoud", "Damascus"], named  # no Asayish still
 
 
 def test_extract_a_document_without_publication_date_says_its_events_are_undated(resources: Resources) -> None:

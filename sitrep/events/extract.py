@@ -179,10 +179,7 @@ def extract(document: Document, resources: Resources, doc: Any | None = None, *,
     document = document if stance_read else with_stance(document, resources.actors, resources.publishers)
     if document.published is None:
         document = replace(document, warnings=(*document.warnings, UNDATED_WARNING))
-    actors = find_actors(text, resources.actors, stance=document.stance, on=document.published)
-    actor_spans = [(a.start, a.end) for a in actors]
-    places = find_places(text, gazetteer=resources.gazetteer, doc=doc, doc_id=document.doc_id,
-                         exclude=actor_spans)
+    actors, places = report_places(document, resources.actors, resources.gazetteer, doc)
     paragraph_starts = _paragraph_starts(text)
     context = _Context(document, doc, [p for p in places if p.resolved], actors,
                        find_dates(text, document.published), paragraph_starts,
@@ -202,6 +199,19 @@ def extract(document: Document, resources: Resources, doc: Any | None = None, *,
     events = _drop_headline_repeats(events, text, places)
     kept = filter_events(one_per_location_and_day(events), doc, places, resources.event_filter)
     return Extraction(document, kept, places)
+
+
+def report_places(document: Document, catalogue: ActorCatalogue, gazetteer: Gazetteer, doc: Any, *,
+                  metonyms: bool = False) -> tuple[list[ActorMention], list[PlaceMention]]:
+    """The actors the document names and its places, of which no actor's name is one ("Asayish", "Nour
+    al-Din al-Zenki"): what `extract` reads and, with `metonyms`, `sitrep places` lists. A place named for
+    the power seated there ("the Damascus government") is no scene of an event, but it is a place the
+    report names: `metonyms` keeps it."""
+    actors = find_actors(document.text, catalogue, stance=document.stance, on=document.published)
+    names = [a for a in actors if not (metonyms and any(w[:1].islower() for w in a.surface.split()))]
+    places = find_places(document.text, gazetteer=gazetteer, doc=doc, doc_id=document.doc_id,
+                         exclude=[(a.start, a.end) for a in names])
+    return actors, places
 
 
 def _drop_headline_repeats(events: list[Event], text: str, places: list[PlaceMention]) -> list[Event]:
