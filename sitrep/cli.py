@@ -94,7 +94,7 @@ def _load_gazetteer(settings: Settings) -> Any:
     return load_configured_gazetteer(settings)
 
 
-def _place_records(path: Path, gazetteer: Any, nlp: Any, actors: Any) -> list[dict[str, Any]]:
+def _place_records(path: Path, gazetteer: Any, nlp: Any, readers: tuple[Any, Any]) -> list[dict[str, Any]]:
     from sitrep.events.extract import report_places
     from sitrep.ingest import read_document
     from sitrep.render import place_record
@@ -102,15 +102,17 @@ def _place_records(path: Path, gazetteer: Any, nlp: Any, actors: Any) -> list[di
     document = read_document(path)
     for warning in document.warnings:
         _warn(path, warning)
-    _, found = report_places(document, actors, gazetteer, nlp(document.text), metonyms=True)
+    actors, publishers = readers
+    _, found = report_places(document, actors, gazetteer, nlp(document.text), metonyms=True, publishers=publishers)
     return [place_record(pm) for pm in found]
 
 
-def _actor_catalogue(settings: Settings) -> Any:
+def _name_readers(settings: Settings) -> tuple[Any, Any]:
+    """The actor catalogue and the publishers: the names that are no places."""
     from sitrep.overlays import profile_files
 
     files = profile_files(Path(settings.data_home), settings.conflict)
-    return files.load_actors(files.load_profile())
+    return files.load_actors(files.load_profile()), files.load_publishers()
 
 
 @app.command()
@@ -126,7 +128,7 @@ def places(file: Annotated[Path, typer.Argument(help="a report: text, Markdown, 
         from sitrep.render import places_table, to_geojson, to_jsonl
 
         gazetteer = _load_gazetteer(settings)
-        records = _place_records(file, gazetteer, load_nlp(settings.nlp_model), _actor_catalogue(settings))
+        records = _place_records(file, gazetteer, load_nlp(settings.nlp_model), _name_readers(settings))
     except SitrepError as e:
         _fail(e)
         return
@@ -288,9 +290,10 @@ def ingest(paths: Annotated[list[str], typer.Argument(help="files, folders, or -
     loads: list[Any] = []
     try:
         stance = _checked_stance(stance)
+        published_day = _parse_date(published)  # checked before the database is opened (or created)
         with open_store(settings.db) as store, ingest_progress(err) as progress:
             reading = Reading(progress, progress.add_task("reading", total=None), settings.undated, date.today())
-            flags = {"published": _parse_date(published), "source": source, "stance": stance, "strict": strict,
+            flags = {"published": published_day, "source": source, "stance": stance, "strict": strict,
                      "on_document": reading.done, "prepare": reading,
                      "scoring": _scoring(settings), "budget": document_budget(settings)}
             if engine == "dask":
@@ -402,7 +405,7 @@ def demo(db: Annotated[str, typer.Option(help="database the demo fills")] = "out
             summary = run_batch(reports, store, resources, scoring=_scoring(settings))
             stored = store.query_events()
         places = [r for path in reports for r in _place_records(path, resources.gazetteer, resources.nlp,
-                                                                resources.actors)]
+                                                                (resources.actors, resources.publishers))]
     except SitrepError as e:
         _fail(e)
         return

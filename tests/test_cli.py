@@ -403,3 +403,21 @@ def test_cli_export_to_a_path_it_cannot_write_is_a_usage_error(cli: CliRunner, d
         assert result.exit_code == 2, result.output  # was 3, "internal error: FileNotFoundError"
         assert f"error: cannot write {str(out)!r}: {message}" in " ".join(result.output.split())
     assert not (tmp_path / "no-such-folder").exists()
+
+
+def test_cli_reversed_days_bad_dates_and_ports_are_usage_errors(cli: CliRunner, dev_db: tuple[str, Any],
+                                                                 tmp_path: Path) -> None:
+    report = tmp_path / "report.md"
+    report.write_text(PLAIN_REPORT, encoding="utf-8")
+    new_db = tmp_path / "new.db"
+    cases = [
+        (["ingest", str(report), "--published", "2016-13-01", "--db", str(new_db)], "not a date (YYYY-MM-DD)"),
+        (["control", "--changes", "2016-08-31", "2016-08-01", "--db", dev_db[0]], "the first day is after the last"),
+        (["serve", "--db", dev_db[0], "--port", "99999"], "port 99999 is not a TCP port"),
+    ]
+    for command, message in cases:
+        result = cli.invoke(app, command)
+        assert result.exit_code == 2, (command, result.output)  # was 0 ('no place changed hands') or 3
+        assert any(line.startswith("error: ") and message in line for line in result.output.splitlines()), \
+            (command, result.output)
+    assert not new_db.exists()  # the bad date refused before the database was created

@@ -15,6 +15,7 @@ from sitrep.settings import Settings, load_settings
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+MAX_PORT = 65535  # the largest TCP port number (16 bits)
 # Addresses that mean "every interface": what clients call the server then is not known here.
 ANY_INTERFACE = frozenset({"0.0.0.0", "::", ""})
 
@@ -71,6 +72,8 @@ def check_port_free(host: str, port: int) -> None:
     import errno
     import socket
 
+    if not 0 < port <= MAX_PORT:
+        raise SitrepError(f"port {port} is not a TCP port: choose one from 1 to {MAX_PORT} with --port")
     try:
         infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except socket.gaierror as e:

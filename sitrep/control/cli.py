@@ -63,7 +63,10 @@ def control(
             if at is not None:
                 _print_states(_control_at(store, _day(at), layer, region), _day(at), format)
             elif changes is not None:
-                _print_changes(_changes(store, _day(changes[0]), _day(changes[1]), layer), format)
+                start, end = _day(changes[0]), _day(changes[1])
+                if start > end:
+                    raise SitrepError(f"--changes {start} {end}: the first day is after the last, nothing can match")
+                _print_changes(_changes(store, start, end, layer), format)
     except SitrepError as e:
         err.print(f"[red]error:[/red] {escape(str(e))}")
         raise typer.Exit(2) from e
