@@ -88,7 +88,7 @@ def run_report(report: Report, resources: Any) -> tuple[list[dict[str, Any]], li
     doc = resources.nlp(document.text)
     events = [event_record(e) for e in extract(document, resources, doc=doc).events]
     places = [place_record(p) for p in report_places(document, resources.actors, resources.gazetteer, doc,
-                                                                 metonyms=True)[1]]
+                                                                 metonyms=True, publishers=resources.publishers)[1]]
     return events, places
 
 

@@ -197,15 +197,23 @@ def gazetteer_import(
     err.print(Text(clean_text(f"imported {count} places from {file} into {target}")))
 
 
-def _parse_date(value: str | None) -> Any:
-    from datetime import date
+def _parse_date(value: str | None, settings: Settings | None = None) -> Any:
+    """A --published day: ISO, and with `settings` within the range the API accepts (earliest_date to
+    days_ahead past today), so that a typo ("2061" for "2016") does not date every event of a report."""
+    from datetime import date, timedelta
 
     if value is None:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         _fail(SitrepError(f"not a date (YYYY-MM-DD): {value!r}"))
+    if settings is not None:
+        last = date.today() + timedelta(days=settings.days_ahead)
+        if not settings.first_date <= day <= last:
+            _fail(SitrepError(f"--published {day.isoformat()} is not between {settings.first_date.isoformat()} "
+                              f"and {last.isoformat()} (settings earliest_date, days_ahead)"))
+    return day
 
 
 def _resources(settings: Settings) -> Any:
@@ -242,7 +250,7 @@ def extract(file: Annotated[Path, typer.Argument(help="a report: text, Markdown,
     if format not in EVENT_FORMATS:
         _fail(SitrepError(f"unknown format {format!r}: choose one of {', '.join(EVENT_FORMATS)}"))
     settings = _settings()
-    day = _parse_date(published)
+    day = _parse_date(published, settings)
     try:
         stance = _checked_stance(stance)
         document = read_document(file)
@@ -290,7 +298,7 @@ def ingest(paths: Annotated[list[str], typer.Argument(help="files, folders, or -
     loads: list[Any] = []
     try:
         stance = _checked_stance(stance)
-        published_day = _parse_date(published)  # checked before the database is opened (or created)
+        published_day = _parse_date(published, settings)  # checked before the database is opened (or created)
         with open_store(settings.db) as store, ingest_progress(err) as progress:
             reading = Reading(progress, progress.add_task("reading", total=None), settings.undated, date.today())
             flags = {"published": published_day, "source": source, "stance": stance, "strict": strict,

@@ -5,6 +5,7 @@ heroes" speaks for the second; one that says "the regime" and "Assad's militias"
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -50,6 +51,19 @@ def load_publishers(extra: tuple[Path, ...] = ()) -> tuple[Publisher, ...]:
     """The shipped publishers, with users' files first (theirs win)."""
     users = tuple(p for path in extra if path.exists() for p in read_publishers(path))
     return users + read_publishers(PUBLISHERS)
+
+
+def outlet_spans(text: str, publishers: Sequence[Publisher], source: str = "") -> list[tuple[int, int]]:
+    """Where `text` names a news outlet, the catalogue's or its own source ("Shafaq News/ On Thursday",
+    "Aleppo Today reported"): no place, though its name may hold one."""
+    names = sorted({n for p in publishers for n in p.names} | ({source.strip()} if source.strip() else set()),
+                   key=len, reverse=True)
+    return [(m.start(), m.end()) for m in _outlet_pattern(tuple(names)).finditer(text)] if names else []
+
+
+@lru_cache(maxsize=8)
+def _outlet_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w-])")
 
 
 def _name_in(name: str, source: str) -> bool:

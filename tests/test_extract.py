@@ -244,6 +244,16 @@ def test_extract_an_actor_name_is_no_place_but_a_seat_of_power_is_named(resource
     assert [p.mention.surface for p in named] == ["Sheikh Maqsoud", "Damascus"], named  # no Asayish still
 
 
+def test_extract_a_news_outlet_is_no_place(resources: Resources) -> None:
+    text = "Shafaq News/ On Thursday, Turkish drones struck Kobani, the Kurdistan 24 channel said."
+    alone = find_places(text, gazetteer=resources.gazetteer, nlp=resources.nlp)
+    assert "Shafaq" in {p.mention.surface for p in alone}  # the geoparser alone hears a village
+    document = Document(doc_id="t", text=text, source="Shafaq News", published=date(2025, 2, 13))
+    _, places = report_places(document, resources.actors, resources.gazetteer, resources.nlp(text),
+                              publishers=resources.publishers)
+    assert [p.mention.surface for p in places] == ["Kobani"], places
+
+
 def test_extract_a_document_without_publication_date_says_its_events_are_undated(resources: Resources) -> None:
     document = Document(doc_id="t", text="Government warplanes struck Anadan and Hraytan.", source="blog")
     result = extract(document, resources)

@@ -52,7 +52,7 @@ from sitrep.geo import Gazetteer, find_places
 from sitrep.geo.gazetteer import km_between
 from sitrep.model import HAPPENED, Document, Event, PlaceMention, Span
 from sitrep.overlays import DEFAULT_CONFLICT, profile_files
-from sitrep.stance import Publisher, infer_stance, stance_of_source
+from sitrep.stance import Publisher, infer_stance, outlet_spans, stance_of_source
 from sitrep.taxonomy import PROTESTS, STRATEGIC_DEVELOPMENTS, SUB_EVENT_TYPES_BY_TYPE, event_type_of
 
 GOVERNMENT_REGAINS = "Government regains territory"
@@ -179,7 +179,8 @@ def extract(document: Document, resources: Resources, doc: Any | None = None, *,
     document = document if stance_read else with_stance(document, resources.actors, resources.publishers)
     if document.published is None:
         document = replace(document, warnings=(*document.warnings, UNDATED_WARNING))
-    actors, places = report_places(document, resources.actors, resources.gazetteer, doc)
+    actors, places = report_places(document, resources.actors, resources.gazetteer, doc,
+                                   publishers=resources.publishers)
     paragraph_starts = _paragraph_starts(text)
     context = _Context(document, doc, [p for p in places if p.resolved], actors,
                        find_dates(text, document.published), paragraph_starts,
@@ -202,15 +203,18 @@ def extract(document: Document, resources: Resources, doc: Any | None = None, *,
 
 
 def report_places(document: Document, catalogue: ActorCatalogue, gazetteer: Gazetteer, doc: Any, *,
-                  metonyms: bool = False) -> tuple[list[ActorMention], list[PlaceMention]]:
+                  metonyms: bool = False, publishers: tuple[Publisher, ...] = ()
+                  ) -> tuple[list[ActorMention], list[PlaceMention]]:
     """The actors the document names and its places, of which no actor's name is one ("Asayish", "Nour
     al-Din al-Zenki"): what `extract` reads and, with `metonyms`, `sitrep places` lists. A place named for
     the power seated there ("the Damascus government") is no scene of an event, but it is a place the
-    report names: `metonyms` keeps it."""
+    report names: `metonyms` keeps it. Nor is a news outlet's name (`publishers`, and the document's
+    source: "Shafaq News/ On Thursday")."""
     actors = find_actors(document.text, catalogue, stance=document.stance, on=document.published)
     names = [a for a in actors if not (metonyms and any(w[:1].islower() for w in a.surface.split()))]
     places = find_places(document.text, gazetteer=gazetteer, doc=doc, doc_id=document.doc_id,
-                         exclude=[(a.start, a.end) for a in names])
+                         exclude=[(a.start, a.end) for a in names] +
+                         outlet_spans(document.text, publishers, document.source))
     return actors, places
 
 
