@@ -10,8 +10,9 @@ S, as the gold assumes them; the stance is left for sitrep to infer). Prints one
 row (all dev sets together, scored as one file), and writes, per set, under `--out`:
 
 - `<set>.events.jsonl`, `<set>.places.jsonl`: what sitrep produced;
-- `<set>.errors.md`: the gold events and places sitrep missed, and what it produced that gold lacks,
-  each with its evidence, so that an error can be read rather than counted.
+- `<set>.errors.md`: the gold events and places sitrep missed, what it produced that gold lacks, and the
+  matched events whose actor1 side disagrees, each with its evidence, so that an error can be read rather
+  than counted.
 """
 
 from __future__ import annotations
@@ -156,6 +157,15 @@ def event_errors(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> tupl
     return missed, extra
 
 
+def side_disagreements(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> list[tuple[Any, Any]]:
+    """(gold, predicted) pairs of matched happened events whose actor1 side differs, the pairs the scorer's
+    actor1 side agreement counts against (gold events with no side are not counted)."""
+    g_happened = [g for g in gold if g.get("fact_status") in HAPPENED]
+    p_happened = [p for p in pred if p.get("fact_status") in HAPPENED]
+    return [(g_happened[i], p_happened[j]) for i, j in matched_pairs(g_happened, p_happened)
+            if g_happened[i].get("actor1_side") and g_happened[i].get("actor1_side") != p_happened[j].get("actor1_side")]
+
+
 def place_errors(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> tuple[list[Any], list[Any], list[Any]]:
     """Gold mentions not found, found but placed over 5 km off (with what sitrep chose), and predicted
     mentions no gold mention overlaps."""
@@ -190,6 +200,10 @@ def errors_markdown(name: str, gold_events: list[Any], events: list[Any], gold_p
     lines += [_event_line(e) for e in missed]
     lines += ["", f"## Events sitrep says happened that gold lacks ({len(extra)})", ""]
     lines += [_event_line(e) for e in extra]
+    disagree = side_disagreements(gold_events, events)
+    lines += ["", f"## Matched events whose actor1 side disagrees ({len(disagree)})", ""]
+    lines += [f"{_event_line(p)}\n  gold: {g.get('actor1_side')} ({g.get('actor1') or 'unnamed'}), "
+              f"{(g.get('evidence') or '').strip()[:160]!r}" for g, p in disagree]
     lines += ["", f"## Place mentions missed ({len(p_missed)})", ""]
     lines += [f"- `{g['doc_id']}` {g['mention']!r} at {g['start']} ({g.get('location')})" for g in p_missed]
     lines += ["", f"## Place mentions placed over {MATCH_KM:g} km off ({len(p_wrong)})", ""]
