@@ -414,6 +414,8 @@ def test_cli_reversed_days_bad_dates_and_ports_are_usage_errors(cli: CliRunner, 
         (["ingest", str(report), "--published", "2016-13-01", "--db", str(new_db)], "not a date (YYYY-MM-DD)"),
         (["control", "--changes", "2016-08-31", "2016-08-01", "--db", dev_db[0]], "the first day is after the last"),
         (["serve", "--db", dev_db[0], "--port", "99999"], "port 99999 is not a TCP port"),
+        (["extract", str(report), "--published", "2061-08-12"], "--published 2061-08-12 is not between 1900-01-01"),
+        (["ingest", str(report), "--published", "2061-08-12", "--db", str(new_db)], "(settings earliest_date"),
     ]
     for command, message in cases:
         result = cli.invoke(app, command)
