@@ -254,6 +254,12 @@ def test_extract_a_news_outlet_is_no_place(resources: Resources) -> None:
     assert [p.mention.surface for p in places] == ["Kobani"], places
 
 
+def test_extract_a_strike_from_one_place_on_another_is_at_its_target(resources: Resources) -> None:
+    text = "Militants carried out an artillery strike from the area of Azaz on army positions near Maraanaz on Tuesday."
+    events = _events(text, resources)
+    assert [e.location for e in events] == ["Mar`anaz"], events  # one happening, where it hit
+
+
 def test_extract_a_document_without_publication_date_says_its_events_are_undated(resources: Resources) -> None:
     document = Document(doc_id="t", text="Government warplanes struck Anadan and Hraytan.", source="blog")
     result = extract(document, resources)

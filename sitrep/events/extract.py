@@ -103,6 +103,8 @@ STATUS_CONFIDENCE = {"reported": 0.7, "attributed_claim": 0.5, "expected": 0.3, 
                      "negated": 0.1}
 STATUS_RANK = {"reported": 0, "attributed_claim": 1, "expected": 2, "hypothetical": 3, "negated": 4}
 NOT_EVENT_PREPOSITIONS = frozenset({"from"})
+# Nouns of a place's surroundings, through which a preposition reaches the place ("from the area of Azaz").
+VICINITY_NOUNS = frozenset({"area", "vicinity", "outskirts", "direction", "countryside", "edge", "side"})
 # Prepositions by which a named place says where another named place lies ("the prison in Hasakeh").
 CONTAINER_PREPOSITIONS = frozenset({"in", "inside", "within"})
 # The name given to an agent that a report leaves unnamed but whose side is known.
@@ -332,8 +334,9 @@ def _attach_places(triggers: list[Trigger], context: _Context) -> list[tuple[Tri
         elif distance <= MAX_LONELY_PLACE_PATH:
             lonely.append((distance, nearest, mention))
     for _, nearest, mention in sorted(lonely, key=lambda item: item[0]):
-        if all(_is_coarse(m) for m in attached[nearest]):  # a trigger with no precise place of its own
-            attached[nearest].append(mention)              # takes the nearest one left
+        # a trigger with no precise place of its own, or only the place it came from, takes the nearest left
+        if all(_is_coarse(m) or _preposition(doc, m) in NOT_EVENT_PREPOSITIONS for m in attached[nearest]):
+            attached[nearest].append(mention)
     placed_sentences = {_place_token(doc, m).sent.start for m in context.places if _place_token(doc, m)}
     for trigger in triggers:
         sentence = doc[trigger.token].sent
@@ -343,6 +346,7 @@ def _attach_places(triggers: list[Trigger], context: _Context) -> list[tuple[Tri
             if antecedent is not None:
                 attached[trigger.token].append(antecedent)
     _share_with_heads(triggers, attached, doc)
+    _join_compounds(triggers, attached, doc)
     groups = [(t, _scene_places(attached[t.token], doc)) for t in triggers if attached[t.token]]
     return _drop_coarse_beside_precise(groups, doc)
 
@@ -373,6 +377,19 @@ def _in_another_clause(place: Any, trigger: Any) -> bool:
                 not any(c.dep_ == "mark" and c.lower_ in BEGINNING_WORDS for c in word.children):
             return True  # ("under siege since forces closed Castello Road": the deed that began the state)
     return False
+
+
+def _join_compounds(triggers: list[Trigger], attached: dict[int, list[PlaceMention]], doc: Any) -> None:
+    """"an artillery strike from the area of Azaz on forces near Maraanaz", "a mortar attack": a trigger that
+    only qualifies another names one happening with it; its places join the head's, whose scene they are
+    chosen among ("from Azaz" is the origin)."""
+    at = {t.token for t in triggers}
+    for trigger in triggers:
+        token = doc[trigger.token]
+        if token.dep_ in ("compound", "amod", "nmod") and token.head.i in at and attached[trigger.token]:
+            attached[token.head.i] = [*attached[token.head.i],
+                                      *(m for m in attached[trigger.token] if m not in attached[token.head.i])]
+            attached[trigger.token] = []
 
 
 def _is_subject(token: Any) -> bool:
@@ -499,6 +516,9 @@ def _preposition(doc: Any, mention: PlaceMention) -> str:
     token = _place_token(doc, mention)
     while token is not None and token.dep_ in ("compound", "conj", "appos", "amod") and token.head.i != token.i:
         token = token.head
+    if token is not None and token.dep_ == "pobj" and token.head.lower_ == "of" and \
+            token.head.head.lemma_.lower() in VICINITY_NOUNS and token.head.head.dep_ == "pobj":
+        token = token.head.head  # "from the area of Azaz", "from the outskirts of Idlib": from Azaz
     return token.head.lower_ if token is not None and token.dep_ == "pobj" else ""
 
 
