@@ -260,6 +260,12 @@ def test_extract_a_strike_from_one_place_on_another_is_at_its_target(resources: 
     assert [e.location for e in events] == ["Mar`anaz"], events  # one happening, where it hit
 
 
+def test_extract_a_place_taken_in_the_passive_is_captured(resources: Resources) -> None:
+    text = "A rebel commander said the Anadan checkpoint was taken on Sunday morning after ten hours of fighting."
+    captures = [e for e in _events(text, resources) if e.event_type == "Battles" and "territory" in e.sub_event_type]
+    assert [e.location for e in captures] == ["Anadan"], captures
+
+
 def test_extract_a_document_without_publication_date_says_its_events_are_undated(resources: Resources) -> None:
     document = Document(doc_id="t", text="Government warplanes struck Anadan and Hraytan.", source="blog")
     result = extract(document, resources)

@@ -431,12 +431,13 @@ def _drop_coarse_beside_precise(groups: list[tuple[Trigger, list[PlaceMention]]]
 
 
 def _is_object_of(place: Any, verb: Any) -> bool:
-    """Whether the place is (one of a list that is) the verb's direct object: "took Qomhana and Souran"."""
+    """Whether the place is (one of a list that is) the verb's direct object, or its passive subject: "took
+    Qomhana and Souran", "the Anadan checkpoint was taken"."""
     while place.dep_ in ("conj", "compound", "appos") and place.head.i != place.i:
         place = place.head
-    if place.dep_ == "pobj" and place.head.lower_ == "of" and place.head.head.dep_ == "dobj":
+    if place.dep_ == "pobj" and place.head.lower_ == "of" and place.head.head.dep_ in ("dobj", "nsubjpass"):
         place = place.head.head  # a part of it: "took the eastern part of Mayda'a"
-    return place.dep_ == "dobj" and place.head.i == verb.i
+    return place.dep_ in ("dobj", "nsubjpass") and place.head.i == verb.i
 
 
 def _is_coarse(mention: PlaceMention) -> bool:
