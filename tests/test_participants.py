@@ -228,3 +228,14 @@ def test_participants_a_repelled_attack_is_its_authors(resources: Resources) -> 
     event = _one("Kurdish fighters repulsed an assault by ISIS militants on the town of Kobani on Monday.",
                  resources, published=date(2015, 6, 30))
     assert (event.actor1_side, event.actor2_side) == ("isis", "kurdish")
+
+
+def test_participants_who_inflicts_a_siege_is_named_by_since_when(resources: Resources) -> None:
+    # "under siege since X closed the road": X besieges (Al Jazeera's and Reuters' wording of Aleppo, 2016)
+    events = _events("Eastern Aleppo has been under siege since government forces closed the Castello Road.",
+                     resources, published=date(2016, 8, 3))
+    assert events and {e.actor1_side for e in events} == {"government"}
+    # with no such clause the one suffering is still no agent
+    events = _events("Eastern Aleppo has been under siege for weeks, the rebels said.", resources,
+                     published=date(2016, 8, 3))
+    assert all(e.actor1_side != "opposition" for e in events)

@@ -62,6 +62,10 @@ SUFFERING_PREPOSITIONS = frozenset({"under"})
 # Verbs whose object is the one who then does what follows ("forced ISIS to withdraw", "pushed the rebels
 # to pull out"): object control, so the object is the agent of the verb it governs, not its target.
 OBJECT_CONTROL_VERBS = frozenset({"force", "compel", "push", "oblige", "drive", "prompt", "lead", "cause"})
+# Conjunctions by which a clause says since when, and so through whom, a place suffers what it suffers ("has
+# been under siege since government forces closed Castello Road": the forces besiege it; Al Jazeera's and
+# Reuters' wording of Aleppo's siege, the wires' "under fire since ... launched").
+CAUSE_MARKS = frozenset({"since", "after", "when"})
 # Verbs of stopping an attack ("repelled an attack by ISIS", "rebel counter-attacks were repelled", "thwarted
 # an infiltration attempt by terrorists"): ACLED's actor1 is the initiator, the one whose attack it was,
 # and the one who repelled it is actor2 (SANA's, SOHR's and the wires' daily wording).
@@ -266,6 +270,19 @@ def _gainer_after_to(trigger: Any, mentions: Sequence[ActorMention]) -> ActorMen
     return None
 
 
+def _cause_of_suffering(trigger: Any, mentions: Sequence[ActorMention]) -> ActorMention | None:
+    """For what a clause's subject suffers ("under siege"), the subject of the clause saying since when
+    ("since the army cut the last road"): the one who inflicts it; None without one."""
+    if not _suffers(trigger):
+        return None
+    for clause in trigger.head.head.children:
+        if clause.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in CAUSE_MARKS for c in clause.children):
+            for subject in clause.children:
+                if subject.dep_ == "nsubj":
+                    return _mention_of_phrase(subject, mentions)
+    return None
+
+
 def _attacker_repelled(trigger: Any, mentions: Sequence[ActorMention]) -> ActorMention | None:
     """The author of the attack a verb of repelling stops ("repelled an attack by ISIS", "rebel
     counter-attacks were repelled"), or None."""
@@ -374,7 +391,9 @@ def find_participants(trigger: Any, mentions: Sequence[ActorMention], doc: Any, 
               and not is_holder(m, doc.text)]
     ranked = [m for m in ranked if not _describes(m, ranked, doc)]
     found = _gainer_after_to(trigger, [m for m in mentions if not is_holder(m, doc.text)]) or \
-        _attacker_repelled(trigger, ranked) or _subject_of(trigger, ranked, doc)
+        _attacker_repelled(trigger, ranked) or _cause_of_suffering(trigger, [m for m in mentions
+                                                                     if not is_holder(m, doc.text)]) or \
+        _subject_of(trigger, ranked, doc)
     subject = found if isinstance(found, ActorMention) else None
     sufferer = _sufferer(trigger)
     suffering = _mention_of_phrase(sufferer, ranked) if sufferer is not None else None
