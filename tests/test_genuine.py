@@ -21,6 +21,8 @@ def _token(nlp: Any, text: str, word: str) -> Any:
     ("The town has been under heavy fire for weeks, residents say.", "fire"),        # wire copy
     ("Government troops remain deployed along the old frontline.", "deployed"),      # think tank
     ("The road stays closed to all traffic.", "closed"),                             # state media
+    ("ISIS has besieged Kobane for over a month, driving out most civilians.", "besieged"),  # Kurdish outlet
+    ("Regime forces have been shelling the suburb for two years.", "shelling"),     # opposition outlet
 ])
 def test_genuine_a_copula_with_its_trigger_is_a_state(nlp: Any, text: str, word: str) -> None:
     assert describes_a_state(_token(nlp, text, word))
@@ -31,6 +33,8 @@ def test_genuine_a_copula_with_its_trigger_is_a_state(nlp: Any, text: str, word:
     ("The village of Tal Rifaat was re-liberated on Friday.", "liberated"),
     ("The district has been under siege since July 7, when the army cut the road.", "siege"),
     ("The army continued to advance toward the dam.", "advance"),
+    ("Rebels fought for ten hours before they took the checkpoint.", "fought"),
+    ("Militants have shelled the village twice this week.", "shelled"),
 ])
 def test_genuine_a_deed_or_the_start_of_a_state_is_no_state(nlp: Any, text: str, word: str) -> None:
     assert not describes_a_state(_token(nlp, text, word))

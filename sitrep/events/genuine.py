@@ -28,6 +28,8 @@ LASTING_LEMMAS: Final = frozenset({"remain", "stay", "lie"})
 PREDICATE_DEPS: Final = frozenset({"prep", "acomp", "attr", "oprd", "xcomp"})
 # Prepositions whose object is a state one is in ("under siege", "under fire", "in ruins").
 STATE_PREPOSITIONS: Final = frozenset({"under", "in", "at"})
+# Spans of time over which a deed "has gone on" makes it a state ("has besieged the town for months").
+LONG_SPANS: Final = frozenset({"week", "month", "year", "decade"})
 # A state said to hold "since" a time dates the happening that began it ("besieged since July 7").
 BEGINNING_WORDS: Final = frozenset({"since"})
 # Adjectives that tie a deed to its doer rather than aim at it: "responsible for shelling the market",
@@ -79,11 +81,21 @@ def _looks_like_a_dateline(line: str) -> bool:
 
 def describes_a_state(trigger: Any) -> bool:
     """Whether the trigger is what a copula predicates ("is under siege", "remain deployed") and no
-    "since" dates the happening that began it."""
+    "since" dates the happening that began it, or a deed said to have gone on for weeks or more ("ISIS has
+    besieged Kobane for over a month")."""
     verb = _state_verb(trigger)
     if verb is None:
-        return False
+        return _has_lasted(trigger)
     return not any(t.lower_ in BEGINNING_WORDS for t in verb.subtree)
+
+
+def _has_lasted(verb: Any) -> bool:
+    """A perfect ("has besieged", "have been shelling") with "for" and a span of weeks or more: a state of
+    things up to the time of writing, not a happening of one day (a deed "for ten hours" is one)."""
+    perfect = any(c.dep_ == "aux" and c.lemma_ == "have" for c in verb.children)
+    spans = [g for c in verb.children if c.dep_ == "prep" and c.lower_ == "for"
+             for g in c.subtree if g.lemma_.lower() in LONG_SPANS]
+    return perfect and bool(spans)
 
 
 def _state_verb(trigger: Any) -> Any:
