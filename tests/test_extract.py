@@ -266,6 +266,15 @@ def test_extract_a_place_taken_in_the_passive_is_captured(resources: Resources) 
     assert [e.location for e in captures] == ["Anadan"], captures
 
 
+def test_extract_every_place_of_a_long_list_is_hit(resources: Resources) -> None:
+    # spaCy hangs "Malhah" on "San'a" as a modifier, not as a member of the list: still one of the places hit
+    text = ("Kurdish forces said Turkish artillery fire accompanied the airstrikes on Kobani, hitting areas such "
+            "as Jadda, Bir Hesso, Ghassak, Dikan, Malhah, San'a, and the hills of Sifi.")
+    listed = {p.place.name for p in find_places(text, gazetteer=resources.gazetteer, nlp=resources.nlp)
+              if p.place is not None}
+    assert {e.location for e in _events(text, resources)} == listed
+
+
 def test_extract_a_document_without_publication_date_says_its_events_are_undated(resources: Resources) -> None:
     document = Document(doc_id="t", text="Government warplanes struck Anadan and Hraytan.", source="blog")
     result = extract(document, resources)

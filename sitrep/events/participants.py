@@ -104,7 +104,9 @@ def _same_camp(side: str, other: str, profile: ConflictProfile | None = None, on
 def _path_costs(token: Any) -> dict[int, int]:
     costs, cost = {token.i: 0}, 0
     while token.head.i != token.i:
-        cost += 0 if token.dep_ in FREE_ARCS else 1
+        # a proper noun hung on another as "nmod" is the parser's reading of a list ("Dikan, Malhah, San'a")
+        free = token.dep_ in FREE_ARCS or (token.dep_ == "nmod" and token.pos_ == token.head.pos_ == "PROPN")
+        cost += 0 if free else 1
         token = token.head
         costs[token.i] = cost
     return costs
