@@ -200,7 +200,7 @@ def gazetteer_import(
 def _parse_date(value: str | None, settings: Settings | None = None) -> Any:
     """A --published day: ISO, and with `settings` within the range the API accepts (earliest_date to
     days_ahead past today), so that a typo ("2061" for "2016") does not date every event of a report."""
-    from datetime import date, timedelta
+    from datetime import date
 
     if value is None:
         return None
@@ -209,10 +209,11 @@ def _parse_date(value: str | None, settings: Settings | None = None) -> Any:
     except ValueError:
         _fail(SitrepError(f"not a date (YYYY-MM-DD): {value!r}"))
     if settings is not None:
-        last = date.today() + timedelta(days=settings.days_ahead)
-        if not settings.first_date <= day <= last:
-            _fail(SitrepError(f"--published {day.isoformat()} is not between {settings.first_date.isoformat()} "
-                              f"and {last.isoformat()} (settings earliest_date, days_ahead)"))
+        from sitrep.cli_ingest import out_of_range, publication_range
+
+        wrong = out_of_range(day, *publication_range(settings, date.today()))
+        if wrong:
+            _fail(SitrepError(f"--published {wrong}"))
     return day
 
 
@@ -254,6 +255,14 @@ def extract(file: Annotated[Path, typer.Argument(help="a report: text, Markdown,
     try:
         stance = _checked_stance(stance)
         document = read_document(file)
+        if day is None and document.published is not None:  # the file's own date, checked as --published is
+            from datetime import date
+
+            from sitrep.cli_ingest import out_of_range, publication_range
+
+            wrong = out_of_range(document.published, *publication_range(settings, date.today()))
+            if wrong:
+                raise SitrepError(f"{file}: its publication date {wrong}: correct it or give --published")
         document = replace(document, published=day or document.published, source=source or document.source,
                            stance=stance or document.stance)
         for warning in document.warnings:
@@ -288,7 +297,7 @@ def ingest(paths: Annotated[list[str], typer.Argument(help="files, folders, or -
     about and rejected, unless --undated dates it (its file's modification time, or today)."""
     from datetime import date
 
-    from sitrep.cli_ingest import Reading, ingest_progress
+    from sitrep.cli_ingest import Reading, ingest_progress, publication_range
     from sitrep.pipeline import run_batch
     from sitrep.store import open_store
 
@@ -300,7 +309,9 @@ def ingest(paths: Annotated[list[str], typer.Argument(help="files, folders, or -
         stance = _checked_stance(stance)
         published_day = _parse_date(published, settings)  # checked before the database is opened (or created)
         with open_store(settings.db) as store, ingest_progress(err) as progress:
-            reading = Reading(progress, progress.add_task("reading", total=None), settings.undated, date.today())
+            today = date.today()
+            reading = Reading(progress, progress.add_task("reading", total=None), settings.undated, today,
+                              *publication_range(settings, today))
             flags = {"published": published_day, "source": source, "stance": stance, "strict": strict,
                      "on_document": reading.done, "prepare": reading,
                      "scoring": _scoring(settings), "budget": document_budget(settings)}

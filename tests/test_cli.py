@@ -288,6 +288,29 @@ def test_cli_ingest_undated_document_is_warned_and_dated_by_the_policy(cli: CliR
     assert f"dated {date.today().isoformat()} (today; setting undated=today)" in " ".join(today.output.split())
 
 
+def test_cli_ingest_rejects_a_front_matter_date_out_of_range_and_goes_on(cli: CliRunner, tmp_path: Path) -> None:
+    from sitrep.store import open_store
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    typo = folder / "typo.md"
+    typo.write_text(PLAIN_REPORT.replace("published: 2016-08-12", "published: 2061-08-12"), encoding="utf-8")
+    (folder / "good.md").write_text(PLAIN_REPORT, encoding="utf-8")
+    db = tmp_path / "range.db"
+    result = cli.invoke(app, ["ingest", str(folder), "--db", str(db)])
+    assert result.exit_code == 0, result.output  # the batch goes on
+    out = " ".join(result.output.split())
+    assert f"rejected: {typo}: its publication date 2061-08-12 is not between 1900-01-01 and " in out
+    assert "(settings earliest_date, days_ahead)" in out and "rejects: 1" in out
+    with open_store(str(db)) as store:
+        assert {e.published for e in store.query_events()} == {date(2016, 8, 12)}  # the good one only
+        assert [r.origin for r in store.rejects()] == [str(typo)]
+    extracted = cli.invoke(app, ["extract", str(typo)])
+    assert extracted.exit_code == 2 and f"error: {typo}: its publication date 2061-08-12 is not between" in \
+        " ".join(extracted.output.split())
+    assert cli.invoke(app, ["extract", str(typo), "--published", "2016-08-12"]).exit_code == 0  # the flag wins
+
+
 def test_cli_ingest_summary_names_unresolved_places(cli: CliRunner, tmp_path: Path, dev_db: tuple[str, Any],
                                                     shared: Path) -> None:
     _, summary = dev_db
