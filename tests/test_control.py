@@ -185,6 +185,24 @@ def test_control_statements_name_holder_and_siege(nlp: Any, gazetteer: Any) -> N
             == statement.evidence
 
 
+def test_control_only_a_side_the_profile_says_holds_ground_takes_a_place(tmp_path: Path) -> None:
+    from sitrep.conflict import load_conflict
+    from sitrep.control.observe import observation_of_event
+
+    overlay = tmp_path / "conflict.yaml"
+    overlay.write_text("sides:\n  - {id: wagner_group, label: Wagner Group fighters, holds_ground: true}\n"
+                       "  - {id: local, label: local armed groups, holds_ground: false}\n", encoding="utf-8")
+    shipped, extended = load_conflict(), load_conflict(overlays=[overlay])
+    _, (taken,) = _report("w1", "Wire", "neutral", DAY, [(KAFR, TAKE, "wagner_group", "reported")])
+    assert observation_of_event(taken) is None  # a side the shipped profile does not know holds nothing
+    held = observation_of_event(taken, profile=extended)
+    assert held is not None and (held.side, held.state) == ("wagner_group", "held")
+    local = replace(taken, actor1_side="local")
+    assert observation_of_event(local, profile=shipped) is not None
+    assert observation_of_event(local, profile=extended) is None  # the overlay says local groups hold none
+    assert observation_of_event(replace(taken, actor1_side="civilians"), profile=shipped) is None
+
+
 # ------------------------------------------------------------------ the store
 
 

@@ -11,8 +11,9 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import date
 
+from sitrep.conflict import ConflictProfile, default_profile
 from sitrep.control.state import BESIEGED, CONTESTED, FROM_STATEMENT, HELD, Observation
-from sitrep.control.statements import HOLDING_SIDES, ControlStatement
+from sitrep.control.statements import ControlStatement
 from sitrep.model import Document, Event
 
 # Sub-event types after which actor1's side holds the place (ACLED).
@@ -26,14 +27,16 @@ SIEGE_WORDS = re.compile(r"\b(?:besieg\w*|sieges?|encircl\w*|blockad\w*)\b", re.
 COARSE_KINDS = frozenset({"governorate", "region", "country"})
 
 
-def observation_of_event(event: Event, kind: str = "") -> Observation | None:
+def observation_of_event(event: Event, kind: str = "", profile: ConflictProfile | None = None
+                         ) -> Observation | None:
     """What an event says about control of its place; None when it says nothing usable (no place, no date,
-    not a territory, clash or siege event, a coarse place, or a change of control to no known side)."""
+    not a territory, clash or siege event, a coarse place, or a change of control to a side that holds no
+    ground in the conflict `profile`, the shipped one by default)."""
     day = event.event_date or event.published
     if not event.place_id or day is None or event.latitude is None or event.longitude is None \
             or kind in COARSE_KINDS:
         return None
-    state, side = _state_of(event)
+    state, side = _state_of(event, profile or default_profile())
     if not state:
         return None
     return Observation(place_id=event.place_id, place_name=event.location, lat=event.latitude,
@@ -43,22 +46,22 @@ def observation_of_event(event: Event, kind: str = "") -> Observation | None:
                        evidence=event.evidence, hedged=bool(event.hedges))
 
 
-def _state_of(event: Event) -> tuple[str, str]:
+def _state_of(event: Event, profile: ConflictProfile) -> tuple[str, str]:
     if event.sub_event_type in TERRITORY_TYPES:
-        return (HELD, event.actor1_side) if event.actor1_side in HOLDING_SIDES else ("", "")
+        return (HELD, event.actor1_side) if profile.side(event.actor1_side).holds_ground else ("", "")
     if event.sub_event_type in CLASH_TYPES:
         return CONTESTED, ""
     if event.event_type == STRATEGIC and SIEGE_WORDS.search(event.evidence):
-        besieged = event.actor2_side if event.actor2_side in HOLDING_SIDES else ""
+        besieged = event.actor2_side if profile.side(event.actor2_side).holds_ground else ""
         return BESIEGED, besieged
     return "", ""
 
 
-def observations_of_events(events: Iterable[Event], kinds: Mapping[str, str] | None = None
-                           ) -> list[Observation]:
+def observations_of_events(events: Iterable[Event], kinds: Mapping[str, str] | None = None,
+                           profile: ConflictProfile | None = None) -> list[Observation]:
     """Every event's observation; `kinds` maps place ids to gazetteer kinds (to leave out coarse places)."""
-    kinds = kinds or {}
-    found = (observation_of_event(e, kinds.get(e.place_id, "")) for e in events)
+    kinds, profile = kinds or {}, profile or default_profile()
+    found = (observation_of_event(e, kinds.get(e.place_id, ""), profile) for e in events)
     return [o for o in found if o is not None]
 
 

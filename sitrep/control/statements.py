@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from sitrep.actors import ActorMention
+from sitrep.conflict import ConflictProfile, default_profile
 from sitrep.control.state import BESIEGED, HELD
 from sitrep.errors import SitrepError
 from sitrep.events.status import assess_statement
@@ -41,10 +42,6 @@ PART_AFTER_CHARS = 25
 # siege since government forces closed Castello Road").
 CLAUSE_WORDS = frozenset({"since", "after", "when", "while", "because", "until", "before", "as", "which",
                           "that", "who"})
-# Sides a statement can give a place to; "civilians" and "unknown" hold nothing (the conflict profile's
-# `holds_ground`, sitrep/data/conflicts/syria/conflict.yaml).
-HOLDING_SIDES = frozenset({"government", "former_regime", "opposition", "kurdish", "isis", "russia", "turkey",
-                           "israel", "us_coalition", "local"})
 DASHES = "-‐‑‒–—"
 
 
@@ -112,16 +109,20 @@ def _phrase(phrase: str, *, adjective: bool = False) -> re.Pattern[str]:
 
 def find_control_statements(doc: Any, text: str, places: Sequence[PlaceMention],
                             actors: Sequence[ActorMention], *, cues: ControlCues | None = None,
-                            fact_cues: Any | None = None) -> list[ControlStatement]:
+                            fact_cues: Any | None = None, profile: ConflictProfile | None = None
+                            ) -> list[ControlStatement]:
     """Every statement of control in `text` (spaCy's `doc` of it gives the sentences). Pass the fact-cue
-    lexicon (`sitrep.events.status.load_fact_cues()`) to tell claims and denials from reports."""
+    lexicon (`sitrep.events.status.load_fact_cues()`) to tell claims and denials from reports. A place is
+    given only to a side the conflict `profile` (the shipped one by default) says can hold ground:
+    civilians and an unidentified side hold nothing."""
     cues = cues or load_control_cues()
+    profile = profile or default_profile()
     resolved = sorted((p for p in places if p.place is not None), key=lambda p: p.mention.start)
     found: list[ControlStatement] = []
     for sentence in doc.sents:
         start, end = sentence.start_char, sentence.end_char
         in_sentence = _Sentence(text, start, end, [p for p in resolved if start <= p.mention.start < end],
-                                [a for a in actors if start <= a.start < end and a.side in HOLDING_SIDES])
+                                [a for a in actors if start <= a.start < end and profile.side(a.side).holds_ground])
         found.extend(in_sentence.statements(cues))
     if fact_cues is not None:
         found = [_with_status(doc, s, fact_cues) for s in found]

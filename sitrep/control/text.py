@@ -37,7 +37,7 @@ def statement_observations(document: Document, resources: Resources, *, doc: Any
         places = find_places(text, gazetteer=resources.gazetteer, doc=doc, doc_id=document.doc_id,
                              exclude=[(a.start, a.end) for a in actors])
     statements = find_control_statements(doc, text, places, actors, cues=cues or resources.control_cues,
-                                         fact_cues=resources.fact_cues)
+                                         fact_cues=resources.fact_cues, profile=resources.actors.profile)
     return observations_of_statements(statements, document)
 
 
