@@ -185,6 +185,29 @@ def test_sitreps_forecast_is_what_was_expected_by_the_end(tmp_path: Path) -> Non
         assert "Ayn Late" in " ".join(s.text for sec in later.sections if sec.title == FORECAST for s in sec.sentences)
 
 
+def test_sitreps_say_how_many_undated_reports_are_left_out(tmp_path: Path) -> None:
+    # A store an older sitrep (or the library's run_batch) filled: two undated documents whose text names no
+    # day, beside a dated one. No period holds their events; the report says so instead of omitting them.
+    from sitrep.reconcile.merge import reconcile_documents
+
+    places = [Place(f"test:u{i}", name, 36.2 + i / 10, 37.1, "village", "Aleppo")
+              for i, name in enumerate(("Kafr Dated", "Tall Undated", "Ayn Undated"))]
+    with open_store(str(tmp_path / "undated.db")) as store:
+        for (doc_id, day), place in zip((("dated", date(2016, 7, 25)), ("u1", None), ("u2", None)), places,
+                                        strict=True):
+            document, events = _expectation(doc_id, date(2016, 7, 25), place, date(2016, 7, 25))
+            event = replace(events[0], fact_status="reported", event_date=day, time_precision=1 if day else 3)
+            store.save_document(replace(document, published=day), [event], places)
+        reconcile_documents(store, ["dated", "u1", "u2"])
+        report = compose_report(store, "Aleppo", date(2016, 7, 1), date(2016, 7, 31))
+    fighting = next(section for section in report.sections if section.title == "Where fighting is")
+    said = "2 reports of fighting on this front bear no date and are left out"
+    assert said in fighting.note and "--published" in fighting.note and "undated setting" in fighting.note
+    assert said in render_markdown(report) and said in render_html(report)
+    assert "Kafr Dated" in " ".join(s.text for s in fighting.sentences)
+    assert "Undated" not in " ".join(s.text for s in report.sentences)
+
+
 def test_sitreps_single_partisan_source_is_said_plainly(reports: list[SituationReport]) -> None:
     checked = 0
     for report in reports:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, select
+from sqlalchemy import Connection, and_, func, select
 from sqlalchemy.orm import Session
 
 from sitrep.control.state import ASSESSED, BESIEGED, CLAIMED, CONTESTED, ControlState
@@ -141,7 +141,8 @@ def compose_report(store: Store, front_name: str, start: date, end: date) -> Sit
             merged = _merged_reports(session, front, start, end)
         in_range = [m for m in merged if (day := _day_of(m)) is not None and start <= day <= end]
         happened = [m for m in in_range if _lead(m).fact_status not in NOT_HAPPENED | {NEGATED}]
-        fighting = _fighting_section(connection, happened, control, end, citations)
+        fighting = _with_undated(_fighting_section(connection, happened, control, end, citations),
+                                 _undated_fighting(connection, front))
         forecast = _forecast_section(_known_by(connection, [m for m in merged if _lead(m).fact_status in NOT_HAPPENED],
                                                end), start, citations)
         uncertain = _uncertain_section([m for m in in_range if _lead(m).fact_status not in NOT_HAPPENED], citations)
@@ -299,6 +300,25 @@ def _fighting_section(connection: Connection, happened: Sequence[list[Report]], 
     note = _left_out(len(ranked), "less active places",
                      "" if sentences else "No source in the store reports fighting on this front in this period.")
     return Section(FIGHTING, tuple(sentences), note)
+
+
+def _undated_fighting(connection: Connection, front: Front) -> int:
+    """The front's reports of fighting that bear no date (an undated document whose text names no day): no
+    period can hold them, so every report leaves them out, and says how many."""
+    query = (select(func.count()).select_from(EventRow)
+             .where(EventRow.admin1 == front.admin1, EventRow.event_date.is_(None),
+                    EventRow.event_type.in_(sorted(FIGHTING_TYPES))))
+    return connection.scalar(query) or 0
+
+
+def _with_undated(section: Section, undated: int) -> Section:
+    """`section` whose note also says how many undated reports were left out, and how to date them."""
+    if not undated:
+        return section
+    said = (f"{undated} report{'s' if undated > 1 else ''} of fighting on this front bear{'' if undated > 1 else 's'}"
+            " no date and are left out: their documents have no publication date (at ingest, --published, "
+            "front matter 'published:' or the undated setting dates such a document).")
+    return replace(section, note=f"{section.note} {said}".strip())
 
 
 def _weight(merged: Sequence[list[Report]]) -> tuple[int, int, int]:
