@@ -110,6 +110,16 @@ def test_triggers_a_ceasefire_called_for_is_no_agreement(nlp: Any, classifier: C
     assert found.get("ceasefire") == "Agreement"
 
 
+def test_triggers_what_aircraft_drop_is_an_airdrop_unless_it_is_a_weapon(
+        nlp: Any, classifier: Classifier, report_triggers: tuple[ReportTrigger, ...]) -> None:
+    found = _triggers("Helicopters flying over the besieged districts dropped flour and baby milk on Friday.", nlp,
+                      classifier, report_triggers)
+    assert found.get("dropped") == "Other", found
+    found = _triggers("Regime helicopters dropped barrel bombs on Darayya on Tuesday.", nlp, classifier,
+                      report_triggers)
+    assert found.get("dropped") != "Other", found
+
+
 def test_triggers_an_accord_followed_or_a_thing_condemned_is_no_event(nlp: Any, classifier: Classifier,
                                                                      report_triggers: tuple[ReportTrigger, ...]) -> None:
     found = _triggers("Rebels began leaving the suburb under a deal with the government.", nlp, classifier,

@@ -83,6 +83,7 @@ class ReportTrigger:
     requires_object: tuple[str, ...] = ()
     requires_sentence: tuple[str, ...] = ()  # lemmas of which one must occur in the trigger's sentence
     excludes_subject: tuple[str, ...] = ()
+    excludes_object: tuple[str, ...] = ()
 
 
 def load_report_triggers(path: Path = REPORT_TRIGGERS) -> tuple[ReportTrigger, ...]:
@@ -95,7 +96,8 @@ def load_report_triggers(path: Path = REPORT_TRIGGERS) -> tuple[ReportTrigger, .
                                    requires_subject=tuple(row.get("requires_subject", ())),
                                    requires_object=tuple(row.get("requires_object", ())),
                                    requires_sentence=tuple(row.get("requires_sentence", ())),
-                                   excludes_subject=tuple(row.get("excludes_subject", ())))
+                                   excludes_subject=tuple(row.get("excludes_subject", ())),
+                                   excludes_object=tuple(row.get("excludes_object", ())))
                      for row in raw["triggers"])
     except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as e:
         raise ExtractionError(f"{path}: bad report trigger lexicon: {e}") from e
@@ -134,8 +136,12 @@ def _objects(verb: Any) -> list[Any]:
                     for g in c.children if g.dep_ == "pobj"]
 
 
-def _has_object(verb: Any, lemmas: tuple[str, ...]) -> bool:
-    return any(o.lemma_.lower() in lemmas for o in _objects(verb))
+def _has_object(verb: Any, lemmas: tuple[str, ...], compounds: bool = False) -> bool:
+    """One of the verb's objects is one of `lemmas` (with `compounds`, or a word naming it: "barrel bombs")."""
+    objects = _objects(verb)
+    if compounds:
+        objects += [c for o in objects for c in o.children if c.dep_ in ("compound", "amod")]
+    return any(o.lemma_.lower() in lemmas for o in objects)
 
 
 def _report_matches(doc: Any, triggers: tuple[ReportTrigger, ...]) -> list[Trigger]:
@@ -156,6 +162,8 @@ def _report_matches(doc: Any, triggers: tuple[ReportTrigger, ...]) -> list[Trigg
             if trigger.requires_object and not _has_object(doc[i], trigger.requires_object):
                 continue
             if trigger.excludes_subject and _subject_words(head) & set(trigger.excludes_subject):
+                continue
+            if trigger.excludes_object and _has_object(doc[i], trigger.excludes_object, compounds=True):
                 continue
             if trigger.requires_sentence and not any(t.lemma_.lower() in trigger.requires_sentence
                                                      for t in head.sent):
