@@ -239,3 +239,17 @@ def test_participants_who_inflicts_a_siege_is_named_by_since_when(resources: Res
     events = _events("Eastern Aleppo has been under siege for weeks, the rebels said.", resources,
                      published=date(2016, 8, 3))
     assert all(e.actor1_side != "opposition" for e in events)
+
+
+@pytest.mark.parametrize(("stance", "published", "side", "name"), [
+    ("pro-government", date(2016, 7, 30), "government", "Assad government forces"),
+    ("opposition", date(2025, 3, 10), "government", "Syrian transitional government forces"),
+    ("pro-kurdish", date(2016, 7, 30), "kurdish", "Kurdish-led forces"),
+])
+def test_participants_an_unnamed_protagonist_is_named_by_the_profile_label_of_the_day(
+        resources: Resources, stance: str, published: date, side: str, name: str) -> None:
+    # no actor in the text: a partisan source's own side, named as the conflict profile names it that day
+    # (an opposition outlet of 2025 writes for the new state)
+    event = _one("The village of Kinsabba was liberated on Friday.", resources, stance=stance, published=published)
+    assert (event.actor1_side, event.actor1) == (side, name)
+    assert event.actor1 == resources.actors.profile.label(side, published)

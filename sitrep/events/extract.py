@@ -107,12 +107,6 @@ NOT_EVENT_PREPOSITIONS = frozenset({"from"})
 VICINITY_NOUNS = frozenset({"area", "vicinity", "outskirts", "direction", "countryside", "edge", "side"})
 # Prepositions by which a named place says where another named place lies ("the prison in Hasakeh").
 CONTAINER_PREPOSITIONS = frozenset({"in", "inside", "within"})
-# The name given to an agent that a report leaves unnamed but whose side is known.
-SIDE_FORCES = {"government": "Syrian government forces", "opposition": "Syrian opposition forces",
-               "kurdish": "Kurdish forces (YPG/SDF)", "isis": "Islamic State", "russia": "Russian forces",
-               "turkey": "Turkish forces", "us_coalition": "US-led coalition",
-               "former_regime": "former regime loyalists", "israel": "Israeli forces",
-               "local": "local armed groups"}  # "advancing from Obari farms toward X": X is the scene
 
 
 @dataclass(frozen=True)
@@ -604,8 +598,8 @@ def _fill_actor1(who: Participants, token: Any, context: _Context, resources: Re
     if air and side and not profile.flies(side):
         before = [a for a in context.actors if paragraph <= a.start < token.idx]
         side = air_side(side, before, context.document.text, profile, on)
-    if side:  # a partisan source's unnamed protagonist is its own side
-        return replace(who, actor1=SIDE_FORCES.get(side, side), actor1_side=side)
+    if side:  # a partisan source's unnamed protagonist is its own side, named by the profile's label of the day
+        return replace(who, actor1=profile.label(side, on), actor1_side=side)
     return who
 
 
