@@ -4,6 +4,7 @@ all ingested by the real pipeline. Screenshots are saved under out/screenshots/.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import socket
@@ -651,3 +652,29 @@ def test_web_api_docs_render_offline(browser: Any, server: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "docs.png"))
     page.close()
+
+
+def _labels_module() -> Any:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("web_labels", REPO / "web" / "labels.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_web_labels_spell_a_french_final_ss_the_english_way() -> None:
+    from sitrep.geo import load_gazetteer
+
+    labels = _labels_module()
+    places = {p.place_id: p for p in load_gazetteer().places if p.kind == "city"}
+    named = {p.name: p for p in places.values()}
+    assert labels.english_manner(named["Tartouss"]) == "Tartus"  # Who's On First's French spelling
+    # 'ou' alone stays: Douma and Houla are how English-language reports write them
+    assert labels.english_manner(named["Douma"]) == "Douma"
+    assert labels.english_manner(named["Aleppo"]) == "Aleppo"
+    built = VENDOR / "labels.geojson"
+    if built.exists():  # `make web` has run: the label the map draws
+        names = {f["properties"]["name"] for f in json.loads(built.read_text(encoding="utf-8"))["features"]}
+        assert "Tartus" in names and "Tartouss" not in names

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -86,6 +87,19 @@ def foreign_cities(cities: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return kept
 
 
+def english_manner(place: Place) -> str:
+    """The place's name as English-language reports spell it where its gazetteer name is spelled the French
+    way: a final doubled s (French writes 'ss' to keep an s unvoiced, and 'ou' for the English 'u': Who's On
+    First's 'Tartouss') gives way to the place's own name spelled with 'u' and one 's' ('Tartus', as wire
+    services, SANA's English service and ACLED's location names write it), when the gazetteer holds that name
+    for the same place; else the gazetteer's name."""
+    name = place.name
+    if not re.search(r"[aeiou]ss$", name):
+        return name
+    plain = re.sub(r"ss$", "s", name.replace("ou", "u"))
+    return next((other for other in place.names if other.casefold() == plain.casefold()), name)
+
+
 def min_zoom(kind: str, population: int) -> float:
     for floor, zoom in ZOOM_BY_POPULATION:
         if population >= floor and (kind in SETTLEMENT_KINDS or kind == "foreign"):
@@ -109,7 +123,7 @@ def build_labels() -> list[dict[str, Any]]:
     settlements = [p for p in places if p.kind in SETTLEMENT_KINDS]
     extra = populations(settlements, [c for c in cities if c["countrycode"] == "SY"])
     given = {id(p): extra[i] for i, p in enumerate(settlements) if i in extra}
-    features = [label(p.name, p.lat, p.lon, p.kind, p.population or given.get(id(p), 0)) for p in places]
+    features = [label(english_manner(p), p.lat, p.lon, p.kind, p.population or given.get(id(p), 0)) for p in places]
     features += [label(c["name"], c["latitude"], c["longitude"], "foreign", c["population"])
                  for c in foreign_cities(cities)]
     return without_repeats(sorted(features, key=lambda f: -f["properties"]["rank"]))
