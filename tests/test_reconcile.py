@@ -248,15 +248,21 @@ def test_reconcile_copies_of_a_large_group_cost_comparisons_in_proportion_to_it(
     documents = [replace(seed, doc_id=f"repost-{i}", text=f"{body}\n\nPosted by outlet {i}.",
                          source=f"Outlet {i}", published=seed.published + timedelta(days=REPOSTS - i))
                  for i in range(REPOSTS)]
-    calls = 0
-    counted = minhash.similarity
+    calls = 0  # signature pairs compared, one by one or a bucket's rows at once
+    counted, counted_rows = minhash.similarity, minhash.similarities
 
     def counting(first: Any, second: Any) -> float:
         nonlocal calls
         calls += 1
         return counted(first, second)
 
+    def counting_rows(first: Any, others: Any) -> Any:
+        nonlocal calls
+        calls += len(others)
+        return counted_rows(first, others)
+
     monkeypatch.setattr(minhash, "similarity", counting)
+    monkeypatch.setattr(minhash, "similarities", counting_rows)
     with open_store(new_database()) as store:
         for document in documents:
             store.save_document(document, [], [])
@@ -445,3 +451,18 @@ def test_reconcile_copies_of_wire_templates_equal_an_exhaustive_comparison(
                 store.save_document(document, [], [])
             reconcile_documents(store, [d.doc_id for d in step])
         assert document_copies(store) == expected
+
+
+def test_minhash_similarities_of_a_bucket_equal_its_pairwise_similarities(extractions: list[Extraction]) -> None:
+    """A bucket's rows compared at once give each pair's similarity exactly, reposts and unrelated reports."""
+    import numpy as np
+
+    from sitrep.reconcile.minhash import as_array, similarities
+
+    texts = [e.document.text for e in extractions] + [_repost(e).document.text for e in extractions[:3]]
+    signatures = [signature(text) for text in texts if signature(text)]
+    matrix = np.stack([as_array(s) for s in signatures])
+    for first in signatures:
+        assert similarities(as_array(first), matrix).tolist() == [similarity(first, s) for s in signatures]
+    with pytest.raises(ValueError):
+        similarities(as_array(signatures[0][:8]), matrix)

@@ -9,10 +9,12 @@ arrived first; when an earlier original turns up later, the group is re-pointed 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
+import numpy as np
 from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
@@ -65,8 +67,9 @@ def reconcile_copies_many(session: Session, documents: Sequence[DocumentRow]) ->
     for copy, original in originals.items():  # already one group: never compared again
         groups.join(copy, original)
     misses: set[tuple[int, int]] = set()
+    rows = _SignatureRows(signatures)
     for key in sorted(buckets):
-        _join_bucket(buckets[key], in_batch, signatures, groups, originals, misses)
+        _join_bucket(buckets[key], in_batch, rows, groups, originals, misses)
     _join_trimmed(session, misses, signatures, groups)
     linked = _components_with(groups, in_batch)
     changed, original_of = _repoint(session, linked, originals, signatures)
@@ -119,33 +122,38 @@ def _trim_buckets(session: Session, buckets: dict[tuple[int, str], list[int]], o
             DocumentBandRow.document_id == bindparam("b_document_id")), extra)
 
 
-def _join_bucket(members: Sequence[int], in_batch: set[int], signatures: dict[int, tuple[int, ...]],
-                 groups: _Groups, originals: dict[int, int], misses: set[tuple[int, int]]) -> None:
+def _join_bucket(members: Sequence[int], in_batch: set[int], rows: _SignatureRows, groups: _Groups,
+                 originals: dict[int, int], misses: set[tuple[int, int]]) -> None:
     """Join each batch document of one bucket to the bucket's other groups it is a near-duplicate of: a group
-    is compared member by member until one is close enough, and once joined it is never compared again. A
-    stored group none of whose members here is close enough goes into `misses` (the document, the group's
-    original): its other members may have been trimmed from the bucket (see `_join_trimmed`)."""
+    is compared member by member until one is close enough, and once joined it is never compared again (a
+    document's similarities to the bucket are computed at once, when it has some other group to compare
+    with). A stored group none of whose members here is close enough goes into `misses` (the document, the
+    group's original) when its rows here may have been trimmed (see `_join_trimmed`): a trimmed bucket keeps
+    `GROUP_ROWS_PER_BUCKET` rows of the group, and groups only ever grow, so one listed fewer times is whole."""
     if len(members) < 2:
         return
     by_root: dict[int, list[int]] = {}
     for member in members:
         by_root.setdefault(groups.root(member), []).append(member)
+    rows_of = Counter(originals.get(member, member) for member in members if member not in in_batch)
     for document_id in members:
-        if document_id not in in_batch:
+        if document_id not in in_batch or len(by_root) < 2:
             continue  # two stored documents were compared when the later of them arrived
         mine = groups.root(document_id)
+        close: dict[int, float] = {}
         for root in list(by_root):
             if root == mine or root not in by_root:
                 continue
-            if any(minhash.similarity(signatures[document_id], signatures[other]) >= COPY_THRESHOLD
-                   for other in by_root[root]):
+            if not close:
+                close = rows.close_to(document_id, members)
+            if any(close[other] >= COPY_THRESHOLD for other in by_root[root]):
                 joined = by_root.pop(root) + by_root.pop(mine)
                 groups.join(document_id, root)
                 mine = groups.root(document_id)
                 by_root[mine] = joined
             else:
-                misses |= {(document_id, originals.get(other, other)) for other in by_root[root]
-                           if other not in in_batch}
+                misses |= {(document_id, group) for other in by_root[root] if other not in in_batch
+                           and rows_of[group := originals.get(other, other)] >= GROUP_ROWS_PER_BUCKET}
 
 
 def _join_trimmed(session: Session, misses: set[tuple[int, int]], signatures: dict[int, tuple[int, ...]],
@@ -254,6 +262,28 @@ def _publication_order(session: Session, document_ids: Iterable[int]) -> dict[in
                 .where(DocumentRow.id.in_(chunk))):
             order[document_id] = (published or date.max, doc_id, content_hash)
     return order
+
+
+class _SignatureRows:
+    """The signatures of one reconciliation as arrays (each converted once), compared a bucket at a time."""
+
+    def __init__(self, signatures: dict[int, tuple[int, ...]]) -> None:
+        self._signatures = signatures
+        self._arrays: dict[int, np.ndarray] = {}
+
+    def _array(self, document_id: int) -> np.ndarray:
+        if document_id not in self._arrays:
+            self._arrays[document_id] = minhash.as_array(self._signatures[document_id])
+        return self._arrays[document_id]
+
+    def close_to(self, document_id: int, members: Sequence[int]) -> dict[int, float]:
+        """`minhash.similarity` of the document with each member (0.0 where either has no words)."""
+        found = dict.fromkeys(members, 0.0)
+        full = [member for member in members if self._signatures[member]]
+        if not self._signatures[document_id] or not full:
+            return found
+        matrix = np.stack([self._array(member) for member in full])
+        return found | dict(zip(full, minhash.similarities(self._array(document_id), matrix).tolist(), strict=True))
 
 
 class _Groups:

@@ -86,6 +86,21 @@ def similarity(first: Sequence[int], second: Sequence[int]) -> float:
     return sum(map(operator.eq, first, second)) / len(first)
 
 
+def similarities(first: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """`similarity` of one signature with each row of a matrix of signatures of as many minima (both as
+    `as_array` gives them), computed at once: a bucket of a few hundred reports sharing a boilerplate
+    shingle costs one array comparison, not a Python loop per member."""
+    if others.ndim != 2 or others.shape[1] != first.shape[0]:
+        raise ValueError(f"signatures of {others.shape[1:]} and {first.shape[0]} minima")
+    counts: np.ndarray = (others == first).sum(axis=1)
+    return counts / first.shape[0]
+
+
+def as_array(sig: Sequence[int]) -> np.ndarray:
+    """A signature as an array of unsigned 64-bit minima, for `similarities`."""
+    return np.array(sig, dtype=np.uint64)
+
+
 def share_band(first: Sequence[int], second: Sequence[int]) -> bool:
     """Whether two signatures fall in one LSH bucket of some band (all its minima equal)."""
     if not first or not second:

@@ -161,11 +161,13 @@ def candidates_near(session: Session, reports: Sequence[Report]) -> list[tuple[R
             children = select(PlaceRow.place_id).where(PlaceRow.parent_id.in_(parents))
             _read_candidates(session, found, EventRow.event_type.in_(types), in_dates,
                              EventRow.place_id.in_(children))
-        points = sorted({(r.latitude, r.longitude) for r in run if r.latitude is not None and r.longitude is not None})
-        types = sorted({r.event_type for r in run if r.latitude is not None and r.longitude is not None})
-        for start in range(0, len(points), BOXES_PER_QUERY):
-            boxes = [_box(point) for point in points[start:start + BOXES_PER_QUERY]]
-            _read_candidates(session, found, EventRow.event_type.in_(types), in_dates, or_(*boxes))
+        windows = sorted({(r.event_type, day - timedelta(days=window_days(r)), day + timedelta(days=window_days(r)),
+                           r.latitude, r.longitude)
+                          for r in run if (day := r.event_date) is not None
+                          and r.latitude is not None and r.longitude is not None})
+        for start in range(0, len(windows), BOXES_PER_QUERY):
+            _read_candidates(session, found, or_(*(term for window in windows[start:start + BOXES_PER_QUERY]
+                                                   for term in _box_terms(*window))))
     return [found[event_id] for event_id in sorted(found)]
 
 
@@ -202,6 +204,16 @@ def _date_runs(reports: Sequence[Report]) -> Iterator[tuple[date, date, list[Rep
         last = max(last, end)
     if run:
         yield first, last, run
+
+
+def _box_terms(event_type: str, first: date, last: date, latitude: float, longitude: float
+               ) -> list[ColumnElement[bool]]:
+    """What `candidate_reports` asks of coordinates, for one report: its type, a date in its window (or none)
+    and its box, as two terms each narrowed by the index on (event type, date), so that a query OR-ing many
+    reads the few rows of each report's window instead of every row of the batch's types and dates."""
+    box = _box((latitude, longitude))
+    return [and_(EventRow.event_type == event_type, EventRow.event_date.is_(None), box),
+            and_(EventRow.event_type == event_type, EventRow.event_date >= first, EventRow.event_date <= last, box)]
 
 
 def _box(point: tuple[float, float]) -> ColumnElement[bool]:
