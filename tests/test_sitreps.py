@@ -16,6 +16,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from sitrep.actors import SIDES
+from sitrep.conflict import default_profile
 from sitrep.errors import NotFoundError
 from sitrep.framing import find_framing, load_framing_lexicon
 from sitrep.fronts import fronts
@@ -24,7 +25,7 @@ from sitrep.sitreps import ReportError, SituationReport, compose_report
 from sitrep.sitreps.compose import CHANGES, FORECAST, UNCERTAIN
 from sitrep.sitreps.mapimage import LAND_COLOUR, MAP_SIZE, VENDOR, control_map_png, draw_control_map
 from sitrep.sitreps.render import render_html, render_markdown, render_pdf
-from sitrep.sitreps.wording import SIDE_LABELS, as_name
+from sitrep.sitreps.wording import as_name, side_label
 from sitrep.store import Store, open_store
 from sitrep.store.schema import DocumentRow, EventRow
 
@@ -120,9 +121,15 @@ def test_sitreps_no_loaded_term_in_our_voice(reports: list[SituationReport]) -> 
 
 def test_sitreps_sides_named_by_neutral_labels() -> None:
     lexicon = load_framing_lexicon()
-    assert set(SIDE_LABELS) == set(SIDES)
-    for label in SIDE_LABELS.values():
-        assert find_framing(label, lexicon) == []
+    profile = default_profile()
+    assert set(SIDES) <= set(profile.sides)
+    labels = {side_label(side, day) for side in profile.sides for day in (None, date(2016, 7, 30), date(2025, 3, 10))}
+    for label in labels:
+        assert find_framing(label, lexicon) == [], label
+    # the profile's label of the day: the state's forces before and after the fall of Damascus differ
+    assert side_label("government", date(2016, 7, 30)) == "Assad government forces"
+    assert side_label("government", date(2025, 3, 10)) == "Syrian transitional government forces"
+    assert side_label("no_such_side") == side_label("unknown") == "an unidentified side"
 
 
 def test_sitreps_forecast_sentences_are_marked_and_rest_on_expected_events(store: Store,
@@ -278,7 +285,7 @@ def test_sitreps_map_is_over_the_basemap_with_names_apart_and_a_legend_of_what_i
         assert ("contested" in drawing.legend) == any(s.state == "contested" for s in states)
         assert ("besieged" in drawing.legend) == any(s.state == "besieged" for s in states)
         assert {entry for entry in drawing.legend if entry.startswith("held by")} == {
-            f"held by {SIDE_LABELS.get(s.side or 'unknown', SIDE_LABELS['unknown'])}"
+            f"held by {side_label(s.side or 'unknown', report.end)}"
             for s in states if s.state in ("held", "besieged") and (s.side or s.state == "held")}
     aleppo = draw_control_map(_aleppo(reports))
     written = {name for name, _ in aleppo.labels}

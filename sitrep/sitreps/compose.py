@@ -181,9 +181,10 @@ def _change_sentence(connection: Connection, change: ControlChange, citations: _
     state = change.state
     publishers = {r.source: r.stance for r in change.reports}
     stances = list(publishers.values()) or [""]
-    took = f"{w.side_label(state.side)} took control of {w.as_name(state.place_name)} {w.days_words([state.valid_from])}"
-    if state.previous_side and state.previous_side != state.side:
-        took += f" from {w.side_label(state.previous_side)}"
+    took = (f"{w.side_label(state.side, state.valid_from)} took control of {w.as_name(state.place_name)} "
+            f"{w.days_words([state.valid_from])}")
+    if state.previous_side and state.previous_side != state.side:  # named as it was called the day before
+        took += f" from {w.side_label(state.previous_side, state.valid_from - timedelta(days=1))}"
     cited = citations.cite(_documents_of_change(connection, change))
     if not confirmed:
         text = (f"{w.capitalized(w.sources_words(stances))} {'reports' if len(stances) == 1 else 'report'} that "
@@ -273,10 +274,10 @@ def _stances(reports: Iterable[Report]) -> list[str]:
     return list({r.publisher: r.stance for r in reports}.values())
 
 
-def _sides(reports: Iterable[Report]) -> list[str]:
+def _sides(reports: Iterable[Report], day: date | None) -> list[str]:
     sides = sorted({side for r in reports for side in (r.actor1_side, r.actor2_side)
                     if side and side not in ("unknown", "civilians")})
-    return [w.side_label(s) for s in sides]
+    return [w.side_label(s, day) for s in sides]
 
 
 def _fighting_section(connection: Connection, happened: Sequence[list[Report]], control: Sequence[ControlState],
@@ -347,7 +348,7 @@ def _fighting_sentence(place: str, merged: Sequence[list[Report]], citations: _C
         shown = [w.as_name(p) for p in parts[:MAX_PARTS_NAMED]] + ([f"{more} more places"] if more > 0 else [])
         text += f" (in {w.listed(shown)})"
     text += f" {w.days_words(days)}"
-    sides = _sides(reports)
+    sides = _sides(reports, max(days, default=None))
     if sides:
         text += f", involving {w.listed(sides)}"
     stances = _stances(reports)
@@ -384,7 +385,7 @@ def _state_sentences(connection: Connection, control: Sequence[ControlState], en
         cited = citations.cite(documents[e] for s in contested for e in s.event_ids if e in documents)
         sentences.append(Sentence(f"On {w.day_words(end)}, {names} {verb} contested.", cited))
     for state in [s for s in control if s.state == BESIEGED][:MAX_PLACES_PER_SENTENCE]:
-        holder = f", held by {w.side_label(state.side)}," if state.side else ""
+        holder = f", held by {w.side_label(state.side, end)}," if state.side else ""
         cited = citations.cite(documents[e] for e in state.event_ids if e in documents)
         sentences.append(Sentence(f"On {w.day_words(end)}, {w.as_name(state.place_name)}{holder} was under siege.",
                                   cited))

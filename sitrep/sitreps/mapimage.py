@@ -21,6 +21,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from sitrep.conflict import UNKNOWN_SIDE, default_profile
 from sitrep.control.areas import CELL_RADIUS_KM, KM_PER_DEGREE, control_areas
 from sitrep.control.state import BESIEGED, CONTESTED, HELD, ControlState
 from sitrep.sitreps import wording as w
@@ -31,21 +32,7 @@ MAP_SIZE = (1000, 800)
 MAP_DPI = 100
 # The map page's vendored basemap and labels (built by `make web`; absent, the map is drawn without them).
 VENDOR = Path(__file__).resolve().parents[1] / "web" / "static" / "vendor"
-# Colour per side (colour-blind-safe hues of the Okabe-Ito palette where they fit), grey for unknown.
-SIDE_COLOURS = {
-    "government": "#D55E00",
-    "opposition": "#009E73",
-    "kurdish": "#E6C000",
-    "isis": "#222222",
-    "russia": "#CC79A7",
-    "turkey": "#0072B2",
-    "us_coalition": "#56B4E9",
-    "former_regime": "#8C4A1F",  # the colours of the conflict profile (conflicts/syria/conflict.yaml)
-    "israel": "#4B6FA5",
-    "local": "#A07850",
-    "civilians": "#999999",
-    "": "#999999",
-}
+# Sides are drawn in the conflict profile's colours (`_colour`); contested places and front lines in red.
 CONTESTED_COLOUR = "#B00000"
 SEA_COLOUR = "#DFE9EF"  # the map page's sea and land (sitrep/web/static/layers.js)
 LAND_COLOUR = "#F4F1EA"
@@ -107,7 +94,7 @@ def draw_control_map(report: SituationReport) -> MapDrawing:
     axes.set_title(f"{report.front.name}: control on {w.day_words(report.end)} (assessed)", fontsize=12)
     axes.apply_aspect()
     drawing.labels = _draw_labels(axes, canvas.get_renderer(), states, (west, south, east, north))
-    drawing.legend = _draw_legend(figure, states, drawn, drawing.basemap)
+    drawing.legend = _draw_legend(figure, states, drawn, drawing.basemap, report.end)
     if not states:
         axes.text(0.5, 0.5, "no assessed control on this day", transform=axes.transAxes, ha="center")
     buffer = io.BytesIO()
@@ -302,14 +289,15 @@ def _round_length(km: float) -> float:
     return max(step * power for step in (1, 2, 5) if step * power <= km)
 
 
-def _draw_legend(figure: Any, states: Sequence[ControlState], drawn: set[str], basemap: bool) -> list[str]:
-    """The legend of what is drawn (sides holding a place, contested, besieged, front lines, borders);
-    returns its entries."""
+def _draw_legend(figure: Any, states: Sequence[ControlState], drawn: set[str], basemap: bool, day: date
+                 ) -> list[str]:
+    """The legend of what is drawn (sides holding a place, contested, besieged, front lines, borders), the
+    sides named as the conflict profile labels them on `day`; returns its entries."""
     from matplotlib.lines import Line2D
 
     sides = sorted({s.side for s in states if s.state == HELD or (s.state == BESIEGED and s.side)})
     handles = [Line2D([], [], marker="o", linestyle="", color=_colour(side), markersize=8,
-                      label=f"held by {w.side_label(side or 'unknown')}") for side in sides]
+                      label=f"held by {w.side_label(side or UNKNOWN_SIDE, day)}") for side in sides]
     if CONTESTED in drawn:
         handles.append(Line2D([], [], marker="X", linestyle="", color=CONTESTED_COLOUR, markersize=8,
                               label="contested"))
@@ -331,4 +319,5 @@ def _draw_legend(figure: Any, states: Sequence[ControlState], drawn: set[str], b
 
 
 def _colour(side: str) -> str:
-    return SIDE_COLOURS.get(side, SIDE_COLOURS[""])
+    """The side's colour in the conflict profile (the map page's too: /api/sides); an unknown side's grey."""
+    return default_profile().side(side or UNKNOWN_SIDE).colour

@@ -1,7 +1,8 @@
 """sitrep's own voice in a situation report: neutral side names, plain verbs, loaded terms only as quotes.
 
-Sides are named by the labels below, one per side of the actor catalogue (`sitrep.actors.SIDES`): the
-names a wire service would use ("opposition fighters", never "terrorists" or "revolutionaries").
+Sides are named by the conflict profile's labels for the day (`sitrep/data/conflicts/<name>/conflict.yaml`):
+the names a wire service would use ("opposition fighters", never "terrorists" or "revolutionaries"), and
+"Assad government forces" or "Syrian transitional government forces" on either side of 8 December 2024.
 Anything a source wrote (its name, a title, a place name it gave) that holds a term of the framing lexicon
 (`sitrep/data/framing.tsv`) is put in quotation marks, so that the term is the source's word, not ours;
 `loaded_in_our_voice` finds any loaded term left outside quotation marks, which tests and the composer use.
@@ -16,23 +17,9 @@ from types import MappingProxyType
 from typing import Final
 
 from sitrep.actors import NEUTRAL, normalize_stance
+from sitrep.conflict import UNKNOWN_SIDE, ConflictProfile, default_profile
 from sitrep.framing import FramingLexicon, FramingSpan, default_framing_lexicon, find_framing
 
-# Each side of the actor catalogue in sitrep's voice.
-SIDE_LABELS: Final = MappingProxyType({
-    "government": "Syrian government forces",
-    "opposition": "opposition fighters",
-    "kurdish": "Kurdish-led forces",
-    "isis": "Islamic State fighters",
-    "russia": "Russian forces",
-    "turkey": "Turkish forces",
-    "us_coalition": "US-led coalition forces",
-    "former_regime": "Assad loyalists",
-    "israel": "Israeli forces",
-    "local": "local armed groups",
-    "civilians": "civilians",
-    "unknown": "an unidentified side",
-})
 # What a kind of event is called in a sentence, by ACLED sub-event type (others: the type in lower case).
 KIND_WORDS: Final = MappingProxyType({
     "Armed clash": "armed clashes",
@@ -55,9 +42,11 @@ CLOSE_QUOTE: Final = "\u201d"
 _QUOTATION: Final = re.compile(r"\u201c[^\u201d\n]*\u201d|\"[^\"\n]*\"")
 
 
-def side_label(side: str) -> str:
-    """The side's neutral name; a side the catalogue does not know is named as unidentified."""
-    return SIDE_LABELS.get(side, SIDE_LABELS["unknown"])
+def side_label(side: str, day: date | None = None, profile: ConflictProfile | None = None) -> str:
+    """The side's neutral name on `day`, as the conflict `profile` (the shipped one by default) labels it;
+    a side the profile does not know is named as unidentified."""
+    profile = profile or default_profile()
+    return profile.label(side if side in profile.sides else UNKNOWN_SIDE, day)
 
 
 def capitalized(text: str) -> str:
