@@ -167,11 +167,12 @@ def test_extract_keeps_claims_expectations_and_denials_apart(resources: Resource
 def test_extract_a_state_a_goal_and_a_dateline_are_no_happenings(resources: Resources) -> None:
     text = ("Army closes in on the city\n\n"
             "HOMS - Rebels shelled Talbiseh on Monday, activists said. In practice Rastan is already under siege. "
-            "Holding the hills is central to liberating Al-Qusayr.")
+            "Holding the hills is central to liberating Al-Qusayr. The troops are close to capturing Tadmur.")
     events = _events(text, resources)
     happened = {e.location for e in events if e.fact_status in ("reported", "attributed_claim")}
     assert happened == {"Talbisah"}, events  # not the dateline's Homs, nor Rastan's siege
-    assert [e.fact_status for e in events if "Qusayr" in e.location] == ["expected"], events
+    assert not [e for e in events if "Qusayr" in e.location], events  # what a deed matters for: no event
+    assert [e.fact_status for e in events if e.location == "Palmyra"] == ["expected"], events  # a goal
 
 
 def test_extract_an_undated_plan_takes_the_publication_day_known_to_the_month(resources: Resources) -> None:
@@ -273,6 +274,13 @@ def test_extract_every_place_of_a_long_list_is_hit(resources: Resources) -> None
     listed = {p.place.name for p in find_places(text, gazetteer=resources.gazetteer, nlp=resources.nlp)
               if p.place is not None}
     assert {e.location for e in _events(text, resources)} == listed
+
+
+def test_extract_one_sentence_tells_of_one_change_of_hands_at_a_place(resources: Resources) -> None:
+    text = ("Aleppo has been divided between government forces and rebels since 2012, and retaking it would be "
+            "Assad's biggest victory of the war so far.")
+    changes = [e for e in _events(text, resources) if e.sub_event_type.endswith("territory")]
+    assert len(changes) == 1 and changes[0].fact_status == "hypothetical", changes
 
 
 def test_extract_a_document_without_publication_date_says_its_events_are_undated(resources: Resources) -> None:

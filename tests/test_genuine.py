@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from sitrep.events.genuine import dateline_spans, describes_a_state, is_aimed_at
+from sitrep.events.genuine import dateline_spans, describes_a_state, is_aimed_at, names_a_significance
 
 
 def _token(nlp: Any, text: str, word: str) -> Any:
@@ -86,3 +86,12 @@ def test_genuine_datelines_are_found(text: str, place: str) -> None:
 ])
 def test_genuine_ordinary_sentences_have_no_dateline(text: str) -> None:
     assert dateline_spans(text, [0, text.index("\n\n") + 2]) == []
+
+
+@pytest.mark.parametrize(("text", "word", "significance"), [
+    ("This fight is central to liberating the whole of Aleppo City.", "liberating", True),     # partisan blog
+    ("Control of the road is key to retaking the town.", "retaking", True),                    # think tank
+    ("The troops are close to capturing the airbase.", "capturing", False),                   # wire copy: a goal
+])
+def test_genuine_what_a_deed_matters_for_is_a_significance(nlp: Any, text: str, word: str, significance: bool) -> None:
+    assert names_a_significance(_token(nlp, text, word)) is significance

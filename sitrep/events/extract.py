@@ -33,6 +33,7 @@ from sitrep.events.genuine import (
     dateline_spans,
     describes_a_state,
     is_aimed_at,
+    names_a_significance,
 )
 from sitrep.events.learned import EventFilter, filter_events, load_event_filter
 from sitrep.events.participants import (
@@ -523,7 +524,7 @@ def _events_for(trigger: Trigger, places: list[PlaceMention], context: _Context,
     token = doc[trigger.token]
     sentence = token.sent
     start, end = _trim(document.text, sentence.start_char, sentence.end_char)
-    if describes_a_state(token):
+    if describes_a_state(token) or names_a_significance(token):
         return []  # "the city is under siege": how things stand, for the statements of control
     statement = assess_statement(doc, start, end, resources.fact_cues, trigger=token.idx)
     if statement.fact_status in HAPPENED and is_aimed_at(token):
@@ -649,11 +650,25 @@ def _drop_repeats(events: Sequence[Event]) -> list[Event]:
 def _drop_clashes_of_captures(events: list[Event]) -> list[Event]:
     """ACLED: fighting that ends in a capture is one event, the capture. A clash at the place and on the
     day of a change of control reported the same way is part of it. Forecasts are each their own statement
-    ("preparing a new offensive" and "central to liberating the city" are two)."""
+    ("preparing a new offensive" and "an ideal springboard for storming the city" are two)."""
     captures = {(e.place_id, e.location, e.event_date) for e in events
                 if e.sub_event_type in (GOVERNMENT_REGAINS, NON_STATE_OVERTAKES) and e.fact_status in HAPPENED}
     return [e for e in events if e.sub_event_type != "Armed clash" or e.fact_status not in HAPPENED
             or (e.place_id, e.location, e.event_date) not in captures]
+
+
+def _one_capture_per_statement(events: list[Event]) -> list[Event]:
+    """One sentence that tells of ground changing hands at a place twice ("retaking it would be Assad's
+    biggest victory") tells of one change: the reading that says who gained it is kept."""
+    best: dict[tuple[str, str, date | None, int, bool], Event] = {}
+    for e in events:
+        if e.sub_event_type in (GOVERNMENT_REGAINS, NON_STATE_OVERTAKES):
+            key = (e.place_id, e.location, e.event_date, e.evidence_start, e.fact_status in HAPPENED)
+            old = best.get(key)
+            if old is None or (e.gainer_stated and not old.gainer_stated):
+                best[key] = e
+    kept = {id(e) for e in best.values()}
+    return [e for e in events if e.sub_event_type not in (GOVERNMENT_REGAINS, NON_STATE_OVERTAKES) or id(e) in kept]
 
 
 def _location_name(mention: PlaceMention) -> str:
@@ -666,7 +681,7 @@ def one_per_location_and_day(events: Sequence[Event]) -> list[Event]:
     """ACLED's rule: one event per location, day and type; the most certain report of it is kept (the
     earliest, between equals). Applied within a document's piece and again across its pieces."""
     kept: dict[tuple[str, str, date | None, str, bool, int], Event] = {}
-    for event in _drop_clashes_of_captures(_drop_repeats(events)):
+    for event in _one_capture_per_statement(_drop_clashes_of_captures(_drop_repeats(events))):
         key = (event.place_id, event.location, event.event_date, event.sub_event_type,
                event.fact_status in HAPPENED, _distinct_development(event))
         old = kept.get(key)

@@ -36,6 +36,11 @@ BEGINNING_WORDS: Final = frozenset({"since"})
 # "guilty of bombing", "known for attacking convoys" (a habit: not a goal either, but not expected).
 DEED_ADJECTIVES: Final = frozenset({"responsible", "guilty", "accountable", "culpable", "known", "famous",
                                     "infamous", "notorious", "blamed", "proud"})
+# Adjectives of significance: "central to liberating the city", "key to retaking it", "vital for the
+# assault" say what something matters for, which is neither a deed nor a plan of one.
+SIGNIFICANCE_ADJECTIVES: Final = frozenset({"central", "key", "vital", "crucial", "important", "essential",
+                                            "critical", "significant", "instrumental", "fundamental", "pivotal",
+                                            "decisive", "integral", "necessary", "indispensable"})
 # Prepositions of a goal hanging from an adjective or noun: "central to liberating", "ready for the
 # assault", "a springboard for storming", "close to capturing", "a step towards retaking".
 GOAL_PREPOSITIONS: Final = frozenset({"to", "for", "toward", "towards"})
@@ -111,6 +116,13 @@ def _state_verb(trigger: Any) -> Any:
     if predicate.dep_ not in PREDICATE_DEPS or verb.i == predicate.i or verb.lemma_.lower() not in verbs:
         return None
     return verb
+
+
+def names_a_significance(trigger: Any) -> bool:
+    """Whether the trigger is what something is said to matter for ("This fight is central to liberating
+    the whole of Aleppo City"): no event at all."""
+    return trigger.dep_ in ("pobj", "pcomp") and trigger.head.lower_ in GOAL_PREPOSITIONS and \
+        trigger.head.head.lemma_.lower() in SIGNIFICANCE_ADJECTIVES
 
 
 def is_aimed_at(trigger: Any) -> bool:
