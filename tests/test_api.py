@@ -236,6 +236,27 @@ def test_api_changes_and_timeline(client: TestClient, store: Store) -> None:
     assert_error(client.get("/api/changes", params={"from": "2016-08-02", "to": "2016-08-01"}), 400, "bad_request")
 
 
+def test_api_every_route_names_a_governorate_by_its_one_name(client: TestClient, store: Store) -> None:
+    from sitrep.admin1 import admin1_name
+
+    stored = {e.admin1 for e in store.query_events()} - {""}
+    spelled_otherwise = {a for a in stored if admin1_name(a) != a}  # "Homs (Hims)", "Days Az Zawr"
+    assert spelled_otherwise, stored
+    events = all_events(client)
+    assert {e["admin1"] for e in events} - {""} == {admin1_name(a) for a in stored}
+    day = _control_day(store).isoformat()
+    merged = client.get("/api/merged-events", params={"limit": 1000}).json()["items"]
+    fronts = client.get("/api/fronts").json()["items"]
+    places = client.get("/api/control", params={"at": day, "areas": "false"}).json()["places"]["features"]
+    changes = client.get("/api/changes", params={"from": "2011-01-01", "to": day}).json()["items"]
+    shown = ({m["admin1"] for m in merged} | {f["admin1"] for f in fronts} | {c["admin1"] for c in changes}
+             | {p["properties"]["admin1"] for p in places})
+    assert merged and fronts and places and not shown & spelled_otherwise, shown
+    assert all(f["admin1"] == f["name"] for f in fronts)  # the map's front selector matches events by it
+    for front in fronts:  # and the front filter by any spelling gives the events that carry that name
+        assert {e["admin1"] for e in all_events(client, front=front["name"])} == {front["name"]}
+
+
 def test_api_fronts_places_sources_config(client: TestClient) -> None:
     events = all_events(client)
     fronts = client.get("/api/fronts").json()["items"]
@@ -254,10 +275,43 @@ def test_api_fronts_places_sources_config(client: TestClient) -> None:
                                                 "version": __import__("sitrep").__version__}
 
 
+def test_api_sides_are_the_profile_s_labelled_for_the_day(client: TestClient) -> None:
+    from sitrep.conflict import default_profile
+
+    profile = default_profile()
+    body = client.get("/api/sides").json()
+    assert body["conflict"] == "syria" and body["date"] is None
+    assert [s["id"] for s in body["items"]] == list(profile.sides)
+    assert {s["id"]: s["colour"] for s in body["items"]} == {s.id: s.colour for s in profile.sides.values()}
+    assert all(re.fullmatch(r"#[0-9A-Fa-f]{6}", s["colour"]) for s in body["items"])
+    labels = {day: {s["id"]: s["label"] for s in client.get("/api/sides", params={"date": day}).json()["items"]}
+              for day in ("2016-07-30", "2025-03-10")}
+    assert labels["2016-07-30"]["government"] == "Assad government forces"
+    assert labels["2025-03-10"]["government"] == "Syrian transitional government forces"
+    assert labels["2016-07-30"]["opposition"] == labels["2025-03-10"]["opposition"] == "opposition fighters"
+    held = {s["id"] for s in body["items"] if s["holds_ground"]}
+    assert "government" in held and not held & {"civilians", "unknown"}
+    assert_error(client.get("/api/sides", params={"date": "0001-01-01"}), 422, "invalid")
+
+
+def test_api_sides_read_the_user_s_overlay(tmp_path: Path, store: Store, gazetteer: Any) -> None:
+    overlay = tmp_path / "conflicts" / "syria"
+    overlay.mkdir(parents=True)
+    (overlay / "conflict.yaml").write_text(
+        "sides:\n  - {id: wagner_group, label: Wagner Group fighters, colour: '#123456', holds_ground: true}\n",
+        encoding="utf-8")
+    settings = Settings(db=str(store.engine.url.database), data_home=str(tmp_path))
+    with TestClient(create_app(settings, store, gazetteer=gazetteer), base_url=LOCAL) as own:
+        items = {s["id"]: s for s in own.get("/api/sides").json()["items"]}
+    assert items["wagner_group"] == {"id": "wagner_group", "label": "Wagner Group fighters", "colour": "#123456",
+                                     "holds_ground": True, "state": False}
+    assert "government" in items  # the shipped sides stay
+
+
 def test_api_serves_openapi_docs_and_the_page(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()
     for route in ("/api/events", "/api/events/{event_id}", "/api/control", "/api/changes", "/api/timeline",
-                  "/api/fronts", "/api/places", "/api/sources", "/api/config", "/api/documents",
+                  "/api/fronts", "/api/places", "/api/sources", "/api/config", "/api/sides", "/api/documents",
                   "/api/events/{event_id}/comments", "/api/comments/{comment_id}/votes", "/api/events/{event_id}/votes",
                   "/api/events/{event_id}/review"):
         assert route in schema["paths"], route
@@ -733,7 +787,7 @@ def test_api_every_filter_is_checked_with_a_suggestion(client: TestClient, store
     from sitrep.admin1 import governorate
 
     every = client.get("/api/control", params={"at": day, "areas": "false"}).json()["places"]["features"]
-    # the gazetteer's spelling ("Lattakia", "Hasaka (Al Haksa)")
+    # sitrep's name of the governorate ("Latakia", "Hasakah"), as every output writes it
     stored = next(f["properties"]["admin1"] for f in every if f["properties"]["admin1"])
     spellings = governorate(stored).spellings  # type: ignore[union-attr]
     by_spelling = [client.get("/api/control", params={"at": day, "areas": "false", "region": name}).json()["places"]

@@ -18,7 +18,7 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 import sitrep
-from sitrep.api import catalog, control, documents, events, review
+from sitrep.api import catalog, control, documents, events, profile, review
 from sitrep.api.context import ApiContext
 from sitrep.api.edge import ApiEdge
 from sitrep.api.errors import ApiError, install_error_handlers
@@ -58,7 +58,7 @@ def create_app(settings: Settings, store: Store | None = None,
     app.state.sitrep = ApiContext(settings=settings, store=opened, gazetteer_loader=loader, _resources=resources)
     install_error_handlers(app)
     app.add_middleware(ApiEdge, settings=settings, routes=app.router.routes)
-    for module in (events, review, control, catalog, documents):
+    for module in (events, review, control, catalog, profile, documents):
         app.include_router(module.router)
     _add_page(app)
     return app
