@@ -3,7 +3,8 @@
 A command that is asked for `--side govt` or `--region Aleppoo` must not answer with an empty list, as if
 nothing had happened: it names the value it does not know and the closest known ones (rapidfuzz). Regions
 (governorates) take any of their usual spellings ("Latakia" or "Lattakia", "Hasakah" or "Al Hasakeh") and
-come back as the gazetteer's, which the store keeps; `admin1_names.tsv` lists them with ACLED's spelling.
+come back as the gazetteer's, which the store keeps; `admin1_names.tsv` lists them with sitrep's name (what
+every output writes) and ACLED's spelling.
 """
 
 from __future__ import annotations
@@ -63,9 +64,7 @@ def region_admin1(name: str) -> str:
     found = governorate(name)
     if found is not None:
         return found.admin1
-    from sitrep.fronts import display_name
-
-    names = sorted(display_name(g.admin1) for g in governorates())  # as the map and reports name them
+    names = sorted(g.name for g in governorates())  # as every output names them
     spellings = [s for g in governorates() for s in g.spellings]
     raise InputError(f"unknown region {name!r}{did_you_mean(name, spellings)}; known: {', '.join(names)}")
 

@@ -82,6 +82,7 @@ def check_filters(store: Any, gazetteer: Any, *, since: str | None, until: str |
                   region: str | None) -> Filters:
     """The command line's filters, each checked against what exists (an InputError naming the closest known
     values otherwise); `--near` names the place it chose on standard error."""
+    from sitrep.admin1 import admin1_name
     from sitrep.cli_checks import check_date_range, choose, near_place, region_admin1
     from sitrep.conflict import load_conflict
     from sitrep.taxonomy import EVENT_TYPES, SUB_EVENT_TYPES
@@ -96,7 +97,7 @@ def check_filters(store: Any, gazetteer: Any, *, since: str | None, until: str |
     centre = None
     if near is not None:
         place = near_place(gazetteer, near)
-        note(f"near {place.name} ({place.kind}{', ' + place.admin1 if place.admin1 else ''}; "
+        note(f"near {place.name} ({place.kind}{', ' + admin1_name(place.admin1) if place.admin1 else ''}; "
              f"{place.lat:.4f}, {place.lon:.4f}), within {km:g} km")
         centre = (place.lat, place.lon)
     return Filters(

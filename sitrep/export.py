@@ -1,7 +1,9 @@
 """Events as files other tools read: JSON Lines (and back), GeoJSON, and ACLED-style CSV.
 
 JSON Lines carries every `Event` field and is the lossless format (`events_from_jsonl` reads it back to
-equal records). GeoJSON (RFC 7946) maps the events that have coordinates. The CSV has ACLED's columns with
+equal records). Its `admin1`, as GeoJSON's and every output's but the ACLED CSV's, is sitrep's one name for
+the governorate ("Deir ez-Zor", `sitrep.admin1.admin1_name`); reading takes any usual spelling back to the
+gazetteer's, which the store keeps. GeoJSON (RFC 7946) maps the events that have coordinates. The CSV has ACLED's columns with
 ACLED's meaning where sitrep knows the value (see docs/export.md, column by column): the date always set
 (the publication date at month precision when the text gives none), admin1-admin2 in ACLED's spellings
 from the place (`sitrep.geo.admin`), inter codes from the catalogue or the side's ACLED type in the
@@ -30,7 +32,7 @@ from datetime import date
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final
 
-from sitrep.admin1 import acled_admin1
+from sitrep.admin1 import acled_admin1, admin1_name, stored_admin1
 from sitrep.conflict import ConflictProfile, default_profile
 from sitrep.errors import InputError
 from sitrep.export_fatalities import fatalities_in
@@ -56,7 +58,8 @@ TUPLE_FIELDS: Final = frozenset({"hedges", "notes"})
 
 
 def event_record(event: Event) -> dict[str, Any]:
-    """An event as a JSON-ready dict: every field, dates ISO, framing as {start, end, surface, technique}."""
+    """An event as a JSON-ready dict: every field, dates ISO, framing as {start, end, surface, technique},
+    admin1 by sitrep's name of the governorate."""
     record: dict[str, Any] = {}
     for name in EVENT_FIELDS:
         value = getattr(event, name)
@@ -66,6 +69,8 @@ def event_record(event: Event) -> dict[str, Any]:
             value = list(value)
         elif name == "framing":
             value = [{"start": s.start, "end": s.end, "surface": s.surface, "technique": s.label} for s in value]
+        elif name == "admin1":
+            value = admin1_name(value)
         record[name] = value
     return record
 
@@ -84,7 +89,8 @@ def _with_merged(record: dict[str, Any], merged_ids: Mapping[str, str] | None) -
 
 
 def event_from_record(record: Mapping[str, Any]) -> Event:
-    """The event a record from `event_record` describes; fields it lacks take the `Event` defaults."""
+    """The event a record from `event_record` describes; fields it lacks take the `Event` defaults; admin1
+    in any usual spelling of a governorate comes back as the store's (the gazetteer's)."""
     values: dict[str, Any] = {}
     for name in EVENT_FIELDS:
         if name not in record:
@@ -96,6 +102,8 @@ def event_from_record(record: Mapping[str, Any]) -> Event:
             value = tuple(value)
         elif name == "framing":
             value = tuple(Span(s["start"], s["end"], s["surface"], s["technique"]) for s in value)
+        elif name == "admin1" and isinstance(value, str):
+            value = stored_admin1(value)
         values[name] = value
     return Event(**values)
 

@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Final
 
+from sitrep.admin1 import admin1_name
 from sitrep.conflict import UNKNOWN_SIDE, parse_day
 from sitrep.export import (
     ACLED_COLUMNS,
@@ -92,7 +93,7 @@ def merged_record(record: MergedRecord) -> dict[str, Any]:
         "merged_id": m.merged_id, "event_date": m.event_date.isoformat() if m.event_date else None,
         "time_precision": m.time_precision, "event_type": m.event_type, "sub_event_type": m.sub_event_type,
         "location": m.location, "place_id": m.place_id, "latitude": m.latitude, "longitude": m.longitude,
-        "admin1": record.lead.admin1, "fact_status": m.fact_status, "reports_count": m.reports_count,
+        "admin1": admin1_name(record.lead.admin1), "fact_status": m.fact_status, "reports_count": m.reports_count,
         "independent_sources": m.independent_sources, "stances": list(m.stances), "disputes": list(m.disputes),
         "confidence": round(m.confidence, 4), "sources": sources_of(record.reports),
         "fatalities": fatalities_of(record.reports), "report_ids": list(m.event_ids),

@@ -1,8 +1,10 @@
 """Fronts: the governorates (admin1) the stored events fall in, each with its extent and activity.
 
-A front is named by its governorate ("Aleppo", "Latakia", "Rif Dimashq"), shown in its common English
-spelling (data/governorates.tsv) while the store keeps the gazetteer's admin1; the map's front selector and
-`sitrep report --front` both take their list from `fronts()`, so a front exists when the data has one.
+A front is named by its governorate ("Aleppo", "Latakia", "Rif Dimashq"): sitrep's one name for it
+(`sitrep.admin1.admin1_name`, data/admin1_names.tsv), the `admin1` every event, place and change of hands
+carries in the API, the exports and the map, while the store keeps the gazetteer's spelling; the map's front
+selector and `sitrep report --front` both take their list from `fronts()`, so a front exists when the data
+has one.
 """
 
 from __future__ import annotations
@@ -10,12 +12,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 
+from sitrep.admin1 import admin1_name
 from sitrep.errors import NotFoundError
 from sitrep.store.database import as_date
 from sitrep.store.schema import EventRow, PlaceRow
@@ -24,7 +25,7 @@ from sitrep.store.store import Store
 
 @dataclass(frozen=True, slots=True)
 class Front:
-    name: str  # the governorate's common English name ("Latakia")
+    name: str  # sitrep's name of the governorate ("Latakia"), as every output writes admin1
     admin1: str  # the governorate as the gazetteer spells it ("Lattakia"): what events and control store
     events: int
     first: date | None
@@ -46,20 +47,8 @@ def fronts(store: Store) -> list[Front]:
         boxes = {row[0]: (row[1], row[2], row[3], row[4]) for row in connection.execute(extent)}
         rows: list[Any] = [r for r in connection.execute(activity) if r[0] in boxes]
     rows.sort(key=lambda r: (-r[1], r[0]))
-    return [Front(name=display_name(r[0]), admin1=r[0], events=r[1], first=as_date(r[2]), last=as_date(r[3]),
+    return [Front(name=admin1_name(r[0]), admin1=r[0], events=r[1], first=as_date(r[2]), last=as_date(r[3]),
                   bbox=boxes[r[0]]) for r in rows]
-
-
-def display_name(admin1: str) -> str:
-    """The governorate's common English name; an admin1 not in the table loses any "(...)" note."""
-    return _names().get(admin1) or admin1.split(" (")[0]
-
-
-@cache
-def _names() -> dict[str, str]:
-    lines = (Path(__file__).parent / "data" / "governorates.tsv").read_text(encoding="utf-8").splitlines()
-    pairs = (line.split("\t") for line in lines if line and not line.startswith("#"))
-    return {admin1: shown for admin1, shown in pairs}
 
 
 def find_front(store: Store, name: str) -> Front:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from sitrep.admin1 import admin1_name
 from sitrep.model import PlaceMention
 
 # Terminal escape sequences, removed whole so that no "[31m" is left behind: CSI (ESC [ ... final byte),
@@ -45,7 +46,7 @@ def place_record(pm: PlaceMention) -> dict[str, Any]:
         "place_id": place.place_id if place else None, "location": place.name if place else None,
         "latitude": place.lat if place else None, "longitude": place.lon if place else None,
         "geo_precision": pm.geo_precision if place else None, "feature": place.kind if place else None,
-        "admin1": place.admin1 if place else None, "score": round(pm.score, 3),
+        "admin1": admin1_name(place.admin1) if place else None, "score": round(pm.score, 3),
         "alternatives": [{"place_id": c.place.place_id, "location": c.place.name, "latitude": c.place.lat,
                           "longitude": c.place.lon, "score": round(c.score, 3)} for c in pm.alternatives],
         "resolved": pm.resolved, "note": pm.note, "cues": list(mention.cues),

@@ -5,6 +5,7 @@ are rejected with a reason. The real pipeline (spaCy, gazetteer) and a real SQLi
 from __future__ import annotations
 
 import io
+import json
 import os
 from datetime import date, datetime
 from pathlib import Path
@@ -231,6 +232,16 @@ def test_cli_regions_take_their_usual_spellings(cli: CliRunner, dev_db: tuple[st
     assert ids("Latakia") and ids("Latakia") == ids("Lattakia") == ids("lattakia")
     assert ids("Hasakah") and ids("Hasakah") == ids("Al Hasakeh") == ids("Hasaka (Al Haksa)")
     assert ids("Rif Dimashq") == ids("Rural Damascus") == ids("Damascus countryside")
+    # one name out, whatever the spelling in: the one the region's front, the map and the reports show
+    for spelling, name in (("Hasaka (Al Haksa)", "Hasakah"), ("Days Az Zawr", "Deir ez-Zor"), ("Lattakia", "Latakia")):
+        for format in ("jsonl", "geojson"):
+            out = cli.invoke(app, ["events", "--db", db, "--region", spelling, "--format", format]).stdout
+            rows = [f["properties"] for f in json.loads(out)["features"]] if format == "geojson" else _jsonl(out)
+            assert rows and {r["admin1"] for r in rows} == {name}, (spelling, format)
+        merged = _jsonl(cli.invoke(app, ["events", "--db", db, "--region", spelling, "--merged", "-f", "jsonl"]).stdout)
+        assert merged and {m["admin1"] for m in merged} == {name}
+    held = _jsonl(cli.invoke(app, ["control", "--at", "2016-08-10", "--db", db, "--format", "jsonl"]).stdout)
+    assert held and not {s["admin1"] for s in held} & {"Hasaka (Al Haksa)", "Days Az Zawr", "Homs (Hims)"}
     control = cli.invoke(app, ["control", "--at", "2016-08-10", "--db", db, "--region", "Aleppoo"])
     assert control.exit_code == 2 and "did you mean 'Aleppo'" in control.output
     report = cli.invoke(app, ["report", "--front", "Aleppoo", "--from", "2016-08-01", "--to", "2016-08-31", "--db", db])

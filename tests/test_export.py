@@ -19,6 +19,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sitrep.admin1 import governorate, governorates
 from sitrep.errors import InputError
 from sitrep.export import (
     ACLED_COLUMNS,
@@ -87,6 +88,20 @@ def test_export_jsonl_one_object_per_line_with_iso_dates_and_framing() -> None:
 def test_export_jsonl_round_trip_equals() -> None:
     events = sample_events()
     assert events_from_jsonl(events_to_jsonl(events)) == events
+
+
+def test_export_jsonl_and_geojson_name_the_governorate_as_every_output_does() -> None:
+    # The store keeps the gazetteer's spelling; the files carry sitrep's one name and read back to the store's.
+    stored = [replace(e, admin1=admin1) for e, admin1 in
+              zip(sample_events(), ("Days Az Zawr", "Hasaka (Al Haksa)", "Akkar"), strict=True)]
+    assert [json.loads(line)["admin1"] for line in events_to_jsonl(stored).splitlines()] == \
+        ["Deir ez-Zor", "Hasakah", "Akkar"]  # a name abroad as it is
+    assert events_from_jsonl(events_to_jsonl(stored)) == stored
+    features = json.loads(events_to_geojson(stored))["features"]
+    assert [f["properties"]["admin1"] for f in features] == ["Deir ez-Zor", "Hasakah"]  # the third is unlocated
+    written = events_to_jsonl(stored[:1]).replace('"Deir ez-Zor"', '"Deir al-Zour"')  # another file's spelling
+    assert events_from_jsonl(written)[0].admin1 == "Days Az Zawr"
+    assert acled_rows(stored)[0]["admin1"] == "Deir ez Zor"  # the ACLED CSV keeps ACLED's spelling
 
 
 def test_export_jsonl_reader_skips_blank_lines_and_names_bad_line() -> None:
@@ -208,6 +223,9 @@ def test_export_interaction_code_lower_first() -> None:
 ANY_TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=20)
 LATITUDE = st.floats(-90, 90)
 LONGITUDE = st.floats(-180, 180)
+# What the store keeps as admin1: a governorate in the gazetteer's spelling, or any other name (abroad) that
+# spells no governorate (a name that does, "Latakia", is stored as the gazetteer's "Lattakia").
+STORED_ADMIN1 = st.sampled_from([g.admin1 for g in governorates()]) | ANY_TEXT.filter(lambda t: governorate(t) is None)
 
 
 @st.composite
@@ -225,7 +243,7 @@ def events(draw: st.DrawFn) -> Event:
         location=draw(ANY_TEXT), latitude=draw(LATITUDE) if located else None,
         longitude=draw(LONGITUDE) if located else None, geo_precision=draw(st.integers(1, 3)),
         fact_status=draw(st.sampled_from(FACT_STATUSES)), evidence=text[start:end], evidence_start=start,
-        evidence_end=end, place_id=draw(ANY_TEXT), admin1=draw(ANY_TEXT),
+        evidence_end=end, place_id=draw(ANY_TEXT), admin1=draw(STORED_ADMIN1),
         hedges=tuple(draw(st.lists(ANY_TEXT, max_size=2))), claimant=draw(ANY_TEXT), framing=framing,
         source=draw(ANY_TEXT), stance=draw(ANY_TEXT), url=draw(ANY_TEXT),
         published=draw(st.none() | st.dates()), confidence=draw(st.floats(allow_nan=False)),

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from sitrep.admin1 import admin1_name, governorates, stored_admin1
 from sitrep.errors import NotFoundError
-from sitrep.fronts import display_name, find_front, fronts, match_front
+from sitrep.fronts import find_front, fronts, match_front
 from sitrep.store import Store, as_date, open_store
 from sitrep.store.schema import EventRow
 
@@ -49,7 +50,7 @@ def test_fronts_agree_with_every_event_row(store: Store) -> None:
     for front in known:
         assert (front.events, front.first, front.last) == expected[front.admin1][:3]
         assert front.bbox == pytest.approx(expected[front.admin1][3])
-        assert front.name == display_name(front.admin1)
+        assert front.name == admin1_name(front.admin1) != ""
     assert [f.events for f in known] == sorted((f.events for f in known), reverse=True)  # most active first
 
 
@@ -72,3 +73,17 @@ def test_fronts_unknown_or_ambiguous_name_lists_the_known_ones(store: Store) -> 
         match_front(known, "")  # every front's name starts with the empty string
     with pytest.raises(NotFoundError, match="none: the store has no located events"):
         match_front([], "Aleppo")
+
+
+def test_fronts_one_name_per_governorate_from_any_spelling() -> None:
+    # The name a front, an event's admin1 and every output carry; any usual spelling names it, and the store's
+    # spelling comes back from it. ACLED's spelling is the ACLED CSV's alone.
+    assert admin1_name("Days Az Zawr") == admin1_name("Deir ez Zor") == admin1_name("deir al-zour") == "Deir ez-Zor"
+    assert admin1_name("Hasaka (Al Haksa)") == admin1_name("Al Hasakeh") == "Hasakah"
+    assert admin1_name("Lattakia") == admin1_name("Latakia") == "Latakia"
+    assert stored_admin1("Deir ez-Zor") == "Days Az Zawr" and stored_admin1("Rural Damascus") == "Rif Dimashq"
+    assert admin1_name("Akkar") == stored_admin1("Akkar") == "Akkar" and admin1_name("") == ""  # abroad: as it is
+    names = [g.name for g in governorates()]
+    assert len(governorates()) == 14 and len(set(names)) == 14
+    for g in governorates():
+        assert stored_admin1(g.name) == g.admin1 and admin1_name(g.admin1) == g.name

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from sqlalchemy import distinct, func, select
 
 import sitrep
+from sitrep.admin1 import admin1_name
 from sitrep.api.context import ApiContext, context
 from sitrep.api.schemas import ConfigBody, PlaceItem, PlaceList, SourceItem, SourceList
 from sitrep.store.schema import DocumentRow, EventRow, SourceRow
@@ -25,7 +26,7 @@ def search_places(ctx: Annotated[ApiContext, Depends(context)],
     """Transliteration-tolerant search over the gazetteer ("Daarayyaa" finds Darayya), best match first."""
     hits = ctx.gazetteer().lookup(q)
     hits.sort(key=lambda h: (-h.similarity, -h.place.population, h.place.place_id))
-    items = [PlaceItem(place_id=h.place.place_id, name=h.place.name, kind=h.place.kind, admin1=h.place.admin1,
+    items = [PlaceItem(place_id=h.place.place_id, name=h.place.name, kind=h.place.kind, admin1=admin1_name(h.place.admin1),
                        lat=h.place.lat, lon=h.place.lon, score=round(h.similarity, 4)) for h in hits[:limit]]
     return PlaceList(items=items, total=len(hits), limit=limit, offset=0)
 

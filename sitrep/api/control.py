@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from pydantic_core import to_json
 from sqlalchemy import func, select
 
+from sitrep.admin1 import admin1_name
 from sitrep.api.context import ApiContext, checked_date, context
 from sitrep.api.errors import ApiError
 from sitrep.api.events import cached_fronts
@@ -107,7 +108,7 @@ def get_changes(ctx: Annotated[ApiContext, Depends(context)],
         checked_date(ctx.settings, day, name)
     if end < start:
         raise ApiError(400, f"'to' ({end}) is before 'from' ({start})")
-    items = [ChangeItem(place_id=s.place_id, name=s.place_name, admin1=s.admin1, lat=s.lat, lon=s.lon,
+    items = [ChangeItem(place_id=s.place_id, name=s.place_name, admin1=admin1_name(s.admin1), lat=s.lat, lon=s.lon,
                         date=s.valid_from, from_side=s.previous_side, to_side=s.side, state=s.state,
                         confidence=s.confidence, events=list(s.event_ids), sources=list(s.sources))
              for s in (change.state for change in control_changes(ctx.store, start, end, layer))]
@@ -130,6 +131,6 @@ def get_timeline(ctx: Annotated[ApiContext, Depends(context)]) -> Timeline:
 @router.get("/api/fronts", response_model=FrontList)
 def get_fronts(ctx: Annotated[ApiContext, Depends(context)]) -> FrontList:
     """The governorates with located events, most active first, with their extent (west, south, east, north)."""
-    items = [FrontItem(name=f.name, admin1=f.admin1, events=f.events, first=f.first, last=f.last, bbox=list(f.bbox))
+    items = [FrontItem(name=f.name, admin1=f.name, events=f.events, first=f.first, last=f.last, bbox=list(f.bbox))
              for f in cached_fronts(ctx)]
     return FrontList(items=items, total=len(items), limit=len(items), offset=0)

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Select, and_, func, literal, or_, select
 
+from sitrep.admin1 import admin1_name
 from sitrep.store.query import bounding_box, haversine_km
 from sitrep.store.review import merged_reviews
 from sitrep.store.schema import (
@@ -180,7 +181,7 @@ def page_rows(connection: Connection, ids: Sequence[str],
 def _item(r: Any, quote: str, review: str) -> dict[str, Any]:
     return {"event_id": r[0], "date": r[1], "time_precision": r[2], "event_type": r[3], "sub_event_type": r[4],
             "actor1": r[5], "actor1_side": r[6], "actor2": r[7], "actor2_side": r[8], "location": r[9],
-            "admin1": r[10], "place_id": r[11] or "", "lat": r[12], "lon": r[13], "geo_precision": r[14],
+            "admin1": admin1_name(r[10]), "place_id": r[11] or "", "lat": r[12], "lon": r[13], "geo_precision": r[14],
             "fact_status": r[15], "hedges": list(r[16] or ()), "claimant": r[17],
             "confidence": r[23] if r[23] is not None else r[18], "source": r[19] or "", "stance": r[20],
             "url": r[21], "title": r[22], "evidence": quote, "review": review, "merged_id": r[24] or ""}

@@ -48,7 +48,7 @@ class EventFields(BaseModel):
     actor2: str
     actor2_side: str
     location: str
-    admin1: str
+    admin1: str  # the governorate by sitrep's one name for it ("Deir ez-Zor"); "" for none
     place_id: str
     lat: float | None
     lon: float | None
@@ -79,7 +79,7 @@ class MergedEventItem(BaseModel):
     sub_event_type: str
     location: str
     place_id: str
-    admin1: str
+    admin1: str  # the governorate by sitrep's one name for it ("Deir ez-Zor"); "" for none
     latitude: float | None
     longitude: float | None
     fact_status: str  # the strongest status among its reports
@@ -233,7 +233,7 @@ class ControlBody(BaseModel):
 class ChangeItem(BaseModel):
     place_id: str
     name: str
-    admin1: str
+    admin1: str  # the governorate by sitrep's one name for it ("Deir ez-Zor"); "" for none
     lat: float
     lon: float
     date: dt.date
@@ -265,7 +265,7 @@ class Timeline(BaseModel):
 
 class FrontItem(BaseModel):
     name: str
-    admin1: str
+    admin1: str  # the same name, as the events of the front carry it in their `admin1`
     events: int
     first: dt.date | None
     last: dt.date | None
@@ -283,7 +283,7 @@ class PlaceItem(BaseModel):
     place_id: str
     name: str
     kind: str
-    admin1: str
+    admin1: str  # the governorate by sitrep's one name for it ("Deir ez-Zor"); "" for none
     lat: float
     lon: float
     score: float  # spelling similarity of the best-matching name, 0..1

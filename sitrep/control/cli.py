@@ -101,8 +101,11 @@ def _changes(store: Any, start: date, end: date, layer: str) -> list[ControlChan
 
 
 def state_record(state: ControlState) -> dict[str, Any]:
-    """A state as a JSON object (dates as YYYY-MM-DD)."""
+    """A state as a JSON object (dates as YYYY-MM-DD, the governorate by sitrep's one name for it)."""
+    from sitrep.admin1 import admin1_name
+
     record = asdict(state)
+    record["admin1"] = admin1_name(state.admin1)
     record["valid_from"] = state.valid_from.isoformat()
     record["valid_until"] = state.valid_until.isoformat() if state.valid_until else None
     record["event_ids"], record["sources"] = list(state.event_ids), list(state.sources)
@@ -122,11 +125,11 @@ def _print_states(states: list[ControlState], day: date, format: str) -> None:
         table = Table(title=f"control on {day.isoformat()}")
         for column in ("place", "governorate", "side", "state", "since", "until", "confidence", "sources"):
             table.add_column(column)
+        from sitrep.admin1 import admin1_name
         from sitrep.cli_output import print_table
-        from sitrep.fronts import display_name
 
         for s in states:
-            table.add_row(terminal_text(s.place_name), display_name(s.admin1), s.side or "?", s.state,
+            table.add_row(terminal_text(s.place_name), admin1_name(s.admin1), s.side or "?", s.state,
                           s.valid_from.isoformat(), s.valid_until.isoformat() if s.valid_until else "",
                           f"{s.confidence:.2f}", terminal_text("; ".join(s.sources)))
         print_table(table)  # full width in a pipe: never "2016-0…"
@@ -145,12 +148,14 @@ def _print_changes(changes: list[ControlChange], format: str) -> None:
             record = state_record(change.state) | {"reports": [asdict(r) for r in change.reports]}
             sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
         return
+    from sitrep.admin1 import admin1_name
+
     console = Console()
     for change in changes:
         s = change.state
         # report text (sources, quotes) as text, never as markup (sitrep.render.terminal_text)
         console.print(terminal_text(f"{s.valid_from.isoformat()}  {s.place_name}", "bold")
-                      + terminal_text(f" ({s.admin1}): {s.previous_side or '?'} -> {s.side}  confidence "
+                      + terminal_text(f" ({admin1_name(s.admin1)}): {s.previous_side or '?'} -> {s.side}  confidence "
                                       f"{s.confidence:.2f}"))
         for report in change.reports:
             console.print(terminal_text(f"    {report.source} [{report.stance or 'stance unknown'}, "

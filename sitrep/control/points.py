@@ -3,7 +3,8 @@ places (a country's 13,000 points on a day) without building a ControlState, a d
 walk over them for each; a third of the time. One feature per place:
 
     {"type": "Feature", "id": PLACE_ID, "geometry": {"type": "Point", "coordinates": [LON, LAT]},
-     "properties": {"place_id", "name", "admin1", "side", "state" ("unknown" for none), "confidence",
+     "properties": {"place_id", "name", "admin1" (sitrep's name of the governorate), "side", "state"
+                    ("unknown" for none), "confidence",
                     "since", "until" (ISO dates, until null while it lasts), "events" (event ids)}}
 
 Places are in `control_at`'s order: governorate, place name, place id.
@@ -15,6 +16,7 @@ import json
 from datetime import date
 from json.encoder import encode_basestring
 
+from sitrep.admin1 import admin1_name
 from sitrep.control.state import ControlState
 from sitrep.control.storage import listing_fields, listings_at
 from sitrep.memory import collector_paused
@@ -44,7 +46,7 @@ def _keyed(fields: list[str], lat: float | None, lon: float | None, confidence: 
     quoted_id = encode_basestring(place_id)
     feature = (f'{{"type":"Feature","id":{quoted_id},"geometry":{{"type":"Point","coordinates":'
                f'[{_number(lon)},{_number(lat)}]}},"properties":{{"place_id":{quoted_id},'
-               f'"name":{encode_basestring(name)},"admin1":{encode_basestring(admin1)},'
+               f'"name":{encode_basestring(name)},"admin1":{encode_basestring(admin1_name(admin1))},'
                f'"side":{encode_basestring(side)},"state":{encode_basestring(state or "unknown")},'
                f'"confidence":{_number(confidence)},"since":"{since}","until":{f"{chr(34)}{until}{chr(34)}" if until else "null"},'
                f'"events":{_ids(events)}}}}}')
