@@ -294,7 +294,8 @@ def ingest(paths: Annotated[list[str], typer.Argument(help="files, folders, or -
            ) -> None:
     """Read reports, extract their events and store them. Bad documents are recorded, never fatal; but when
     not one document could be read, the exit status is 1. A document without a publication date is warned
-    about and rejected, unless --undated dates it (its file's modification time, or today)."""
+    about and rejected, unless --undated dates it (its file's modification time, or today); so is one whose
+    own date lies outside the settings' range (earliest_date to days_ahead past today)."""
     from datetime import date
 
     from sitrep.cli_ingest import Reading, ingest_progress, publication_range
