@@ -283,6 +283,18 @@ def test_extract_one_sentence_tells_of_one_change_of_hands_at_a_place(resources:
     assert len(changes) == 1 and changes[0].fact_status == "hypothetical", changes
 
 
+def test_extract_a_place_named_near_another_is_the_scene(resources: Resources) -> None:
+    events = _events("Rebels shelled Kafr Nabl near Maarat al-Numan on Monday.", resources)
+    assert [e.location for e in events] == ["Kafr Nabl"], events  # the town near it only locates it
+
+
+def test_extract_a_strike_an_air_force_is_to_be_allowed_is_expected(resources: Resources) -> None:
+    text = ("The army pulled back from the castle in order to allow the Russian Air Force to bombard the "
+            "militants around Mount Qassoun near Palmyra.")
+    strikes = [e for e in _events(text, resources) if e.sub_event_type == "Air/drone strike"]
+    assert strikes and {e.fact_status for e in strikes} == {"expected"}, strikes
+
+
 def test_extract_a_document_without_publication_date_says_its_events_are_undated(resources: Resources) -> None:
     document = Document(doc_id="t", text="Government warplanes struck Anadan and Hraytan.", source="blog")
     result = extract(document, resources)

@@ -601,6 +601,13 @@ def test_geo_a_person_named_in_full_is_no_place_by_his_last_name(gazetteer: Gaze
     assert not find_places(text, gazetteer=gazetteer, nlp=nlp)
 
 
+def test_geo_an_unknown_mount_is_a_hill_beside_the_place_named_with_it(gazetteer: Gazetteer, nlp: Any) -> None:
+    found = {p.mention.name: p for p in find_places("Jets bombarded the group around Mount Qassoun near Palmyra.",
+                                                    gazetteer=gazetteer, nlp=nlp)}
+    hill, city = found["Mount Qassoun"], found["Palmyra"].place
+    assert hill.mention.feature == "hill" and hill.place == city and "unknown hill" in hill.note, hill
+
+
 def test_geo_places_outside_syria_are_foreign(gazetteer: Gazetteer, nlp: Any) -> None:
     text = ("Delegations met in Beirut and Ankara, then flew to Moscow, while strikes hit Izmir's port and "
             "southern Lebanon. In Syria, shelling hit Manbij. Baghdad sent reinforcements to Anbar, and "

@@ -106,8 +106,9 @@ STATUS_RANK = {"reported": 0, "attributed_claim": 1, "expected": 2, "hypothetica
 NOT_EVENT_PREPOSITIONS = frozenset({"from"})
 # Nouns of a place's surroundings, through which a preposition reaches the place ("from the area of Azaz").
 VICINITY_NOUNS = frozenset({"area", "vicinity", "outskirts", "direction", "countryside", "edge", "side"})
-# Prepositions by which a named place says where another named place lies ("the prison in Hasakeh").
-CONTAINER_PREPOSITIONS = frozenset({"in", "inside", "within"})
+# Prepositions by which a named place says where another named place lies ("the prison in Hasakeh",
+# "Mount Qassoun near Palmyra").
+CONTAINER_PREPOSITIONS = frozenset({"in", "inside", "within", "near", "outside"})
 
 
 @dataclass(frozen=True)
@@ -527,7 +528,7 @@ def _events_for(trigger: Trigger, places: list[PlaceMention], context: _Context,
     if describes_a_state(token) or names_a_significance(token):
         return []  # "the city is under siege": how things stand, for the statements of control
     statement = assess_statement(doc, start, end, resources.fact_cues, trigger=token.idx)
-    if statement.fact_status in HAPPENED and is_aimed_at(token):
+    if statement.fact_status in HAPPENED and (is_aimed_at(token) or is_aimed_at(_agent_deed(token))):
         statement = replace(statement, fact_status="expected")
     if trigger.claim_only and statement.fact_status != "attributed_claim":
         return []
@@ -560,6 +561,15 @@ def _events_for(trigger: Trigger, places: list[PlaceMention], context: _Context,
     gainer_stated = bool(who.gained_by) or not territorial
     return [replace(_event(document, place, sub_event_type, who, day, precision, statement, framing, (start, end),
                            notes), date_stated=dated, gainer_stated=gainer_stated) for place in places]
+
+
+def _agent_deed(token: Any) -> Any:
+    """What a trigger that names the doer does ("to allow the Russian Air Force to bombard": bombard), or
+    the trigger itself."""
+    noun = token
+    while noun.dep_ == "compound" and noun.head.i != noun.i:
+        noun = noun.head
+    return noun.head if noun.dep_ in ("nsubj", "nsubjpass") and noun.head.pos_ == "VERB" else token
 
 
 def _follows_dated_clause(token: Any, context: _Context, sentence: tuple[int, int]) -> bool:

@@ -61,6 +61,8 @@ FEATURE_WORDS = {
     # a prison, like a base, is a compound the gazetteer rarely names ("the Ghwayran prison")
     "prison": "base", "jail": "base",
 }
+# English feature words that begin a name ("Mount Qassioun", "Mount Hermon"): the feature it names.
+NAMING_FEATURES = {"mount": "hill"}
 # Feature words written before the name: "the village of Shillif".
 PREFIX_FEATURE_RE = re.compile(
     r"\b(village|town|city|district|neighbo(?:u)?rhood|hill|area|outskirts|suburb|camp|countryside|province|governorate)s?"
@@ -478,6 +480,8 @@ def _make_mention(text: str, words: list[Word], i: int, j: int, cues: tuple[str,
     before = PREFIX_FEATURE_RE.search(text[max(0, start - 40):start])
     if before and not feature and not _names_container(before):
         feature = FEATURE_WORDS.get(before.group(1).lower(), "area")
+    if not feature and j > i and words[i].lower in NAMING_FEATURES:
+        feature = NAMING_FEATURES[words[i].lower]  # "Mount Qassoun": a hill, by its name
     return Mention(doc_id=doc_id, surface=text[start:end], start=start, end=end, cues=cues,
                    feature=feature, name=name), last
 

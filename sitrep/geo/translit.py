@@ -56,7 +56,7 @@ GENERIC_PREFIXES = frozenset("""tell tall tal tel jabal jebel jabel djebel jbel 
 hauch kafr kfar kfer kafar kafer deir dayr dair ayn ain ein khirbet khirbat kherbet kheurbet khirbit kharab
 beit bayt bait marj merj wadi ouadi mazraat mazraet mazraa mazraah qasr bir tallet tallat rasm jubb joubb
 qalaat qalat kalaat kefr kefer kefar kfair kufur kufayr khirab kharaib kheurbe khraibate khuraybat kharabat
-khurbat tulul tloul tilal kasr djoub der ras""".split()) | frozenset("تل تلة خربة حوش دير كفر عين جبل بيت مرج وادي مزرعة قصر بير رسم جب قلعة رأس".split())
+khurbat tulul tloul tilal kasr djoub der ras mount""".split()) | frozenset("تل تلة خربة حوش دير كفر عين جبل بيت مرج وادي مزرعة قصر بير رسم جب قلعة رأس".split())
 
 
 def fold(name: str) -> str:
