@@ -38,6 +38,14 @@ if TYPE_CHECKING:
 # one-page reports take about 0.1-0.3 s to merge into a store of 10,000 (bench/scaling.py), while steps
 # much smaller would pay the queries of a step more often for nothing.
 AFTER_BATCH_STEP = 50
+# Seconds of back-to-back after-batch transactions after which the batch pauses for `LOCK_YIELD_SECONDS`
+# (SQLite only). SQLite's busy handler is not fair: a waiting writer (an API comment) sleeps and retries, up
+# to 100 ms between tries, and steps that follow one another within a millisecond take the lock again before
+# it looks; a pause longer than its longest sleep lets it in. Every 2 s: waits stay far under the 10 s busy
+# timeout, and a long merge pays about 6% for it.
+LOCK_BURST_SECONDS = 2.0
+# Seconds the batch leaves the write lock free: over SQLite's longest busy-handler sleep (100 ms).
+LOCK_YIELD_SECONDS = 0.12
 # Documents parsed per spaCy batch: big enough for nlp.pipe to pay off, small enough to bound memory.
 PARSE_BATCH = 32
 
@@ -229,8 +237,18 @@ def _after_batch(stored: list[Extraction], store: Store, summary: BatchSummary, 
     time, each step in short transactions of its own (the same result as one document after another, with a
     few queries for each step); if a step fails, its documents one at a time, so that one document's failure
     is recorded against it and spoils nothing else."""
+    fair = store.engine.dialect.name == "sqlite"  # PostgreSQL's row locks need no pause
+    burst_started = time.perf_counter()
     for start in range(0, len(stored), AFTER_BATCH_STEP):
         _after_step(stored[start:start + AFTER_BATCH_STEP], store, summary, strict, scoring)
+        if fair and time.perf_counter() - burst_started >= LOCK_BURST_SECONDS:
+            _yield_lock()
+            burst_started = time.perf_counter()
+
+
+def _yield_lock() -> None:
+    """Leave SQLite's write lock free long enough for a waiting writer's next try (see LOCK_BURST_SECONDS)."""
+    time.sleep(LOCK_YIELD_SECONDS)
 
 
 def _after_step(step: list[Extraction], store: Store, summary: BatchSummary, strict: bool,

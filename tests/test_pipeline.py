@@ -299,3 +299,23 @@ def test_pipeline_after_batch_lets_other_writers_in_between_steps(tmp_path: Path
     assert summary.documents == CONCURRENT_REPORTS and not summary.rejects
     assert "failed:" not in lines and len(lines) > 100
     assert 0 < summary.longest_write_seconds <= summary.reconcile_seconds
+
+
+def test_pipeline_after_batch_leaves_the_sqlite_lock_free_between_bursts(
+        tmp_path: Path, resources: Resources, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite's busy handler is not fair, so the after-batch steps leave the write lock free once a burst of
+    them has run (here every step: a burst of no length); the documents are merged as without the pauses."""
+    monkeypatch.setattr(sitrep.pipeline, "AFTER_BATCH_STEP", 1)
+    monkeypatch.setattr(sitrep.pipeline, "LOCK_BURST_SECONDS", 0.0)
+    pauses: list[None] = []
+    monkeypatch.setattr(sitrep.pipeline, "_yield_lock", lambda: pauses.append(None))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for number in range(3):
+        (folder / f"{number}.md").write_text(REPORT.replace("Hamdaniyah", ["Hamdaniyah", "Ramouseh", "Sukkari"][number]),
+                                             encoding="utf-8")
+    with open_store(str(tmp_path / "t.db")) as store:
+        summary = run_batch([folder], store, resources)
+        merged = merged_events(store)
+    assert summary.documents == 3 and not summary.rejects and merged
+    assert len(pauses) == 3  # one after each step
