@@ -289,6 +289,10 @@ def test_api_sides_are_the_profile_s_labelled_for_the_day(client: TestClient) ->
     assert labels["2016-07-30"]["government"] == "Assad government forces"
     assert labels["2025-03-10"]["government"] == "Syrian transitional government forces"
     assert labels["2016-07-30"]["opposition"] == labels["2025-03-10"]["opposition"] == "opposition fighters"
+    government = next(s for s in body["items"] if s["id"] == "government")
+    assert government["labels"] == [  # the page labels any day of its timeline from these
+        {"label": "Assad government forces", "from": None, "until": "2024-12-07"},
+        {"label": "Syrian transitional government forces", "from": "2024-12-08", "until": None}]
     held = {s["id"] for s in body["items"] if s["holds_ground"]}
     assert "government" in held and not held & {"civilians", "unknown"}
     assert_error(client.get("/api/sides", params={"date": "0001-01-01"}), 422, "invalid")
@@ -304,7 +308,7 @@ def test_api_sides_read_the_user_s_overlay(tmp_path: Path, store: Store, gazette
     with TestClient(create_app(settings, store, gazetteer=gazetteer), base_url=LOCAL) as own:
         items = {s["id"]: s for s in own.get("/api/sides").json()["items"]}
     assert items["wagner_group"] == {"id": "wagner_group", "label": "Wagner Group fighters", "colour": "#123456",
-                                     "holds_ground": True, "state": False}
+                                     "holds_ground": True, "state": False, "labels": []}
     assert "government" in items  # the shipped sides stay
 
 

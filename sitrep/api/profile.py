@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from sitrep.api.context import ApiContext, checked_date, context
 from sitrep.conflict import ConflictProfile
@@ -22,9 +22,18 @@ from sitrep.overlays import profile_files
 router = APIRouter(tags=["catalog"])
 
 
+class LabelPeriod(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+    label: str
+    from_: date | None = Field(default=None, alias="from")  # first day it holds; null: from the start
+    until: date | None = None  # last day it holds; null: still
+
+
 class SideItem(BaseModel):
     id: str  # the value of actor1_side, actor2_side and a control state's side
     label: str  # sitrep's neutral name for it on the day asked for
+    labels: list[LabelPeriod]  # its label by date, where its forces changed (so a page can label any day)
     colour: str  # "#RRGGBB", the colour of its places and areas on the map
     holds_ground: bool  # whether it can hold a place (appear on the control map)
     state: bool  # whether it is the state
@@ -44,7 +53,9 @@ def list_sides(ctx: Annotated[ApiContext, Depends(context)],
     checked_date(ctx.settings, day, "date")
     profile = ctx.remember(("conflict profile",), lambda: _profile(ctx))
     items = [SideItem(id=s.id, label=profile.label(s.id, day), colour=s.colour, holds_ground=s.holds_ground,
-                      state=s.state) for s in profile.sides.values()]
+                      state=s.state, labels=[LabelPeriod(label=str(p.value), from_=p.start, until=p.end)
+                                             for p in profile.side_labels.get(s.id, ())])
+             for s in profile.sides.values()]
     return SideList(conflict=profile.name, date=day, items=items)
 
 
