@@ -23,7 +23,7 @@ router = APIRouter(tags=["catalog"])
 
 
 class LabelPeriod(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+    model_config = ConfigDict(serialize_by_alias=True)
 
     label: str
     from_: date | None = Field(default=None, alias="from")  # first day it holds; null: from the start
@@ -53,10 +53,13 @@ def list_sides(ctx: Annotated[ApiContext, Depends(context)],
     checked_date(ctx.settings, day, "date")
     profile = ctx.remember(("conflict profile",), lambda: _profile(ctx))
     items = [SideItem(id=s.id, label=profile.label(s.id, day), colour=s.colour, holds_ground=s.holds_ground,
-                      state=s.state, labels=[LabelPeriod(label=str(p.value), from_=p.start, until=p.end)
-                                             for p in profile.side_labels.get(s.id, ())])
-             for s in profile.sides.values()]
+                      state=s.state, labels=_labels(profile, s.id)) for s in profile.sides.values()]
     return SideList(conflict=profile.name, date=day, items=items)
+
+
+def _labels(profile: ConflictProfile, side: str) -> list[LabelPeriod]:
+    return [LabelPeriod.model_validate({"label": str(p.value), "from": p.start, "until": p.end})
+            for p in profile.side_labels.get(side, ())]
 
 
 def _profile(ctx: ApiContext) -> ConflictProfile:
