@@ -157,10 +157,15 @@ def _report(kind: str, sizes: list[int], unit: str, time_key: str) -> None:
               f"(after loading {point['baseline_mb']:.0f} MB)   events {point['events']:.0f}   "
               f"longest write {point.get('longest_write_seconds', 0.0):.2f} s   "
               f"rejects {point['rejects']:.0f}", flush=True)
-    if len(sizes) > 1:
-        seconds = growth_exponent([float(s) for s in sizes], [p[time_key] for p in points])
-        memory = growth_exponent([float(s) for s in sizes], [max(p["peak_mb"] - p["baseline_mb"], 1.0)
-                                                             for p in points])
+    # A point whose document was rejected (the time budget stopped it) says nothing of growth: left out.
+    kept = [(size, point) for size, point in zip(sizes, points, strict=True) if not point["rejects"]]
+    if len(kept) < len(sizes):
+        print(f"{kind:8} left out of the exponent (rejected): {[size for size, point in zip(sizes, points, strict=True) if point['rejects']]}",
+              flush=True)
+    if len(kept) > 1:
+        seconds = growth_exponent([float(s) for s, _ in kept], [p[time_key] for _, p in kept])
+        memory = growth_exponent([float(s) for s, _ in kept], [max(p["peak_mb"] - p["baseline_mb"], 1.0)
+                                                               for _, p in kept])
         verdict = "ok" if seconds <= TARGET_EXPONENT else "over target"
         print(f"{kind:8} growth exponent: time {seconds:.2f} ({verdict}, target <= {TARGET_EXPONENT}), "
               f"memory above the loaded resources {memory:.2f}", flush=True)
