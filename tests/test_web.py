@@ -521,6 +521,22 @@ def test_web_palette_keeps_sides_and_events_apart_under_colour_blindness(page: P
     assert drawn and drawn <= set(sides)  # every side on the map has a colour of its own
 
 
+def test_web_sides_are_drawn_and_named_as_the_conflict_profile_says(page: Page, api: httpx.Client) -> None:
+    day = api.get("/api/timeline").json()["last"]
+    sides = api.get("/api/sides", params={"date": day}).json()["items"]
+    colours = page.page.evaluate("() => import('/static/layers.js').then(m => m.SIDE_COLOURS)")
+    assert colours == {s["id"]: s["colour"] for s in sides}  # the page has no colours of its own
+    control = api.get("/api/control", params={"at": day, "layer": "assessed"}).json()
+    held = {f["properties"]["side"] for part in ("places", "areas") for f in control[part]["features"]} - {"", None}
+    assert held, "the bundled examples give places a holder on the last day"
+    page.page.click("#legend summary")
+    named = page.page.evaluate("""() => { const found = [];  // the keys under "Who holds it"
+        for (let n = document.querySelector('#legend h2').nextElementSibling; n && n.tagName !== 'H2';
+             n = n.nextElementSibling) found.push(n.textContent);
+        return found; }""")
+    assert set(named) == {s["label"] for s in sides if s["id"] in held}  # the profile's labels for the day
+
+
 def test_web_play_steps_at_the_chosen_speed_and_never_replays_undated_events(page: Page, api: httpx.Client) -> None:
     undated = {e["event_id"] for e in all_events(api) if not e["date"]}
     assert undated, "the fixture's undated report gives undated events"

@@ -6,7 +6,7 @@ import { showEvent } from "./detail.js";
 import { clear, h, option } from "./dom.js";
 import {
   EVENT_TYPES, LOCAL_LABELS_FROM, MAX_ZOOM, REVIEW_COLOURS, SIDE_COLOURS, addDataLayers, baseStyle, iconUrl, setData,
-  typeCountProperty,
+  setSides, sideLabel, typeCountProperty,
 } from "./layers.js";
 import { drawHistogram, nextStep, playIcon, STEP_UNITS, SPEEDS } from "./timeline.js";
 
@@ -47,10 +47,11 @@ async function main() {
   const timelineAsked = getJSON("/api/timeline");
   const controlAsked = timelineAsked.then((t) => (t.last ? getJSON("/api/control", { at: t.last, layer }) : null));
   const facesAsked = fetch("/static/vendor/font-faces.json").then((r) => (r.ok ? r.json() : null)).catch(() => null);
-  const [config, timeline, fronts, sources, events, control, fontFaces] = await Promise.all([
-    getJSON("/api/config"), timelineAsked, getJSON("/api/fronts"), getJSON("/api/sources"),
+  const [config, timeline, fronts, sources, sides, events, control, fontFaces] = await Promise.all([
+    getJSON("/api/config"), timelineAsked, getJSON("/api/fronts"), getJSON("/api/sources"), getJSON("/api/sides"),
     allEvents({ fields: EVENT_FIELDS.join(",") }), controlAsked, facesAsked,
   ]);
+  setSides(sides.items); // the conflict profile's colours and labels, before any layer uses them
   maplibregl = await mapAsked;
   performance.mark("sitrep:data");
   setupTimeline(timeline);
@@ -119,7 +120,7 @@ function setupTimeline(timeline) {
 function fillFilters(sources) {
   const sides = new Set();
   for (const e of state.events) for (const s of [e.actor1_side, e.actor2_side]) if (s) sides.add(s);
-  $("f-side").append(...[...sides].sort().map((s) => option(s, s)));
+  $("f-side").append(...[...sides].sort().map((s) => option(s, sideLabel(s))));
   $("f-type").append(...Object.keys(EVENT_TYPES).map((t) => option(t, t)));
   $("f-status").append(...FACT_STATUSES.map((s) => option(s, s.replace("_", " "))));
   const names = [...new Set(sources.map((s) => s.publisher).concat(state.events.map((e) => e.source)).filter(Boolean))].sort();
@@ -186,7 +187,8 @@ function hoverNames(map) {
   const popup = new maplibregl.Popup({ closeButton: false, closeOnClick: false, offset: 12 });
   state.popup = popup;
   const describe = {
-    places: (p) => `${p.name}: ${p.state}${p.side ? ` (${p.side})` : ""}${p.since ? ` since ${p.since}` : ""}`,
+    places: (p) => `${p.name}: ${p.state}${p.side ? ` (${sideLabel(p.side, shownDay())})` : ""}`
+      + `${p.since ? ` since ${p.since}` : ""}`,
     events: (p) => describeEvent(p.event_id),
     forecast: (p) => `expected: ${describeEvent(p.event_id)}`,
     "event-clusters": (p) => describeCluster(p),
@@ -399,6 +401,11 @@ function showControl(map, key, control) {
   report(null);
 }
 
+// The day whose control the map shows ("YYYY-MM-DD"), or undefined before any is shown.
+function shownDay() {
+  return state.controlKey?.split("/")[0];
+}
+
 function extent(events) {
   const shown = events.filter(located);
   if (!shown.length) return null;
@@ -417,7 +424,8 @@ function legend() {
   const shown = state.shown || [];
   const types = new Set(shown.map((e) => e.event_type));
   const sides = Object.entries(SIDE_COLOURS).filter(([side]) => used.has(side)).map(([side, colour]) =>
-    h("span", { className: "key" }, h("span", { className: "dot", style: `background: ${colour}` }), side));
+    h("span", { className: "key" }, h("span", { className: "dot", style: `background: ${colour}` }),
+      sideLabel(side, shownDay())));
   const kinds = Object.keys(EVENT_TYPES).filter((type) => types.has(type)).map((type) =>
     h("span", { className: "key" }, h("img", { className: "swatch", src: iconUrl(type), alt: "", width: 16, height: 16 }), type));
   const states = new Set(places.map((f) => f.properties.state));

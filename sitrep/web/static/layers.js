@@ -1,23 +1,31 @@
 // What the map draws and how: the offline basemap (Natural Earth, vendored) or a user's raster tiles,
 // control areas and places coloured by controller, event icons by type, the dashed forecast, reviews.
 
-// Side colours follow the conventions of Syria maps (government red, opposition green, Kurdish yellow, ISIS
-// black), tuned so that every pair stays apart under protanopia, deuteranopia and tritanopia
-// (tests/test_web.py simulates them). Events use none of them: EVENT_INK, with the type told by shape.
-export const SIDE_COLOURS = {
-  government: "#c62828",
-  opposition: "#2e9e44",
-  kurdish: "#f2c500",
-  isis: "#1a1a1a",
-  russia: "#6a1b6f",
-  turkey: "#ef8a17",
-  us_coalition: "#2166ac",
-  former_regime: "#7f2704",
-  israel: "#5ab4e0",
-  local: "#b8a07a",
-  civilians: "#8c8c8c",
-  unknown: "#c4c4c4",
-};
+// Sides are the conflict profile's (GET /api/sides, read in by setSides before the layers are added): its
+// colours keep every pair of sides, and each side from the event and review marks below, apart under
+// protanopia, deuteranopia and tritanopia (tests/test_web.py simulates them). Events use none of them:
+// EVENT_INK, with the type told by shape.
+export const SIDE_COLOURS = {};
+const SIDE_LABELS = {}; // side id -> its labels by date ({ label, from, until }), where its forces changed
+const SIDE_NAMES = {}; // side id -> its one label, for a day none of its dated labels covers
+const UNLISTED_SIDE = "#aab7b8"; // a side the profile does not list: the grey of its unidentified side
+
+// The profile's sides (the items of /api/sides): their colours and their names by date.
+export function setSides(items) {
+  for (const side of items) {
+    SIDE_COLOURS[side.id] = side.colour;
+    SIDE_LABELS[side.id] = side.labels || [];
+    SIDE_NAMES[side.id] = side.label;
+  }
+}
+
+// The side's neutral name on `day` ("YYYY-MM-DD"; the one label without a day): "Assad government forces"
+// before 8 December 2024, "Syrian transitional government forces" after. An unlisted side by its id.
+export function sideLabel(side, day) {
+  const holds = (p) => (!p.from || p.from <= day) && (!p.until || day <= p.until);
+  const dated = day ? (SIDE_LABELS[side] || []).find(holds) : null;
+  return dated ? dated.label : SIDE_NAMES[side] || side;
+}
 
 // The one colour of event marks: a deep violet no side comes near, with or without colour blindness.
 export const EVENT_INK = "#5500bb";
@@ -141,7 +149,12 @@ const EMPTY = { type: "FeatureCollection", features: [] };
 function sideColour() {
   const stops = [];
   for (const [side, colour] of Object.entries(SIDE_COLOURS)) stops.push(side, colour);
-  return ["match", ["get", "side"], ...stops, SIDE_COLOURS.unknown];
+  if (!stops.length) return unlistedColour(); // a match needs one stop: no sides read, all alike
+  return ["match", ["get", "side"], ...stops, unlistedColour()];
+}
+
+function unlistedColour() {
+  return SIDE_COLOURS.unknown || UNLISTED_SIDE;
 }
 
 function typeIcon() {
@@ -195,7 +208,7 @@ export function addDataLayers(map) {
   map.addLayer({ id: "places", type: "circle", source: "places",
     paint: {
       "circle-radius": ["match", state, "unknown", 6, 11],
-      "circle-color": ["match", state, "contested", "#ffffff", "unknown", SIDE_COLOURS.unknown, sideColour()],
+      "circle-color": ["match", state, "contested", "#ffffff", "unknown", unlistedColour(), sideColour()],
       "circle-stroke-color": ["match", state, "besieged", "#000000", "contested", sideColour(), "#ffffff"],
       "circle-stroke-width": ["match", state, "besieged", 3.5, "contested", 3, 1.5],
     } });
