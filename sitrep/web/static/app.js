@@ -66,6 +66,7 @@ async function main() {
   map.addControl(new maplibregl.NavigationControl(), "top-left");
   map.getCanvas().setAttribute("aria-label", "Map of events and control: arrow keys pan, + and - zoom");
   window.sitrepMap = map; // for the browser tests and the render benchmark
+  spaceFirstFrames(map);
   // style.load, not load: the data layers go in before the basemap's tiles are ready, so one render shows all.
   await new Promise((resolve) => map.once("style.load", resolve));
   addDataLayers(map);
@@ -80,6 +81,21 @@ async function main() {
     loadLocalLabels(map);
   });
   document.body.dataset.ready = "true";
+}
+
+// Until the map is first complete, frames are drawn at most every FIRST_FRAME_GAP_MS: each source's tiles
+// come back from the worker one by one, and MapLibre would draw a frame after each, every one of them
+// costly where WebGL is software-rendered (150-250 ms of the machine at 1366x768 under SwiftShader), though
+// only the last is the map. Once idle, the map draws as it is asked.
+const FIRST_FRAME_GAP_MS = 200; // ms between frames while the first render gathers its tiles
+
+function spaceFirstFrames(map) {
+  const repaint = map.triggerRepaint.bind(map);
+  let timer = null;
+  map.triggerRepaint = () => {
+    if (timer === null) timer = setTimeout(() => { timer = null; repaint(); }, FIRST_FRAME_GAP_MS);
+  };
+  map.once("idle", () => { map.triggerRepaint = repaint; });
 }
 
 // The villages' and sites' labels (a few megabytes) once the first render is done, or when zoomed in.
@@ -304,7 +320,11 @@ function renderList(map) {
   $("list-count").textContent = String(inView.length);
   $("list-scope").textContent = state.only ? "at the clicked spot" : "in view";
   $("show-all").hidden = !state.only;
+  // A row that has the focus keeps it through the redraw (the map moves, as when an opened event is eased
+  // to, after Esc has already given the focus back to its row).
+  const focused = document.activeElement?.closest?.("#list .event-row")?.dataset.eventId;
   clear($("list")).append(...inView.slice(0, LIST_LIMIT).map((e) => listItem(map, e)));
+  if (focused) document.querySelector(`#list .event-row[data-event-id="${CSS.escape(focused)}"]`)?.focus();
 }
 
 // Events without a date: listed apart, with the filters applied, never drawn on a day of the replay.

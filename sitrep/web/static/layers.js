@@ -48,6 +48,11 @@ const ICON_PIXELS = 18; // icon edge in CSS pixels: readable on a laptop, small 
 const RING_PIXELS = 30; // edge of the dashed ring drawn around an expected event, CSS pixels
 const RING_DASHES = 10; // dashes around the ring
 
+// Fills are drawn without anti-aliased edges ("fill-antialias": false): an anti-aliased fill needs a second
+// shader (fill outlines) whose compiling costs the first render a few hundred milliseconds in software WebGL,
+// and every filled shape has a line drawn along its edge anyway (borders, coasts, control areas' borders).
+const BORDER_INK = "#8d8d8d"; // borders and coasts: a mid grey, under every side's colour
+
 // The basemap is 1:50m at best: tiles past zoom 8 add nothing but work (they are overzoomed instead), and
 // a coarser simplification tolerance (in tile pixels; MapLibre's default is 0.375) keeps them light.
 const BASEMAP_TILING = { maxzoom: 8, tolerance: 1, buffer: 32 };
@@ -88,7 +93,6 @@ const GEO_PRECISION_CITY = 2;
 export function baseStyle(tileUrl, fontFaces) {
   const sources = {
     countries: { type: "geojson", data: "/static/vendor/countries.geojson", ...BASEMAP_TILING },
-    borders: { type: "geojson", data: "/static/vendor/borders.geojson", ...BASEMAP_TILING },
   };
   const layers = [{ id: "sea", type: "background", paint: { "background-color": "#dfe9ef" } }];
   if (tileUrl) {
@@ -97,9 +101,12 @@ export function baseStyle(tileUrl, fontFaces) {
   } else {
     layers.push(
       { id: "land", type: "fill", source: "countries",
-        paint: { "fill-color": perFeature("#f4f1ea"), "fill-opacity": perFeature(1) } }, // shares areas' shader
-      { id: "borders", type: "line", source: "borders",
-        paint: { "line-color": "#8d8d8d", "line-width": 1, "line-dasharray": [3, 2] } },
+        paint: { "fill-color": perFeature("#f4f1ea"), "fill-opacity": perFeature(1), "fill-antialias": false } },
+      // The countries' outlines (coasts and borders alike) are drawn from the land's own tiles, solid, in a
+      // per-feature colour: one source fewer to fetch and tile, and the same shader as the control areas'
+      // borders. They also smooth the land's edge, which is drawn without anti-aliasing.
+      { id: "borders", type: "line", source: "countries",
+        paint: { "line-color": perFeature(BORDER_INK), "line-width": 1 } },
     );
   }
   const style = { version: 8, sources, layers };
@@ -201,7 +208,8 @@ export function addDataLayers(map) {
   const single = ["!", ["has", "point_count"]];
   const firstLabels = map.getStyle().layers.find((l) => l.id.startsWith("labels") || l.id === "country-labels");
   map.addLayer({ id: "areas-fill", type: "fill", source: "areas",
-    paint: { "fill-color": sideColour(), "fill-opacity": ["case", ["==", ["get", "contested"], true], 0.08, 0.22] } },
+    paint: { "fill-color": sideColour(), "fill-opacity": ["case", ["==", ["get", "contested"], true], 0.08, 0.22],
+      "fill-antialias": false } }, // its border is drawn by areas-line
   map.getLayer("borders") ? "borders" : firstLabels?.id);
   map.addLayer({ id: "areas-line", type: "line", source: "areas",
     paint: { "line-color": sideColour(), "line-width": 1.2, "line-opacity": 0.7 } }, firstLabels?.id);
