@@ -295,6 +295,13 @@ def test_extract_a_strike_an_air_force_is_to_be_allowed_is_expected(resources: R
     assert strikes and {e.fact_status for e in strikes} == {"expected"}, strikes
 
 
+def test_extract_mines_cleared_in_the_village_of_the_paragraph_before(resources: Resources) -> None:
+    text = ("On Friday, army units restored control over Qaytal village after killing a number of militants.\n\n"
+            "Engineering units are still clearing mines in the village, state media reported.")
+    cleared = [e for e in _events(text, resources) if e.sub_event_type == "Disrupted weapons use"]
+    assert [e.location for e in cleared] == ["Qaytal"], cleared
+
+
 def test_extract_a_document_without_publication_date_says_its_events_are_undated(resources: Resources) -> None:
     document = Document(doc_id="t", text="Government warplanes struck Anadan and Hraytan.", source="blog")
     result = extract(document, resources)

@@ -120,6 +120,15 @@ def test_triggers_what_aircraft_drop_is_an_airdrop_unless_it_is_a_weapon(
     assert found.get("dropped") != "Other", found
 
 
+def test_triggers_explosives_made_safe_are_disrupted_weapons_use(
+        nlp: Any, classifier: Classifier, report_triggers: tuple[ReportTrigger, ...]) -> None:
+    assert _triggers("Police defused an explosive device near a school.", nlp, classifier,
+                     report_triggers).get("defused") == "Disrupted weapons use"
+    assert _triggers("Engineers are clearing mines in the fields.", nlp, classifier,
+                     report_triggers).get("clearing") == "Disrupted weapons use"
+    assert "clearing" not in _triggers("Workers are clearing rubble in the square.", nlp, classifier, report_triggers)
+
+
 def test_triggers_an_accord_followed_or_a_thing_condemned_is_no_event(nlp: Any, classifier: Classifier,
                                                                      report_triggers: tuple[ReportTrigger, ...]) -> None:
     found = _triggers("Rebels began leaving the suburb under a deal with the government.", nlp, classifier,

@@ -80,6 +80,9 @@ DIRECTION_WORDS = frozenset({"north", "south", "east", "west", "northeast", "nor
 ANAPHORIC_WORDS = frozenset({"it", "there", "its"})
 ANAPHORIC_NOUNS = frozenset({"town", "village", "city", "district", "neighbourhood", "neighborhood", "camp",
                              "complex", "hill", "area", "base", "airport", "road", "farms", "suburb", "quarter"})
+# Of those, the nouns for a village or town, with the gazetteer kind they refer back to across a paragraph
+# break ("the city" is the story's setting rather than one place named before).
+SETTLEMENT_NOUNS = {"village": "village", "town": "town"}
 # How far back (characters, about two sentences) a sentence without a place looks for the one it means.
 ANTECEDENT_CHARS = 400
 # A city named beside places this close to it (km) contains them: Aleppo's districts lie within 10 km.
@@ -405,11 +408,19 @@ def _antecedent(sentence: Any, context: _Context) -> PlaceMention | None:
     if not definite and not words & ANAPHORIC_WORDS:
         return None
     paragraph = max(p for p in context.paragraph_starts if p <= sentence.start_char)
-    earliest = max(paragraph, sentence.start_char - ANTECEDENT_CHARS)
-    before = [m for m in context.places if earliest <= m.mention.start < sentence.start_char
-              and not _is_coarse(m) and not is_heading(context.document.text, m)
-              and not _in_dateline(m, context)]
+    before = _precise_places(context, max(paragraph, sentence.start_char - ANTECEDENT_CHARS), sentence.start_char)
+    if not before and definite:
+        # "the village" opening a paragraph means the village the paragraph before named last
+        nouns = {t.lower_ for t in sentence if t.lower_ in SETTLEMENT_NOUNS and
+                 any(c.lower_ in ("the", "this", "that") for c in t.children)}
+        before = [m for m in _precise_places(context, max(0, sentence.start_char - ANTECEDENT_CHARS), paragraph)
+                  if m.place is not None and m.place.kind in {SETTLEMENT_NOUNS[n] for n in nouns}]
     return before[-1] if before else None
+
+
+def _precise_places(context: _Context, start: int, end: int) -> list[PlaceMention]:
+    return [m for m in context.places if start <= m.mention.start < end and not _is_coarse(m)
+            and not is_heading(context.document.text, m) and not _in_dateline(m, context)]
 
 
 def _drop_coarse_beside_precise(groups: list[tuple[Trigger, list[PlaceMention]]],
