@@ -77,6 +77,7 @@ def test_triggers_a_participle_describing_a_place_is_no_event(nlp: Any, classifi
     [
         ("Security forces seized weapons and ammunition in a raid on the village.", "seized"),
         ("The rebels captured twenty soldiers near the checkpoint.", "captured"),
+        ("The fighting has driven some 200,000 civilians out of the city.", "driven"),
     ],
 )
 def test_triggers_taking_people_or_arms_is_no_ground(text: str, word: str, nlp: Any, classifier: Classifier,

@@ -192,6 +192,8 @@ def find_triggers(doc: Any, classifier: Classifier, report_triggers: tuple[Repor
     """The strongest trigger on each token, strong enough to start an event, in text order."""
     best: dict[int, Trigger] = {}
     for trigger in _classifier_matches(doc, classifier):
+        if trigger.sub_event_type == TERRITORY and _takes_no_ground(doc[trigger.token], classifier):
+            continue  # "the fighting has driven 200,000 civilians out of the city": people, not ground
         old = best.get(trigger.token)
         if old is None or trigger.weight > old.weight:
             best[trigger.token] = trigger
