@@ -694,3 +694,21 @@ def test_web_labels_spell_a_french_final_ss_the_english_way() -> None:
     if built.exists():  # `make web` has run: the label the map draws
         names = {f["properties"]["name"] for f in json.loads(built.read_text(encoding="utf-8"))["features"]}
         assert "Tartus" in names and "Tartouss" not in names
+
+
+def test_web_hover_popup_closes_when_the_slider_or_the_view_moves(page: Page) -> None:
+    box = page.page.locator("#map canvas").bounding_box()
+
+    def hover_biggest_cluster() -> None:
+        biggest = max(page.clusters(), key=lambda c: c["count"])
+        page.page.mouse.move(box["x"] + biggest["point"]["x"], box["y"] + biggest["point"]["y"])
+        page.page.wait_for_selector(".maplibregl-popup-content")
+
+    hover_biggest_cluster()
+    page.page.focus("#slider")  # the mouse stays where it is: only the slider moves
+    page.page.keyboard.press("ArrowLeft")
+    page.page.wait_for_selector(".maplibregl-popup", state="detached")
+    page.page.keyboard.press("ArrowRight")
+    hover_biggest_cluster()
+    page.page.evaluate("window.sitrepMap.panBy([40, 0], { duration: 0 })")
+    page.page.wait_for_selector(".maplibregl-popup", state="detached")
