@@ -117,20 +117,6 @@ STANCE_SYNONYMS: Final[Mapping[str, str]] = MappingProxyType(
     }
 )
 
-# The side a group's proxies are on, by the backer's side: "Turkish-backed rebels" are opposition.
-# A US backer says nothing by itself (it backed both rebels and the SDF), so it is left to the stance.
-BACKED_SIDE: Final[Mapping[str, str]] = MappingProxyType(
-    {
-        "government": "government",
-        "russia": "government",
-        "turkey": "turkey",  # the gold's convention and ACLED's: Turkish-backed factions act with Turkey
-        "israel": "israel",
-        "opposition": "opposition",
-        "kurdish": "kurdish",
-        "isis": "isis",
-    }
-)
-
 # The most characters between a qualifier and the label it qualifies; a noun phrase is short.
 MAX_QUALIFIER_GAP: Final = 30
 
@@ -403,7 +389,8 @@ def find_actors(text: str, catalogue: ActorCatalogue, *, stance: str = "",
     stance_keys = catalogue.profile.label_stances(normalize_stance(stance), on)
     owned = ((m, catalogue.owner(m.index, on)) for m in catalogue.matcher.finditer(text))
     found = [(m.start, m.end, *owner) for m, owner in owned if owner is not None]
-    backed = _backed_groups(text, found)
+    proxies = catalogue.profile.proxy_sides()  # "Turkish-backed rebels" fight as Turkey's (the profile's)
+    backed = _backed_groups(text, found, proxies)
     mentions: list[ActorMention] = []
     for i, (start, end, entry, pejorative_alias) in enumerate(found):
         mention = ActorMention(
@@ -419,12 +406,12 @@ def find_actors(text: str, catalogue: ActorCatalogue, *, stance: str = "",
             mention = _with_side(mention, *backed[entry.actor.name])
         if entry.label != NAMED:
             following = found[i + 1] if i + 1 < len(found) else None
-            mention = _resolve_label(text, mention, entry, stance_keys, mentions[-1:], following)
+            mention = _resolve_label(text, mention, entry, stance_keys, mentions[-1:], following, proxies)
         mentions.append(mention)
     return _resolve_coordinated(text, mentions)
 
 
-def _backed_groups(text: str, found: Sequence[tuple[int, int, CatalogueEntry, bool]]
+def _backed_groups(text: str, found: Sequence[tuple[int, int, CatalogueEntry, bool]], proxies: Mapping[str, str]
                    ) -> dict[str, tuple[str, str, Actor]]:
     """Named groups the text calls backed by a side's proxies' patron ("the Turkey-backed Free Syrian
     Army", "Turkish-backed FSA factions"), with the side that makes them and the backer: one sense per
@@ -432,9 +419,9 @@ def _backed_groups(text: str, found: Sequence[tuple[int, int, CatalogueEntry, bo
     2016-2019 name the Euphrates Shield factions so once, then "the FSA")."""
     backed: dict[str, tuple[str, str, Actor]] = {}
     for (p_start, p_end, previous, _), (start, _end, entry, _alias) in pairwise(found):
-        if entry.label != NAMED or previous.actor.side not in BACKED_SIDE or entry.actor.name in backed:
+        if entry.label != NAMED or previous.actor.side not in proxies or entry.actor.name in backed:
             continue
-        side = BACKED_SIDE[previous.actor.side]
+        side = proxies[previous.actor.side]
         gap = text[p_end:start]
         if side != entry.actor.side and len(gap) <= MAX_QUALIFIER_GAP and _BACKER_GAP.fullmatch(gap) and \
                 not _NEGATING_PREFIX.search(text, max(0, p_start - MAX_QUALIFIER_GAP), p_start):
@@ -472,10 +459,11 @@ def _resolve_label(
     stance: Sequence[str],
     before: list[ActorMention],
     after: tuple[int, int, CatalogueEntry, bool] | None,
+    proxies: Mapping[str, str],
 ) -> ActorMention:
     """Decide a generic or pejorative label's side: qualifier, backer, stance, then its own side."""
     if before:
-        resolved = _resolve_by_preceding(text, mention, before[0])
+        resolved = _resolve_by_preceding(text, mention, before[0], proxies)
         if resolved is not None:
             return resolved
     if after is not None:
@@ -488,7 +476,8 @@ def _resolve_label(
     return _with_side(mention, side, "stance" if side != UNKNOWN_SIDE else UNRESOLVED, None)
 
 
-def _resolve_by_preceding(text: str, mention: ActorMention, previous: ActorMention) -> ActorMention | None:
+def _resolve_by_preceding(text: str, mention: ActorMention, previous: ActorMention, proxies: Mapping[str, str]
+                          ) -> ActorMention | None:
     """The side given by the actor right before a label ("ISIS militants", "Turkish-backed rebels")."""
     gap = text[previous.end : mention.start]
     if previous.side == UNKNOWN_SIDE or len(gap) > MAX_QUALIFIER_GAP:
@@ -497,8 +486,8 @@ def _resolve_by_preceding(text: str, mention: ActorMention, previous: ActorMenti
         return None
     if _QUALIFIER_GAP.fullmatch(gap):
         return _with_side(mention, previous.side, "qualifier", previous.actor)
-    if _BACKER_GAP.fullmatch(gap) and previous.side in BACKED_SIDE:
-        return _with_side(mention, BACKED_SIDE[previous.side], "backer", previous.actor)
+    if _BACKER_GAP.fullmatch(gap) and previous.side in proxies:
+        return _with_side(mention, proxies[previous.side], "backer", previous.actor)
     return None
 
 

@@ -44,6 +44,9 @@ class Side:
     state: bool = False
     aircraft: bool = False
     stance: str = ""  # the source stance (as the actor catalogue keys it) that speaks for this side
+    # The side a group this side backs is on ("Turkish-backed factions" fight as Turkey's, "Russian-backed
+    # forces" as the Syrian state's); "" where backing says nothing by itself (the US backed rebels and the SDF).
+    proxies: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +138,10 @@ class ConflictProfile:
             if side.state:
                 found |= self.allies(side.id, day)
         return frozenset(found)
+
+    def proxy_sides(self) -> Mapping[str, str]:
+        """Backer side -> the side of the groups it backs, for the sides whose backing tells a side."""
+        return MappingProxyType({s.id: s.proxies for s in self.sides.values() if s.proxies})
 
     def flies(self, side: str) -> bool:
         """Whether the side has aircraft or drones enough that an air strike by it is plausible."""
@@ -257,7 +264,7 @@ def _parse_profile(name: str, raw: Mapping[str, Any]) -> ConflictProfile:
             id=_side_id(i["id"]), label=str(i.get("label", i["id"])), colour=str(i.get("colour", DEFAULT_COLOUR)),
             acled_type=str(i.get("acled_type", "")), holds_ground=bool(i.get("holds_ground", False)),
             state=bool(i.get("state", False)), aircraft=bool(i.get("aircraft", False)),
-            stance=str(i.get("stance", ""))))
+            stance=str(i.get("stance", "")), proxies=_side_id(i["proxies"]) if i.get("proxies") else ""))
         sides[side.id] = side
     sides.setdefault(UNKNOWN_SIDE, Side(UNKNOWN_SIDE, "an unidentified side"))
     stances = {str(stance): tuple(_entry(p, lambda i: _period(i, _side_id(i["side"]))) for p in periods or ())
@@ -271,7 +278,8 @@ def _parse_profile(name: str, raw: Mapping[str, Any]) -> ConflictProfile:
               for item in raw["sides"] if item.get("labels") for side_id in (_side_id(item["id"]),)}
     known = set(sides)
     for side_id in [*(str(p.value) for ps in stances.values() for p in ps),
-                    *(s for c in camps for s in c.value), *(s.side for s in successions)]:
+                    *(s for c in camps for s in c.value), *(s.side for s in successions),
+                    *(s.proxies for s in sides.values() if s.proxies)]:
         if side_id not in known:
             raise _ItemError(f"{_where(raw)}: side {side_id!r} is used but not among the profile's sides")
     return ConflictProfile(name=name, country=str(raw.get("country", name)), iso=str(raw.get("iso", "")),

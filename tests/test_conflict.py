@@ -85,3 +85,25 @@ def test_conflict_a_succession_needs_its_day(tmp_path: Path) -> None:
                     "successions:\n  - {side: crown, day: 2020-02-01, before: old_crown}\n", encoding="utf-8")
     profile = load_conflict("good", path)
     assert profile.succeeded("crown", date(2020, 1, 1), date(2020, 3, 1)) == "old_crown"
+
+
+def test_conflict_who_a_backer_s_proxies_fight_for_is_the_profile_s(tmp_path: Path) -> None:
+    from sitrep.actors import find_actors, load_actor_catalogue
+
+    shipped = load_conflict()
+    assert shipped.proxy_sides()["russia"] == "government" and shipped.proxy_sides()["turkey"] == "turkey"
+    assert "us_coalition" not in shipped.proxy_sides()  # the US backed rebels and the SDF alike
+    text = "Russian-backed militants and US-backed militants advanced."
+    sides = [m.side for m in find_actors(text, load_actor_catalogue(profile=shipped), on=BEFORE_THE_FALL)
+             if m.generic]
+    assert sides == ["government", "unknown"]  # a neutral wire's militants: backing by the US tells no side
+    overlay = tmp_path / "conflict.yaml"
+    overlay.write_text("sides:\n  - {id: us_coalition, label: US-led coalition forces, holds_ground: true,"
+                       " aircraft: true, stance: pro-us, proxies: kurdish}\n", encoding="utf-8")
+    extended = load_conflict(overlays=[overlay])
+    sides = [m.side for m in find_actors(text, load_actor_catalogue(profile=extended), on=BEFORE_THE_FALL)
+             if m.generic]
+    assert sides == ["government", "kurdish"]  # the overlay's reading of "US-backed", without code
+    overlay.write_text("sides:\n  - {id: turkey, label: Turkish forces, proxies: ottoman}\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match="ottoman"):
+        load_conflict(overlays=[overlay])
