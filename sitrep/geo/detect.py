@@ -60,6 +60,10 @@ FEATURE_WORDS = {
     "crossing": "bridge", "province": "governorate", "governorate": "governorate",
     # a prison, like a base, is a compound the gazetteer rarely names ("the Ghwayran prison")
     "prison": "base", "jail": "base",
+    # a building named for itself or for the settlement it stands in ("the Mar Elias Church", "the Atareb
+    # hospital", "the Al-Hikma school")
+    "church": "building", "mosque": "building", "shrine": "building", "hospital": "building",
+    "school": "building",
 }
 # English feature words that begin a name ("Mount Qassioun", "Mount Hermon"): the feature it names.
 NAMING_FEATURES = {"mount": "hill"}
@@ -676,6 +680,9 @@ def _unknown_by_context(words: list[Word], i: int, text: str, info: TokenInfo, f
         return None
     generic = (fold(words[i].text).split() or [""])[0] in GENERIC_PREFIXES and j > i
     feature = _feature_after(words, j, text)
+    if not feature and j > i and not any(POSSESSIVE_RE.search(w.text) for w in words[i:j]) and \
+            not is_english_phrase(text[words[i].start:words[j - 1].end]):
+        feature = FEATURE_WORDS.get(words[j].lower, "")  # "the Mar Elias Church": the feature ends the run
     prefixed = PREFIX_FEATURE_RE.search(text[max(0, words[i].start - 40):words[i].start])
     if feature in ("", "city", "area", "region") and not generic and not prefixed:
         return None

@@ -96,6 +96,8 @@ FEATURE_KINDS = {
     "region": {"region", "governorate"}, "governorate": {"governorate"}, "area": set(),
     # a bridge or crossing takes its name from the settlement at its end ("Qara Qozak bridge")
     "bridge": {"road", "village", "town", "city"},
+    # so does a church, school or hospital, unless the gazetteer knows it by name
+    "building": {"base", "landmark", "village", "town", "city"},
 }
 # Kinds of place that give a district its name, how far a district's point may lie from its seat (km),
 # and how much better the district's name may match than the seat's for the seat to stand for it.
@@ -128,7 +130,7 @@ COUNTRY_PART_RE = re.compile(
     r"(north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+([A-Z][\w ]{1,30}?)\b")
 PART_MARGIN_DEG = 0.5
 # Features small enough that, when unknown, they are placed beside the place they are reported with.
-LOCAL_FEATURES = frozenset({"hill", "farm", "camp", "road", "base", "district"})
+LOCAL_FEATURES = frozenset({"hill", "farm", "camp", "road", "base", "district", "building"})
 # Feature words that name an administrative unit, whose reading one sense per discourse leaves alone.
 UNIT_FEATURES = frozenset({"governorate", "region"})
 # Administrative units, largest first.
