@@ -253,3 +253,17 @@ def test_participants_an_unnamed_protagonist_is_named_by_the_profile_label_of_th
     event = _one("The village of Kinsabba was liberated on Friday.", resources, stance=stance, published=published)
     assert (event.actor1_side, event.actor1) == (side, name)
     assert event.actor1 == resources.actors.profile.label(side, published)
+
+
+def test_participants_a_relative_clause_about_someone_else_names_no_participant(resources: Resources) -> None:
+    # the wires' speaker described by a relative clause: whom the resident fled is no party to the shelling
+    event = _one("A resident who had fled the Islamic State last year said the village of Kinsabba was shelled "
+                 "on Monday.", resources)
+    assert "isis" not in (event.actor1_side, event.actor2_side)
+    # a clause closed by its comma ends there, whatever the parse: the main clause's subject still acts
+    event = _one("After an assault in which the terrorists claimed to control the hill, Syrian troops recaptured "
+                 "Kinsabba on Friday.", resources)
+    assert event.actor1_side == "government"
+    # a clause on the deed's own object still names the other side
+    event = _one("Rebels stormed a checkpoint in Kinsabba that government forces had set up on Monday.", resources)
+    assert (event.actor1_side, event.actor2_side) == ("opposition", "government")

@@ -226,6 +226,40 @@ def _describes(mention: ActorMention, others: Sequence[ActorMention], doc: Any) 
     return False
 
 
+# What closes a relative clause set off in the text: a phrase after one of these is beyond the clause
+# whatever the parse says ("..., after which the terrorists claimed to control Zuwayqaat Hill, Syrian forces
+# ... recaptured the hill": the parser hangs "Syrian forces" on "Hill", inside the clause).
+CLAUSE_CLOSERS = frozenset({",", ";", ":", "(", ")", "\u2014", "\u2013", "--"})
+
+
+def _in_other_relative_clause(mention: ActorMention, trigger: Any, doc: Any) -> bool:
+    """Whether a mention is inside a relative clause that describes someone or something other than the
+    event and its arguments: "General X, a rebel officer who defected from the Syrian army a month ago, said
+    the checkpoint was taken" (AFP), "the activist, who fled ISIS-held Raqqa, said the town was shelled":
+    the army and ISIS there are the speaker's story, not the deed's participants. A clause on the trigger's
+    own argument ("attacked a checkpoint that government forces had set up") still names a participant."""
+    start = _token_at(doc, mention.start)
+    token = start
+    while token is not None and token.head.i != token.i:
+        if token.dep_ == "relcl":
+            clause = range(token.left_edge.i, token.right_edge.i + 1)
+            if trigger.i in clause:
+                return False  # the trigger is the clause's own deed ("forces who captured the town")
+            if any(t.text in CLAUSE_CLOSERS for t in doc[token.left_edge.i:start.i]):
+                return False  # the clause was closed before the mention
+            return not _argument_of(token.head, trigger)
+        token = token.head
+    return False
+
+
+def _argument_of(noun: Any, trigger: Any) -> bool:
+    """Whether a noun is the trigger itself or one of its arguments: its subject or object, or the object
+    of a preposition on it ("shelled positions near the town that the rebels hold")."""
+    if noun.i == trigger.i or noun.head.i == trigger.i:
+        return True
+    return noun.dep_ == "pobj" and noun.head.head.i == trigger.i
+
+
 def is_holder(mention: ActorMention, text: str) -> bool:
     """Whether a mention names who holds a place ("rebel-held", "areas controlled by the SDF"), not an
     actor of the event."""
@@ -391,7 +425,7 @@ def find_participants(trigger: Any, mentions: Sequence[ActorMention], doc: Any, 
                                      trigger, mentions)
     ranked = [m for m in _ranked(trigger, mentions, doc) if (m.side not in NOT_COMBATANTS or not territorial)
               and not is_holder(m, doc.text)]
-    ranked = [m for m in ranked if not _describes(m, ranked, doc)]
+    ranked = [m for m in ranked if not _describes(m, ranked, doc) and not _in_other_relative_clause(m, trigger, doc)]
     found = _gainer_after_to(trigger, [m for m in mentions if not is_holder(m, doc.text)]) or \
         _attacker_repelled(trigger, ranked) or _cause_of_suffering(trigger, [m for m in mentions
                                                                      if not is_holder(m, doc.text)]) or \
