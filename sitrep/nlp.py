@@ -100,3 +100,12 @@ def load_nlp(model: str = DEFAULT_MODEL) -> Any:
     if "lemmatizer" in nlp.pipe_names and COMMON_LEMMAS not in nlp.pipe_names:
         nlp.add_pipe(COMMON_LEMMAS, after="lemmatizer")
     return nlp
+
+
+def text_of(doc: Any) -> str:
+    """The parsed text, joined once per Doc: spaCy's `Doc.text` joins every token anew on each call (O(n)),
+    which per event or per mention makes a long report's extraction quadratic."""
+    cached = doc.user_data.get("sitrep.text")
+    if cached is None:
+        cached = doc.user_data["sitrep.text"] = doc.text
+    return str(cached)

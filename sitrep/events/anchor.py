@@ -23,6 +23,7 @@ from sitrep.events.timing import is_past
 from sitrep.events.triggers import TERRITORY, Trigger
 from sitrep.geo import Gazetteer
 from sitrep.model import Mention, PlaceMention
+from sitrep.nlp import text_of
 from sitrep.taxonomy import STRATEGIC_DEVELOPMENTS, event_type_of
 
 # Kinds that name an area around places rather than a place: never a report's focus while a town is named,
@@ -52,7 +53,7 @@ def anchor_unplaced(triggers: Sequence[Trigger], placed: Sequence[tuple[Trigger,
     """A place for each trigger whose sentence names no resolved place and which attachment left without one:
     the named place its definite feature noun refers back to; for a strategic development, else the capital
     when a head of state decides it, else the place its paragraph, or failing that its report, names most."""
-    text = doc.text
+    text = text_of(doc)
     datelines = dateline_spans(text, list(paragraph_starts))
     usable = [m for m in places if m.resolved and not is_heading(text, m)
               and not any(s <= m.mention.start < e for s, e in datelines)]
@@ -129,7 +130,7 @@ def _capital(trigger: Any, gazetteer: Gazetteer) -> PlaceMention | None:
         return None
     subject = subjects[0]
     start, end = subject.left_edge.idx, subject.right_edge.idx + len(subject.right_edge)
-    mention = Mention(doc_id="", surface=trigger.doc.text[start:end], start=start, end=end, cues=("capital",),
+    mention = Mention(doc_id="", surface=text_of(trigger.doc)[start:end], start=start, end=end, cues=("capital",),
                       name=CAPITAL)
     return PlaceMention(mention, capital, score=0.5, geo_precision=CAPITAL_PRECISION,
                         note="a head of state's decision: coded at the capital")

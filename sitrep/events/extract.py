@@ -353,12 +353,16 @@ def _attach_places(triggers: list[Trigger], context: _Context) -> list[tuple[Tri
 def _share_with_heads(triggers: list[Trigger], attached: dict[int, list[PlaceMention]], doc: Any) -> None:
     """A trigger left without a place whose clause holds another trigger with places ("was detained on his
     way to carry out an attack on the shrine") happened there too: it takes that trigger's places."""
+    placed: dict[int, list[Trigger]] = {}  # the triggers with places, by their sentence's start
+    for t in triggers:
+        if attached[t.token]:
+            placed.setdefault(doc[t.token].sent.start, []).append(t)
     for trigger in triggers:
         if attached[trigger.token] or trigger.place_object:
             continue
         token = doc[trigger.token]
-        inner = [t for t in triggers if t is not trigger and attached[t.token] and token.sent == doc[t.token].sent
-                 and doc[t.token] in token.subtree]
+        below = {w.i for w in token.subtree}
+        inner = [t for t in placed.get(token.sent.start, ()) if t is not trigger and t.token in below]
         if inner:
             attached[trigger.token] = list(attached[inner[0].token])
 

@@ -23,6 +23,7 @@ from typing import Any, Final
 
 from sitrep.errors import ExtractionError
 from sitrep.model import HAPPENED, Event, PlaceMention
+from sitrep.nlp import text_of
 
 DEFAULT_FILTER_PATH: Final = Path(__file__).resolve().parent.parent / "data" / "event_filter.json"
 LEDE_SHARE: Final = 0.15  # share of a report's characters that counts as its opening (where news leads go)
@@ -75,7 +76,7 @@ def candidate_features(events: Sequence[Event], doc: Any, places: Sequence[Place
     """The features of each event, in order (the same for training and for use)."""
     shared = Counter((e.evidence_start, e.evidence_end) for e in events)
     at_place = Counter((e.evidence_start, e.evidence_end, e.place_id) for e in events)
-    length = max(len(doc.text), 1)
+    length = max(len(text_of(doc)), 1)
     return [_features(e, doc, places, shared, at_place, length) for e in events]
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from sitrep.actors import ActorMention, normalize_stance
 from sitrep.conflict import ConflictProfile, default_profile
 from sitrep.model import Side
+from sitrep.nlp import text_of
 from sitrep.phrases import HYPHENS
 
 NOT_COMBATANTS = frozenset({Side.CIVILIANS})
@@ -401,7 +402,7 @@ def _antecedent(pronoun: Any, mentions: Sequence[ActorMention], doc: Any) -> Act
         if sentence.start == 0:
             return None
         before = doc[sentence.start - 1].sent
-        if "\n\n" in doc.text[before.start_char : sentence.start_char]:
+        if "\n\n" in text_of(doc)[before.start_char : sentence.start_char]:
             return None  # another paragraph
         sentence = before
         for token in sentence:
@@ -424,11 +425,11 @@ def find_participants(trigger: Any, mentions: Sequence[ActorMention], doc: Any, 
                                                        liberation_word=False, profile=profile, on=on),
                                      trigger, mentions)
     ranked = [m for m in _ranked(trigger, mentions, doc) if (m.side not in NOT_COMBATANTS or not territorial)
-              and not is_holder(m, doc.text)]
+              and not is_holder(m, text_of(doc))]
     ranked = [m for m in ranked if not _describes(m, ranked, doc) and not _in_other_relative_clause(m, trigger, doc)]
-    found = _gainer_after_to(trigger, [m for m in mentions if not is_holder(m, doc.text)]) or \
+    found = _gainer_after_to(trigger, [m for m in mentions if not is_holder(m, text_of(doc))]) or \
         _attacker_repelled(trigger, ranked) or _cause_of_suffering(trigger, [m for m in mentions
-                                                                     if not is_holder(m, doc.text)]) or \
+                                                                     if not is_holder(m, text_of(doc))]) or \
         _subject_of(trigger, ranked, doc)
     subject = found if isinstance(found, ActorMention) else None
     sufferer = _sufferer(trigger)
@@ -442,7 +443,7 @@ def find_participants(trigger: Any, mentions: Sequence[ActorMention], doc: Any, 
         subject = subject if subject is not None and _can_fly(subject, profile) else None
         agents = [m for m in agents if _can_fly(m, profile)]
     actor1 = subject or (agents[0] if agents else None)
-    parties = _parties_between(trigger, [m for m in mentions if not is_holder(m, doc.text)]) \
+    parties = _parties_between(trigger, [m for m in mentions if not is_holder(m, text_of(doc))]) \
         if actor1 is None else []
     if parties:  # "the fighting between the SDF and IS militants": the first named is actor1 (ACLED's order)
         actor1, ranked = parties[0], [*parties[1:], *ranked]

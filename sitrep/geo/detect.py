@@ -189,6 +189,7 @@ class TokenInfo:
 
     def __init__(self, doc: Any | None, length: int) -> None:
         self.doc = doc
+        self.ents: tuple[Any, ...] = tuple(doc.ents) if doc is not None else ()  # Doc.ents builds spans anew
         self._index: list[int] = []
         if doc is not None:
             self._index = [-1] * (length + 1)
@@ -350,7 +351,7 @@ def _drop_surnames(mentions: list[Mention], info: TokenInfo, text: str) -> list[
     """"Ahmed al-Sharaa ... with Sharaa struggling": once a report names a person in full, the bare last
     name is that person, not a village of the sound ("Sharaa"), unless a place preposition or feature word
     says it is a place ("in Sharaa")."""
-    people = [e for e in (info.doc.ents if info.doc is not None else ()) if e.label_ == "PERSON"
+    people = [e for e in info.ents if e.label_ == "PERSON"
               and not any(m.start < e.end_char and e.start_char < m.end for m in mentions)]  # not "Salah Eddin"
     names = [strip_articles(fold(e.text).split()) for e in people]
     surnames = {name[-1] for name in names if len(name) > 1 and name[0] not in GROUP_PREFIXES}
@@ -628,7 +629,7 @@ def _part_of_longer_name(mention: Mention, info: TokenInfo, text: str) -> bool:
     """A match on part of a person's or group's name ("Hamza" of "Hamza Suliman", "al-Quds" of "Liwaa`
     al-Quds") names the person or group, not a place: the entity goes on, directly joined, with a name
     word that is not a feature word."""
-    for ent in info.doc.ents if info.doc is not None else ():
+    for ent in info.ents:
         if ent.start_char < mention.end and mention.start < ent.end_char:
             if ent.label_ not in ("PERSON", "ORG"):
                 return False
@@ -740,7 +741,7 @@ def _add_entities(mentions: list[Mention], info: TokenInfo, foreign: frozenset[s
     if info.doc is None:
         return mentions
     out = list(mentions)
-    for ent in info.doc.ents:
+    for ent in info.ents:
         if ent.label_ not in ("GPE", "LOC", "FAC"):
             continue
         start, end = ent.start_char, ent.end_char
