@@ -47,6 +47,9 @@ class Side:
     # The side a group this side backs is on ("Turkish-backed factions" fight as Turkey's, "Russian-backed
     # forces" as the Syrian state's); "" where backing says nothing by itself (the US backed rebels and the SDF).
     proxies: str = ""
+    # The stance of the sources that call this side by hostile names (opposition outlets write "the regime",
+    # state media "terrorists"): hostile labels aimed at this side point to that stance.
+    hostile_stance: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +85,9 @@ class ConflictProfile:
     country: str
     iso: str
     sides: Mapping[str, Side]
+    iso_numeric: int | None = None  # ISO 3166-1 numeric (ACLED's `iso` column)
+    region: str = ""  # ACLED's region of the country ("Middle East")
+    bounds: tuple[float, float, float, float] | None = None  # (south, north, west, east), decimal degrees
     stances: Mapping[str, tuple[Period, ...]] = field(default_factory=dict)  # stance -> side it speaks for
     camps: tuple[Period, ...] = ()  # each value a frozenset of sides fighting together
     successions: tuple[Succession, ...] = ()
@@ -227,8 +233,8 @@ def read_yaml_lines(file: Path) -> dict[str, Any]:
 
 def merge_profile(base: Mapping[str, Any], overlay: Mapping[str, Any]) -> dict[str, Any]:
     """A profile with an overlay's entries on top: a side of a known id replaces that side, a new one is
-    added; a stance's periods replace that stance's; camps and successions are added; `country` and
-    `iso` replace."""
+    added; a stance's periods replace that stance's; camps and successions are added; `country`, `iso`,
+    `iso_numeric`, `region` and `bounds` replace."""
     merged = dict(base)
     for key, value in overlay.items():
         if key == "sides":
@@ -264,7 +270,8 @@ def _parse_profile(name: str, raw: Mapping[str, Any]) -> ConflictProfile:
             id=_side_id(i["id"]), label=str(i.get("label", i["id"])), colour=str(i.get("colour", DEFAULT_COLOUR)),
             acled_type=str(i.get("acled_type", "")), holds_ground=bool(i.get("holds_ground", False)),
             state=bool(i.get("state", False)), aircraft=bool(i.get("aircraft", False)),
-            stance=str(i.get("stance", "")), proxies=_side_id(i["proxies"]) if i.get("proxies") else ""))
+            stance=str(i.get("stance", "")), proxies=_side_id(i["proxies"]) if i.get("proxies") else "",
+            hostile_stance=str(i.get("hostile_stance", ""))))
         sides[side.id] = side
     sides.setdefault(UNKNOWN_SIDE, Side(UNKNOWN_SIDE, "an unidentified side"))
     stances = {str(stance): tuple(_entry(p, lambda i: _period(i, _side_id(i["side"]))) for p in periods or ())
@@ -284,7 +291,21 @@ def _parse_profile(name: str, raw: Mapping[str, Any]) -> ConflictProfile:
             raise _ItemError(f"{_where(raw)}: side {side_id!r} is used but not among the profile's sides")
     return ConflictProfile(name=name, country=str(raw.get("country", name)), iso=str(raw.get("iso", "")),
                            sides=MappingProxyType(sides), stances=MappingProxyType(stances), camps=camps,
-                           successions=successions, side_labels=MappingProxyType(labels))
+                           successions=successions, side_labels=MappingProxyType(labels),
+                           iso_numeric=_entry(raw, lambda r: int(r["iso_numeric"])) if raw.get("iso_numeric") else None,
+                           region=str(raw.get("region", "")), bounds=_bounds(raw))
+
+
+def _bounds(raw: Mapping[str, Any]) -> tuple[float, float, float, float] | None:
+    """The profile's `bounds`: [south, north, west, east] in decimal degrees, south < north, west < east."""
+    if raw.get("bounds") is None:
+        return None
+    def parse(r: Mapping[str, Any]) -> tuple[float, float, float, float]:
+        south, north, west, east = (float(v) for v in r["bounds"])
+        if not (-90 <= south < north <= 90 and -180 <= west < east <= 180):
+            raise ValueError("bounds must be [south, north, west, east] with south < north and west < east")
+        return south, north, west, east
+    return _entry(raw, parse)
 
 
 def _entry(item: Any, parse: Callable[[Any], _T]) -> _T:

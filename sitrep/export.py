@@ -189,27 +189,21 @@ CROWD_SIDES: Final = frozenset({"civilians", "unknown", ""})
 CROWD_INTER_BY_EVENT_TYPE: Final = MappingProxyType({PROTESTS: PROTESTERS, RIOTS: RIOTERS})
 CIVILIAN_TARGETING: Final = "Civilian targeting"
 
-SYRIA: Final = "Syria"
-SYRIA_ISO: Final = 760  # ISO 3166-1 numeric
-SYRIA_REGION: Final = "Middle East"
-# Syria's bounding box in decimal degrees (south, north, west, east), rounded outwards by about 0.1°;
-# it also takes in slivers of neighbouring countries, so a named governorate is the better test.
-SYRIA_BOUNDS: Final = (32.3, 37.4, 35.6, 42.4)
-
-
 def syrian_governorate(admin1: str) -> str:
     """ACLED's spelling of the Syrian governorate `admin1` names (any usual spelling, data/admin1_names.tsv);
     "" when it names none."""
     return acled_admin1(admin1)
 
 
-def in_syria(event: Event) -> bool:
-    """Whether the event's governorate is Syrian or its coordinates fall in Syria's bounding box."""
+def in_country(event: Event, profile: ConflictProfile | None = None) -> bool:
+    """Whether the event's governorate is the country's or its coordinates fall in the profile's bounding
+    box (`conflict.yaml`'s `bounds`)."""
     if syrian_governorate(event.admin1):
         return True
-    if event.latitude is None or event.longitude is None:
+    bounds = (profile or default_profile()).bounds
+    if event.latitude is None or event.longitude is None or bounds is None:
         return False
-    south, north, west, east = SYRIA_BOUNDS
+    south, north, west, east = bounds
     return south <= event.latitude <= north and west <= event.longitude <= east
 
 
@@ -327,7 +321,8 @@ def acled_row(event: Event, options: AcledOptions | None = None) -> dict[str, st
     disorder = disorder_type(event)
     units = opts.admins.units(event.place_id, event.latitude, event.longitude) if opts.admins else None
     admin1 = (units.admin1 if units else "") or syrian_governorate(event.admin1)
-    syria = bool(admin1) or in_syria(event)
+    profile = opts.profile or default_profile()
+    syria = bool(admin1) or in_country(event, profile)
     day, precision = event_day(event)
     tags = [sitrep_tags(event)]
     if event.event_date is None and day is not None:
@@ -351,8 +346,8 @@ def acled_row(event: Event, options: AcledOptions | None = None) -> dict[str, st
         "actor1": event.actor1, "inter1": inters[0], "actor2": event.actor2, "inter2": inters[1],
         "interaction": inters[2],
         "civilian_targeting": CIVILIAN_TARGETING if inter2 == CIVILIANS and POLITICAL_VIOLENCE in disorder else "",
-        "iso": str(SYRIA_ISO) if syria else "", "region": SYRIA_REGION if syria else "",
-        "country": SYRIA if syria else "", "admin1": admin1 or event.admin1,
+        "iso": str(profile.iso_numeric or "") if syria else "", "region": profile.region if syria else "",
+        "country": profile.country if syria else "", "admin1": admin1 or event.admin1,
         "admin2": units.admin2 if units else "", "admin3": units.admin3 if units else "", "location": event.location,
         "latitude": "" if event.latitude is None else repr(event.latitude),
         "longitude": "" if event.longitude is None else repr(event.longitude),

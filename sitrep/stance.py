@@ -26,8 +26,6 @@ MIN_STANCE_VOTES = 3
 STANCE_MARGIN = 3.0
 # Names this short (letters) match only as whole words: "SANA", "AFP", "RT", "ISW".
 SHORT_NAME = 4
-# The stance whose writers use a hostile label for each side.
-HOSTILE_TO = {"government": "opposition", "opposition": "pro-government", "kurdish": "pro-turkey"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +97,9 @@ def infer_stance(mentions: Sequence[ActorMention], catalogue: ActorCatalogue) ->
             target = entry.side_for("*")
             if target == "unknown":
                 target = entry.side_for("pro-government")
-        if target in HOSTILE_TO:
-            votes[HOSTILE_TO[target]] += 1
+        hostile = catalogue.profile.side(target).hostile_stance if target in catalogue.profile.sides else ""
+        if hostile:
+            votes[hostile] += 1
     if not votes:
         return ""
     (best, count), *rest = votes.most_common()

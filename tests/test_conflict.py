@@ -107,3 +107,18 @@ def test_conflict_who_a_backer_s_proxies_fight_for_is_the_profile_s(tmp_path: Pa
     overlay.write_text("sides:\n  - {id: turkey, label: Turkish forces, proxies: ottoman}\n", encoding="utf-8")
     with pytest.raises(LexiconError, match="ottoman"):
         load_conflict(overlays=[overlay])
+
+
+def test_conflict_the_country_its_box_and_who_calls_each_side_names_are_the_profile_s(tmp_path: Path) -> None:
+    path = tmp_path / "conflict.yaml"
+    path.write_text("country: Elsewhere\niso_numeric: 999\nregion: Nowhere\nbounds: [10, 12, 20, 23]\n"
+                    "sides:\n  - {id: crown, hostile_stance: rebel}\n", encoding="utf-8")
+    profile = load_conflict("elsewhere", path)
+    assert (profile.country, profile.iso_numeric, profile.region, profile.bounds) == \
+        ("Elsewhere", 999, "Nowhere", (10.0, 12.0, 20.0, 23.0))
+    assert profile.side("crown").hostile_stance == "rebel"
+    syria = load_conflict()
+    assert syria.iso_numeric == 760 and syria.bounds is not None and syria.bounds[0] < 33.5 < syria.bounds[1]
+    path.write_text("bounds: [12, 10, 20, 23]\nsides:\n  - {id: crown}\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"conflict\.yaml:1.*south < north"):
+        load_conflict("elsewhere", path)
