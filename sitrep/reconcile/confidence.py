@@ -118,8 +118,8 @@ def gainer(report: Report) -> str:
     "Government regains territory", the state of the event's day."""
     if report.sub_event_type == GOVERNMENT_REGAINS:
         profile = default_profile()
-        return next((s for s in sorted(profile.state_sides(report.event_date)) if profile.side(s).state),
-                    "government")
+        states = [s for s in sorted(profile.state_sides(report.event_date)) if profile.side(s).state]
+        return states[0] if states else next((s.id for s in profile.sides.values() if s.state), "")
     if report.sub_event_type == NON_STATE_OVERTAKES and report.actor1_side != UNKNOWN_SIDE:
         return report.actor1_side
     return ""
