@@ -700,3 +700,19 @@ def test_geo_gold_set_places_meet_their_floors(name: str, shared: Path, gazettee
     scores = json.loads(out.stdout)
     for metric, floor in GOLD_PLACE_FLOORS[name].items():
         assert scores[metric] >= floor, f"{name} {metric} {scores[metric]:.3f} < {floor}"
+
+
+def test_geo_a_saints_church_is_no_sound_alike_village(gazetteer: Gazetteer, nlp: Any) -> None:
+    # "Mar" (saint) is too short to be a doubtful name alone, yet it begins the name the feature word ends;
+    # a church named so is not the village whose name merely sounds like it
+    alone = find_places("Worshippers gathered at Mar Elias Church on Sunday.", gazetteer=gazetteer, nlp=nlp)
+    church = [p for p in alone if p.mention.surface == "Mar Elias Church"]
+    assert church and church[0].place is None, alone
+    beside = _resolved("A bomb went off near Damascus. Worshippers had gathered at Mar Elias Church.", gazetteer, nlp)
+    damascus = beside["Damascus"]
+    assert damascus is not None and beside.get("Mar Elias Church") == damascus, beside
+
+
+def test_geo_daraa_is_the_governorates_capital_by_its_english_name(gazetteer: Gazetteer, nlp: Any) -> None:
+    city = _resolved("Government forces entered Daraa on Sunday.", gazetteer, nlp)["Daraa"]
+    assert city is not None and city.name == "Daraa" and city.kind == "city", city

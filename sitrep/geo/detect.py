@@ -258,6 +258,16 @@ def _start_level(word: Word, info: TokenInfo) -> int:
     return LIKELY
 
 
+def _short_name_word(word: Word, info: TokenInfo) -> bool:
+    """A short capitalised proper noun that spaCy took for part of a name ("Mar" of "Mar Elias Church",
+    "Deir" of "Deir Mar Musa"): too short to stand alone as a doubtful place, but it may begin the name that a
+    feature word ends."""
+    token = info.token(word.start)
+    bare = word.text.strip("`’'")
+    return token is not None and token.pos_ == "PROPN" and not token.is_stop and not bare.isupper() \
+        and token.ent_type_ not in NOT_PLACE_ENTITIES and fold(bare) not in GROUP_PREFIXES
+
+
 def _calendar_word(text: str) -> bool:
     return any(ch.isdigit() for ch in text) or text.lower().rstrip(".") in CALENDAR_WORDS
 
@@ -508,7 +518,8 @@ def _match_at(words: list[Word], i: int, text: str, gazetteer: Gazetteer, info: 
         if not _may_start_longer_name(word, info) and not _featured_run(words, i, text):
             return None
         last = _longest_known(words, i, text, gazetteer, foreign, min_words=2, level=DOUBTFUL)
-        return _known_mention(words, i, last, text, info, doc_id)
+        known = _known_mention(words, i, last, text, info, doc_id)
+        return known if known is not None else _unknown_by_context(words, i, text, info, foreign, doc_id)
     # an English word written in lower case elsewhere ("Regime ... the regime") names a place only with others
     min_words = 2 if word.lower in lowercase else 1
     last = _longest_known(words, i, text, gazetteer, foreign, min_words=min_words, level=level)
@@ -616,7 +627,7 @@ def _featured_run(words: list[Word], i: int, text: str) -> bool:
     j = _run_end(words, i, text)
     if j == i or not words[i].text[0].isupper():
         return False
-    return bool(_feature_after(words, j, text)) or \
+    return bool(_feature_after(words, j, text)) or words[j].lower in FEATURE_WORDS or \
         bool(PREFIX_FEATURE_RE.search(text[max(0, words[i].start - 40):words[i].start]))
 
 
@@ -687,7 +698,7 @@ def _unknown_by_context(words: list[Word], i: int, text: str, info: TokenInfo, f
     prefixed = PREFIX_FEATURE_RE.search(text[max(0, words[i].start - 40):words[i].start])
     if feature in ("", "city", "area", "region") and not generic and not prefixed:
         return None
-    if _start_level(words[i], info) == CANNOT:
+    if _start_level(words[i], info) == CANNOT and not (feature and _short_name_word(words[i], info)):
         return None
     if is_english_phrase(surface):
         return None  # a headline in title case ("Army Takes Back Key Airbase"), not an unknown place

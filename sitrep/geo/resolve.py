@@ -574,6 +574,13 @@ def _namesake_near(slot: _Slot, best: Candidate, anchor: Place) -> bool:
         km_between(best.place.lat, best.place.lon, anchor.lat, anchor.lon) <= NAMESAKE_KM
 
 
+def _sound_alike_settlement(slot: _Slot, best: Candidate) -> bool:
+    """A building read as a settlement whose name is only like its own ("Mar Elias Church" as the village of
+    Tur Ilyas): a building is named for its town only when spelled as the town (see STRAY_SPELLING)."""
+    return slot.mention.feature == "building" and best.place.kind in NAMESAKE_KINDS and \
+        _letters_alike(slot.mention.name or slot.mention.surface, best.place) < STRAY_SPELLING
+
+
 def _names_city(result: PlaceMention) -> bool:
     """A bare mention read as a city spelled so ("Homs" beside "the Homs road"): the city, not the feature."""
     place = result.place
@@ -595,8 +602,8 @@ def _finish(slot: _Slot, slots: list[_Slot], gazetteer: Gazetteer) -> PlaceMenti
     alternatives = tuple(slot.scored[1:1 + ALTERNATIVES]) if best else tuple(slot.scored[:ALTERNATIVES])
     if slot.mention.feature in LOCAL_FEATURES:
         anchor = _anchor(slot, slots)
-        far = best is None or (anchor is not None and
-                               km_between(best.place.lat, best.place.lon, anchor.lat, anchor.lon) > LOCAL_KM)
+        far = best is None or _sound_alike_settlement(slot, best) or (
+            anchor is not None and km_between(best.place.lat, best.place.lon, anchor.lat, anchor.lon) > LOCAL_KM)
         if anchor is not None and far and best and _namesake_near(slot, best, anchor):
             return PlaceMention(slot.mention, best.place, score=best.score, geo_precision=2,
                                 alternatives=alternatives,
@@ -605,6 +612,9 @@ def _finish(slot: _Slot, slots: list[_Slot], gazetteer: Gazetteer) -> PlaceMenti
             return PlaceMention(slot.mention, anchor, score=round(best.score if best else MIN_SCORE, 4),
                                 geo_precision=2, alternatives=alternatives,
                                 note=f"unknown {slot.mention.feature}, placed at {anchor.name} beside it")
+        if anchor is None and best is not None and _sound_alike_settlement(slot, best):
+            return PlaceMention(slot.mention, None, alternatives=tuple(slot.scored[:ALTERNATIVES]),
+                                note=f"unknown {slot.mention.feature}, only sounds like {best.place.name}")
     if slot.contained_in is not None:
         town = slot.contained_in.place
         return PlaceMention(slot.mention, town, score=slot.contained_in.score, geo_precision=2,
