@@ -261,6 +261,36 @@ def test_extract_a_strike_from_one_place_on_another_is_at_its_target(resources: 
     assert [e.location for e in events] == ["Mar`anaz"], events  # one happening, where it hit
 
 
+def test_extract_a_movers_route_is_no_scene(resources: Resources) -> None:
+    text = ("Gunmen clashed with police in Jaramana on Monday.\n\n"
+            "On Tuesday the gunmen opened fire on a minibus coming from Homs, killing four.")
+    places = {e.location for e in _events(text, resources)}
+    assert "Jaramana" in places and not any(p.startswith("Homs") for p in places), places
+    buses = _events("Militants attacked a convoy of buses heading to Aleppo and burned two of them.", resources)
+    assert not any(e.location.startswith("Aleppo") for e in buses), buses
+
+
+def test_extract_a_date_in_a_relative_clause_is_that_clauses(resources: Resources) -> None:
+    text = ("The Syrian National Army, which seized Manbij on 9 July, is now fighting Kurdish forces "
+            "near the Tishrin Dam.")
+    fight = [e for e in _events(text, resources) if e.location == "Tishrin Dam"]
+    assert fight and fight[0].event_date == date(2016, 8, 10), fight  # the report's day, not 9 July
+
+
+def test_extract_in_the_city_refers_back_past_a_province_in_another_clause(resources: Resources) -> None:
+    text = ("Government troops stormed the town of Talbiseh on Monday.\n\n"
+            "A governor's aide in Hama province denied it, but an opposition activist said the rebels were "
+            "still fighting in the town.")
+    clashes = [e for e in _events(text, resources) if e.sub_event_type == "Armed clash"]
+    assert clashes and {e.location for e in clashes} == {"Talbisah"}, clashes
+
+
+def test_extract_an_attack_named_by_its_target_is_not_the_partisan_sources(resources: Resources) -> None:
+    text = "The attack on the church in Qamishli on Sunday killed eleven worshippers."
+    attacks = _events(text, resources, stance="pro-government")
+    assert attacks and all(e.actor1_side != "government" for e in attacks), attacks
+
+
 def test_extract_a_place_taken_in_the_passive_is_captured(resources: Resources) -> None:
     text = "A rebel commander said the Anadan checkpoint was taken on Sunday morning after ten hours of fighting."
     captures = [e for e in _events(text, resources) if e.event_type == "Battles" and "territory" in e.sub_event_type]

@@ -107,6 +107,10 @@ STATUS_CONFIDENCE = {"reported": 0.7, "attributed_claim": 0.5, "expected": 0.3, 
                      "negated": 0.1}
 STATUS_RANK = {"reported": 0, "attributed_claim": 1, "expected": 2, "hypothetical": 3, "negated": 4}
 NOT_EVENT_PREPOSITIONS = frozenset({"from"})
+# A thing on its way: the verbs and prepositions that name where a mover comes from or goes to.
+MOTION_LEMMAS = frozenset({"come", "go", "head", "travel", "arrive", "return", "drive", "bring", "carry",
+                           "transport", "bind"})
+ROUTE_PREPOSITIONS = frozenset({"from", "to", "toward", "towards", "for"})
 # Nouns of a place's surroundings, through which a preposition reaches the place ("from the area of Azaz").
 VICINITY_NOUNS = frozenset({"area", "vicinity", "outskirts", "direction", "countryside", "edge", "side"})
 # Prepositions by which a named place says where another named place lies ("the prison in Hasakeh",
@@ -313,7 +317,7 @@ def _attach_places(triggers: list[Trigger], context: _Context) -> list[tuple[Tri
         if is_heading(context.document.text, mention) or _in_dateline(mention, context):
             continue
         token = _place_token(doc, mention)
-        if token is None or token.sent.start not in by_sentence:
+        if token is None or token.sent.start not in by_sentence or _on_a_movers_route(token):
             continue
         # a place in no subject's phrase goes, between triggers as near, to the subject's ("artillery ... fire
         # accompanied the airstrikes, hitting Jadda"); one in a subject ("the village of Shillif was
@@ -339,7 +343,7 @@ def _attach_places(triggers: list[Trigger], context: _Context) -> list[tuple[Tri
     placed_sentences = {_place_token(doc, m).sent.start for m in context.places if _place_token(doc, m)}
     for trigger in triggers:
         sentence = doc[trigger.token].sent
-        if not attached[trigger.token] and sentence.start not in placed_sentences \
+        if not attached[trigger.token] and (sentence.start not in placed_sentences or _refers_back(doc[trigger.token])) \
                 and sentence.start in by_sentence and not trigger.place_object:
             antecedent = _antecedent(sentence, context)
             if antecedent is not None:
@@ -348,6 +352,16 @@ def _attach_places(triggers: list[Trigger], context: _Context) -> list[tuple[Tri
     _join_compounds(triggers, attached, doc)
     groups = [(t, _scene_places(attached[t.token], doc)) for t in triggers if attached[t.token]]
     return _drop_coarse_beside_precise(groups, doc)
+
+
+def _on_a_movers_route(token: Any) -> bool:
+    """A place named as where something that the deed met was coming from or going to ("opened fire on a
+    vehicle coming from Daraa", "attacked the buses going to Idleb"): the mover's route, not the scene."""
+    token = _climb(token)
+    if token is None or token.dep_ != "pobj" or token.head.lower_ not in ROUTE_PREPOSITIONS:
+        return False
+    mover = token.head.head
+    return mover.dep_ in ("acl", "relcl") and mover.lemma_.lower() in MOTION_LEMMAS
 
 
 def _share_with_heads(triggers: list[Trigger], attached: dict[int, list[PlaceMention]], doc: Any) -> None:
@@ -374,11 +388,27 @@ def _in_another_clause(place: Any, trigger: Any) -> bool:
     above_trigger = {trigger.i, *(a.i for a in trigger.ancestors)}
     for word in (place, *place.ancestors):
         if word.i in above_trigger:
-            return False  # reached the clause the trigger is in
-        if word.pos_ in ("VERB", "AUX") and word.dep_ in OWN_CLAUSE_DEPS and \
-                any(c.dep_ in ("nsubj", "nsubjpass") for c in word.children) and \
-                not any(c.dep_ == "mark" and c.lower_ in BEGINNING_WORDS for c in word.children):
+            return _own_clause_below(trigger, word)  # reached the clause the trigger is in
+        if _opens_own_clause(word):
             return True  # ("under siege since forces closed Castello Road": the deed that began the state)
+    return False
+
+
+def _opens_own_clause(word: Any) -> bool:
+    return word.pos_ in ("VERB", "AUX") and word.dep_ in OWN_CLAUSE_DEPS and \
+        any(c.dep_ in ("nsubj", "nsubjpass") for c in word.children) and \
+        not any(c.dep_ == "mark" and c.lower_ in BEGINNING_WORDS for c in word.children)
+
+
+def _own_clause_below(trigger: Any, common: Any) -> bool:
+    """The trigger's deed is told in a clause of its own, with its own subject, below the word it shares
+    with the place ("An official of Homs province backed up the report, but a rebel source said the rebels
+    were still fighting in the city"): the place, outside that clause, is not where it happened."""
+    for word in (trigger, *trigger.ancestors):
+        if word.i == common.i:
+            return False
+        if _opens_own_clause(word):
+            return True
     return False
 
 
@@ -401,6 +431,12 @@ def _is_subject(token: Any) -> bool:
     while token.dep_ in ("conj", "compound") and token.head.i != token.i:
         token = token.head
     return token.dep_ in ("nsubj", "nsubjpass")
+
+
+def _refers_back(token: Any) -> bool:
+    """The deed's own phrase names its place by a definite noun ("still fighting in the city")."""
+    return any(t.lower_ in ANAPHORIC_NOUNS and any(c.lower_ in ("the", "this", "that") for c in t.children)
+               for t in token.subtree if t.i != token.i)
 
 
 def _antecedent(sentence: Any, context: _Context) -> PlaceMention | None:
@@ -550,7 +586,8 @@ def _events_for(trigger: Trigger, places: list[PlaceMention], context: _Context,
     territorial = trigger.sub_event_type == TERRITORY
     paragraph = max(p for p in context.paragraph_starts if p <= start)
     story, tense = max((s for s in context.section_starts if s <= start), default=0), tense_of(token)
-    day, precision, dated = date_event(token.idx, (start, end), paragraph, context.dates, document.published,
+    dates = [d for d in context.dates if not (start <= d.start < end and _dates_another_clause(d, token, doc))]
+    day, precision, dated = date_event(token.idx, (start, end), paragraph, dates, document.published,
                                        past=tense == "Past", future=statement.fact_status in FUTURE,
                                        story_start=story, present=tense == "Pres")
     if dated and day is not None and _follows_dated_clause(token, context, (start, end)):
@@ -587,6 +624,16 @@ def _agent_deed(token: Any) -> Any:
     return noun.head if noun.dep_ in ("nsubj", "nsubjpass") and noun.head.pos_ == "VERB" else token
 
 
+def _dates_another_clause(mention: Any, token: Any, doc: Any) -> bool:
+    """A date inside a relative clause that the trigger stands outside of ("The SNA, which liberated Manbij on
+    December 9, is now fighting near the Tishrin Dam") dates that clause's deed, not the trigger's."""
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if span is None:
+        return False
+    clause = next((a for a in span.root.ancestors if a.dep_ == "relcl"), None)
+    return clause is not None and not clause.left_edge.i <= token.i <= clause.right_edge.i
+
+
 def _follows_dated_clause(token: Any, context: _Context, sentence: tuple[int, int]) -> bool:
     """"After the attack this past Thursday, the army recaptured the hill": the date belongs to an
     "after" phrase the trigger stands outside of, so the event came later (a day or more)."""
@@ -608,11 +655,13 @@ def _fill_actor1(who: Participants, token: Any, context: _Context, resources: Re
     """With no actor in its sentence, an event's agent is the last combatant named before it in its
     paragraph ("...the Syrian forces advanced. The village of X was re-liberated"), of the side that
     gained when ground changed hands. An air strike's agent is a side that flies: an unattributed one
-    reported by a source whose own side has no aircraft is the state's (ACLED's practice in Syria)."""
+    reported by a source whose own side has no aircraft is the state's (ACLED's practice in Syria). A deed
+    named by what it hit has no such default author (see `_deed_named_by_its_target`)."""
     if who.actor1:
         return who
     profile, on = resources.actors.profile, on or context.document.published
-    own_side = stance_side(context.stance, profile, on)
+    own_side = stance_side(context.stance, profile, on) \
+        if who.gained_by or air or not _deed_named_by_its_target(token) else ""
     paragraph = max(p for p in context.paragraph_starts if p <= token.idx)
     earlier = [a for a in context.actors if paragraph <= a.start < token.sent.start_char
                and a.side not in ("civilians", "unknown") and not is_holder(a, context.document.text)
@@ -627,6 +676,12 @@ def _fill_actor1(who: Participants, token: Any, context: _Context, resources: Re
     if side:  # a partisan source's unnamed protagonist is its own side, named by the profile's label of the day
         return replace(who, actor1=profile.label(side, on), actor1_side=side)
     return who
+
+
+def _deed_named_by_its_target(token: Any) -> bool:
+    """A deed named by a noun and what it hit ("Sunday's attack on Mar Elias Church", "an attack against
+    army positions"): told from the side of the target, its unnamed author is no one's own side."""
+    return token.pos_ == "NOUN" and any(c.dep_ == "prep" and c.lower_ in ("on", "against") for c in token.children)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
