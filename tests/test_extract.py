@@ -16,7 +16,7 @@ import pytest
 from sitrep.events.extract import Resources, extract, load_resources, report_places
 from sitrep.geo import Gazetteer, find_places
 from sitrep.ingest import read_document
-from sitrep.model import FACT_STATUSES, Document, Event
+from sitrep.model import FACT_STATUSES, HAPPENED, Document, Event
 from sitrep.taxonomy import EVENT_TYPE_OF
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -373,3 +373,16 @@ def test_extract_a_place_named_as_where_another_lies_only_locates_it(resources: 
 def test_extract_a_name_spelled_like_one_place_and_sounding_like_others_is_that_place(resources: Resources) -> None:
     events = _events("The SDF fought Islamic State fighters in the village of Baghouz on Monday.", resources)
     assert [(e.location, e.admin1) for e in events] == [("Baghuz", "Days Az Zawr")], events
+
+
+def test_extract_one_accord_at_a_place_on_a_day_is_one_event_with_its_parties(resources: Resources) -> None:
+    text = ("Government negotiators and rebel commanders signed an agreement in Daraa on Tuesday.\n\n"
+            "The deal came after weeks of shelling.\n\n"
+            "Under the agreement reached in Daraa on Tuesday, fighters will hand over heavy weapons.")
+    accords = [e for e in _events(text, resources) if e.sub_event_type == "Agreement" and e.fact_status in HAPPENED]
+    assert len(accords) == 1 and accords[0].actor1, accords
+
+
+def test_extract_where_the_subject_is_based_is_not_the_scene(resources: Resources) -> None:
+    text = "Security forces in Latakia raided a hideout in the countryside of Jableh on Wednesday, killing two gunmen."
+    assert {e.location for e in _events(text, resources)} == {"Jablah"}

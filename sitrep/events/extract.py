@@ -51,7 +51,7 @@ from sitrep.events.triggers import TERRITORY, ReportTrigger, Trigger, find_trigg
 from sitrep.framing import FramingLexicon, find_framing
 from sitrep.geo import Gazetteer, find_places
 from sitrep.geo.gazetteer import km_between
-from sitrep.model import HAPPENED, Document, Event, PlaceMention, Span
+from sitrep.model import HAPPENED, Document, Event, PlaceMention, Span, SubEventType
 from sitrep.overlays import DEFAULT_CONFLICT, profile_files
 from sitrep.stance import Publisher, infer_stance, outlet_spans, stance_of_source
 from sitrep.taxonomy import PROTESTS, STRATEGIC_DEVELOPMENTS, SUB_EVENT_TYPES_BY_TYPE, event_type_of
@@ -350,7 +350,7 @@ def _attach_places(triggers: list[Trigger], context: _Context) -> list[tuple[Tri
                 attached[trigger.token].append(antecedent)
     _share_with_heads(triggers, attached, doc)
     _join_compounds(triggers, attached, doc)
-    groups = [(t, _scene_places(attached[t.token], doc)) for t in triggers if attached[t.token]]
+    groups = [(t, _scene_places(attached[t.token], doc, doc[t.token])) for t in triggers if attached[t.token]]
     return _drop_coarse_beside_precise(groups, doc)
 
 
@@ -495,8 +495,10 @@ def _in_dateline(mention: PlaceMention, context: _Context) -> bool:
     return any(start <= mention.mention.start < end for start, end in context.datelines)
 
 
-def _scene_places(mentions: list[PlaceMention], doc: Any) -> list[PlaceMention]:
-    """Drop a region when a precise place is named too, and an origin ("from X") when a goal is named."""
+def _scene_places(mentions: list[PlaceMention], doc: Any, trigger: Any) -> list[PlaceMention]:
+    """Drop where the subject is based when another place is named, a region when a precise place is named
+    too, and an origin ("from X") when a goal is named."""
+    mentions = [m for m in mentions if not _locates_the_subject(doc, m, trigger)] or mentions
     precise = [m for m in mentions if m.place is not None and m.place.kind not in COARSE_KINDS]
     kept = _drop_containing_cities(precise or mentions)
     goals = [m for m in kept if _preposition(doc, m) not in NOT_EVENT_PREPOSITIONS]
@@ -538,6 +540,16 @@ def _climb(token: Any) -> Any:
     while token is not None and token.dep_ in ("compound", "conj", "appos") and token.head.i != token.i:
         token = token.head
     return token
+
+
+def _locates_the_subject(doc: Any, mention: PlaceMention, trigger: Any) -> bool:
+    """"The Internal Security Forces in Latakia launched an operation in the countryside of Jableh": a place
+    that says where the subject is based, beside another named place, is not where the deed happened."""
+    token = _climb(_place_token(doc, mention))
+    if token is None or token.dep_ != "pobj" or token.head.lower_ not in ("in", "from"):
+        return False
+    noun = token.head.head
+    return noun.i != trigger.i and noun.pos_ in ("NOUN", "PROPN") and noun.dep_ in ("nsubj", "nsubjpass")
 
 
 def _is_reference_point(doc: Any, mention: PlaceMention) -> bool:
@@ -761,20 +773,37 @@ def one_per_location_and_day(events: Sequence[Event]) -> list[Event]:
     """ACLED's rule: one event per location, day and type; the most certain report of it is kept (the
     earliest, between equals). Applied within a document's piece and again across its pieces."""
     kept: dict[tuple[str, str, date | None, str, bool, int], Event] = {}
-    for event in _one_capture_per_statement(_drop_clashes_of_captures(_drop_repeats(events))):
+    in_order = sorted(_one_capture_per_statement(_drop_clashes_of_captures(_drop_repeats(events))),
+                      key=lambda e: e.evidence_start)
+    for event in in_order:
         key = (event.place_id, event.location, event.event_date, event.sub_event_type,
                event.fact_status in HAPPENED, _distinct_development(event))
         old = kept.get(key)
-        if old is None or STATUS_RANK[event.fact_status] < STATUS_RANK[old.fact_status]:
+        if old is None:
             kept[key] = event
+        elif STATUS_RANK[event.fact_status] < STATUS_RANK[old.fact_status]:
+            kept[key] = _with_actors_of(event, old)
+        else:
+            kept[key] = _with_actors_of(old, event)
     return sorted(kept.values(), key=lambda e: (e.evidence_start, e.event_id))
+
+
+def _with_actors_of(kept: Event, other: Event) -> Event:
+    """The kept report of a happening, with the actors another report of it names where it names none ("The
+    accord came at a critical moment" after "the SDF signed an agreement with Damascus")."""
+    if kept.actor1 or not other.actor1:
+        return kept
+    return replace(kept, actor1=other.actor1, actor1_side=other.actor1_side, actor2=other.actor2,
+                   actor2_side=other.actor2_side)
 
 
 def _distinct_development(event: Event) -> int:
     """A strategic development is one deed per sentence (an amnesty, a corridor, a leaflet drop at the same
     city on the same day are three), and so is a forecast or a supposition (each is its writer's statement,
-    not a report of one happening), where reports of a battle at a place on a day are one battle."""
-    distinct = event.event_type == STRATEGIC_DEVELOPMENTS or event.fact_status not in HAPPENED
+    not a report of one happening), where reports of a battle at a place on a day are one battle; so are
+    reports of an accord reached at a place on a day ("the agreement", "the accord", "the deal" of one story)."""
+    distinct = (event.event_type == STRATEGIC_DEVELOPMENTS and event.sub_event_type != SubEventType.AGREEMENT) \
+        or event.fact_status not in HAPPENED
     return event.evidence_start if distinct else -1
 
 
