@@ -386,3 +386,20 @@ def test_extract_one_accord_at_a_place_on_a_day_is_one_event_with_its_parties(re
 def test_extract_where_the_subject_is_based_is_not_the_scene(resources: Resources) -> None:
     text = "Security forces in Latakia raided a hideout in the countryside of Jableh on Wednesday, killing two gunmen."
     assert {e.location for e in _events(text, resources)} == {"Jablah"}
+
+
+def test_extract_a_date_in_an_after_phrase_pushes_the_event_only_when_it_dates_it(resources: Resources) -> None:
+    own_day = _events("On Tuesday troops shelled the town of Nawa, after the collapse of a truce agreed three "
+                      "days ago.", resources)
+    shelled = [e for e in own_day if e.location == "Nawa"]
+    assert shelled and shelled[0].event_date == date(2016, 8, 9), shelled  # its own Tuesday
+    later = _events("After the attack on Thursday, the army recaptured the town of Nawa.", resources)
+    retaken = [e for e in later if e.location == "Nawa"]
+    assert retaken and retaken[0].event_date > date(2016, 8, 4), retaken
+
+
+def test_extract_forces_described_as_deployed_are_no_deployment(resources: Resources) -> None:
+    text = "Two protesters were wounded in clashes with Turkish troops deployed near Tal Abyad on Friday."
+    assert not [e for e in _events(text, resources) if e.sub_event_type == "Change to group/activity"]
+    moved = _events("Turkish troops deployed near Tal Abyad on Friday.", resources)
+    assert [e.sub_event_type for e in moved] == ["Change to group/activity"], moved

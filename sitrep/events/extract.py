@@ -32,6 +32,7 @@ from sitrep.events.genuine import (
     CLAIM_LEMMAS,
     dateline_spans,
     describes_a_state,
+    describes_its_noun,
     is_aimed_at,
     names_a_significance,
 )
@@ -588,7 +589,7 @@ def _events_for(trigger: Trigger, places: list[PlaceMention], context: _Context,
     token = doc[trigger.token]
     sentence = token.sent
     start, end = _trim(document.text, sentence.start_char, sentence.end_char)
-    if describes_a_state(token) or names_a_significance(token):
+    if describes_a_state(token) or names_a_significance(token) or describes_its_noun(token):
         return []  # "the city is under siege": how things stand, for the statements of control
     statement = assess_statement(doc, start, end, resources.fact_cues, trigger=token.idx)
     if statement.fact_status in HAPPENED and (is_aimed_at(token) or is_aimed_at(_agent_deed(token))):
@@ -602,7 +603,7 @@ def _events_for(trigger: Trigger, places: list[PlaceMention], context: _Context,
     day, precision, dated = date_event(token.idx, (start, end), paragraph, dates, document.published,
                                        past=tense == "Past", future=statement.fact_status in FUTURE,
                                        story_start=story, present=tense == "Pres")
-    if dated and day is not None and _follows_dated_clause(token, context, (start, end)):
+    if dated and day is not None and _follows_dated_clause(token, context, dates, (start, end)):
         day, precision = day + timedelta(days=1), max(precision, 2)
     # sides as they were on the event's own day: a report of 2025 about 2016 names the state of 2016
     profile, on = resources.actors.profile, day or document.published
@@ -646,20 +647,21 @@ def _dates_another_clause(mention: Any, token: Any, doc: Any) -> bool:
     return clause is not None and not clause.left_edge.i <= token.i <= clause.right_edge.i
 
 
-def _follows_dated_clause(token: Any, context: _Context, sentence: tuple[int, int]) -> bool:
-    """"After the attack this past Thursday, the army recaptured the hill": the date belongs to an
-    "after" phrase the trigger stands outside of, so the event came later (a day or more)."""
-    doc = context.doc
-    for mention in context.dates:
-        if not sentence[0] <= mention.start < sentence[1]:
-            continue
-        span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
-        if span is None:
-            continue
-        after = [a for a in span.root.ancestors if a.lower_ == "after" and a.dep_ in ("prep", "mark")]
-        if after and token.i not in {t.i for t in after[0].subtree}:
-            return True
-    return False
+def _follows_dated_clause(token: Any, context: _Context, dates: Sequence[DateMention],
+                          sentence: tuple[int, int]) -> bool:
+    """"After the attack this past Thursday, the army recaptured the hill": the date that dates the event
+    (the nearest in its sentence) belongs to an "after" phrase the trigger stands outside of, so the event
+    came later (a day or more). "At dawn on Sunday ..., after the breakdown of the deal reached three days
+    ago" is dated by its own Sunday."""
+    in_sentence = [d for d in dates if sentence[0] <= d.start < sentence[1]]
+    if not in_sentence:
+        return False
+    mention = min(in_sentence, key=lambda d: abs(d.start - token.idx))
+    span = context.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if span is None:
+        return False
+    after = [a for a in span.root.ancestors if a.lower_ == "after" and a.dep_ in ("prep", "mark")]
+    return bool(after) and token.i not in {t.i for t in after[0].subtree}
 
 
 def _fill_actor1(who: Participants, token: Any, context: _Context, resources: Resources, *,

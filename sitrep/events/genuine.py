@@ -24,6 +24,8 @@ from typing import Any, Final
 # state ("remains encircled", "stays deployed"; "was re-liberated" is a passive, an event).
 COPULA_LEMMAS: Final = frozenset({"be", "become"})
 LASTING_LEMMAS: Final = frozenset({"remain", "stay", "lie"})
+# Verbs that post forces somewhere (see `describes_its_noun`).
+POSTING_LEMMAS: Final = frozenset({"deploy", "redeploy", "station", "position", "post", "garrison", "base"})
 # The links by which a copula takes its predicate: "is under (siege)", "remain deployed", "is a siege".
 PREDICATE_DEPS: Final = frozenset({"prep", "acomp", "attr", "oprd", "xcomp"})
 # Prepositions whose object is a state one is in ("under siege", "under fire", "in ruins").
@@ -92,6 +94,13 @@ def describes_a_state(trigger: Any) -> bool:
     if verb is None:
         return _has_lasted(trigger)
     return not any(t.lower_ in BEGINNING_WORDS for t in verb.subtree)
+
+
+def describes_its_noun(trigger: Any) -> bool:
+    """A posting verb as a participle that only says where the forces it describes are ("clashes between
+    protesters and Israeli forces deployed to the buffer zone", "the troops stationed in Tal Tamr"): who they
+    are, not a new deployment."""
+    return trigger.dep_ == "acl" and trigger.tag_ in ("VBN", "VBD") and trigger.lemma_.lower() in POSTING_LEMMAS
 
 
 def _has_lasted(verb: Any) -> bool:
