@@ -403,3 +403,10 @@ def test_extract_forces_described_as_deployed_are_no_deployment(resources: Resou
     assert not [e for e in _events(text, resources) if e.sub_event_type == "Change to group/activity"]
     moved = _events("Turkish troops deployed near Tal Abyad on Friday.", resources)
     assert [e.sub_event_type for e in moved] == ["Change to group/activity"], moved
+
+
+def test_extract_an_offensive_is_dated_by_its_start_not_by_its_bracketed_span(resources: Resources) -> None:
+    text = ("The Hama offensive (March–April 2016) was a rebel operation in the north of Hama province that "
+            "began in late March 2016.")
+    events = _events(text, resources)
+    assert events and events[0].event_date == date(2016, 3, 26), events  # the middle of 21-31 March

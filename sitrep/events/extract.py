@@ -108,6 +108,9 @@ STATUS_CONFIDENCE = {"reported": 0.7, "attributed_claim": 0.5, "expected": 0.3, 
                      "negated": 0.1}
 STATUS_RANK = {"reported": 0, "attributed_claim": 1, "expected": 2, "hypothetical": 3, "negated": 4}
 NOT_EVENT_PREPOSITIONS = frozenset({"from"})
+# Verbs of a deed's start: a relative clause of one ("... an operation in the north of Hama province that began
+# in late March") dates the deed whatever noun the parser hangs it on.
+ONSET_LEMMAS = frozenset({"begin", "start", "launch", "erupt", "kick"})
 # A thing on its way: the verbs and prepositions that name where a mover comes from or goes to.
 MOTION_LEMMAS = frozenset({"come", "go", "head", "travel", "arrive", "return", "drive", "bring", "carry",
                            "transport", "bind"})
@@ -599,7 +602,7 @@ def _events_for(trigger: Trigger, places: list[PlaceMention], context: _Context,
     territorial = trigger.sub_event_type == TERRITORY
     paragraph = max(p for p in context.paragraph_starts if p <= start)
     story, tense = max((s for s in context.section_starts if s <= start), default=0), tense_of(token)
-    dates = [d for d in context.dates if not (start <= d.start < end and _dates_another_clause(d, token, doc))]
+    dates = _dates_of_the_deed(context, token, (start, end))
     day, precision, dated = date_event(token.idx, (start, end), paragraph, dates, document.published,
                                        past=tense == "Past", future=statement.fact_status in FUTURE,
                                        story_start=story, present=tense == "Pres")
@@ -637,14 +640,41 @@ def _agent_deed(token: Any) -> Any:
     return noun.head if noun.dep_ in ("nsubj", "nsubjpass") and noun.head.pos_ == "VERB" else token
 
 
+def _dates_of_the_deed(context: _Context, token: Any, sentence: tuple[int, int]) -> list[DateMention]:
+    """The document's dates less those of its sentence that date another clause's deed, and less an aside in
+    brackets when the sentence dates the deed otherwise ("The Aleppo offensive (June–July 2016) was an
+    operation that began in late June 2016": late June)."""
+    text = context.document.text
+    inside = [d for d in context.dates if sentence[0] <= d.start < sentence[1]]
+    own = [d for d in inside if not _dates_another_clause(d, token, context.doc)]
+    plain = [d for d in own if not _in_brackets(text, d, sentence[0])]
+    keep = {id(d) for d in (plain or own)}
+    return [d for d in context.dates if not sentence[0] <= d.start < sentence[1] or id(d) in keep]
+
+
+def _in_brackets(text: str, mention: DateMention, sentence_start: int) -> bool:
+    before = text[sentence_start:mention.start]
+    return before.count("(") > before.count(")")
+
+
 def _dates_another_clause(mention: Any, token: Any, doc: Any) -> bool:
     """A date inside a relative clause that the trigger stands outside of ("The SNA, which liberated Manbij on
-    December 9, is now fighting near the Tishrin Dam") dates that clause's deed, not the trigger's."""
+    December 9, is now fighting near the Tishrin Dam") dates that clause's deed, not the trigger's; one on
+    the trigger itself ("an offensive that began in late June") dates it."""
     span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
     if span is None:
         return False
     clause = next((a for a in span.root.ancestors if a.dep_ == "relcl"), None)
-    return clause is not None and not clause.left_edge.i <= token.i <= clause.right_edge.i
+    if clause is None or clause.left_edge.i <= token.i <= clause.right_edge.i:
+        return False
+    return not _same_thing(clause.head, token) and clause.lemma_.lower() not in ONSET_LEMMAS
+
+
+def _same_thing(noun: Any, token: Any) -> bool:
+    """The noun is the trigger, or what a copula says the trigger is ("The offensive was an operation")."""
+    if noun.i == token.i:
+        return True
+    return noun.dep_ == "attr" and any(c.i == token.i and c.dep_ == "nsubj" for c in noun.head.children)
 
 
 def _follows_dated_clause(token: Any, context: _Context, dates: Sequence[DateMention],
