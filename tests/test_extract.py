@@ -410,3 +410,14 @@ def test_extract_an_offensive_is_dated_by_its_start_not_by_its_bracketed_span(re
             "began in late March 2016.")
     events = _events(text, resources)
     assert events and events[0].event_date == date(2016, 3, 26), events  # the middle of 21-31 March
+
+
+def test_extract_a_tally_shares_the_counted_deeds_out_among_its_places(resources: Resources) -> None:
+    text = ("Over the past day, 17 incidents of shelling by militants were recorded in the de-escalation zone. "
+            "Nine of the incidents were registered in Idlib Province, five in Latakia Province and three in "
+            "Hama Province.")
+    shelled = [e for e in _events(text, resources) if e.sub_event_type == "Shelling/artillery/missile attack"]
+    assert len({e.place_id for e in shelled}) == 3 and {e.actor1 for e in shelled} == {"militants"}, shelled
+    unrelated = _events("Militants shelled Kafr Nabl on Monday. Nine of the residents were treated in hospitals "
+                        "in Idlib Province and Hama Province.", resources)
+    assert [e.location for e in unrelated] == ["Kafr Nabl"], unrelated

@@ -612,11 +612,12 @@ def _events_for(trigger: Trigger, places: list[PlaceMention], context: _Context,
     profile, on = resources.actors.profile, day or document.published
     if context.actors_by_day is not None:
         context = replace(context, actors=context.actors_by_day.on(on))
-    who = find_participants(token, context.actors, doc, stance=context.stance, territorial=territorial,
-                            liberation_word=token.lower_.startswith(LIBERATION_PREFIXES), profile=profile,
+    deed = doc[trigger.counts] if trigger.counts >= 0 else token  # a tally's deeds are the counted ones
+    who = find_participants(deed, context.actors, doc, stance=context.stance, territorial=territorial,
+                            liberation_word=deed.lower_.startswith(LIBERATION_PREFIXES), profile=profile,
                             on=on, air=trigger.sub_event_type == AIR_STRIKE,
                             protest=trigger.sub_event_type in SUB_EVENT_TYPES_BY_TYPE[PROTESTS])
-    who = _fill_actor1(who, token, context, resources, air=trigger.sub_event_type == AIR_STRIKE, on=on)
+    who = _fill_actor1(who, deed, context, resources, air=trigger.sub_event_type == AIR_STRIKE, on=on)
     sub_event_type = trigger.sub_event_type
     if territorial:  # ACLED keys the sub-event type on actor1 when the gainer is not stated apart
         gainer = who.gained_by or who.actor1_side

@@ -70,6 +70,7 @@ class Trigger:
     weight: float
     claim_only: bool = False  # e.g. "control": an event only when someone claims it
     place_object: bool = False  # e.g. "take": an event only where its direct object is a place
+    counts: int = -1  # a tally's trigger ("Fourteen of the incidents"): the token of the deed it shares out
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,7 +210,43 @@ def find_triggers(doc: Any, classifier: Classifier, report_triggers: tuple[Repor
             if t.weight >= MIN_TRIGGER_WEIGHT and not _names_an_institution(doc[t.token])
             and not _names_a_campaign(doc[t.token], t) and not _describes_a_state(doc[t.token])
             and not _is_sought(doc[t.token]) and not _is_referred_to(doc[t.token], t)]
-    return _typed_by_neighbours(kept, doc, classifier)
+    typed = _typed_by_neighbours(kept, doc, classifier)
+    return sorted([*typed, *_tallies(doc, typed)], key=lambda t: t.token)
+
+
+def _tallies(doc: Any, triggers: list[Trigger]) -> list[Trigger]:
+    """A sentence that shares out the deeds its predecessor counted ("25 incidents of shelling were recorded
+    in the zone. Fourteen of the incidents were logged in Idlib Province, eight in Latakia Province"): its
+    counted noun is a trigger of the counted deed's type, so that each place it names has the deed."""
+    by_sentence: dict[int, list[Trigger]] = {}
+    for trigger in triggers:
+        by_sentence.setdefault(doc[trigger.token].sent.start, []).append(trigger)
+    found = []
+    sentences = list(doc.sents)
+    for before, sentence in zip(sentences, sentences[1:], strict=False):
+        if sentence.start in by_sentence or before.start not in by_sentence:
+            continue
+        counted = {_counted_noun(doc[t.token]): t for t in by_sentence[before.start]}
+        for token in sentence:
+            antecedent = counted.get(token.lemma_.lower()) if _is_share_of_a_count(token) else None
+            if antecedent is not None:
+                found.append(replace(antecedent, token=token.i, counts=antecedent.token))
+                break
+    return found
+
+
+def _counted_noun(token: Any) -> str:
+    """The noun that counts a deed: "incidents" of "25 incidents of shelling", else the deed's own noun."""
+    if token.dep_ in ("pobj", "pcomp") and token.head.lower_ == "of" and token.head.head.pos_ == "NOUN":
+        return str(token.head.head.lemma_.lower())
+    return str(token.lemma_.lower())
+
+
+def _is_share_of_a_count(token: Any) -> bool:
+    """"Fourteen of the incidents": a plural noun taken by a number from a definite whole."""
+    return token.pos_ == "NOUN" and token.tag_ == "NNS" and token.dep_ == "pobj" and \
+        token.head.lower_ == "of" and token.head.head.like_num and \
+        any(c.dep_ == "det" and c.lower_ in ("the", "these", "those") for c in token.children)
 
 
 def _typed_by_neighbours(triggers: list[Trigger], doc: Any, classifier: Classifier) -> list[Trigger]:
