@@ -8,6 +8,7 @@ A change of control is kept as `territory`: who gained decides its sub-event typ
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -223,7 +224,7 @@ def _tallies(doc: Any, triggers: list[Trigger]) -> list[Trigger]:
         by_sentence.setdefault(doc[trigger.token].sent.start, []).append(trigger)
     found = []
     sentences = list(doc.sents)
-    for before, sentence in zip(sentences, sentences[1:], strict=False):
+    for before, sentence in pairwise(sentences):
         if sentence.start in by_sentence or before.start not in by_sentence:
             continue
         counted = {_counted_noun(doc[t.token]): t for t in by_sentence[before.start]}
