@@ -453,6 +453,49 @@ def test_reconcile_copies_of_wire_templates_equal_an_exhaustive_comparison(
         assert document_copies(store) == expected
 
 
+# Reports of one template in the boilerplate test, and the groups a bucket may hold there (the test's own
+# limit, far under the shipped one, so that a few hundred reports reach it).
+TEMPLATE_REPORTS = 200
+TEST_BOILERPLATE_GROUPS = 8
+
+
+def test_reconcile_copies_skip_boilerplate_buckets_and_keep_reposts(
+        gazetteer: Any, new_database: Callable[[], str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Strikes on different villages reported in one agency's words share one band's bucket (its minima all
+    from the attribution's shingles): once it holds BOILERPLATE_GROUPS groups it stops growing and is not
+    compared in, and each repost (with a footer) still finds its original through its own words."""
+    import random
+
+    from sitrep.reconcile import copies, minhash
+
+    monkeypatch.setattr(copies, "BOILERPLATE_GROUPS", TEST_BOILERPLATE_GROUPS)
+    rng = random.Random(14)
+    names = sorted({p.name for p in gazetteer.places if p.kind in ("town", "village") and p.name.isascii()})
+    reports = [Document(doc_id=f"strike-{i}", source="Agency", published=date(2016, 5, 1 + i % 28),
+                        text=f"Warplanes struck {place} on {rng.choice(('Monday', 'Friday', 'Sunday'))}, killing "
+                             f"{rng.randrange(2, 40)} civilians and wounding {rng.randrange(2, 40)} others near "
+                             f"the {place} market, according to the Syrian Observatory for Human Rights.")
+               for i, place in enumerate(rng.sample(names, TEMPLATE_REPORTS))]
+    reposts = [replace(d, doc_id=f"{d.doc_id}-mirror", source="Mirror", text=f"{d.text} Posted by outlet {i}.")
+               for i, d in enumerate(reports[::10])]
+    documents = rng.sample(reports + reposts, len(reports) + len(reposts))
+    crowd = Counter(key for d in reports for key in minhash.bands(signature(d.text)))
+    assert max(crowd.values()) > TEST_BOILERPLATE_GROUPS + COPY_STEP  # a bucket that would keep growing
+    assert _exhaustive_copies(documents) == {r.doc_id: r.doc_id.removesuffix("-mirror") for r in reposts}
+    with open_store(new_database()) as store:
+        for start in range(0, len(documents), COPY_STEP):
+            step = documents[start:start + COPY_STEP]
+            for document in step:
+                store.save_document(document, [], [])
+            reconcile_documents(store, [d.doc_id for d in step])
+        found = document_copies(store)
+        with Session(store.engine) as session:
+            rows = session.execute(select(func.count()).select_from(DocumentBandRow)
+                                   .group_by(DocumentBandRow.band, DocumentBandRow.bucket)).scalars().all()
+    assert found == {r.doc_id: r.doc_id.removesuffix("-mirror") for r in reposts}
+    assert max(rows) < TEST_BOILERPLATE_GROUPS + COPY_STEP  # filled to the limit by one step at most, then kept
+
+
 def test_minhash_similarities_of_a_bucket_equal_its_pairwise_similarities(extractions: list[Extraction]) -> None:
     """A bucket's rows compared at once give each pair's similarity exactly, reposts and unrelated reports."""
     import numpy as np

@@ -35,6 +35,19 @@ COPY_THRESHOLD = 0.6
 # it were joined keeps up to this many rows of each until the next document falling in it trims it.
 GROUP_ROWS_PER_BUCKET = 8
 
+# Near-duplicate groups an LSH bucket may hold before it counts as boilerplate: a band whose minima all come
+# from shingles that many unrelated reports share (an agency's "a war monitor said", a site's footer) puts
+# every one of them in one bucket, which then grows with the store and makes each new report's comparisons
+# grow with it (10,000 one-sentence wire reports: buckets of up to 499 groups, merging time growing as
+# N^1.23). A bucket whose stored rows already belong to this many groups is not compared in, and a new
+# document's row there is not kept, so it stops growing; a document finds its reposts through its other
+# bands, those whose minima include its own words (a repost shares all 32 bands; losing one needs all of
+# its shared bands to be boilerplate). What such a bucket still joined were reports of one template about
+# other places and days ("... repelled an army assault on Hamah on Wednesday" and "... on Jalamah on
+# Sunday"), no copies. A constant, like the bands: a store's groups depend on it, so changing it asks for
+# `sitrep reconcile` (a rebuild). 64: no bucket of the dev corpus, the seed and the gold sets comes near it.
+BOILERPLATE_GROUPS = 64
+
 # Values bound per `IN (...)` list: far under SQLite's limit of 32,766 parameters.
 IN_CHUNK = 500
 
@@ -59,9 +72,12 @@ def reconcile_copies_many(session: Session, documents: Sequence[DocumentRow]) ->
     signatures, keys = _sign_many(session, documents)
     batch = sorted(signatures)
     in_batch = set(batch)
-    buckets = _bucket_members(session, {key for document_id in batch for key in keys[document_id]})
+    read = _bucket_members(session, {key for document_id in batch for key in keys[document_id]})
+    stored = {member for members in read.values() for member in members} - in_batch
+    originals = dict(_stored_originals(session, stored))  # copy -> original, as stored before this batch
+    crowded = _boilerplate(read, in_batch, originals)
+    buckets = {key: members for key, members in read.items() if key not in crowded}
     nodes = {member for members in buckets.values() for member in members} | in_batch
-    originals = dict(_stored_originals(session, nodes))  # copy -> original, as stored before this batch
     signatures |= _stored_signatures(session, nodes - signatures.keys())
     groups = _Groups(batch)
     for copy, original in originals.items():  # already one group: never compared again
@@ -75,7 +91,26 @@ def reconcile_copies_many(session: Session, documents: Sequence[DocumentRow]) ->
     changed, original_of = _repoint(session, linked, originals, signatures)
     _trim_buckets(session, buckets, {member: original_of.get(member, originals.get(member, member))
                                      for member in nodes})
+    _drop_from_boilerplate(session, {key: read[key] for key in crowded}, in_batch)
     return changed
+
+
+def _boilerplate(buckets: dict[tuple[int, str], list[int]], in_batch: set[int],
+                 originals: dict[int, int]) -> set[tuple[int, str]]:
+    """The buckets whose stored rows belong to `BOILERPLATE_GROUPS` groups or more (see there). Counted
+    over the rows stored before the batch, so a batch decides as its documents one at a time would, but for
+    documents of the batch that would have filled a bucket to the limit between them."""
+    return {key for key, members in buckets.items()
+            if len({originals.get(m, m) for m in members if m not in in_batch}) >= BOILERPLATE_GROUPS}
+
+
+def _drop_from_boilerplate(session: Session, buckets: dict[tuple[int, str], list[int]], in_batch: set[int]) -> None:
+    """Delete the batch documents' rows from boilerplate buckets: they were not compared there, and the bucket
+    keeps only what made it boilerplate, so reading it costs the same however large the store grows."""
+    rows = [{"b_band": band, "b_bucket": bucket, "b_document_id": member}
+            for (band, bucket), members in sorted(buckets.items()) for member in members if member in in_batch]
+    if rows:
+        _delete_band_rows(session, rows)
 
 
 def _repoint(session: Session, linked: list[set[int]], originals: dict[int, int],
@@ -117,9 +152,14 @@ def _trim_buckets(session: Session, buckets: dict[tuple[int, str], list[int]], o
         extra += [{"b_band": band, "b_bucket": bucket, "b_document_id": member}
                   for group in by_group.values() for member in group[GROUP_ROWS_PER_BUCKET:]]
     if extra:
-        session.connection().execute(delete(DocumentBandRow).where(  # one statement, executed per row
-            DocumentBandRow.band == bindparam("b_band"), DocumentBandRow.bucket == bindparam("b_bucket"),
-            DocumentBandRow.document_id == bindparam("b_document_id")), extra)
+        _delete_band_rows(session, extra)
+
+
+def _delete_band_rows(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Delete these (b_band, b_bucket, b_document_id) rows of document_bands: one statement, run per row."""
+    session.connection().execute(delete(DocumentBandRow).where(
+        DocumentBandRow.band == bindparam("b_band"), DocumentBandRow.bucket == bindparam("b_bucket"),
+        DocumentBandRow.document_id == bindparam("b_document_id")), rows)
 
 
 def _join_bucket(members: Sequence[int], in_batch: set[int], rows: _SignatureRows, groups: _Groups,
