@@ -421,3 +421,9 @@ def test_extract_a_tally_shares_the_counted_deeds_out_among_its_places(resources
     unrelated = _events("Militants shelled Kafr Nabl on Monday. Nine of the residents were treated in hospitals "
                         "in Idlib Province and Hama Province.", resources)
     assert [e.location for e in unrelated] == ["Kafr Nabl"], unrelated
+
+
+def test_extract_a_deed_left_without_a_place_takes_the_one_the_next_sentences_tell(resources: Resources) -> None:
+    text = "Three soldiers were killed in an ambush in eastern Syria on Friday. The incident took place near Mayadin."
+    ambush = [e for e in _events(text, resources) if e.sub_event_type == "Armed clash"]
+    assert ambush and {e.location for e in ambush} == {"Mayādīn"}, ambush

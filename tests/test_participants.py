@@ -267,3 +267,17 @@ def test_participants_a_relative_clause_about_someone_else_names_no_participant(
     # a clause on the deed's own object still names the other side
     event = _one("Rebels stormed a checkpoint in Kinsabba that government forces had set up on Monday.", resources)
     assert (event.actor1_side, event.actor2_side) == ("opposition", "government")
+
+
+def test_participants_a_teller_beside_its_own_people_hit_is_not_the_agent(resources: Any) -> None:
+    hit = _events("Two Russian soldiers were killed in an ambush near Palmyra on Friday, according to the "
+                  "Russian Defence Ministry.", resources)
+    assert hit and all(e.actor1_side != "russia" for e in hit), hit
+    own = _events("According to the SDF, a drone operated by Turkish-backed factions was shot down near Ain Issa on "
+                  "Friday.", resources)
+    assert own and own[0].actor1_side == "kurdish", own
+
+
+def test_participants_what_is_fought_is_no_agent(resources: Any) -> None:
+    text = "Coalition troops on counter-ISIS patrols were attacked near Shaddadi on Monday."
+    assert all(e.actor1_side != "isis" for e in _events(text, resources))

@@ -41,7 +41,9 @@ from sitrep.events.participants import (
     Participants,
     air_side,
     find_participants,
+    is_attributed_source,
     is_holder,
+    is_target,
     stance_side,
     state_sides,
     tree_distance,
@@ -111,6 +113,11 @@ NOT_EVENT_PREPOSITIONS = frozenset({"from"})
 # Verbs of a deed's start: a relative clause of one ("... an operation in the north of Hama province that began
 # in late March") dates the deed whatever noun the parser hangs it on.
 ONSET_LEMMAS = frozenset({"begin", "start", "launch", "erupt", "kick"})
+# Nouns that name a happening already told ("the incident took place near Palmyra"), and how many sentences
+# on such a sentence may still locate a deed left without a place.
+HAPPENING_NOUNS = frozenset({"incident", "attack", "ambush", "assault", "strike", "bombing", "explosion",
+                             "blast", "shooting", "clash", "raid", "operation"})
+LOCATING_SENTENCES = 3
 # A thing on its way: the verbs and prepositions that name where a mover comes from or goes to.
 MOTION_LEMMAS = frozenset({"come", "go", "head", "travel", "arrive", "return", "drive", "bring", "carry",
                            "transport", "bind"})
@@ -352,10 +359,43 @@ def _attach_places(triggers: list[Trigger], context: _Context) -> list[tuple[Tri
             antecedent = _antecedent(sentence, context)
             if antecedent is not None:
                 attached[trigger.token].append(antecedent)
+    for trigger in triggers:
+        if not attached[trigger.token] and doc[trigger.token].sent.start in by_sentence and not trigger.place_object:
+            later = _place_told_after(doc[trigger.token].sent, context)
+            if later is not None:
+                attached[trigger.token].append(later)
     _share_with_heads(triggers, attached, doc)
     _join_compounds(triggers, attached, doc)
     groups = [(t, _scene_places(attached[t.token], doc, doc[t.token])) for t in triggers if attached[t.token]]
     return _drop_coarse_beside_precise(groups, doc)
+
+
+def _place_told_after(sentence: Any, context: _Context) -> PlaceMention | None:
+    """Where a sentence that follows says the deed happened ("... were killed in an ambush in central Syria.
+    ... The incident took place near the historic city of Palmyra"): the first precise place of the next
+    sentence, within LOCATING_SENTENCES, whose subject is the deed named by a definite noun and whose verb
+    says it took place."""
+    doc = context.doc
+    for _ in range(LOCATING_SENTENCES):
+        if sentence.end >= len(doc):
+            return None
+        sentence = doc[sentence.end].sent
+        root = sentence.root
+        if not _says_it_took_place(root):
+            continue
+        places = [m for m in _precise_places(context, sentence.start_char, sentence.end_char)
+                  if m.mention.start > root.idx and not _is_reference_point(doc, m)]
+        return places[0] if places else None
+    return None
+
+
+def _says_it_took_place(root: Any) -> bool:
+    """"The incident took place", "the attack occurred", "this happened": a happening's place is told."""
+    lemma = root.lemma_.lower()
+    placed = lemma in ("occur", "happen", "unfold") or (
+        lemma == "take" and any(c.dep_ == "dobj" and c.lower_ == "place" for c in root.children))
+    return placed and any(c.dep_ == "nsubj" and c.lemma_.lower() in HAPPENING_NOUNS
+                          and any(d.lower_ in ("the", "this", "that") for d in c.children) for c in root.children)
 
 
 def _on_a_movers_route(token: Any) -> bool:
@@ -698,8 +738,9 @@ def _follows_dated_clause(token: Any, context: _Context, dates: Sequence[DateMen
 def _fill_actor1(who: Participants, token: Any, context: _Context, resources: Resources, *,
                  air: bool = False, on: date | None = None) -> Participants:
     """With no actor in its sentence, an event's agent is the last combatant named before it in its
-    paragraph ("...the Syrian forces advanced. The village of X was re-liberated"), of the side that
-    gained when ground changed hands. An air strike's agent is a side that flies: an unattributed one
+    paragraph ("...the Syrian forces advanced. The village of X was re-liberated"), not one named as hit
+    ("two U.S. service members were killed ... wounded in the attack"), of the side that gained when ground
+    changed hands. An air strike's agent is a side that flies: an unattributed one
     reported by a source whose own side has no aircraft is the state's (ACLED's practice in Syria). A deed
     named by what it hit has no such default author (see `_deed_named_by_its_target`)."""
     if who.actor1:
@@ -710,6 +751,7 @@ def _fill_actor1(who: Participants, token: Any, context: _Context, resources: Re
     paragraph = max(p for p in context.paragraph_starts if p <= token.idx)
     earlier = [a for a in context.actors if paragraph <= a.start < token.sent.start_char
                and a.side not in ("civilians", "unknown") and not is_holder(a, context.document.text)
+               and not is_target(a, context.doc) and not is_attributed_source(a, context.doc)
                and (not who.gained_by or a.side == who.gained_by)
                and (not air or profile.flies(a.side))]
     if earlier and not own_side:

@@ -38,6 +38,9 @@ FREE_ARCS = frozenset({"conj", "cc", "appos", "compound", "flat"})
 NOUN_PHRASE_ARCS = frozenset({"compound", "amod", "conj", "appos", "poss", "nmod"})
 # Where a noun phrase is the one acted on: an object, or the subject of a passive.
 TARGET_ARCS = frozenset({"dobj", "nsubjpass"})
+# A prefix glued to a name that makes it what is fought ("counter-ISIS", "anti-IS").
+AGAINST_PREFIX_RE = re.compile(r"\b(?:counter|anti)[-\u2010\u2011]$", re.IGNORECASE)
+AGAINST_PREFIX_CHARS = 12
 TARGET_PREPOSITIONS = frozenset({"against", "on", "at"})
 HYPHEN_TOKENS = frozenset({"-", "\u2010", "\u2011"})  # what joins the parts of "counter-attack"
 # Subjects that only point back to an agent named before ("After clashes with ISIS, it took...").
@@ -156,7 +159,7 @@ def _by_agent(mention: ActorMention, doc: Any) -> bool:
     return token is not None and token.dep_ == "pobj" and token.head.lower_ == "by"
 
 
-def _is_target(mention: ActorMention, doc: Any, trigger: Any = None) -> bool:
+def is_target(mention: ActorMention, doc: Any, trigger: Any = None) -> bool:
     """An actor on the receiving end: a direct object ("removing terrorists"), the subject of a passive
     ("rebel positions were shelled"), or governed by "against"/"on"/"at", itself or as the owner of what is
     ("operations against terrorists' hotbeds"), the group it belongs to ("servicemen of the army were
@@ -165,6 +168,8 @@ def _is_target(mention: ActorMention, doc: Any, trigger: Any = None) -> bool:
     token = _token_at(doc, mention.start)
     if token is None:
         return False
+    if AGAINST_PREFIX_RE.search(text_of(doc), max(0, mention.start - AGAINST_PREFIX_CHARS), mention.start):
+        return True  # "counter-ISIS operations", "the anti-IS coalition": what is fought
     span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
     if span is not None and len(span) and _operates(span.root):
         token = span.root  # "these Turkiye-backed factions": the phrase's head is the agent of "operated"
@@ -367,10 +372,41 @@ def _subject_of(trigger: Any, mentions: Sequence[ActorMention], doc: Any) -> Act
                 return found
             if subject.lower_ in PRONOUN_SUBJECTS:
                 return subject
-        if verb.head.i == verb.i or verb.dep_ in SUBJECT_BARRIER_ARCS:
+        if verb.head.i == verb.i or verb.dep_ in SUBJECT_BARRIER_ARCS or _has_own_patient(verb):
             break
         verb = verb.head
     return None
+
+
+def _pronoun_patients(trigger: Any, mentions: Sequence[ActorMention]) -> list[ActorMention]:
+    """The mentions in the subject of the clause above a passive trigger whose own subject is a pronoun
+    ("U.S. Army soldiers were carrying out ... when they were attacked"): who the pronoun names, the deed's
+    patients."""
+    if not any(c.dep_ == "nsubjpass" and c.pos_ == "PRON" for c in trigger.children) or \
+            trigger.dep_ not in ("advcl", "conj"):
+        return []
+    subject = next((c for c in trigger.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None:
+        return []
+    start, end = subject.left_edge.idx, subject.idx + len(subject)
+    return [m for m in mentions if start <= m.start < end]
+
+
+def _has_own_patient(verb: Any) -> bool:
+    """A passive verb with its own subject ("soldiers were carrying out an engagement when they were
+    attacked"): that subject suffered the deed, and the clause above it tells who did not."""
+    return verb.pos_ in ("VERB", "AUX") and any(c.dep_ == "nsubjpass" for c in verb.children)
+
+
+def is_attributed_source(mention: ActorMention, doc: Any) -> bool:
+    """"... were killed in an ambush, according to U.S. Central Command": who tells of the deed. Named beside
+    its own people hit ("two U.S. service members were killed"), the teller is not the deed's agent; alone
+    ("a drone was shot down, according to the SDF") it is."""
+    token = _token_at(doc, mention.start)
+    while token is not None and token.dep_ in NOUN_PHRASE_ARCS and token.head.i != token.i:
+        token = token.head
+    return token is not None and token.dep_ == "pobj" and token.head.lower_ == "to" and \
+        token.head.head.lower_ == "according"
 
 
 def _mention_of_phrase(head: Any, mentions: Sequence[ActorMention]) -> ActorMention | None:
@@ -426,7 +462,11 @@ def find_participants(trigger: Any, mentions: Sequence[ActorMention], doc: Any, 
                                      trigger, mentions)
     ranked = [m for m in _ranked(trigger, mentions, doc) if (m.side not in NOT_COMBATANTS or not territorial)
               and not is_holder(m, text_of(doc))]
-    ranked = [m for m in ranked if not _describes(m, ranked, doc) and not _in_other_relative_clause(m, trigger, doc)]
+    patients = _pronoun_patients(trigger, mentions)
+    hit = {m.side for m in mentions if trigger.sent.start_char <= m.start < trigger.sent.end_char
+           and (is_target(m, doc, trigger) or m in patients)}
+    ranked = [m for m in ranked if not _describes(m, ranked, doc) and not _in_other_relative_clause(m, trigger, doc)
+              and not (m.side in hit and is_attributed_source(m, doc))]
     found = _gainer_after_to(trigger, [m for m in mentions if not is_holder(m, text_of(doc))]) or \
         _attacker_repelled(trigger, ranked) or _cause_of_suffering(trigger, [m for m in mentions
                                                                      if not is_holder(m, text_of(doc))]) or \
@@ -434,8 +474,9 @@ def find_participants(trigger: Any, mentions: Sequence[ActorMention], doc: Any, 
     subject = found if isinstance(found, ActorMention) else None
     sufferer = _sufferer(trigger)
     suffering = _mention_of_phrase(sufferer, ranked) if sufferer is not None else None
-    # what is acted on never acts
-    agents = [m for m in ranked if not _is_target(m, doc, trigger) and m is not suffering]
+    # what is acted on never acts, nor does who a passive pronoun says suffered ("soldiers were carrying out
+    # an engagement when they were attacked")
+    agents = [m for m in ranked if not is_target(m, doc, trigger) and m is not suffering and m not in patients]
     if found is not None and subject is None:  # a pronoun: the agent was named before, not beside it
         subject, agents = _antecedent(found, mentions, doc), []
     if air:
