@@ -388,7 +388,8 @@ def _pronoun_patients(trigger: Any, mentions: Sequence[ActorMention]) -> list[Ac
     subject = next((c for c in trigger.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subject is None:
         return []
-    start, end = subject.left_edge.idx, subject.idx + len(subject)
+    # the whole subject ("Chief Pentagon Spokesman and ..., U.S. Army soldiers", a list the parser may make)
+    start, end = subject.left_edge.idx, subject.right_edge.idx + len(subject.right_edge)
     return [m for m in mentions if start <= m.start < end]
 
 
