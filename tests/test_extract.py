@@ -427,3 +427,12 @@ def test_extract_a_deed_left_without_a_place_takes_the_one_the_next_sentences_te
     text = "Three soldiers were killed in an ambush in eastern Syria on Friday. The incident took place near Mayadin."
     ambush = [e for e in _events(text, resources) if e.sub_event_type == "Armed clash"]
     assert ambush and {e.location for e in ambush} == {"Mayādīn"}, ambush
+
+
+def test_extract_a_clash_at_a_protest_is_a_protest_met_by_force(resources: Resources) -> None:
+    hurt = _events("Three protesters were wounded on Friday in clashes between demonstrators and security forces "
+                   "in Sweida.", resources)
+    assert [(e.event_type, e.sub_event_type) for e in hurt] == [("Protests", "Excessive force against protesters")]
+    met = _events("Residents of Tal Rifaat clashed with Turkish troops at a protest on Friday.", resources)
+    assert [e.sub_event_type for e in met] == ["Protest with intervention"], met
+    assert _events("Rebels clashed with the army in Tal Rifaat on Friday.", resources)[0].sub_event_type == "Armed clash"

@@ -118,6 +118,14 @@ ONSET_LEMMAS = frozenset({"begin", "start", "launch", "erupt", "kick"})
 HAPPENING_NOUNS = frozenset({"incident", "attack", "ambush", "assault", "strike", "bombing", "explosion",
                              "blast", "shooting", "clash", "raid", "operation"})
 LOCATING_SENTENCES = 3
+# Words of a protest, and of people hurt, that make a clash a protest met with force (see
+# `_protest_turned_violent`).
+PROTEST_LEMMAS = frozenset({"protest", "protester", "protestor", "demonstration", "demonstrator", "rally"})
+HARM_LEMMAS = frozenset({"wound", "kill", "injure", "shoot", "die", "dead"})
+ARMED_CLASH: str = SubEventType.ARMED_CLASH.value
+EXCESSIVE_FORCE: str = SubEventType.EXCESSIVE_FORCE_AGAINST_PROTESTERS.value
+PROTEST_WITH_INTERVENTION: str = SubEventType.PROTEST_WITH_INTERVENTION.value
+PEACEFUL_PROTEST: str = SubEventType.PEACEFUL_PROTEST.value
 # A thing on its way: the verbs and prepositions that name where a mover comes from or goes to.
 MOTION_LEMMAS = frozenset({"come", "go", "head", "travel", "arrive", "return", "drive", "bring", "carry",
                            "transport", "bind"})
@@ -653,12 +661,13 @@ def _events_for(trigger: Trigger, places: list[PlaceMention], context: _Context,
     if context.actors_by_day is not None:
         context = replace(context, actors=context.actors_by_day.on(on))
     deed = doc[trigger.counts] if trigger.counts >= 0 else token  # a tally's deeds are the counted ones
+    sub_event_type = _protest_turned_violent(sentence) if trigger.sub_event_type == ARMED_CLASH \
+        else trigger.sub_event_type
     who = find_participants(deed, context.actors, doc, stance=context.stance, territorial=territorial,
                             liberation_word=deed.lower_.startswith(LIBERATION_PREFIXES), profile=profile,
                             on=on, air=trigger.sub_event_type == AIR_STRIKE,
-                            protest=trigger.sub_event_type in SUB_EVENT_TYPES_BY_TYPE[PROTESTS])
+                            protest=sub_event_type in SUB_EVENT_TYPES_BY_TYPE[PROTESTS])
     who = _fill_actor1(who, deed, context, resources, air=trigger.sub_event_type == AIR_STRIKE, on=on)
-    sub_event_type = trigger.sub_event_type
     if territorial:  # ACLED keys the sub-event type on actor1 when the gainer is not stated apart
         gainer = who.gained_by or who.actor1_side
         sub_event_type = GOVERNMENT_REGAINS if gainer in state_sides(profile, on) else NON_STATE_OVERTAKES
@@ -679,6 +688,17 @@ def _agent_deed(token: Any) -> Any:
     while noun.dep_ == "compound" and noun.head.i != noun.i:
         noun = noun.head
     return noun.head if noun.dep_ in ("nsubj", "nsubjpass") and noun.head.pos_ == "VERB" else token
+
+
+def _protest_turned_violent(sentence: Any) -> str:
+    """A clash told of a protest ("clashes between Syrian protesters and IDF forces", "clashed with Israeli
+    forces at a protest") is ACLED's protest met by a force: excessive force when people were hurt, else a
+    protest with intervention; any other clash stays one."""
+    lemmas = {t.lemma_.lower() for t in sentence}
+    if not lemmas & PROTEST_LEMMAS:
+        return ARMED_CLASH
+    hurt = bool(lemmas & HARM_LEMMAS)
+    return EXCESSIVE_FORCE if hurt else PROTEST_WITH_INTERVENTION
 
 
 def _dates_of_the_deed(context: _Context, token: Any, sentence: tuple[int, int]) -> list[DateMention]:
@@ -814,6 +834,14 @@ def _drop_repeats(events: Sequence[Event]) -> list[Event]:
     return out
 
 
+def _drop_peaceful_beside_force(events: list[Event]) -> list[Event]:
+    """A protest its own sentence tells was met by a force at the same place ("clashed with Israeli forces at a
+    protest") was not a peaceful one."""
+    violent = {(e.place_id, e.evidence_start) for e in events
+               if e.sub_event_type in (EXCESSIVE_FORCE, PROTEST_WITH_INTERVENTION)}
+    return [e for e in events if e.sub_event_type != PEACEFUL_PROTEST or (e.place_id, e.evidence_start) not in violent]
+
+
 def _drop_clashes_of_captures(events: list[Event]) -> list[Event]:
     """ACLED: fighting that ends in a capture is one event, the capture. A clash at the place and on the
     day of a change of control reported the same way is part of it. Forecasts are each their own statement
@@ -848,7 +876,8 @@ def one_per_location_and_day(events: Sequence[Event]) -> list[Event]:
     """ACLED's rule: one event per location, day and type; the most certain report of it is kept (the
     earliest, between equals). Applied within a document's piece and again across its pieces."""
     kept: dict[tuple[str, str, date | None, str, bool, int], Event] = {}
-    in_order = sorted(_one_capture_per_statement(_drop_clashes_of_captures(_drop_repeats(events))),
+    in_order = sorted(_one_capture_per_statement(_drop_clashes_of_captures(_drop_peaceful_beside_force(
+        _drop_repeats(events)))),
                       key=lambda e: e.evidence_start)
     for event in in_order:
         key = (event.place_id, event.location, event.event_date, event.sub_event_type,
