@@ -512,6 +512,10 @@ def _protest_participants(found: Participants, trigger: Any, mentions: Sequence[
                        and m.actor.actor_type == PROTESTERS_TYPE), None)
     force = (found.actor1, found.actor1_side) if found.actor1_side not in (UNKNOWN, *NOT_COMBATANTS) \
         else (found.actor2, found.actor2_side)
+    if not force[0]:  # "clashed with Israeli forces at a protest": the force the sentence names
+        named = next((m for m in mentions if sentence.start_char <= m.start < sentence.end_char
+                      and m.side not in (UNKNOWN, *NOT_COMBATANTS) and m.actor.actor_type != PROTESTERS_TYPE), None)
+        force = (named.actor.name, named.side) if named is not None else force
     return Participants(actor1=protesters.actor.name if protesters else UNNAMED_PROTESTERS,
                         actor1_side=protesters.side if protesters else PROTESTERS_SIDE,
                         actor2=force[0], actor2_side=force[1] if force[0] else "", gained_by="")
