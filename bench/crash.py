@@ -4,7 +4,8 @@ uninterrupted run of the same folder into a second database.
     .venv/bin/python bench/crash.py [--docs 1200] [--cycles 20] [--rounds 5] [--seed 7]
 
 The corpus: paragraph-sized documents of consecutive real sentences (1 to 6) from the dev corpus
-(../shared/data/corpus-dev) and the bundled examples, each with its report's front matter, one file each.
+(../shared/data/corpus-dev) and the bundled examples, each with its report's front matter, one file each;
+past the 1,299 such windows, wire roundups composed from bench/scaling.py's sentence shapes.
 Each cycle kills the ingest either while it stores documents (once a random number more are in) or in its
 after-batch phase (all stored; a random delay into merging and control). The cycles are spread over
 --rounds fresh databases (once a database is complete, a kill finds nothing left to break); each round ends
@@ -15,6 +16,7 @@ and the same events, copies, merged events and control (observations, places, st
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import random
 import re
 import signal
@@ -25,6 +27,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +50,12 @@ POLL_SECONDS = 0.05
 AFTER_BATCH_SHARE = 0.08
 # Seconds one ingest may take before the bench gives up on it (a hang is a failure too).
 RUN_TIMEOUT_SECONDS = 1800.0
+# Sentences of a composed wire roundup (fewest, most): a short agency report of the day's fighting.
+ROUNDUP_SENTENCES = (2, 4)
+# The roundups' random choices (shapes, towns, dates): fixed, so every run writes the same corpus.
+ROUNDUP_SEED = 14
+# Agencies the roundups are credited to in turn.
+ROUNDUP_AGENCIES = 7
 
 
 def sentences_of(document: Document) -> list[str]:
@@ -61,7 +70,8 @@ def sentences_of(document: Document) -> list[str]:
 
 
 def documents_for_corpus(count: int) -> Iterator[tuple[Document, str]]:
-    """Up to `count` distinct (report, text) pairs: windows of consecutive sentences of the real reports."""
+    """`count` distinct (report, text) pairs: windows of consecutive sentences of the real reports (1,299 of
+    them), then as many composed wire roundups as it takes."""
     reports = [read_document(p) for folder in (CORPUS_DEV, EXAMPLES) if folder.exists()
                for p in sorted(folder.glob("*.md")) if p.name != "README.md"]
     split = [(report, sentences_of(report)) for report in reports]
@@ -76,6 +86,43 @@ def documents_for_corpus(count: int) -> Iterator[tuple[Document, str]]:
                 yield report, text
                 if len(seen) >= count:
                     return
+    for report in wire_roundups():
+        if report.text in seen:
+            continue
+        seen.add(report.text)
+        yield report, report.text
+        if len(seen) >= count:
+            return
+
+
+def wire_roundups() -> Iterator[Document]:
+    """Endless wire roundups, each two to four of bench/scaling.py's sentence shapes (written for sitrep:
+    shelling, strikes, captures, clashes, car bombs) about gazetteer towns and villages, on one weekday, from
+    one of a few agencies, published through 2016."""
+    from sitrep.geo import load_gazetteer
+
+    scaling = _scaling_bench()
+    places = sorted({p.name for p in load_gazetteer().places
+                     if p.kind in ("town", "village", "city") and p.name.isascii()})
+    rng = random.Random(ROUNDUP_SEED)
+    number = 0
+    while True:
+        published = scaling.FIRST_DAY + timedelta(days=rng.randrange(scaling.DAYS))
+        day = (published - timedelta(days=rng.randrange(2))).strftime("%A")  # that day or the day before
+        sentences = [rng.choice(scaling.SHAPES).format(place=rng.choice(places), day=day)
+                     for _ in range(rng.randint(*ROUNDUP_SENTENCES))]
+        yield Document(doc_id=f"roundup-{number}", text=" ".join(sentences), published=published,
+                       source=f"Agency {number % ROUNDUP_AGENCIES}")
+        number += 1
+
+
+def _scaling_bench() -> Any:
+    """bench/scaling.py as a module (this bench runs as a script, without the bench package on its path)."""
+    spec = importlib.util.spec_from_file_location("bench_scaling", REPO / "bench" / "scaling.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def write_corpus(folder: Path, count: int) -> int:
