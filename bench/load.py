@@ -3,7 +3,7 @@ the same SQLite database, and a few writers post comments and votes; every reque
 counted.
 
     .venv/bin/python bench/load.py [--clients 50] [--seconds 60] [--think 0] [--docs 1400] [--work DIR]
-    .venv/bin/python bench/load.py --docs 2000 --writers 4 --through-ingest   # issue 14's load test
+    .venv/bin/python bench/load.py --docs 2300 --writers 4 --through-ingest   # issue 14's: a 2,000-document ingest
 
 The database first holds a few hundred documents (so every route has something to read); then the large
 ingest starts, and once it is storing documents the clients run for --seconds (bounded: each stops at the
