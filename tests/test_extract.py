@@ -436,3 +436,11 @@ def test_extract_a_clash_at_a_protest_is_a_protest_met_by_force(resources: Resou
     met = _events("Residents of Tal Rifaat clashed with Turkish troops at a protest on Friday.", resources)
     assert [e.sub_event_type for e in met] == ["Protest with intervention"], met
     assert _events("Rebels clashed with the army in Tal Rifaat on Friday.", resources)[0].sub_event_type == "Armed clash"
+
+
+def test_extract_a_week_named_as_a_span_dates_its_events_to_its_middle(resources: Resources) -> None:
+    text = "Weekly summary, August 3-9, 2016\n\nGovernment forces shelled Kafr Nabl and Maarat al-Numan."
+    events = _events(text, resources)
+    assert events and {(e.event_date, e.time_precision) for e in events} == {(date(2016, 8, 6), 2)}, events
+    night = _events("Rebels attacked Kafr Nabl on the night of 4-5 August.", resources)
+    assert night and night[0].event_date == date(2016, 8, 4) and night[0].time_precision == 1, night

@@ -30,6 +30,9 @@ NON_FINITE_TAGS = frozenset({"VB", "VBG", "TO"})
 # publication carries (days): an older date in the story is background ("the offensive of 2015"), not the
 # day of the report's news.
 STORY_DAYS = 7
+# Spans of days (see `_day_of`).
+MIN_SPAN_DAYS = 3
+WEEK_SPAN_DAYS = 8
 
 
 def date_event(trigger_char: int, sentence: tuple[int, int], paragraph_start: int,
@@ -44,21 +47,31 @@ def date_event(trigger_char: int, sentence: tuple[int, int], paragraph_start: in
     in_sentence = [d for d in dates if sentence[0] <= d.start < sentence[1]]
     if in_sentence:
         nearest = min(in_sentence, key=lambda d: abs(d.start - trigger_char))
-        return nearest.day, nearest.precision, True
+        return (*_day_of(nearest), True)
     if future:
         return published, UNDATED_FUTURE_PRECISION, False
     earlier = [d for d in dates if paragraph_start <= d.start < sentence[0]]
     if earlier:
-        return earlier[-1].day, earlier[-1].precision, True
+        return (*_day_of(earlier[-1]), True)
     if published is None:
         return None, UNKNOWN_DATE_PRECISION, False
     story = [d for d in dates if story_start <= d.start < paragraph_start and d.precision == 1
              and d.day is not None and 0 <= (published - d.day).days <= STORY_DAYS]
     if story and not present:
-        return story[-1].day, 1, True
+        return (*_day_of(story[-1]), True)
     if past:
         return published - timedelta(days=WEEK_MIDPOINT_DAYS), UNDATED_PRECISION, False
     return published, 1, False
+
+
+def _day_of(mention: DateMention) -> tuple[date | None, int]:
+    """An event's day and precision from the date that dates it: a span of MIN_SPAN_DAYS or more ("July
+    21-27, 2016", "from 3 to 9 August") by its middle, known to the week (or, past WEEK_SPAN_DAYS, to the
+    month), the gold's and ACLED's convention; a day, or a night across two, as written."""
+    if mention.day is None or mention.span_days < MIN_SPAN_DAYS:
+        return mention.day, mention.precision
+    middle = mention.day + timedelta(days=(mention.span_days - 1) // 2)
+    return middle, max(mention.precision, 2 if mention.span_days <= WEEK_SPAN_DAYS else 3)
 
 
 def is_past(trigger: Any) -> bool:
