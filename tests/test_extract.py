@@ -444,3 +444,16 @@ def test_extract_a_week_named_as_a_span_dates_its_events_to_its_middle(resources
     assert events and {(e.event_date, e.time_precision) for e in events} == {(date(2016, 8, 6), 2)}, events
     night = _events("Rebels attacked Kafr Nabl on the night of 4-5 August.", resources)
     assert night and night[0].event_date == date(2016, 8, 4) and night[0].time_precision == 1, night
+
+
+def test_extract_a_deed_named_again_by_its_target_types_the_first_telling(resources: Resources) -> None:
+    text = ("Islamic State militants detonated explosives at a market in Qamishli on Monday.\n\n"
+            "Tuesday's attack on the Mar Gewargis Church in Qamishli killed nine people.\n\n"
+            "Police said the suicide bomber behind the church attack came from Hasakah.")
+    events = _events(text, resources)
+    church = [e for e in events if e.evidence.startswith("Tuesday")]
+    assert church and church[0].sub_event_type == "Suicide bomb", events
+    assert church[0].actor1_side == "isis", church  # the hand the report names for the other blast there
+    generic = _events("Tuesday's attack on the Mar Gewargis Church in Qamishli killed nine people. Two car bomb "
+                      "attacks hit Hasakah the same day.", resources)
+    assert [e.sub_event_type for e in generic if e.evidence.startswith("Tuesday")] != ["Suicide bomb"], generic

@@ -118,6 +118,8 @@ ONSET_LEMMAS = frozenset({"begin", "start", "launch", "erupt", "kick"})
 HAPPENING_NOUNS = frozenset({"incident", "attack", "ambush", "assault", "strike", "bombing", "explosion",
                              "blast", "shooting", "clash", "raid", "operation"})
 LOCATING_SENTENCES = 3
+# Event types whose unattributed reports at a place take the author the report names for another there.
+SHARED_AUTHOR_TYPES = frozenset({"Explosions/Remote violence", "Violence against civilians"})
 # Words of a protest, and of people hurt, that make a clash a protest met with force (see
 # `_protest_turned_violent`).
 PROTEST_LEMMAS = frozenset({"protest", "protester", "protestor", "demonstration", "demonstrator", "rally"})
@@ -889,7 +891,20 @@ def one_per_location_and_day(events: Sequence[Event]) -> list[Event]:
             kept[key] = _with_actors_of(event, old)
         else:
             kept[key] = _with_actors_of(old, event)
-    return sorted(kept.values(), key=lambda e: (e.evidence_start, e.event_id))
+    return _share_authors_by_place(sorted(kept.values(), key=lambda e: (e.evidence_start, e.event_id)))
+
+
+def _share_authors_by_place(events: list[Event]) -> list[Event]:
+    """A report's unattributed explosion or attack at a place where it attributes another of the same kind
+    ("a Daesh sleeper cell carried out the deadly bombing at a church near Damascus" ... "Sunday's attack on
+    Mar Elias Church") is told of the same hand: it takes the first such actors. Battles are left alone:
+    fights at one town in one report are often between other parties."""
+    authors: dict[tuple[str, str], Event] = {}
+    for event in events:
+        if event.actor1 and event.event_type in SHARED_AUTHOR_TYPES:
+            authors.setdefault((event.place_id, event.event_type), event)
+    return [_with_actors_of(e, authors[(e.place_id, e.event_type)])
+            if not e.actor1 and (e.place_id, e.event_type) in authors else e for e in events]
 
 
 def _with_actors_of(kept: Event, other: Event) -> Event:

@@ -46,6 +46,8 @@ NEIGHBOUR_ARCS = 2
 # or seized are disrupted, whatever weapon they are; such a trigger retypes only what it governs ("confronted
 # the missile attack", not the strike that went on "destroying ammunition").
 DISRUPTED = "Disrupted weapons use"
+# Types a deed is given when nothing more specific is said of it (see `_typed_by_reference`).
+GENERIC_DEEDS = frozenset({"Armed clash", "Attack"})
 NEIGHBOUR_OVERRIDES = {
     DISRUPTED: frozenset({AIR_STRIKE, "Shelling/artillery/missile attack", "Armed clash",
                           "Remote explosive/landmine/IED", "Grenade"}),
@@ -211,8 +213,36 @@ def find_triggers(doc: Any, classifier: Classifier, report_triggers: tuple[Repor
             if t.weight >= MIN_TRIGGER_WEIGHT and not _names_an_institution(doc[t.token])
             and not _names_a_campaign(doc[t.token], t) and not _describes_a_state(doc[t.token])
             and not _is_sought(doc[t.token]) and not _is_referred_to(doc[t.token], t)]
-    typed = _typed_by_neighbours(kept, doc, classifier)
+    typed = _typed_by_reference(_typed_by_neighbours(kept, doc, classifier), doc)
     return sorted([*typed, *_tallies(doc, typed)], key=lambda t: t.token)
+
+
+def _typed_by_reference(triggers: list[Trigger], doc: Any) -> list[Trigger]:
+    """A deed a later sentence names again by what it hit and says how it was done ("Sunday's attack on Mar
+    Elias Church ..." and "the suicide bomber behind the church attack"): the telling by the target ("the
+    church attack", typed by its neighbour "suicide bomber") types the first telling too, when that one is
+    of a generic type (an attack, a clash)."""
+    named: dict[tuple[str, str], str] = {}  # (deed noun, target noun) -> the more specific type
+    for trigger in triggers:
+        token = doc[trigger.token]
+        if trigger.sub_event_type in GENERIC_DEEDS or token.pos_ != "NOUN" or \
+                not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in token.children):
+            continue  # a deed named again is named definitely ("the church attack", not "two car bomb attacks")
+        for child in token.children:
+            if child.dep_ == "compound" and child.pos_ == "NOUN":
+                named[(token.lemma_.lower(), child.lemma_.lower())] = trigger.sub_event_type
+    if not named:
+        return triggers
+    out = []
+    for trigger in triggers:
+        token = doc[trigger.token]
+        if trigger.sub_event_type in GENERIC_DEEDS:
+            targets = {t.lemma_.lower() for t in token.subtree if t.i != token.i}
+            specific = next((kind for (deed, target), kind in named.items()
+                             if deed == token.lemma_.lower() and target in targets), None)
+            trigger = replace(trigger, sub_event_type=specific) if specific else trigger
+        out.append(trigger)
+    return out
 
 
 def _tallies(doc: Any, triggers: list[Trigger]) -> list[Trigger]:
