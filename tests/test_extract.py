@@ -457,3 +457,11 @@ def test_extract_a_deed_named_again_by_its_target_types_the_first_telling(resour
     generic = _events("Tuesday's attack on the Mar Gewargis Church in Qamishli killed nine people. Two car bomb "
                       "attacks hit Hasakah the same day.", resources)
     assert [e.sub_event_type for e in generic if e.evidence.startswith("Tuesday")] != ["Suicide bomb"], generic
+
+
+def test_extract_a_quarter_placed_at_its_citys_point_is_the_citys_location(resources: Resources) -> None:
+    text = ("Regime forces shelled Daraa on Sunday.\n\n"
+            "On Sunday the Fourth Division shelled the neighbourhoods of Daraa al-Balad with rockets.")
+    shelled = [e for e in _events(text, resources) if e.sub_event_type == "Shelling/artillery/missile attack"]
+    points = {(e.latitude, e.longitude) for e in shelled}
+    assert len(shelled) == len(points), shelled  # one event per location and day

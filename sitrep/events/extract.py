@@ -54,6 +54,7 @@ from sitrep.events.triggers import TERRITORY, ReportTrigger, Trigger, find_trigg
 from sitrep.framing import FramingLexicon, find_framing
 from sitrep.geo import Gazetteer, find_places
 from sitrep.geo.gazetteer import km_between
+from sitrep.geo.translit import fold
 from sitrep.model import HAPPENED, Document, Event, PlaceMention, Span, SubEventType
 from sitrep.overlays import DEFAULT_CONFLICT, profile_files
 from sitrep.stance import Publisher, infer_stance, outlet_spans, stance_of_source
@@ -877,12 +878,13 @@ def _location_name(mention: PlaceMention) -> str:
 def one_per_location_and_day(events: Sequence[Event]) -> list[Event]:
     """ACLED's rule: one event per location, day and type; the most certain report of it is kept (the
     earliest, between equals). Applied within a document's piece and again across its pieces."""
-    kept: dict[tuple[str, str, date | None, str, bool, int], Event] = {}
+    kept: dict[tuple[tuple[Any, ...], date | None, str, bool, int], Event] = {}
     in_order = sorted(_one_capture_per_statement(_drop_clashes_of_captures(_drop_peaceful_beside_force(
         _drop_repeats(events)))),
                       key=lambda e: e.evidence_start)
+    locations = _location_keys(in_order)
     for event in in_order:
-        key = (event.place_id, event.location, event.event_date, event.sub_event_type,
+        key = (locations[id(event)], event.event_date, event.sub_event_type,
                event.fact_status in HAPPENED, _distinct_development(event))
         old = kept.get(key)
         if old is None:
@@ -892,6 +894,31 @@ def one_per_location_and_day(events: Sequence[Event]) -> list[Event]:
         else:
             kept[key] = _with_actors_of(old, event)
     return _share_authors_by_place(sorted(kept.values(), key=lambda e: (e.evidence_start, e.event_id)))
+
+
+def _location_keys(events: list[Event]) -> dict[int, tuple[Any, ...]]:
+    """ACLED's location of each event: its place, unless it is a part of a place named for it and placed at
+    its point ("Daraa al-Balad", the old town of Daraa, placed at Daraa's point), which is that place's
+    location. Other places sharing a point (an unknown hill placed beside a village) stay their own."""
+    names: dict[tuple[float, float], list[str]] = {}
+    for event in events:
+        if event.latitude is not None and event.longitude is not None:
+            names.setdefault((round(event.latitude, 4), round(event.longitude, 4)), []).append(event.location)
+    keys: dict[int, tuple[Any, ...]] = {}
+    for event in events:
+        key: tuple[Any, ...] = (event.place_id, event.location)
+        if event.latitude is not None and event.longitude is not None:
+            point = (round(event.latitude, 4), round(event.longitude, 4))
+            whole = min((n for n in names[point] if _names_part_of(event.location, n)), key=len, default=None)
+            key = (point, whole) if whole is not None else key
+        keys[id(event)] = key
+    return keys
+
+
+def _names_part_of(name: str, whole: str) -> bool:
+    """"Daraa al-Balad" is named for "Daraa" (and any name for itself)."""
+    a, b = fold(name), fold(whole)
+    return a == b or a.startswith(b + " ")
 
 
 def _share_authors_by_place(events: list[Event]) -> list[Event]:
