@@ -716,3 +716,9 @@ def test_geo_a_saints_church_is_no_sound_alike_village(gazetteer: Gazetteer, nlp
 def test_geo_daraa_is_the_governorates_capital_by_its_english_name(gazetteer: Gazetteer, nlp: Any) -> None:
     city = _resolved("Government forces entered Daraa on Sunday.", gazetteer, nlp)["Daraa"]
     assert city is not None and city.name == "Daraa" and city.kind == "city", city
+
+
+def test_geo_the_golan_is_a_region_of_quneitra_not_a_sound_alike_village(gazetteer: Gazetteer, nlp: Any) -> None:
+    found = _resolved("Israeli troops moved deeper into the Golan Heights on Monday.", gazetteer, nlp)
+    golan = found.get("Golan Heights")
+    assert golan is not None and golan.kind == "region", found
