@@ -465,3 +465,10 @@ def test_extract_a_quarter_placed_at_its_citys_point_is_the_citys_location(resou
     shelled = [e for e in _events(text, resources) if e.sub_event_type == "Shelling/artillery/missile attack"]
     points = {(e.latitude, e.longitude) for e in shelled}
     assert len(shelled) == len(points), shelled  # one event per location and day
+
+
+def test_extract_armed_men_named_without_harm_are_no_attack(resources: Resources) -> None:
+    named = _events("Under the deal, about 500 gunmen will be allowed to travel safely to Idlib.", resources)
+    assert not [e for e in named if e.sub_event_type == "Attack"], named
+    harm = _events("Gunmen shot dead two farmers near Nawa on Monday.", resources)
+    assert [e.sub_event_type for e in harm] == ["Attack"], harm
