@@ -722,3 +722,23 @@ def test_geo_the_golan_is_a_region_of_quneitra_not_a_sound_alike_village(gazette
     found = _resolved("Israeli troops moved deeper into the Golan Heights on Monday.", gazetteer, nlp)
     golan = found.get("Golan Heights")
     assert golan is not None and golan.kind == "region", found
+
+
+def test_geo_a_city_named_as_holding_a_far_place_is_its_governorate(gazetteer: Gazetteer, nlp: Any) -> None:
+    far = _resolved("Kurdish-led forces closed in on the village of Baghouz in Syria's Deir ez-Zor.", gazetteer, nlp)
+    unit = far.get("Deir ez-Zor")
+    assert unit is not None and unit.kind == "governorate", far
+    town = _resolved("Rebels shelled Kafr Nabl in Idlib on Monday.", gazetteer, nlp)
+    assert town["Kafr Nabl"] is not None and town["Kafr Nabl"].name == "Kafr Nabl", town  # not placed at the city
+    near = _resolved("Clashes broke out in Jaramana in Damascus on Monday.", gazetteer, nlp)
+    damascus = near.get("Damascus")
+    assert damascus is not None and damascus.kind == "city", near
+
+
+def test_geo_a_district_named_for_a_town_is_the_district_around_it(gazetteer: Gazetteer, nlp: Any) -> None:
+    found = _resolved("Shelling hit villages in the Manbij district of the Aleppo governorate. Manbij itself "
+                      "was quiet.", gazetteer, nlp)
+    assert found["Manbij district"] is not None and found["Manbij district"].kind == "region", found
+    assert found["Manbij"] is not None and found["Manbij"].kind == "town", found
+    quarter = _resolved("Clashes erupted in the Sheikh Maqsood district of Aleppo.", gazetteer, nlp)
+    assert quarter["Sheikh Maqsood district"] is not None and quarter["Sheikh Maqsood district"].kind == "district"

@@ -90,7 +90,7 @@ KIND_PRIOR = {"city": 1.0, "town": 0.7, "governorate": 0.65, "region": 0.5, "dis
 # Which gazetteer kinds a feature word agrees with.
 FEATURE_KINDS = {
     "hill": {"hill"}, "camp": {"camp", "village", "town", "district"}, "farm": {"farm", "village"},
-    "district": {"district", "town", "village"}, "road": {"road", "base", "pass"},
+    "district": {"district", "town", "village", "region"}, "road": {"road", "base", "pass"},
     "village": {"village", "town"}, "town": {"town", "village", "city"}, "city": {"city", "town"},
     "airport": {"airport", "base"}, "base": {"base", "airport"}, "dam": {"dam"},
     "region": {"region", "governorate"}, "governorate": {"governorate"}, "area": set(),
@@ -120,6 +120,8 @@ STRAY_ANCHORS = 2
 # placed at Y. CONTAINER_GAP_RE is the text between the two names.
 CONTAINED_KM = 20.0
 CONTAINER_KINDS = frozenset({"city", "town"})
+# "X in Y", "X in Syria's Y", "X, in Y province": Y named as the unit that holds X.
+UNIT_GAP_RE = re.compile(r",?\s+in\s+(?:(?:Syria|the\s+country)['’]s\s+)?")
 CONTAINER_GAP_RE = re.compile(r"(?:\s+[a-z]+)?\s+in\s+(?:the\s+(?:city|town)\s+of\s+)?")
 # "the Hader area of southern Syria", "Qamishli, in northeastern Syria": the part of the country named keeps
 # out readings lying over PART_MARGIN_DEG (degrees of latitude or longitude, ~55 km) beyond the country's
@@ -324,6 +326,14 @@ def _letters_alike(spelling: str, place: Place, alternate_discount: float = 0.0)
                - (0.0 if n == place.name else alternate_discount) for n in (place.name, *place.names))
 
 
+def _district_as_unit(mention: Mention, options: list[_Option]) -> list[_Option]:
+    """"the Manbij district of the Aleppo governorate": a district named for a town, where no city quarter
+    has the name, is the district (mintaqa) around the town, a region of the gazetteer."""
+    if mention.feature != "district" or any(o.place.kind == "district" for o in options):
+        return options
+    return [o for o in options if o.place.kind == "region"] or options
+
+
 def _units_if_named(mention: Mention, options: list[_Option]) -> list[_Option]:
     """A mention whose feature word names an administrative unit ("Hama province") reads as such a unit
     whenever one is among its candidates."""
@@ -382,6 +392,7 @@ def resolve_mentions(text: str, mentions: list[Mention], gazetteer: Gazetteer) -
         previous = list(contexts)
     _one_sense_per_discourse(slots)
     _drop_strays(slots)
+    _units_holding_far_places(slots, text)
     _keep_inside_containers(slots, text)
     return _follow_features([_finish(s, slots, gazetteer) for s in slots])
 
@@ -402,7 +413,8 @@ def _slots(text: str, mentions: list[Mention], gazetteer: Gazetteer) -> list[_Sl
         paragraph = bisect_right(breaks, mention.start)  # paragraph breaks at or before it
         slot = _Slot(mention, skeleton(mention.name or mention.surface), paragraph=paragraph,
                      heading=sections[section][1] if section >= 0 else [], is_heading=id(mention) in heads)
-        options = _seat_over_its_unit(mention, _units_if_named(mention, _candidates(mention, gazetteer)))
+        options = _seat_over_its_unit(mention, _district_as_unit(mention, _units_if_named(
+            mention, _candidates(mention, gazetteer))))
         slot.candidates = _in_named_part(mention, text, options, gazetteer)
         slot.filtered = len(slot.candidates) < len(options)
         slots.append(slot)
@@ -445,10 +457,12 @@ def _contexts(slots: list[_Slot]) -> list[_Context]:
         if best is not None:
             found = areas if best.place.kind in AREA_KINDS else points
             found[s.paragraph].append((k, geo_point(best.place.lat, best.place.lon)))
-    # each place once: the nearest of them is the same, and found with fewer distances
-    return [_Context(list(dict.fromkeys(p for j, p in points.get(s.paragraph, ()) if j != k)),
-                     list(dict.fromkeys(p for j, p in areas.get(s.paragraph, ()) if j != k)))
-            for k, s in enumerate(slots)]
+    # each place once: the nearest of them is the same, and found with fewer distances; "the Manbij district"
+    # read as the district is no evidence that a bare "Manbij" is the district too
+    def others(found: dict[int, list[tuple[int, GeoPoint]]], k: int, s: _Slot) -> list[GeoPoint]:
+        return list(dict.fromkeys(p for j, p in found.get(s.paragraph, ())
+                                  if j != k and not (slots[j].key == s.key and _district_unit(slots[j]))))
+    return [_Context(others(points, k, s), others(areas, k, s)) for k, s in enumerate(slots)]
 
 
 def _drop_lookalikes(slots: list[_Slot]) -> None:
@@ -475,7 +489,9 @@ def _one_sense_per_discourse(slots: list[_Slot]) -> None:
     for group in groups.values():
         if len(group) == 1:
             continue  # a lone mention's best reading is its own already
-        leader = max((s for s in group if s.best), key=lambda s: s.best.score if s.best else 0, default=None)
+        # "the Manbij district" read as the district around the town leads no bare "Manbij" (the town)
+        leader = max((s for s in group if s.best and not _district_unit(s)),
+                     key=lambda s: s.best.score if s.best else 0, default=None)
         if leader is None or leader.best is None:
             continue
         chosen = leader.best.place
@@ -486,6 +502,10 @@ def _one_sense_per_discourse(slots: list[_Slot]) -> None:
             if match is not None:
                 s.scored = [Candidate(match.place, max(match.score, MIN_SCORE))] + [
                     c for c in s.scored if c.place.place_id != chosen.place_id]
+
+
+def _district_unit(slot: _Slot) -> bool:
+    return slot.mention.feature == "district" and slot.best is not None and slot.best.place.kind == "region"
 
 
 def _drop_strays(slots: list[_Slot]) -> None:
@@ -523,6 +543,23 @@ def _keep_inside_containers(slots: list[_Slot], text: str) -> None:
             slot.scored = near
         elif slot.scored or slot.mention.cues != ("gazetteer",):
             slot.contained_in = outer
+
+
+def _units_holding_far_places(slots: list[_Slot], text: str) -> None:
+    """"The village of Baghouz in Syria's Deir ez-Zor": a city named as where a place lies that is far from
+    it (over CONTAINED_KM) but in the governorate of the city's name is that governorate."""
+    for slot, container in pairwise(slots):
+        inner, outer = slot.best, container.best
+        if inner is None or outer is None or outer.place.kind != "city" or not inner.place.admin1 or \
+                not UNIT_GAP_RE.fullmatch(text[slot.mention.end:container.mention.start]):
+            continue
+        if km_between(inner.place.lat, inner.place.lon, outer.place.lat, outer.place.lon) <= CONTAINED_KM:
+            continue
+        unit = next((c for c in container.scored if c.place.kind == "governorate"
+                     and fold(inner.place.admin1) in {fold(n) for n in c.place.names}), None)
+        if unit is not None:
+            container.scored = [replace(unit, score=max(unit.score, outer.score)),
+                                *(c for c in container.scored if c is not unit)]
 
 
 def _feature_disagrees(feature: str, place: Place) -> bool:
