@@ -406,10 +406,11 @@ def test_extract_forces_described_as_deployed_are_no_deployment(resources: Resou
 
 
 def test_extract_an_offensive_is_dated_by_its_start_not_by_its_bracketed_span(resources: Resources) -> None:
-    text = ("The Hama offensive (March–April 2016) was a rebel operation in the north of Hama province that "
-            "began in late March 2016.")
-    events = _events(text, resources)
-    assert events and events[0].event_date == date(2016, 3, 26), events  # the middle of 21-31 March
+    begun = _events("The army launched an offensive in the north of Hama province that began in late March 2016.",
+                    resources)
+    assert begun and begun[0].event_date == date(2016, 3, 26), begun  # the middle of 21-31 March
+    aside = _events("Rebels shelled Mhardeh (as during the March–April 2016 fighting) on 4 April 2016.", resources)
+    assert aside and aside[0].event_date == date(2016, 4, 4), aside
 
 
 def test_extract_a_tally_shares_the_counted_deeds_out_among_its_places(resources: Resources) -> None:

@@ -742,3 +742,10 @@ def test_geo_a_district_named_for_a_town_is_the_district_around_it(gazetteer: Ga
     assert found["Manbij"] is not None and found["Manbij"].kind == "town", found
     quarter = _resolved("Clashes erupted in the Sheikh Maqsood district of Aleppo.", gazetteer, nlp)
     assert quarter["Sheikh Maqsood district"] is not None and quarter["Sheikh Maqsood district"].kind == "district"
+
+
+def test_geo_a_title_opening_with_a_citys_name_names_the_city(gazetteer: Gazetteer, nlp: Any) -> None:
+    # the tagger reads the sentence-opening "Aleppo" of a title as an adjective
+    found = _resolved("Aleppo offensive (July–August 2016)\n\nPart of the Syrian Civil War.", gazetteer, nlp)
+    assert found.get("Aleppo") is not None and found["Aleppo"].kind == "city", found
+    assert "Regime" not in _resolved("Regime forces shelled the town of Douma.", gazetteer, nlp)

@@ -196,3 +196,10 @@ def test_triggers_neighbours_take_the_more_specific_type(nlp: Any, classifier: C
     met = _triggers("Syrian air defences confronted an Israeli missile attack on the airport late on Monday.", nlp,
                     classifier, report_triggers)
     assert met.get("attack") == "Disrupted weapons use", met
+
+
+def test_triggers_a_deed_titled_with_its_span_of_dates_names_a_campaign(
+        nlp: Any, classifier: Classifier, report_triggers: tuple[ReportTrigger, ...]) -> None:
+    found = _triggers("Hama offensive (March–April 2017)\n\nRebels shelled Mhardeh on Monday.", nlp, classifier,
+                      report_triggers)
+    assert "offensive" not in found and "shelled" in found, found

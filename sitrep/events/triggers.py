@@ -345,7 +345,22 @@ def _names_a_campaign(token: Any, trigger: Trigger) -> bool:
     name, which titles a campaign rather than reporting an event (air forces excepted: "the Air Force
     pounded" names the one who struck)."""
     return (token.tag_ in PROPER_NOUN_TAGS and token.is_title and token.i != token.sent.start
-            and trigger.sub_event_type != AIR_STRIKE)
+            and trigger.sub_event_type != AIR_STRIKE) or _titled_by_its_span(token)
+
+
+def _titled_by_its_span(token: Any) -> bool:
+    """"Aleppo offensive (July–August 2016)", "The Rif Dimashq offensive (June–October 2016) was ...": a deed
+    named with its span of dates in brackets is a campaign's title (an encyclopaedia's), whose days are
+    reported one by one elsewhere."""
+    doc = token.doc
+    if token.i + 2 >= len(doc) or doc[token.i + 1].text != "(":
+        return False
+    inside = []
+    for t in doc[token.i + 2:min(len(doc), token.i + 10)]:
+        if t.text == ")":
+            return bool(inside) and all(w.ent_type_ == "DATE" or w.is_punct for w in inside)
+        inside.append(t)
+    return False
 
 
 def _describes_a_state(token: Any) -> bool:

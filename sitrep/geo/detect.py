@@ -512,6 +512,8 @@ def _match_at(words: list[Word], i: int, text: str, gazetteer: Gazetteer, info: 
             return _make_mention(text, words, i, last_word, ("gazetteer",), doc_id)
         return None
     level = _start_level(word, info)
+    if level == CANNOT and _opens_with_a_prominent_name(word, i, words, text, gazetteer, lowercase):
+        level = DOUBTFUL
     if level == CANNOT:
         # "New" of "New Aleppo", "Old" of "the Old City": too short or too English to be a name alone;
         # "Abu" of "Abu al-Duhour airbase", tagged a person's name, where a feature word says it is a place
@@ -529,6 +531,13 @@ def _match_at(words: list[Word], i: int, text: str, gazetteer: Gazetteer, info: 
         last = None  # "Minister", "Battle", "Gen": English words that sound like villages
     found = _known_mention(words, i, last, text, info, doc_id)
     return found if found is not None else _unknown_by_context(words, i, text, info, foreign, doc_id)
+
+
+def _opens_with_a_prominent_name(word: Word, i: int, words: list[Word], text: str, gazetteer: Gazetteer,
+                                 lowercase: frozenset[str]) -> bool:
+    """"Aleppo offensive (July–August 2016)": a sentence opening with a city's or town's very name, which the
+    tagger took for an adjective and the text never writes in lower case, may name the place."""
+    return _sentence_start(word, text) and word.lower not in lowercase and _is_prominent(word.text, gazetteer)
 
 
 def _known_mention(words: list[Word], i: int, last: int | None, text: str, info: TokenInfo,
