@@ -42,6 +42,9 @@ WAIT_MS = 60_000  # the page on a loaded CI machine with software WebGL: generou
 SERVER_START_S = 30.0
 MOSUL = (43.119, 36.335)  # lon, lat (GeoNames 99072)
 MOSUL_TOLERANCE_DEGREES = 0.05  # about 5 km: a city's label on the city, not on a district or suburb of it
+# Pixels from a city-level event's point at the closest zoom where its disc (about a city's 3 km) is still
+# drawn and its mark (18 px) long gone.
+CITY_DISC_OFFSET_PX = 120
 CITY_ZOOM_MIN_LABELS = 10  # place labels expected on Aleppo at zoom 11.5 (districts, bases, villages around)
 # Colour blindness simulated with Machado, Oliveira & Fernandes (2009), severity 1, on linear RGB.
 CVD_MATRICES = {
@@ -712,3 +715,31 @@ def test_web_hover_popup_closes_when_the_slider_or_the_view_moves(page: Page) ->
     hover_biggest_cluster()
     page.page.evaluate("window.sitrepMap.panBy([40, 0], { duration: 0 })")
     page.page.wait_for_selector(".maplibregl-popup", state="detached")
+
+
+def test_web_city_level_event_is_drawn_as_a_disc_not_a_pin(page: Page, api: httpx.Client) -> None:
+    drawn = [e for e in all_events(api) if e["lat"] is not None and e["date"] and e["fact_status"] != "expected"]
+    city = next(e for e in drawn if e["geo_precision"] == 2)
+    spot = next(e for e in drawn if e["geo_precision"] == 1)
+
+    def features_at(event: dict[str, Any], dx: float) -> dict[str, set[str]]:
+        """The layers' features drawn `dx` pixels east of the event's point, at the closest zoom (no clusters)."""
+        page.zoom_to(event["lon"], event["lat"])
+        page.rendered("events")  # drawn in full
+        found = page.page.evaluate("""([lon, lat, dx]) => {
+            const map = window.sitrepMap;
+            const at = map.project([lon, lat]);
+            return map.queryRenderedFeatures([at.x + dx, at.y], { layers: ['events', 'events-city'] })
+                .map(f => [f.layer.id, f.properties.event_id, f.properties.geo_precision]);
+        }""", [event["lon"], event["lat"], dx])
+        assert all(precision == 2 for layer, _, precision in found if layer == "events-city")
+        return {layer: {i for kind, i, _ in found if kind == layer} for layer in ("events", "events-city")}
+
+    # on its point: the event's mark over its disc; CITY_DISC_OFFSET_PX away, the disc alone (a pin is gone)
+    assert city["event_id"] in features_at(city, 0)["events"]
+    assert city["event_id"] in features_at(city, 0)["events-city"]
+    off = features_at(city, CITY_DISC_OFFSET_PX)
+    assert city["event_id"] in off["events-city"] and city["event_id"] not in off["events"]
+    # an event placed on its spot is its mark alone, with no disc around it
+    assert spot["event_id"] in features_at(spot, 0)["events"]
+    assert spot["event_id"] not in features_at(spot, 0)["events-city"] | features_at(spot, CITY_DISC_OFFSET_PX)["events-city"]
