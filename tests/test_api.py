@@ -167,6 +167,39 @@ def test_api_events_sparse_fields_are_the_full_items_cut_down(client: TestClient
     assert "secret" in error["message"]
 
 
+def test_api_event_columns_are_the_events_column_by_column(client: TestClient) -> None:
+    items = all_events(client)
+    fields = ("event_type", "date", "lat", "lon", "review")
+    body = client.get("/api/event-columns", params={"fields": ",".join(fields)}).json()
+    assert (body["count"], body["total"], body["total_exact"], body["offset"]) == (len(items), len(items), True, 0)
+    assert list(body["columns"]) == ["event_id", "date", "event_type", "lat", "lon", "review"]  # the items' order
+    for i, item in enumerate(items):
+        assert {name: column[i] for name, column in body["columns"].items()} == \
+            {k: v for k, v in item.items() if k in {"event_id", *fields}}
+    battles = client.get("/api/event-columns", params={"type": "Battles", "fields": "event_type"}).json()
+    assert battles["columns"]["event_id"] == [i["event_id"] for i in items if i["event_type"] == "Battles"]
+    pages = [client.get("/api/event-columns", params={"limit": 7, "offset": offset}).json()
+             for offset in range(0, len(items) + 7, 7)]
+    assert [i for page in pages for i in page["columns"]["event_id"]] == [i["event_id"] for i in items]
+    assert all(set(page["columns"]) == set(items[0]) for page in pages)  # every field by default
+    assert_error(client.get("/api/event-columns", params={"fields": "secret"}), 400, "bad_request")
+    assert_error(client.get("/api/event-columns", params={"type": "Batles"}), 400, "bad_request")
+
+
+def test_api_event_columns_are_gzipped_for_a_client_that_accepts_it(client: TestClient) -> None:
+    import gzip
+    import json
+
+    plain = client.get("/api/event-columns", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers and plain.headers["vary"] == "Accept-Encoding"
+    zipped = client.get("/api/event-columns", headers={"Accept-Encoding": "gzip"})
+    assert zipped.headers["content-encoding"] == "gzip" and zipped.json() == plain.json()
+    raw = client.build_request("GET", "/api/event-columns", headers={"Accept-Encoding": "gzip"})
+    sent = client.send(raw, stream=True)
+    body = b"".join(sent.iter_raw())
+    assert len(body) < len(plain.content) / 3 and json.loads(gzip.decompress(body)) == plain.json()
+
+
 def test_api_event_detail_has_reports_quotes_framing_and_terms(client: TestClient, store: Store) -> None:
     texts = _document_texts(store)
     details = [client.get(f"/api/events/{i['event_id']}").json() for i in all_events(client)]
@@ -229,6 +262,9 @@ def test_api_changes_and_timeline(client: TestClient, store: Store) -> None:
     dated = [e for e in all_events(client) if e["date"]]
     assert sum(d["events"] for d in timeline["days"]) == len(dated)
     assert timeline["first"] == min(e["date"] for e in dated) and timeline["last"] == max(e["date"] for e in dated)
+    located = [e for e in all_events(client) if e["lat"] is not None]
+    assert timeline["extent"] == [min(e["lon"] for e in located), min(e["lat"] for e in located),
+                                  max(e["lon"] for e in located), max(e["lat"] for e in located)]
     start, end = date.fromisoformat(timeline["first"]), date.fromisoformat(timeline["last"])
     body = client.get("/api/changes", params={"from": (start.replace(day=1)).isoformat(), "to": end.isoformat()})
     expected = control_changes(store, start.replace(day=1), end)
@@ -314,7 +350,7 @@ def test_api_sides_read_the_user_s_overlay(tmp_path: Path, store: Store, gazette
 
 def test_api_serves_openapi_docs_and_the_page(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()
-    for route in ("/api/events", "/api/events/{event_id}", "/api/control", "/api/changes", "/api/timeline",
+    for route in ("/api/events", "/api/event-columns", "/api/events/{event_id}", "/api/control", "/api/changes", "/api/timeline",
                   "/api/fronts", "/api/places", "/api/sources", "/api/config", "/api/sides", "/api/documents",
                   "/api/events/{event_id}/comments", "/api/comments/{comment_id}/votes", "/api/events/{event_id}/votes",
                   "/api/events/{event_id}/review"):
@@ -402,12 +438,16 @@ def test_api_review_moves_the_merged_confidence(client: TestClient, store: Store
                   if len(d["reports"]) > 1 and 0.35 < d["confidence"] < 0.75)
     sibling = next(r["event_id"] for r in detail["reports"] if r["event_id"] != detail["event_id"])
     base = detail["confidence"]
+    feed = client.get("/api/event-columns", params={"fields": "review"}).json()["columns"]  # kept while unchanged
+    assert dict(zip(feed["event_id"], feed["review"], strict=True))[sibling] == ""
     verified = client.put(f"/api/events/{detail['event_id']}/review",
                           json={"status": "verified", "note": "geolocated video", "by": "ana"}, headers=AUTH).json()
     assert verified["confidence"] == pytest.approx(base + 0.2, abs=1e-3)
     assert explain_event(store, sibling).confidence == verified["confidence"]
     listed = {e["event_id"]: e for e in all_events(client)}
     assert listed[sibling]["review"] == "verified" and listed[sibling]["confidence"] == verified["confidence"]
+    feed = client.get("/api/event-columns", params={"fields": "review"}).json()["columns"]  # built anew
+    assert dict(zip(feed["event_id"], feed["review"], strict=True))[sibling] == "verified"
     seen = client.get(f"/api/events/{sibling}").json()
     assert seen["review"]["status"] == "verified" and seen["review"]["note"] == "geolocated video"
     term = next(t for t in seen["confidence_terms"] if t["name"] == "analyst_review")

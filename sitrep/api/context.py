@@ -8,6 +8,7 @@ at once when the API itself writes.
 
 from __future__ import annotations
 
+import gzip
 import threading
 import time
 from collections import OrderedDict
@@ -160,6 +161,31 @@ def json_response(body: Any, status_code: int = 200) -> Response:
     (a country's control points, a page of events) it is several times faster than validating them
     against their response models first; the models still document them in the OpenAPI schema."""
     return Response(to_json(body), status_code=status_code, media_type="application/json")
+
+
+# Responses of /api/event-columns are gzip'd at this zlib level for a client that accepts it: level 1 shrinks
+# the map's 1.7 MB feed to 0.26 MB in 6 ms (level 6: 0.19 MB in 25 ms, time the page waits for).
+GZIP_LEVEL = 1
+GZIP_FROM_BYTES = 1024  # smaller bodies go as they are: a header and a round of zlib would outweigh them
+GZIP_MAGIC = b"\x1f\x8b"  # how a gzip stream begins (a JSON text never does)
+
+
+def accepts_gzip(request: Request) -> bool:
+    return "gzip" in request.headers.get("accept-encoding", "").lower()
+
+
+def json_bytes(body: Any, gzipped: bool) -> bytes:
+    """`body` as JSON (as `json_response` encodes it), gzip'd when `gzipped` and it is large enough to gain."""
+    encoded = to_json(body)
+    return gzip.compress(encoded, GZIP_LEVEL, mtime=0) if gzipped and len(encoded) >= GZIP_FROM_BYTES else encoded
+
+
+def json_bytes_response(body: bytes) -> Response:
+    """A response of `json_bytes`' output, saying whether it is gzip'd (and that this depends on the request)."""
+    headers = {"Vary": "Accept-Encoding"}
+    if body.startswith(GZIP_MAGIC):
+        headers["Content-Encoding"] = "gzip"
+    return Response(body, media_type="application/json", headers=headers)
 
 
 def checked_date(settings: Settings, day: date | None, name: str) -> date | None:

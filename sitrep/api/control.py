@@ -117,15 +117,22 @@ def get_changes(ctx: Annotated[ApiContext, Depends(context)],
 
 @router.get("/api/timeline", response_model=Timeline)
 def get_timeline(ctx: Annotated[ApiContext, Depends(context)]) -> Timeline:
-    """The first and last event dates and the events of each day (the map slider's range)."""
-    def count_days() -> list[TimelineDay]:
+    """The first and last event dates, the events of each day (the map slider's range) and the extent of the
+    located events (west, south, east, north; the map opens on it before the events are in)."""
+    def count_days() -> tuple[list[TimelineDay], list[float] | None]:
         query = (select(EventRow.event_date, func.count()).where(EventRow.event_date.is_not(None))
                  .group_by(EventRow.event_date).order_by(EventRow.event_date))
+        located = select(func.min(EventRow.longitude), func.min(EventRow.latitude), func.max(EventRow.longitude),
+                         func.max(EventRow.latitude)).where(EventRow.latitude.is_not(None),
+                                                            EventRow.longitude.is_not(None))
         with ctx.store.engine.connect() as connection:
-            return [TimelineDay(date=day, events=n) for day, n in connection.execute(query) if day is not None]
+            days = [TimelineDay(date=day, events=n) for day, n in connection.execute(query) if day is not None]
+            extent = connection.execute(located).one()
+        return days, ([float(v) for v in extent] if extent[0] is not None else None)
 
-    days = ctx.cached("timeline", count_days)
-    return Timeline(first=days[0].date if days else None, last=days[-1].date if days else None, days=days)
+    days, extent = ctx.cached("timeline", count_days)
+    return Timeline(first=days[0].date if days else None, last=days[-1].date if days else None, days=days,
+                    extent=extent)
 
 
 @router.get("/api/fronts", response_model=FrontList)

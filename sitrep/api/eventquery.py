@@ -31,6 +31,8 @@ from sitrep.store.schema import (
 # Matches counted at most for a page's `total` (beyond it `total_exact` is false): counting 10,000 index
 # entries takes a few milliseconds; counting a million takes a hundred.
 COUNT_CAP = 10_000
+# Ids bound in one `IN (...)` when a page's rows are read: SQLite takes at most 32,766 parameters a statement.
+IDS_PER_QUERY = 5000
 # The fields of an event as pages list them, in their order (`_item`).
 EVENT_FIELDS = ("event_id", "date", "time_precision", "event_type", "sub_event_type", "actor1", "actor1_side",
                 "actor2", "actor2_side", "location", "admin1", "place_id", "lat", "lon", "geo_precision",
@@ -103,7 +105,7 @@ def _filtered(columns: Sequence[Any], q: EventQuery) -> Select[Any]:
 
 def event_page(connection: Connection, q: EventQuery, fields: Collection[str] = EVENT_FIELDS) -> EventPage:
     """One page of the events matching `q`: dated ones by date and id, then undated ones by id; each with
-    `fields` (see `page_rows`)."""
+    `fields` (see `page_rows`). A page of any size: its rows are read `IDS_PER_QUERY` ids at a time."""
     if q.near is not None:
         ids, total, exact = _ids_near(connection, q)
     else:
@@ -111,7 +113,15 @@ def event_page(connection: Connection, q: EventQuery, fields: Collection[str] = 
         total, exact = _count(connection, q)
         if ids and not exact:  # past the cap: at least what this page reaches
             total = max(total, q.offset + len(ids))
-    return EventPage(rows=page_rows(connection, ids, fields), total=total, total_exact=exact)
+    rows: list[dict[str, Any]] = []
+    for start in range(0, len(ids), IDS_PER_QUERY):
+        rows += page_rows(connection, ids[start:start + IDS_PER_QUERY], fields)
+    return EventPage(rows=rows, total=total, total_exact=exact)
+
+
+def as_columns(rows: Sequence[dict[str, Any]], fields: Collection[str]) -> dict[str, list[Any]]:
+    """The rows' `fields` column by column, in EVENT_FIELDS' order."""
+    return {name: [row[name] for row in rows] for name in EVENT_FIELDS if name in fields}
 
 
 def _page_ids(connection: Connection, q: EventQuery) -> list[str]:

@@ -1,22 +1,33 @@
-"""Routes: `GET /api/events` (reports: filters, paging, JSON or GeoJSON), `GET /api/events/{event_id}` and
+"""Routes: `GET /api/events` (reports: filters, paging, JSON or GeoJSON), `GET /api/event-columns` (the same,
+column by column, in pages of up to 100,000: the map's feed), `GET /api/events/{event_id}` and
 `GET /api/merged-events` (one item per happening, with its reports, sources, stances and disputes)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
-from sitrep.api.context import ApiContext, checked_date, context, json_response
+from sitrep.api.context import (
+    ApiContext,
+    accepts_gzip,
+    checked_date,
+    context,
+    json_bytes,
+    json_bytes_response,
+    json_response,
+)
 from sitrep.api.detail import event_detail
 from sitrep.api.errors import ApiError
-from sitrep.api.eventquery import EVENT_FIELDS, EventQuery, as_feature_collection, event_page
+from sitrep.api.eventquery import EVENT_FIELDS, EventQuery, as_columns, as_feature_collection, event_page
 from sitrep.api.schemas import (
     MAX_LIST_CHARS,
     MAX_NAME_CHARS,
     MAX_OFFSET,
     MAX_STANCE_CHARS,
+    EventColumns,
     EventDetail,
     EventId,
     EventPage,
@@ -29,12 +40,14 @@ router = APIRouter(tags=["events"])
 # Most events one page may hold, and how many when the request does not say.
 MAX_PAGE = 1000
 DEFAULT_PAGE = 100
+# Most events one page of /api/event-columns holds (and its default): a country's whole record for the map
+# in one request (10,000 events of the map's 15 fields are 1.7 MB of JSON, 0.26 MB gzip'd).
+MAX_COLUMN_PAGE = 100_000
 # Default radius (km) around `near`, as `sitrep events --km`.
 DEFAULT_KM = 25.0
 
 
-@router.get("/api/events", response_model=None, responses={200: {"model": EventPage}})
-def list_events(
+def event_filters(
     ctx: Annotated[ApiContext, Depends(context)],
     since: Annotated[date | None, Query(alias="from", description="first event date, YYYY-MM-DD")] = None,
     until: Annotated[date | None, Query(alias="to", description="last event date, YYYY-MM-DD")] = None,
@@ -48,36 +61,72 @@ def list_events(
     near: Annotated[str | None, Query(max_length=MAX_NAME_CHARS, description="a place name (transliteration-tolerant)")] = None,
     km: Annotated[float, Query(gt=0, le=2000, description="radius around `near`, km")] = DEFAULT_KM,
     bbox: Annotated[str | None, Query(max_length=MAX_NAME_CHARS, description="west,south,east,north in degrees")] = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
-    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
-    format: Annotated[Literal["json", "geojson"], Query()] = "json",
-    fields: Annotated[str | None, Query(max_length=MAX_LIST_CHARS, description="the event fields to return, comma-separated (default: "
-                                        "all); GeoJSON always has the point")] = None,
-) -> Response:
-    """Stored events (one per report) matching every filter, dated ones by date then id, undated last.
-    `total` is exact up to 10,000 matches; beyond, `total_exact` is false and `total` a floor."""
+) -> EventQuery:
+    """FastAPI dependency: the event filters of a request (paging left at its defaults), checked."""
     since, until = checked_date(ctx.settings, since, "from"), checked_date(ctx.settings, until, "to")
     _check_range(since, until)
     side, source, stance = _stored_values(ctx, side, source, stance)
-    wanted = _fields(fields)
-    if format == "geojson" and isinstance(wanted, frozenset):
-        wanted |= {"lat", "lon"}  # the point
     type, sub_type, status = _known(type, sub_type, status)
     event_type = type if type in EVENT_TYPES else None
     sub_event_type = sub_type or (type if type and type not in EVENT_TYPES else None)
     if sub_type and type and type not in EVENT_TYPES and type != sub_type:
         raise ApiError(400, f"type {type!r} and sub_type {sub_type!r} disagree")
-    query = EventQuery(since=since, until=until, event_type=event_type, sub_event_type=sub_event_type, side=side,
-                       status=status, source=source, stance=stance,
-                       admin1=_front(ctx, front).admin1 if front else None,
-                       near=_centre(ctx, near) if near else None, km=km, bbox=parse_bbox(bbox) if bbox else None,
-                       limit=limit, offset=offset)
+    return EventQuery(since=since, until=until, event_type=event_type, sub_event_type=sub_event_type, side=side,
+                      status=status, source=source, stance=stance,
+                      admin1=_front(ctx, front).admin1 if front else None,
+                      near=_centre(ctx, near) if near else None, km=km, bbox=parse_bbox(bbox) if bbox else None)
+
+
+FIELDS_HELP = "the event fields to return, comma-separated (default: all)"
+
+
+@router.get("/api/events", response_model=None, responses={200: {"model": EventPage}})
+def list_events(
+    ctx: Annotated[ApiContext, Depends(context)],
+    filters: Annotated[EventQuery, Depends(event_filters)],
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+    format: Annotated[Literal["json", "geojson"], Query()] = "json",
+    fields: Annotated[str | None, Query(max_length=MAX_LIST_CHARS,
+                                        description=f"{FIELDS_HELP}; GeoJSON always has the point")] = None,
+) -> Response:
+    """Stored events (one per report) matching every filter, dated ones by date then id, undated last.
+    `total` is exact up to 10,000 matches; beyond, `total_exact` is false and `total` a floor."""
+    wanted = _fields(fields)
+    if format == "geojson" and isinstance(wanted, frozenset):
+        wanted |= {"lat", "lon"}  # the point
     with ctx.store.engine.connect() as connection:
-        page = event_page(connection, query, wanted)
+        page = event_page(connection, replace(filters, limit=limit, offset=offset), wanted)
     members = {"total": page.total, "total_exact": page.total_exact, "limit": limit, "offset": offset}
     if format == "geojson":
         return json_response(as_feature_collection(page.rows, **members))
     return json_response({"items": page.rows, **members})
+
+
+@router.get("/api/event-columns", response_model=None, responses={200: {"model": EventColumns}})
+def list_event_columns(
+    ctx: Annotated[ApiContext, Depends(context)],
+    request: Request,
+    filters: Annotated[EventQuery, Depends(event_filters)],
+    limit: Annotated[int, Query(ge=1, le=MAX_COLUMN_PAGE)] = MAX_COLUMN_PAGE,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+    fields: Annotated[str | None, Query(max_length=MAX_LIST_CHARS, description=FIELDS_HELP)] = None,
+) -> Response:
+    """The events of /api/events (same filters, same order), column by column and up to 100,000 in one page:
+    `columns[field][i]` is the i-th event's field; `count` events. Gzip'd for a client that accepts it. The
+    map page reads all its events so, in one request. While the store is unchanged, a page asked again is
+    answered from memory."""
+    wanted = _fields(fields)
+    gzipped = accepts_gzip(request)
+
+    def build() -> bytes:
+        with ctx.store.engine.connect() as connection:
+            page = event_page(connection, replace(filters, limit=limit, offset=offset), wanted)
+        return json_bytes({"columns": as_columns(page.rows, wanted), "count": len(page.rows), "total": page.total,
+                           "total_exact": page.total_exact, "limit": limit, "offset": offset}, gzipped)
+
+    key = ("event-columns", filters, limit, offset, tuple(sorted(wanted)), gzipped)
+    return json_bytes_response(ctx.reuse_response(key, build))
 
 
 @router.get("/api/events/{event_id}", response_model=EventDetail)

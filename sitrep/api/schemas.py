@@ -108,6 +108,18 @@ class EventPage(BaseModel):
     offset: int
 
 
+class EventColumns(BaseModel):
+    """Events column by column: `columns[field][i]` is the i-th event's field, for the fields asked (event_id
+    always); the events in /api/events' order. `count` events here; `total` as in EventPage."""
+
+    columns: dict[str, list[Any]]
+    count: int
+    total: int
+    total_exact: bool
+    limit: int
+    offset: int
+
+
 class FramingSpan(BaseModel):
     start: int  # relative to the quote
     end: int
@@ -261,6 +273,7 @@ class Timeline(BaseModel):
     first: dt.date | None
     last: dt.date | None
     days: list[TimelineDay]
+    extent: list[float] | None  # the located events' west, south, east, north; None without any
 
 
 class FrontItem(BaseModel):

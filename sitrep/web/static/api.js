@@ -53,28 +53,18 @@ export async function send(method, path, body) {
   return parse(await fetch(path, { method, headers, body: JSON.stringify(body) }));
 }
 
-// Every event, page by page (the API pages at most 1000 at a time); pages after the first in parallel. The
-// API counts matches only up to a cap (`total_exact` false beyond it): then pages go on, a few at a time,
-// until one comes back short.
-const PAGES_AT_ONCE = 4;
-
-export async function allEvents(params = {}, pageSize = 1000) {
-  const page = (offset) => getJSON("/api/events", { ...params, limit: pageSize, offset });
-  const first = await page(0);
-  const offsets = [];
-  for (let offset = pageSize; offset < first.total; offset += pageSize) offsets.push(offset);
-  const pages = await Promise.all(offsets.map(page));
-  const items = first.items.concat(...pages.map((page) => page.items));
-  let offset = pageSize * (offsets.length + 1);
-  let short = items.length < offset;
-  while (first.total_exact === false && !short) {
-    const batch = [];
-    for (let i = 0; i < PAGES_AT_ONCE; i += 1) batch.push(page(offset + i * pageSize));
-    for (const next of await Promise.all(batch)) {
-      items.push(...next.items);
-      short = short || next.items.length < pageSize;
+// Every event with the named fields, from /api/event-columns: one request for a whole country's record (its
+// pages hold up to 100,000 events, gzip'd), taken from columns back into one object per event.
+export async function allEventColumns(fields) {
+  const events = [];
+  for (;;) {
+    const page = await getJSON("/api/event-columns", { fields: fields.join(","), offset: events.length });
+    const names = Object.keys(page.columns);
+    for (let i = 0; i < page.count; i += 1) {
+      const event = {};
+      for (const name of names) event[name] = page.columns[name][i];
+      events.push(event);
     }
-    offset += PAGES_AT_ONCE * pageSize;
+    if (page.count < page.limit || page.count === 0) return events;
   }
-  return items;
 }

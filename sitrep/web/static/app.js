@@ -1,12 +1,12 @@
 // The map page: loads the events once, then filters, the timeline and the front selector decide what
 // the map and the list show; control (assessed or claimed) is fetched for the slider's day.
 
-import { allEvents, getJSON, getToken, setToken } from "./api.js";
+import { allEventColumns, getJSON, getToken, setToken } from "./api.js";
 import { showEvent } from "./detail.js";
 import { clear, h, option } from "./dom.js";
 import {
   EVENT_TYPES, LOCAL_LABELS_FROM, MAX_ZOOM, REVIEW_COLOURS, SIDE_COLOURS, addDataLayers, baseStyle, iconUrl, setData,
-  setSides, sideLabel, typeCountProperty,
+  setSides, sideLabel,
 } from "./layers.js";
 import { drawHistogram, nextStep, playIcon, STEP_UNITS, SPEEDS } from "./timeline.js";
 
@@ -14,12 +14,14 @@ const DAY_MS = 86400000;
 const LIST_LIMIT = 300; // rows drawn in the list; the count above it is always the full number
 const FACT_STATUSES = ["reported", "attributed_claim", "expected", "hypothetical", "negated"];
 const START = { center: [38.5, 35.0], zoom: 6 }; // Syria, before the data's extent is known
+const FIT = { padding: 40, maxZoom: 9 }; // the opening view: the events' extent, this many pixels inside the edge
+const MAP_WORKERS = 2; // MapLibre's workers (it starts one outside Safari): the sources are tiled two at a time
 const CLUSTER_LIST_LIMIT = 500; // events of one clicked cluster listed (a city-level spot can hold hundreds)
 
 const $ = (id) => document.getElementById(id);
 let maplibregl = null; // MapLibre GL JS, imported while the data loads (main)
 const state = { events: [], days: [], day: 0, selected: null, fronts: [], playing: null, controlKey: "",
-  opener: null, only: null, counts: new Map() };
+  opener: null, only: null, counts: new Map(), clusterTexts: new Map() };
 
 function dayIndex(iso, first) {
   return Math.round((Date.parse(iso) - Date.parse(first)) / DAY_MS);
@@ -38,37 +40,47 @@ const EVENT_FIELDS = ["event_id", "date", "event_type", "sub_event_type", "actor
   "admin1", "lat", "lon", "geo_precision", "fact_status", "source", "stance", "review"];
 
 async function main() {
-  // Everything is fetched first, at once (the control of the last day as soon as the timeline names it), and
-  // the map is made with it in hand: its sources load together, so fewer frames come before the full one
-  // (each costs dearly where WebGL is software-rendered). MapLibre (a megabyte of script) is imported
-  // meanwhile, not before: a static import would hold every request back until it had loaded.
-  const mapAsked = import("/static/vendor/maplibre-gl.mjs");
+  // The map is made as soon as MapLibre (a megabyte of script, imported here rather than statically, which
+  // would hold every request back), the timeline (its extent is the view) and the fonts are in: its workers
+  // tile the basemap while the events (one request), the control of the last day and the lists are still
+  // coming. Nothing is painted until all of it is drawn (paintWhenComplete).
+  const mapAsked = import("/static/vendor/maplibre-gl.mjs").then((module) => {
+    module.setWorkerCount(MAP_WORKERS);
+    module.prewarm(); // the workers start (a half-megabyte script each) while the data is still coming
+    return module;
+  });
   const layer = currentLayer();
   const timelineAsked = getJSON("/api/timeline");
   const controlAsked = timelineAsked.then((t) => (t.last ? getJSON("/api/control", { at: t.last, layer }) : null));
   const facesAsked = fetch("/static/vendor/font-faces.json").then((r) => (r.ok ? r.json() : null)).catch(() => null);
-  const [config, timeline, fronts, sources, sides, events, control, fontFaces] = await Promise.all([
-    getJSON("/api/config"), timelineAsked, getJSON("/api/fronts"), getJSON("/api/sources"), getJSON("/api/sides"),
-    allEvents({ fields: EVENT_FIELDS.join(",") }), controlAsked, facesAsked,
-  ]);
+  const dataAsked = Promise.all([getJSON("/api/fronts"), getJSON("/api/sources"), allEventColumns(EVENT_FIELDS),
+    controlAsked]);
+  const [config, timeline, sides, fontFaces] = await Promise.all([getJSON("/api/config"), timelineAsked,
+    getJSON("/api/sides"), facesAsked]);
   setSides(sides.items); // the conflict profile's colours and labels, before any layer uses them
   maplibregl = await mapAsked;
-  performance.mark("sitrep:data");
   setupTimeline(timeline);
-  state.events = events.map((e) => ({ ...e, day: e.date && state.days.length ? dayIndex(e.date, state.days[0]) : null }));
-  state.fronts = fronts.items;
-  fillFilters(sources.items);
-  const bounds = extent(state.events);
-  const view = bounds ? { bounds, fitBoundsOptions: { padding: 40, maxZoom: 9 } } : START;
+  const bounds = timeline.extent ? [timeline.extent.slice(0, 2), timeline.extent.slice(2)] : null;
+  const view = bounds ? { bounds, fitBoundsOptions: FIT } : START;
   const map = new maplibregl.Map({ container: "map", style: baseStyle(config.tile_url, fontFaces), ...view,
     maxZoom: MAX_ZOOM, attributionControl: { compact: true, customAttribution: "Natural Earth, GeoNames" },
     fadeDuration: 0 }); // no symbol fade-in: icons appear with the first frame that has them
   map.addControl(new maplibregl.NavigationControl(), "top-left");
   map.getCanvas().setAttribute("aria-label", "Map of events and control: arrow keys pan, + and - zoom");
   window.sitrepMap = map; // for the browser tests and the render benchmark
-  spaceFirstFrames(map);
+  const layersSet = paintWhenComplete(map);
   // style.load, not load: the data layers go in before the basemap's tiles are ready, so one render shows all.
-  await new Promise((resolve) => map.once("style.load", resolve));
+  const styled = new Promise((resolve) => map.once("style.load", resolve));
+  const [fronts, sources, events, control] = await dataAsked;
+  performance.mark("sitrep:data");
+  state.events = events.map((e) => ({ ...e, day: e.date && state.days.length ? dayIndex(e.date, state.days[0]) : null }));
+  state.fronts = fronts.items;
+  fillFilters(sources.items);
+  // The filters' options may have made the header taller: the map's box is measured again, and the data's
+  // extent fitted to it (no change, no work).
+  map.resize();
+  if (bounds) map.fitBounds(bounds, { ...FIT, animate: false });
+  await styled;
   addDataLayers(map);
   wire(map);
   legend();
@@ -80,22 +92,35 @@ async function main() {
     document.body.dataset.rendered = "true";
     loadLocalLabels(map);
   });
+  layersSet();
   document.body.dataset.ready = "true";
 }
 
-// Until the map is first complete, frames are drawn at most every FIRST_FRAME_GAP_MS: each source's tiles
-// come back from the worker one by one, and MapLibre would draw a frame after each, every one of them
-// costly where WebGL is software-rendered (150-250 ms of the machine at 1366x768 under SwiftShader), though
-// only the last is the map. Once idle, the map draws as it is asked.
-const FIRST_FRAME_GAP_MS = 200; // ms between frames while the first render gathers its tiles
+// Until the map is first complete, nothing is painted: each source's tiles come back from the worker one by
+// one, and MapLibre would paint a frame after each, every one of them costly where WebGL is software-rendered
+// (150-250 ms of the machine at 1366x768 under SwiftShader), though only the last is the map. Its frames still
+// run (they ask for the tiles, place the labels); only their painting waits for the style, every tile and the
+// labels' placement to be in, or FIRST_PAINT_WAIT_MS at most (raster tiles from a slow server). Once idle,
+// the map paints every frame as usual. (map.painter and map._placementDirty are MapLibre's own, of the
+// version web/package.json pins.)
+const FIRST_PAINT_WAIT_MS = 3000; // ms after which a map still incomplete is painted as it is
 
-function spaceFirstFrames(map) {
-  const repaint = map.triggerRepaint.bind(map);
-  let timer = null;
-  map.triggerRepaint = () => {
-    if (timer === null) timer = setTimeout(() => { timer = null; repaint(); }, FIRST_FRAME_GAP_MS);
+function paintWhenComplete(map) {
+  const painter = map.painter;
+  const paint = painter.render.bind(painter);
+  const started = performance.now();
+  let layersSet = false;
+  painter.render = (...args) => {
+    const complete = layersSet && map.isStyleLoaded() && !map._placementDirty;
+    if (complete || performance.now() - started > FIRST_PAINT_WAIT_MS) return paint(...args);
+    return undefined;
   };
-  map.once("idle", () => { map.triggerRepaint = repaint; });
+  const late = setTimeout(() => map.triggerRepaint(), FIRST_PAINT_WAIT_MS + 1);
+  return () => { // the data layers are in: painting resumes for good once they are drawn
+    layersSet = true;
+    map.once("idle", () => { painter.render = paint; clearTimeout(late); });
+    map.triggerRepaint();
+  };
 }
 
 // The villages' and sites' labels (a few megabytes) once the first render is done, or when zoomed in.
@@ -207,19 +232,32 @@ function hoverNames(map) {
       + `${p.since ? ` since ${p.since}` : ""}`,
     events: (p) => describeEvent(p.event_id),
     forecast: (p) => `expected: ${describeEvent(p.event_id)}`,
-    "event-clusters": (p) => describeCluster(p),
+    "event-clusters": (p) => describeCluster(map, p),
   };
+  let asked = 0; // the latest hover: an answer that comes after the mouse moved on is dropped
+  const hide = () => { asked += 1; popup.remove(); };
   for (const [layer, text] of Object.entries(describe)) {
-    map.on("mousemove", layer, (e) => popup.setLngLat(e.lngLat).setText(text(e.features[0].properties)).addTo(map));
-    map.on("mouseleave", layer, () => popup.remove());
+    map.on("mousemove", layer, async (e) => {
+      const ask = ++asked;
+      const shown = await text(e.features[0].properties);
+      if (ask === asked) popup.setLngLat(e.lngLat).setText(shown).addTo(map);
+    });
+    map.on("mouseleave", layer, hide);
   }
-  map.on("movestart", () => popup.remove());
+  map.on("movestart", hide);
 }
 
-export function describeCluster(p) {
-  const parts = Object.keys(EVENT_TYPES).map((type) => [type, Number(p[typeCountProperty(type)] || 0)])
-    .filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]).map(([type, n]) => `${n} ${type}`);
-  return `${p.point_count} events: ${parts.join(", ")}`;
+// A cluster's events counted by type, from its members: asked of the worker when first hovered (kept until
+// the events shown change), rather than counted for every cluster at every zoom when the events are loaded.
+export async function describeCluster(map, p) {
+  if (!state.clusterTexts.has(p.cluster_id)) {
+    const leaves = await map.getSource("events").getClusterLeaves(p.cluster_id, Infinity, 0);
+    const counts = new Map();
+    for (const leaf of leaves) counts.set(leaf.properties.event_type, (counts.get(leaf.properties.event_type) || 0) + 1);
+    const parts = [...counts].sort((a, b) => b[1] - a[1]).map(([type, n]) => `${n} ${type}`);
+    state.clusterTexts.set(p.cluster_id, `${p.point_count} events: ${parts.join(", ")}`);
+  }
+  return state.clusterTexts.get(p.cluster_id);
 }
 
 function describeEvent(eventId) {
@@ -302,6 +340,7 @@ function render(map) {
   const expected = $("forecast").checked ? shown.filter((e) => e.fact_status === "expected") : [];
   const current = shown.filter((e) => e.fact_status !== "expected");
   setData(map, "events", { type: "FeatureCollection", features: current.map((e) => toFeature(e)) });
+  state.clusterTexts.clear(); // the clusters are made anew
   setData(map, "forecast", { type: "FeatureCollection", features: expected.map((e) => toFeature(e)) });
   state.shown = current.concat(expected);
   legend();
@@ -424,14 +463,6 @@ function showControl(map, key, control) {
 // The day whose control the map shows ("YYYY-MM-DD"), or undefined before any is shown.
 function shownDay() {
   return state.controlKey?.split("/")[0];
-}
-
-function extent(events) {
-  const shown = events.filter(located);
-  if (!shown.length) return null;
-  const lons = shown.map((e) => e.lon);
-  const lats = shown.map((e) => e.lat);
-  return [[Math.min(...lons), Math.min(...lats)], [Math.max(...lons), Math.max(...lats)]];
 }
 
 // The legend lists what the map draws now: the sides whose colour holds a place or an area (events are

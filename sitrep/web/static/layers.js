@@ -174,20 +174,8 @@ export function iconName(type) {
   return `event-${type.replace(/[^A-Za-z]+/g, "-").toLowerCase()}`;
 }
 
-// Per cluster, how many of its events are of each type (clusterProperties): `type_<icon name>`.
-export function typeCountProperty(type) {
-  return `type_${iconName(type).slice("event-".length).replace(/-/g, "_")}`;
-}
-
-function clusterProperties() {
-  const counts = {};
-  for (const type of Object.keys(EVENT_TYPES)) {
-    counts[typeCountProperty(type)] = ["+", ["case", ["==", ["get", "event_type"], type], 1, 0]];
-  }
-  return counts;
-}
-
 const CONTESTED_HATCH = "contested-hatch";
+const POINT_BUFFER = 2; // tile buffer of the point sources, in pixels of a 512-pixel tile
 
 export function addDataLayers(map) {
   for (const [type, look] of Object.entries(EVENT_TYPES)) {
@@ -196,13 +184,15 @@ export function addDataLayers(map) {
   map.addImage(FORECAST_RING, drawRing(), { pixelRatio: 2 });
   map.addImage(CONTESTED_HATCH, drawHatch(), { pixelRatio: 2 });
   map.addSource("areas", { type: "geojson", data: EMPTY });
-  // Points need no tile buffer (a marker is drawn whole by the tile that holds it): without one, each
-  // point is processed and drawn once rather than by every tile whose buffer it falls in.
+  // Points need next to no tile buffer (a marker is drawn whole by the tile that holds it): with a small
+  // one, each point is processed and drawn once rather than by every tile whose buffer it falls in. Not none:
+  // a point on a tile's edge would then be left out by both tiles (a forecast at 36.598°N, on the edge of
+  // zoom 6's tiles, was drawn by neither).
   for (const id of ["places", "forecast", "selected"]) {
-    map.addSource(id, { type: "geojson", data: EMPTY, buffer: 0 });
+    map.addSource(id, { type: "geojson", data: EMPTY, buffer: POINT_BUFFER });
   }
-  map.addSource("events", { type: "geojson", data: EMPTY, buffer: 0, cluster: true, clusterRadius: CLUSTER_RADIUS,
-    clusterMaxZoom: CLUSTER_MAX_ZOOM, clusterProperties: clusterProperties() });
+  map.addSource("events", { type: "geojson", data: EMPTY, buffer: POINT_BUFFER, cluster: true, clusterRadius: CLUSTER_RADIUS,
+    clusterMaxZoom: CLUSTER_MAX_ZOOM });
   const state = ["get", "state"];
   const review = ["get", "review"];
   const single = ["!", ["has", "point_count"]];
