@@ -473,3 +473,13 @@ def test_extract_armed_men_named_without_harm_are_no_attack(resources: Resources
     assert not [e for e in named if e.sub_event_type == "Attack"], named
     harm = _events("Gunmen shot dead two farmers near Nawa on Monday.", resources)
     assert [e.sub_event_type for e in harm] == ["Attack"], harm
+
+
+def test_extract_a_deeds_outcome_is_no_deed_of_its_own(resources: Resources) -> None:
+    shelled = _events("The shelling of Nawa killed five civilians on Monday.", resources)
+    assert [e.sub_event_type for e in shelled] == ["Shelling/artillery/missile attack"], shelled
+    assert [e.sub_event_type for e in _events("Gunmen killed two farmers in Nawa.", resources)] == ["Attack"]
+
+
+def test_extract_a_deed_named_as_risking_a_consequence_is_no_event(resources: Resources) -> None:
+    assert _events("The new siege of Daraa al-Balad risks a humanitarian catastrophe.", resources) == []

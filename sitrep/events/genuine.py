@@ -40,6 +40,7 @@ DEED_ADJECTIVES: Final = frozenset({"responsible", "guilty", "accountable", "cul
                                     "infamous", "notorious", "blamed", "proud"})
 # Adjectives of significance: "central to liberating the city", "key to retaking it", "vital for the
 # assault" say what something matters for, which is neither a deed nor a plan of one.
+RISK_LEMMAS: Final = frozenset({"risk", "threaten", "endanger", "jeopardize", "jeopardise"})
 SIGNIFICANCE_ADJECTIVES: Final = frozenset({"central", "key", "vital", "crucial", "important", "essential",
                                             "critical", "significant", "instrumental", "fundamental", "pivotal",
                                             "decisive", "integral", "necessary", "indispensable"})
@@ -129,7 +130,10 @@ def _state_verb(trigger: Any) -> Any:
 
 def names_a_significance(trigger: Any) -> bool:
     """Whether the trigger is what something is said to matter for ("This fight is central to liberating
-    the whole of Aleppo City"): no event at all."""
+    the whole of Aleppo City"), or a deed named as what risks a consequence ("The new siege of Aleppo City
+    risks a humanitarian catastrophe"): what it means, not its happening."""
+    if trigger.pos_ == "NOUN" and trigger.dep_ == "nsubj" and trigger.head.lemma_.lower() in RISK_LEMMAS:
+        return True
     return trigger.dep_ in ("pobj", "pcomp") and trigger.head.lower_ in GOAL_PREPOSITIONS and \
         trigger.head.head.lemma_.lower() in SIGNIFICANCE_ADJECTIVES
 

@@ -46,6 +46,10 @@ NEIGHBOUR_ARCS = 2
 # or seized are disrupted, whatever weapon they are; such a trigger retypes only what it governs ("confronted
 # the missile attack", not the strike that went on "destroying ammunition").
 DISRUPTED = "Disrupted weapons use"
+# Verbs that tell what a deed did to people and things ("the shelling killed five"; see `_drop_outcomes`).
+OUTCOME_LEMMAS = frozenset({"kill", "wound", "injure", "destroy", "damage", "claim", "leave", "hurt"})
+# Trigger nouns that name who does a deed, not the deed ("gunmen clashed with police"): their verb is a deed.
+DOERS = frozenset({"gunman", "gunmen", "bandit", "sniper", "bomber", "attacker", "assailant"})
 # Types a deed is given when nothing more specific is said of it (see `_typed_by_reference`).
 GENERIC_DEEDS = frozenset({"Armed clash", "Attack"})
 NEIGHBOUR_OVERRIDES = {
@@ -213,8 +217,17 @@ def find_triggers(doc: Any, classifier: Classifier, report_triggers: tuple[Repor
             if t.weight >= MIN_TRIGGER_WEIGHT and not _names_an_institution(doc[t.token])
             and not _names_a_campaign(doc[t.token], t) and not _describes_a_state(doc[t.token])
             and not _is_sought(doc[t.token]) and not _is_referred_to(doc[t.token], t)]
-    typed = _typed_by_reference(_typed_by_neighbours(kept, doc, classifier), doc)
+    typed = _typed_by_reference(_typed_by_neighbours(_drop_outcomes(kept, doc), doc, classifier), doc)
     return sorted([*typed, *_tallies(doc, typed)], key=lambda t: t.token)
+
+
+def _drop_outcomes(triggers: list[Trigger], doc: Any) -> list[Trigger]:
+    """"The shelling of Aleppo killed five civilians", "clashes left ten fighters dead": a verb whose subject
+    is another deed tells that deed's outcome, not a deed of its own."""
+    at = {t.token for t in triggers}
+    return [t for t in triggers if doc[t.token].lemma_.lower() not in OUTCOME_LEMMAS
+            or not any(c.dep_ == "nsubj" and c.i in at and c.pos_ == "NOUN" and c.lemma_.lower() not in DOERS
+                       for c in doc[t.token].children)]
 
 
 def _typed_by_reference(triggers: list[Trigger], doc: Any) -> list[Trigger]:
