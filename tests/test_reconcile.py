@@ -7,7 +7,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,7 @@ from sitrep.reconcile import (
 )
 from sitrep.reconcile.clusters import cluster_reports
 from sitrep.reconcile.copies import GROUP_ROWS_PER_BUCKET
-from sitrep.reconcile.matching import same_happening
+from sitrep.reconcile.matching import same_happening, window_days
 from sitrep.reconcile.merge import _Gathered
 from sitrep.reconcile.minhash import signature, similarity
 from sitrep.reconcile.neighbours import ReportIndex
@@ -227,6 +227,32 @@ def test_reconcile_batch_narrowing_equals_the_per_report_query(extractions: list
                 expected = sorted(candidate.event_id for candidate, _ in candidate_reports(session, report))
                 assert [candidate.event_id for candidate in index.near(report)] == expected
     assert len(reports) > 100 and {r.event_id for r, _ in loaded} == {r.event_id for r in reports}
+
+
+def test_reconcile_candidates_are_read_in_each_reports_own_window(extractions: list[Extraction],
+                                                                  new_database: Callable[[], str]) -> None:
+    """Reports whose date windows overlap are read together, but each place's events only within the window
+    of a report at that place: a stored event at the place, dated just outside its report's window and
+    inside its neighbour's (placed nowhere), is not read."""
+    with open_store(new_database()) as store:
+        for extraction in extractions:
+            _save(store, extraction)
+        rebuild_all(store)
+        with Session(store.engine) as session:
+            reports = reports_of_documents(session, session.scalars(select(DocumentRow.id)))
+            stored = next(r for r in reports if r.place_id and r.event_date is not None
+                          and r.time_precision == 1)
+            assert stored.event_date is not None
+            at_place = replace(stored, event_id="probe-at-place", document_key=-1,
+                               event_date=stored.event_date + timedelta(days=window_days(stored) + 1))
+            nowhere = replace(stored, event_id="probe-nowhere", document_key=-1, place_id="", parent_id="",
+                              latitude=None, longitude=None)
+            probes = [at_place, nowhere]
+            loaded = {candidate.event_id for candidate, _ in candidates_near(session, probes)}
+            expected = {candidate.event_id for probe in probes for candidate, _ in candidate_reports(session, probe)}
+            assert loaded == expected and stored.event_id not in loaded
+            earlier = replace(at_place, event_date=stored.event_date + timedelta(days=window_days(stored)))
+            assert stored.event_id in {candidate.event_id for candidate, _ in candidates_near(session, [earlier])}
 
 
 # Reposts of one article in the large-group test: a batch would compare 600 * 599 pairs pairwise.

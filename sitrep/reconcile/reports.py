@@ -4,10 +4,12 @@ and, for a copy, the original it repeats (whose publisher it counts as)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from sitrep.reconcile.matching import SAME_PLACE_KM, window_days
@@ -30,9 +32,13 @@ ReportSelect = Select[EventRow, str, str, str, str, str | None, str, str, str]
 # Values bound per `IN (...)` list: far under SQLite's limit of 32,766 parameters (and PostgreSQL's), large
 # enough that a batch of a few thousand reports takes a handful of queries.
 IN_CHUNK = 500
-# Coordinate boxes OR-ed into one query by `candidates_near`: each is four comparisons on every row the
-# date and type narrow to, so a few dozen keep a query cheap while saving round trips.
-BOXES_PER_QUERY = 50
+# Reaches (one report's type, date window and places or box) OR-ed into one query by `candidates_near`: a step
+# of 50 new reports takes a few queries, and each reach's two terms are index searches.
+REACHES_PER_QUERY = 40
+# Place ids in one reach (a report's place, its parent and the places lying in it; the gazetteer's largest
+# city has 73): a query then binds at most 40 * 2 * (1 + 100 + 1) + 80 = 8,240 values, far under SQLite's
+# 32,766 and PostgreSQL's 65,535.
+PLACES_PER_REACH = 100
 
 _Original = aliased(DocumentRow)
 _OriginalSource = aliased(SourceRow)
@@ -146,28 +152,18 @@ def _undated_candidates(session: Session, report: Report) -> list[tuple[Report, 
 
 def candidates_near(session: Session, reports: Sequence[Report]) -> list[tuple[Report, str]]:
     """Reconciled reports with their merged event's id: every one that `candidate_reports` returns for any
-    of `reports` (and some more; `neighbours.in_reach` tells which belong to which), read with a few
-    set-based queries per run of overlapping date windows instead of one query per report."""
+    of `reports` (and those of their own documents; `neighbours.in_reach` tells which belong to which),
+    read with a few queries that OR each report's own reach (its type, its date window, its related place
+    ids or its box) instead of one query per report. Each reach reads only its window's rows, through the
+    index on (place id, event type, date) or the one on (event type, date): a batch spanning a year reads
+    each report's weeks, not the year of each place."""
     found: dict[str, tuple[Report, str]] = {}
     undated = [r for r in reports if r.event_date is None and r.place_id]
     for types, places in _by_type_chunks(undated, lambda r: [r.place_id]):
         _read_candidates(session, found, EventRow.event_type.in_(types), EventRow.place_id.in_(places))
-    for first, last, run in _date_runs([r for r in reports if r.event_date is not None]):
-        in_dates = or_(EventRow.event_date.is_(None),
-                       and_(EventRow.event_date >= first, EventRow.event_date <= last))
-        for types, places in _by_type_chunks(run, lambda r: [r.place_id, r.parent_id]):
-            _read_candidates(session, found, EventRow.event_type.in_(types), in_dates, EventRow.place_id.in_(places))
-        for types, parents in _by_type_chunks(run, lambda r: [r.place_id]):
-            children = select(PlaceRow.place_id).where(PlaceRow.parent_id.in_(parents))
-            _read_candidates(session, found, EventRow.event_type.in_(types), in_dates,
-                             EventRow.place_id.in_(children))
-        windows = sorted({(r.event_type, day - timedelta(days=window_days(r)), day + timedelta(days=window_days(r)),
-                           r.latitude, r.longitude)
-                          for r in run if (day := r.event_date) is not None
-                          and r.latitude is not None and r.longitude is not None})
-        for start in range(0, len(windows), BOXES_PER_QUERY):
-            _read_candidates(session, found, or_(*(term for window in windows[start:start + BOXES_PER_QUERY]
-                                                   for term in _box_terms(*window))))
+    dated = [r for r in reports if r.event_date is not None]
+    children = _children_of(session, {r.place_id for r in dated if r.place_id})
+    _read_reaches(session, found, sorted({reach for r in dated for reach in _reaches(r, children)}))
     return [found[event_id] for event_id in sorted(found)]
 
 
@@ -187,38 +183,85 @@ def _by_type_chunks(reports: Sequence[Report], keys: Any) -> Iterator[tuple[list
         yield types, chunk
 
 
-def _date_runs(reports: Sequence[Report]) -> Iterator[tuple[date, date, list[Report]]]:
-    """The dated reports grouped into runs whose candidate date windows (±`window_days`) overlap, with each
-    run's first and last candidate day: a batch spanning years reads a few short stretches, not all of it."""
-    windows = sorted(((r.event_date - timedelta(days=window_days(r)), r.event_date + timedelta(days=window_days(r)), r)
-                      for r in reports if r.event_date is not None), key=lambda w: (w[0], w[2].event_id))
-    run: list[Report] = []
-    first = last = date.min
-    for start, end, report in windows:
-        if run and start > last:
-            yield first, last, run
-            run = []
-        if not run:
-            first, last = start, end
-        run.append(report)
-        last = max(last, end)
-    if run:
-        yield first, last, run
+def _children_of(session: Session, parents: Iterable[str]) -> dict[str, list[str]]:
+    """The stored places lying in each of these places (a city's districts and facilities)."""
+    children: dict[str, list[str]] = {}
+    for chunk in _chunks(parents):
+        for parent_id, place_id in session.execute(select(PlaceRow.parent_id, PlaceRow.place_id)
+                                                   .where(PlaceRow.parent_id.in_(chunk))):
+            if parent_id is not None:  # always, by the filter
+                children.setdefault(parent_id, []).append(place_id)
+    return children
 
 
-def _box_terms(event_type: str, first: date, last: date, latitude: float, longitude: float
-               ) -> list[ColumnElement[bool]]:
-    """What `candidate_reports` asks of coordinates, for one report: its type, a date in its window (or none)
-    and its box, as two terms each narrowed by the index on (event type, date), so that a query OR-ing many
-    reads the few rows of each report's window instead of every row of the batch's types and dates."""
-    box = _box((latitude, longitude))
-    return [and_(EventRow.event_type == event_type, EventRow.event_date.is_(None), box),
-            and_(EventRow.event_type == event_type, EventRow.event_date >= first, EventRow.event_date <= last, box)]
+@dataclass(frozen=True, order=True, slots=True)
+class _Reach:
+    """Part of what `candidate_reports` asks of a candidate for one dated report: its event type, a date
+    from `first` to `last` (or none), and one of `places` or, without places, a spot in the box around
+    `point`."""
+
+    event_type: str
+    first: date
+    last: date
+    places: tuple[str, ...] = ()
+    point: tuple[float, float] | None = None
+
+    def values(self, i: int) -> dict[str, Any]:
+        """The values of this reach as the `i`-th of a query made by `_reach_query`."""
+        values: dict[str, Any] = {f"type{i}": self.event_type, f"first{i}": self.first, f"last{i}": self.last}
+        if self.point is None:
+            return values | {f"places{i}": list(self.places)}
+        south, north, west, east = bounding_box(self.point, SAME_PLACE_KM)
+        # Near a pole the box spans every longitude (bounding_box gives none): the widest range says as much.
+        return values | {f"south{i}": south, f"north{i}": north, f"west{i}": -180.0 if west is None else west,
+                         f"east{i}": 180.0 if east is None else east}
 
 
-def _box(point: tuple[float, float]) -> ColumnElement[bool]:
-    south, north, west, east = bounding_box(point, SAME_PLACE_KM)
-    box = and_(EventRow.latitude >= south, EventRow.latitude <= north)
-    if west is not None and east is not None:
-        box = and_(box, EventRow.longitude >= west, EventRow.longitude <= east)
-    return box
+def _reaches(report: Report, children: dict[str, list[str]]) -> Iterator[_Reach]:
+    """`candidate_reports`' narrowing of one dated report, as reaches: its place, its parent and the places
+    lying in its place (`PLACES_PER_REACH` at a time), and its box."""
+    assert report.event_date is not None
+    days = timedelta(days=window_days(report))
+    first, last = report.event_date - days, report.event_date + days
+    places = sorted({report.place_id, report.parent_id, *children.get(report.place_id, ())} - {""})
+    for start in range(0, len(places), PLACES_PER_REACH):
+        yield _Reach(report.event_type, first, last, places=tuple(places[start:start + PLACES_PER_REACH]))
+    if report.latitude is not None and report.longitude is not None:
+        yield _Reach(report.event_type, first, last, point=(report.latitude, report.longitude))
+
+
+def _read_reaches(session: Session, found: dict[str, tuple[Report, str]], reaches: Sequence[_Reach]) -> None:
+    """Read the candidates of these reaches, `REACHES_PER_QUERY` of one kind (places or box) per query; the
+    last query of a kind is filled up by repeating its last reach, so that every query is one of two
+    statements compiled once."""
+    for by_box in (False, True):
+        kind = [reach for reach in reaches if (reach.point is not None) == by_box]
+        for start in range(0, len(kind), REACHES_PER_QUERY):
+            chunk = kind[start:start + REACHES_PER_QUERY]
+            chunk += [chunk[-1]] * (REACHES_PER_QUERY - len(chunk))
+            values = {key: value for i, reach in enumerate(chunk) for key, value in reach.values(i).items()}
+            for row in session.execute(_reach_query(by_box), values):
+                if row[0].event_id not in found:  # the first evidence row is the event's evidence
+                    found[row[0].event_id] = (_to_report(row[:-1]), row[-1])
+
+
+@cache
+def _reach_query(by_box: bool) -> Select[Any]:
+    """The report rows of `REACHES_PER_QUERY` reaches, each two terms (undated, dated) searched through one
+    index: (place id, event type, date) for places, (event type, date) for a box. SQLite's OR optimisation
+    and PostgreSQL's bitmap OR need every term indexed, so the date's `IS NULL OR BETWEEN` is split in two."""
+    terms: list[ColumnElement[bool]] = []
+    for i in range(REACHES_PER_QUERY):
+        if by_box:
+            related = and_(EventRow.latitude >= bindparam(f"south{i}"), EventRow.latitude <= bindparam(f"north{i}"),
+                           EventRow.longitude >= bindparam(f"west{i}"), EventRow.longitude <= bindparam(f"east{i}"))
+        else:
+            related = EventRow.place_id.in_(bindparam(f"places{i}", expanding=True))
+        kind = EventRow.event_type == bindparam(f"type{i}")
+        terms += [and_(kind, EventRow.event_date.is_(None), related),
+                  and_(kind, EventRow.event_date >= bindparam(f"first{i}"),
+                       EventRow.event_date <= bindparam(f"last{i}"), related)]
+    query: Select[Any] = (_report_select().add_columns(MergedReportRow.merged_id)
+                          .join(MergedReportRow, MergedReportRow.event_id == EventRow.event_id).where(or_(*terms)))
+    return query
+

@@ -75,6 +75,7 @@ class PlaceRow(Base):
     """A gazetteer place that at least one stored event refers to."""
 
     __tablename__ = "places"
+    __table_args__ = (Index("ix_places_parent_id", "parent_id"),)  # the places lying in a place (0012)
 
     place_id: Mapped[str] = mapped_column(primary_key=True)
     name: Mapped[str]
@@ -112,6 +113,8 @@ class EventRow(Base):
         Index("ix_events_sub_event_type_date", "sub_event_type", "event_date", "event_id"),
         Index("ix_events_fact_status_date", "fact_status", "event_date", "event_id"),
         Index("ix_events_admin1_date", "admin1", "event_date", "event_id"),
+        # A report's merge candidates: its related places' events of its type in its date window (0012).
+        Index("ix_events_place_type_date", "place_id", "event_type", "event_date"),
     )
 
     event_id: Mapped[str] = mapped_column(primary_key=True)
