@@ -483,3 +483,8 @@ def test_extract_a_deeds_outcome_is_no_deed_of_its_own(resources: Resources) -> 
 
 def test_extract_a_deed_named_as_risking_a_consequence_is_no_event(resources: Resources) -> None:
     assert _events("The new siege of Daraa al-Balad risks a humanitarian catastrophe.", resources) == []
+
+
+def test_extract_a_strike_placed_only_where_it_was_fired_from_is_not_placed(resources: Resources) -> None:
+    assert _events("Israeli jets fired missiles from over the Golan Heights on Tuesday.", resources) == []
+    assert [e.location for e in _events("Rebels shelled Nubl from Anadan on Tuesday.", resources)] == ["Nubul"]

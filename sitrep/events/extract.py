@@ -63,6 +63,8 @@ from sitrep.taxonomy import PROTESTS, STRATEGIC_DEVELOPMENTS, SUB_EVENT_TYPES_BY
 GOVERNMENT_REGAINS = "Government regains territory"
 NON_STATE_OVERTAKES = "Non-state actor overtakes territory"
 AIR_STRIKE = "Air/drone strike"
+# Deeds fired from one place at another (see `_only_launch_points`).
+FIRED_TYPES = frozenset({AIR_STRIKE, "Shelling/artillery/missile attack"})
 # A place farther than this many dependency arcs from every trigger of its sentence is mentioned in
 # passing, not the scene of an event there.
 MAX_PLACE_PATH = 5
@@ -378,7 +380,22 @@ def _attach_places(triggers: list[Trigger], context: _Context) -> list[tuple[Tri
     _share_with_heads(triggers, attached, doc)
     _join_compounds(triggers, attached, doc)
     groups = [(t, _scene_places(attached[t.token], doc, doc[t.token])) for t in triggers if attached[t.token]]
-    return _drop_coarse_beside_precise(groups, doc)
+    return _drop_coarse_beside_precise([(t, p) for t, p in groups if not _only_launch_points(t, p, doc)], doc)
+
+
+def _only_launch_points(trigger: Trigger, places: list[PlaceMention], doc: Any) -> bool:
+    """"Israeli jets fired the missiles from over the Golan Heights": a strike placed only where it was
+    fired from is not placed (ACLED codes it where it hit)."""
+    return trigger.sub_event_type in FIRED_TYPES and all(_launched_from(doc, m) for m in places)
+
+
+def _launched_from(doc: Any, mention: PlaceMention) -> bool:
+    """"from Anadan", "from over the Golan Heights", "from inside Turkey"."""
+    if _preposition(doc, mention) == "from":
+        return True
+    token = _climb(_place_token(doc, mention))
+    return token is not None and token.dep_ == "pobj" and token.head.head.lower_ == "from" and \
+        token.head.dep_ in ("pcomp", "prep", "pobj")
 
 
 def _place_told_after(sentence: Any, context: _Context) -> PlaceMention | None:
