@@ -368,7 +368,7 @@ def _titled_by_its_span(token: Any) -> bool:
     doc = token.doc
     if token.i + 2 >= len(doc) or doc[token.i + 1].text != "(":
         return False
-    inside = []
+    inside: list[Any] = []
     for t in doc[token.i + 2:min(len(doc), token.i + 10)]:
         if t.text == ")":
             return bool(inside) and all(w.ent_type_ == "DATE" or w.is_punct for w in inside)
