@@ -68,6 +68,13 @@ def test_dates_this_month_and_earlier_this_month() -> None:
     assert resolve_date("earlier this month", date(2016, 7, 11)) == (date(2016, 7, 6), 3)
 
 
+def test_dates_a_year_named_alone_is_the_span_of_its_days() -> None:
+    found = find_dates("The first truce was agreed in 2014; last year the talks failed.", SATURDAY)
+    assert [(d.surface, d.day, d.span_days) for d in found] == [
+        ("in 2014", date(2014, 1, 1), 365), ("last year", date(2015, 1, 1), 365)]
+    assert find_dates("the 2015 offensive", SATURDAY) == []  # a year as a name's modifier dates nothing
+
+
 def test_dates_last_month_is_its_15th() -> None:
     assert resolve_date("last month", SATURDAY) == (date(2016, 6, 15), 3)
     assert resolve_date("last month", date(2016, 1, 4)) == (date(2015, 12, 15), 3)

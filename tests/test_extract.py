@@ -488,3 +488,10 @@ def test_extract_a_deed_named_as_risking_a_consequence_is_no_event(resources: Re
 def test_extract_a_strike_placed_only_where_it_was_fired_from_is_not_placed(resources: Resources) -> None:
     assert _events("Israeli jets fired missiles from over the Golan Heights on Tuesday.", resources) == []
     assert [e.location for e in _events("Rebels shelled Nubl from Anadan on Tuesday.", resources)] == ["Nubul"]
+
+
+def test_extract_a_deed_known_only_to_its_year_is_background(resources: Resources) -> None:
+    text = ("Rebels left Daraya on Friday under a deal with the government. The first truce in the area was "
+            "agreed in 2014 in Moadamieh.")
+    assert not [e for e in _events(text, resources) if e.event_date is not None and e.event_date.year == 2014]
+    assert not [e for e in _events(text, resources) if e.location.startswith("Mu")]

@@ -244,6 +244,22 @@ def _resolve_iso(match: re.Match[str], published: date | None) -> Resolution | N
     return None if found is None else Resolution(found, PRECISION_DAY, KIND_ABSOLUTE)
 
 
+def _resolve_last_year(match: re.Match[str], published: date | None) -> Resolution | None:
+    """"last year": the year before publication, a span of its days (an event it dates takes the middle at
+    the coarsest precision ACLED has)."""
+    return None if published is None else _year(published.year - 1, KIND_RELATIVE)
+
+
+def _resolve_year(match: re.Match[str], published: date | None) -> Resolution | None:
+    """"in 2015", "during 2012": a year named alone, a span of its days."""
+    return _year(int(match["year"]), KIND_ABSOLUTE)
+
+
+def _year(year: int, kind: str) -> Resolution:
+    first = date(year, 1, 1)
+    return Resolution(first, PRECISION_MONTH, kind, span_days=(date(year + 1, 1, 1) - first).days)
+
+
 _WEEKDAY_PREFIX = rf"(?:(?P<wd>{WEEKDAY_RE}),?\s+)?"
 _ORDINAL_DAY = rf"(?P<day>{DAY_RE}){ORDINAL_SUFFIX_RE}\b"
 _OF_MONTH = r"(?:\s+of\s+(?P<which>this|last)\s+month)?"
@@ -363,4 +379,6 @@ RULES: tuple[Rule, ...] = (
         _resolve_numeric,
     ),
     Rule("iso", _compile(r"\b(?P<year>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b"), _resolve_iso),
+    Rule("last_year", _compile(r"\blast\s+year\b"), _resolve_last_year),
+    Rule("year", _compile(rf"\b(?:in|during|throughout)\s+(?P<year>{YEAR_RE})(?![\w-])"), _resolve_year),
 )

@@ -49,7 +49,7 @@ from sitrep.events.participants import (
     tree_distance,
 )
 from sitrep.events.status import FactCues, assess_statement
-from sitrep.events.timing import date_event, tense_of
+from sitrep.events.timing import YEAR_PRECISION, date_event, tense_of
 from sitrep.events.triggers import TERRITORY, ReportTrigger, Trigger, find_triggers
 from sitrep.framing import FramingLexicon, find_framing
 from sitrep.geo import Gazetteer, find_places
@@ -674,6 +674,8 @@ def _events_for(trigger: Trigger, places: list[PlaceMention], context: _Context,
     day, precision, dated = date_event(token.idx, (start, end), paragraph, dates, document.published,
                                        past=tense == "Past", future=statement.fact_status in FUTURE,
                                        story_start=story, present=tense == "Pres")
+    if precision == YEAR_PRECISION:
+        return []  # "the first truce deal was agreed in 2014": background known only to the year
     if dated and day is not None and _follows_dated_clause(token, context, dates, (start, end)):
         day, precision = day + timedelta(days=1), max(precision, 2)
     # sides as they were on the event's own day: a report of 2025 about 2016 names the state of 2016

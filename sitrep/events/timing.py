@@ -30,9 +30,14 @@ NON_FINITE_TAGS = frozenset({"VB", "VBG", "TO"})
 # publication carries (days): an older date in the story is background ("the offensive of 2015"), not the
 # day of the report's news.
 STORY_DAYS = 7
-# Spans of days (see `_day_of`).
+# Spans of days (see `_day_of`); a span longer than a month ("last year", "in 2015") dates only its own
+# sentence: it is background, not the day a paragraph goes on from.
 MIN_SPAN_DAYS = 3
 WEEK_SPAN_DAYS = 8
+MAX_CARRIED_SPAN_DAYS = 31
+# What `_day_of` answers for a longer span: known only to the year, finer than no ACLED precision; an event
+# so dated is background ("the first truce was agreed in 2014"), which ACLED does not code.
+YEAR_PRECISION = 4
 
 
 def date_event(trigger_char: int, sentence: tuple[int, int], paragraph_start: int,
@@ -50,7 +55,7 @@ def date_event(trigger_char: int, sentence: tuple[int, int], paragraph_start: in
         return (*_day_of(nearest), True)
     if future:
         return published, UNDATED_FUTURE_PRECISION, False
-    earlier = [d for d in dates if paragraph_start <= d.start < sentence[0]]
+    earlier = [d for d in dates if paragraph_start <= d.start < sentence[0] and d.span_days <= MAX_CARRIED_SPAN_DAYS]
     if earlier:
         return (*_day_of(earlier[-1]), True)
     if published is None:
@@ -67,10 +72,13 @@ def date_event(trigger_char: int, sentence: tuple[int, int], paragraph_start: in
 def _day_of(mention: DateMention) -> tuple[date | None, int]:
     """An event's day and precision from the date that dates it: a span of MIN_SPAN_DAYS or more ("July
     21-27, 2016", "from 3 to 9 August") by its middle, known to the week (or, past WEEK_SPAN_DAYS, to the
-    month), the gold's and ACLED's convention; a day, or a night across two, as written."""
+    month; past a month, only to the year: YEAR_PRECISION), the gold's and ACLED's convention; a day, or a
+    night across two, as written."""
     if mention.day is None or mention.span_days < MIN_SPAN_DAYS:
         return mention.day, mention.precision
     middle = mention.day + timedelta(days=(mention.span_days - 1) // 2)
+    if mention.span_days > MAX_CARRIED_SPAN_DAYS:
+        return middle, YEAR_PRECISION
     return middle, max(mention.precision, 2 if mention.span_days <= WEEK_SPAN_DAYS else 3)
 
 
