@@ -749,3 +749,14 @@ def test_geo_a_title_opening_with_a_citys_name_names_the_city(gazetteer: Gazette
     found = _resolved("Aleppo offensive (July–August 2016)\n\nPart of the Syrian Civil War.", gazetteer, nlp)
     assert found.get("Aleppo") is not None and found["Aleppo"].kind == "city", found
     assert "Regime" not in _resolved("Regime forces shelled the town of Douma.", gazetteer, nlp)
+
+
+def test_geo_a_short_name_of_one_consonant_sound_is_kept(shared: Path, gazetteer: Gazetteer) -> None:
+    # the map's "Shash" near the Tishrin Dam ("sh" + "sh": one consonant sound) is a village, not a stray mark
+    from sitrep.geo.build import read_wikimap
+
+    marks = [p for p in read_wikimap(shared / "data" / "syria_wikimap.tsv") if p.name == "Shash"]
+    assert len(marks) == 2, marks
+    near_dam = [h.place for h in gazetteer.lookup("Shash", fuzzy=False)
+                if km_between(h.place.lat, h.place.lon, 36.391, 38.2) < 15]
+    assert near_dam, "the Shash by the Tishrin Dam is in the gazetteer"

@@ -41,6 +41,9 @@ csv.field_size_limit(sys.maxsize)
 # Two records of the same name closer than this are one place (km). Wikipedia's map marks and GeoNames
 # points for one village differ by up to ~2 km; distinct villages that share a name are rarely this close.
 MERGE_KM = 3.0
+# A map label whose consonant skeleton is one letter is a place's name only when written with this many
+# letters at least ("Shash", "Nawa"; not "A").
+MIN_SPELLED_LETTERS = 4
 # Grid cell for nearest-neighbour lookups (degrees; ~11 km), used to give map marks an admin unit.
 GRID_DEG = 0.1
 # GeoNames feature codes and WOF placetypes to sitrep kinds.
@@ -170,7 +173,8 @@ def _split_label(label: str) -> list[str]:
         core = [w for w in words if fold(w) not in DESCRIPTORS]
         if core and len(core) < len(words):
             names.append(" ".join(core))
-    return [n for n in names if len(skeleton(n)) >= 2]
+    # a name of one consonant sound is a stray mark ("A"), unless it is spelled out ("Shash", "Nawa")
+    return [n for n in names if len(skeleton(n)) >= 2 or sum(ch.isalpha() for ch in n) >= MIN_SPELLED_LETTERS]
 
 
 def _wikimap_kind(mark: str, detail: str) -> str:
