@@ -760,3 +760,13 @@ def test_geo_a_short_name_of_one_consonant_sound_is_kept(shared: Path, gazetteer
     near_dam = [h.place for h in gazetteer.lookup("Shash", fuzzy=False)
                 if km_between(h.place.lat, h.place.lon, 36.391, 38.2) < 15]
     assert near_dam, "the Shash by the Tishrin Dam is in the gazetteer"
+
+
+def test_geo_a_paragraph_naming_one_place_is_framed_by_the_paragraphs_around_it(gazetteer: Gazetteer,
+                                                                                 nlp: Any) -> None:
+    text = ("Fighting went on near the Tishrin Dam and Qabbasin on Monday.\n\n"
+            "Militants have also taken civilians hostage in the village of Shash.")
+    shash = _resolved(text, gazetteer, nlp)["Shash"]
+    assert shash is not None and km_between(shash.lat, shash.lon, 36.391, 38.2) < 15, shash
+    daraa = _resolved("Clashes broke out in Sahnaya near Damascus.\n\nA car from Daraa was hit.", gazetteer, nlp)
+    assert daraa["Daraa"] is not None and daraa["Daraa"].name == "Daraa", daraa  # a city spelled so stays the city

@@ -50,6 +50,8 @@ W_PRIOR = 0.12
 W_FEATURE = 0.10
 W_HEADING = 0.15
 W_NEIGHBOURS = 0.18
+W_STORY = 0.06  # the paragraphs around one naming no other place: a weak frame
+STORY_PARAGRAPHS = 6
 # How much a one-edit (typo) match is worth against an exact transliteration key.
 FUZZY_FACTOR = 0.8
 # The share of the name similarity that the letters themselves decide between names of one phonetic key
@@ -206,6 +208,7 @@ class _Context(NamedTuple):
 
     neighbours: list[GeoPoint]
     areas: list[GeoPoint]
+    story: list[GeoPoint]  # the readings around a paragraph that names no other place (see STORY_PARAGRAPHS)
 
 
 
@@ -221,13 +224,15 @@ def _score(slot: _Slot, option: _Option, kinds: AbstractSet[str] | None, context
         score += W_HEADING * _closeness(option.point, slot.heading + context.areas, HEADING_KM)
     if neighbours:
         score += W_NEIGHBOURS * _closeness(option.point, neighbours, NEIGHBOUR_KM)
+    if context.story:
+        score += W_STORY * _closeness(option.point, context.story, HEADING_KM)
     return score
 
 
 def _scored(slot: _Slot, context: _Context, gazetteer: Gazetteer) -> list[Candidate]:
     """The slot's candidates scored in the context of its heading and paragraph, best first. Without
     any context the ranking depends on the spelling and feature word alone, and is remembered."""
-    if slot.heading or context.neighbours or context.areas or slot.filtered:
+    if slot.heading or context.neighbours or context.areas or context.story or slot.filtered:
         return _score_candidates(slot, context)
     mention = slot.mention
     cache = gazetteer.derived("resolve.ranking")
@@ -462,7 +467,19 @@ def _contexts(slots: list[_Slot]) -> list[_Context]:
     def others(found: dict[int, list[tuple[int, GeoPoint]]], k: int, s: _Slot) -> list[GeoPoint]:
         return list(dict.fromkeys(p for j, p in found.get(s.paragraph, ())
                                   if j != k and not (slots[j].key == s.key and _district_unit(slots[j]))))
-    return [_Context(others(points, k, s), others(areas, k, s)) for k, s in enumerate(slots)]
+    # a paragraph naming no other place ("... taken hostage in the village of Ash-Shash.") is framed, weakly,
+    # by the places of the paragraphs around it (STORY_PARAGRAPHS each way: bounded work on long reports)
+    contexts = []
+    for k, s in enumerate(slots):
+        neighbours, framing = others(points, k, s), others(areas, k, s)
+        rest: list[GeoPoint] = []
+        if not neighbours and not framing and not s.is_heading:
+            rest = list(dict.fromkeys(p for paragraph in range(s.paragraph - STORY_PARAGRAPHS,
+                                                               s.paragraph + STORY_PARAGRAPHS + 1)
+                                      for found in (points, areas) for j, p in found.get(paragraph, ())
+                                      if slots[j].key != s.key))
+        contexts.append(_Context(neighbours, framing, rest))
+    return contexts
 
 
 def _drop_lookalikes(slots: list[_Slot]) -> None:
