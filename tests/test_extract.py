@@ -495,3 +495,10 @@ def test_extract_a_deed_known_only_to_its_year_is_background(resources: Resource
             "agreed in 2014 in Moadamieh.")
     assert not [e for e in _events(text, resources) if e.event_date is not None and e.event_date.year == 2014]
     assert not [e for e in _events(text, resources) if e.location.startswith("Mu")]
+
+
+def test_extract_people_taken_hostage_are_abducted(resources: Resources) -> None:
+    taken = _events("Gunmen took 12 people hostage in Sweida on Monday.", resources)
+    assert [e.sub_event_type for e in taken] == ["Abduction/forced disappearance"], taken
+    assert [e.sub_event_type for e in _events("The army took the town of Tal Tamr on Monday.", resources)] == [
+        "Government regains territory"]
