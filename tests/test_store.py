@@ -20,7 +20,7 @@ from sqlalchemy import inspect
 from sitrep.errors import StoreError
 from sitrep.model import FACT_STATUSES, HAPPENED, Document, Event, Place, Reject, Span
 from sitrep.store import Store, database_url, haversine_km, open_store
-from sitrep.store.database import current_revision, head_revision
+from sitrep.store.database import SQLITE_WAL_AUTOCHECKPOINT_PAGES, current_revision, head_revision
 
 ALEPPO = Place("wof:101751555", "Aleppo", 36.2021, 37.1343, "city", admin1="Aleppo")
 RAMOUSEH = Place("district:ramouseh", "Ramouseh", 36.1706, 37.1586, "district", admin1="Aleppo")
@@ -237,6 +237,8 @@ def test_store_sqlite_uses_wal_and_foreign_keys(tmp_path: Path) -> None:
     with open_store(str(path)) as store, store.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        # checkpoints every few merge steps, not after each (see SQLITE_WAL_AUTOCHECKPOINT_PAGES)
+        assert connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == SQLITE_WAL_AUTOCHECKPOINT_PAGES > 1000
 
 
 def test_store_save_then_query_round_trip_equals(store: Store) -> None:

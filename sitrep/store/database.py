@@ -36,6 +36,15 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 # `control --at` reads 13,000 index entries scattered through a 1.8 GiB store 15% faster. Pages are
 # mapped, not copied: resident memory grows only with what is read, and the OS may drop it.
 SQLITE_MMAP_BYTES = 2**31
+# Pages of write-ahead log (4 KiB each: 16 MiB) after which a commit copies the log into the database file
+# (SQLite's default is 1,000). A merge step of 50 one-sentence reports writes about 520 pages into a store of
+# 2,500 and 1,770 into one of 10,000 (its 1,600 LSH band rows land on random pages of their index, more of
+# them the larger the index, at most one page per row), so at the default nearly every step's commit also
+# ran a checkpoint, copying the pages every step rewrites (index interiors, tables' last pages) once per step;
+# at 4,000 they are copied every few steps: the commits of a merge of 10,000 reports 3.1 -> 2.1 s. The log
+# stays bounded at about 16 MiB plus one transaction.
+# Durability is untouched: a commit is in the synced log either way, and a checkpoint only moves it.
+SQLITE_WAL_AUTOCHECKPOINT_PAGES = 4000
 # PostgreSQL advisory lock key held while migrating ("sitrep" in ASCII): one process migrates at a time.
 MIGRATION_LOCK = 0x736974726570
 # URL schemes that mean PostgreSQL without naming a driver, and the driver sitrep uses for them.
@@ -86,6 +95,7 @@ def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
+        cursor.execute(f"PRAGMA wal_autocheckpoint={SQLITE_WAL_AUTOCHECKPOINT_PAGES}")
     finally:
         cursor.close()
 
