@@ -502,3 +502,9 @@ def test_extract_people_taken_hostage_are_abducted(resources: Resources) -> None
     assert [e.sub_event_type for e in taken] == ["Abduction/forced disappearance"], taken
     assert [e.sub_event_type for e in _events("The army took the town of Tal Tamr on Monday.", resources)] == [
         "Government regains territory"]
+
+
+def test_extract_ground_taken_near_a_place_is_taken_there(resources: Resources) -> None:
+    hills = _events("Government forces took two hills near Khan Tuman on Monday.", resources)
+    assert [(e.sub_event_type, e.location) for e in hills] == [("Government regains territory", "Khan Tuman")]
+    assert _events("The army took 20 prisoners in Aleppo on Monday.", resources) == []  # people, not ground

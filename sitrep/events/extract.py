@@ -131,6 +131,13 @@ ARMED_CLASH: str = SubEventType.ARMED_CLASH.value
 EXCESSIVE_FORCE: str = SubEventType.EXCESSIVE_FORCE_AGAINST_PROTESTERS.value
 PROTEST_WITH_INTERVENTION: str = SubEventType.PROTEST_WITH_INTERVENTION.value
 PEACEFUL_PROTEST: str = SubEventType.PEACEFUL_PROTEST.value
+# Ground taken by a place rather than named ("took two hills near Khan Tuman", "seized positions around
+# Kinsabba"): the nouns, and the prepositions that place them.
+GROUND_NOUNS = frozenset({"site", "position", "hill", "hilltop", "point", "post", "checkpoint", "village",
+                          "farm", "area", "building", "base", "outpost", "height", "neighbourhood",
+                          "neighborhood", "district", "block", "street", "part", "section"})
+GROUND_PREPOSITIONS = frozenset({"in", "near", "around", "outside", "inside", "on", "at", "east", "west",
+                                 "north", "south"})
 # A thing on its way: the verbs and prepositions that name where a mover comes from or goes to.
 MOTION_LEMMAS = frozenset({"come", "go", "head", "travel", "arrive", "return", "drive", "bring", "carry",
                            "transport", "bind"})
@@ -556,7 +563,21 @@ def _is_object_of(place: Any, verb: Any) -> bool:
         place = place.head
     if place.dep_ == "pobj" and place.head.lower_ == "of" and place.head.head.dep_ in ("dobj", "nsubjpass"):
         place = place.head.head  # a part of it: "took the eastern part of Mayda'a"
+    elif place.dep_ == "pobj" and place.head.lower_ in GROUND_PREPOSITIONS:
+        return _places_taken_ground(place.head, verb)
     return place.dep_ in ("dobj", "nsubjpass") and place.head.i == verb.i
+
+
+def _places_taken_ground(preposition: Any, verb: Any) -> bool:
+    """"took two sites in and near the Castillo Complex", "took two hills near Khan Tuman": the place says
+    where the ground the verb took lies, on the ground noun or on the verb beside it."""
+    while preposition.dep_ == "conj" and preposition.head.i != preposition.i:
+        preposition = preposition.head  # "in and near"
+    noun = preposition.head
+    if noun.lemma_.lower() in GROUND_NOUNS and noun.dep_ in ("dobj", "nsubjpass"):
+        return noun.head.i == verb.i
+    return noun.i == verb.i and any(c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in GROUND_NOUNS
+                                    for c in verb.children)
 
 
 def _is_coarse(mention: PlaceMention) -> bool:
