@@ -508,3 +508,19 @@ def test_extract_ground_taken_near_a_place_is_taken_there(resources: Resources) 
     hills = _events("Government forces took two hills near Khan Tuman on Monday.", resources)
     assert [(e.sub_event_type, e.location) for e in hills] == [("Government regains territory", "Khan Tuman")]
     assert _events("The army took 20 prisoners in Aleppo on Monday.", resources) == []  # people, not ground
+
+
+def test_extract_a_verb_whose_object_names_a_place_happened_there(resources: Resources) -> None:
+    text = ("Government forces consolidated their control of the Castello Road and fully besieged the "
+            "rebel-held districts of eastern Aleppo on Sunday.")
+    sieges = [e for e in _events(text, resources) if e.sub_event_type == "Other"]
+    assert sieges and {e.location for e in sieges} == {"Aleppo"}, sieges
+
+
+def test_extract_control_a_side_takes_and_a_place_newly_captured_are_captures(resources: Resources) -> None:
+    taken = _events("Government forces consolidated their control of Castello Road on Sunday.", resources)
+    assert [e.sub_event_type for e in taken] == ["Government regains territory"], taken
+    new = _events("The army said the newly captured village of Hawsh al-Nasri lies five kilometres from Douma.",
+                  resources)
+    assert [(e.sub_event_type, e.location) for e in new] == [("Government regains territory", "Hawsh Nasri")], new
+    assert _events("Rebels control Kafr Nabl.", resources) == []  # who holds a place, claimed by no one

@@ -592,6 +592,7 @@ def _scene_places(mentions: list[PlaceMention], doc: Any, trigger: Any) -> list[
     """Drop where the subject is based when another place is named, a region when a precise place is named
     too, and an origin ("from X") when a goal is named."""
     mentions = [m for m in mentions if not _locates_the_subject(doc, m, trigger)] or mentions
+    mentions = _own_object_places(mentions, doc, trigger)
     precise = [m for m in mentions if m.place is not None and m.place.kind not in COARSE_KINDS]
     kept = _drop_containing_cities(precise or mentions)
     goals = [m for m in kept if _preposition(doc, m) not in NOT_EVENT_PREPOSITIONS]
@@ -633,6 +634,18 @@ def _climb(token: Any) -> Any:
     while token is not None and token.dep_ in ("compound", "conj", "appos") and token.head.i != token.i:
         token = token.head
     return token
+
+
+def _own_object_places(mentions: list[PlaceMention], doc: Any, trigger: Any) -> list[PlaceMention]:
+    """"consolidated their control of Castello Road and fully besieged the opposition-held areas of eastern
+    Aleppo": a verb whose own object names a place happened there, not at places outside its phrase."""
+    objects = [c for c in trigger.children if c.dep_ == "dobj"] if trigger.pos_ == "VERB" else []
+    spans = [(o.left_edge.idx, o.right_edge.idx + len(o.right_edge)) for o in objects]
+    inside = [m for m in mentions if any(a <= m.mention.start < b for a, b in spans)]
+    if not inside:
+        return mentions
+    phrase = (trigger.left_edge.idx, trigger.right_edge.idx + len(trigger.right_edge))
+    return [m for m in mentions if phrase[0] <= m.mention.start < phrase[1]]
 
 
 def _locates_the_subject(doc: Any, mention: PlaceMention, trigger: Any) -> bool:

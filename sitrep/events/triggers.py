@@ -46,6 +46,11 @@ NEIGHBOUR_ARCS = 2
 # or seized are disrupted, whatever weapon they are; such a trigger retypes only what it governs ("confronted
 # the missile attack", not the strike that went on "destroying ammunition").
 DISRUPTED = "Disrupted weapons use"
+# Adverbs that make a participle report a fresh deed ("the newly captured town").
+RECENT_ADVERBS = frozenset({"newly", "recently", "just"})
+# Verbs by which a side gains the control it then holds (see `_control_gained`).
+GAINING_LEMMAS = frozenset({"take", "seize", "gain", "consolidate", "establish", "impose", "extend", "assume",
+                            "tighten", "wrest", "secure"})
 # Verbs that tell what a deed did to people and things ("the shelling killed five"; see `_drop_outcomes`).
 OUTCOME_LEMMAS = frozenset({"kill", "wound", "injure", "destroy", "damage", "claim", "leave", "hurt"})
 # Trigger nouns that name who does a deed, not the deed ("gunmen clashed with police"): their verb is a deed.
@@ -217,8 +222,18 @@ def find_triggers(doc: Any, classifier: Classifier, report_triggers: tuple[Repor
             if t.weight >= MIN_TRIGGER_WEIGHT and not _names_an_institution(doc[t.token])
             and not _names_a_campaign(doc[t.token], t) and not _describes_a_state(doc[t.token])
             and not _is_sought(doc[t.token]) and not _is_referred_to(doc[t.token], t)]
+    kept = [_control_gained(t, doc) for t in kept]
     typed = _typed_by_reference(_typed_by_neighbours(_drop_outcomes(kept, doc), doc, classifier), doc)
     return sorted([*typed, *_tallies(doc, typed)], key=lambda t: t.token)
+
+
+def _control_gained(trigger: Trigger, doc: Any) -> Trigger:
+    """"had taken full control of Hawsh al-Nasri", "consolidated their control of Castello Road": control a
+    verb of gaining takes is a change of control, not merely a claim of who holds a place."""
+    token = doc[trigger.token]
+    if not trigger.claim_only or token.dep_ != "dobj" or token.head.lemma_.lower() not in GAINING_LEMMAS:
+        return trigger
+    return replace(trigger, claim_only=False)
 
 
 def _drop_outcomes(triggers: list[Trigger], doc: Any) -> list[Trigger]:
@@ -377,8 +392,10 @@ def _titled_by_its_span(token: Any) -> bool:
 
 
 def _describes_a_state(token: Any) -> bool:
-    """"besieged Aleppo", "a bombed-out road": a participle modifying a noun tells how things stand."""
-    return token.dep_ == "amod" and token.tag_ == "VBN"
+    """"besieged Aleppo", "a bombed-out road": a participle modifying a noun tells how things stand, unless
+    it says the deed is new ("the newly captured Hawsh al-Nasri")."""
+    return token.dep_ == "amod" and token.tag_ == "VBN" and \
+        not any(c.dep_ == "advmod" and c.lower_ in RECENT_ADVERBS for c in token.children)
 
 
 def _names_an_institution(token: Any) -> bool:
