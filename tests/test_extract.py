@@ -524,3 +524,9 @@ def test_extract_control_a_side_takes_and_a_place_newly_captured_are_captures(re
                   resources)
     assert [(e.sub_event_type, e.location) for e in new] == [("Government regains territory", "Hawsh Nasri")], new
     assert _events("Rebels control Kafr Nabl.", resources) == []  # who holds a place, claimed by no one
+
+
+def test_extract_a_corridor_is_one_for_people_to_leave_by(resources: Resources) -> None:
+    assert _events("Both sides prize Qusair, which sits along a land corridor joining two strongholds.", resources) == []
+    opened = _events("The army opened three humanitarian corridors out of eastern Aleppo on Thursday.", resources)
+    assert [e.sub_event_type for e in opened] == ["Other"], opened
