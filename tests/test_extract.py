@@ -530,3 +530,11 @@ def test_extract_a_corridor_is_one_for_people_to_leave_by(resources: Resources) 
     assert _events("Both sides prize Qusair, which sits along a land corridor joining two strongholds.", resources) == []
     opened = _events("The army opened three humanitarian corridors out of eastern Aleppo on Thursday.", resources)
     assert [e.sub_event_type for e in opened] == ["Other"], opened
+
+
+def test_extract_a_plan_stopped_short_is_no_expected_event(resources: Resources) -> None:
+    events = _events("A second attacker was detained on Monday on his way to carry out an attack on a church in "
+                     "Qamishli.", resources)
+    assert [e.sub_event_type for e in events] == ["Arrests"], events
+    aimed = _events("Rebels launched an offensive on Monday to capture Kafr Nabl.", resources)
+    assert any(e.fact_status == "expected" for e in aimed), aimed

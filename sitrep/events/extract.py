@@ -123,6 +123,8 @@ HAPPENING_NOUNS = frozenset({"incident", "attack", "ambush", "assault", "strike"
 LOCATING_SENTENCES = 3
 # Event types whose unattributed reports at a place take the author the report names for another there.
 SHARED_AUTHOR_TYPES = frozenset({"Explosions/Remote violence", "Violence against civilians"})
+# Verbs of stopping a plan (see `_foiled`).
+FOIL_LEMMAS = frozenset({"detain", "arrest", "foil", "thwart", "intercept", "stop", "prevent", "catch"})
 # Words of a protest, and of people hurt, that make a clash a protest met with force (see
 # `_protest_turned_violent`).
 PROTEST_LEMMAS = frozenset({"protest", "protester", "protestor", "demonstration", "demonstrator", "rally"})
@@ -698,6 +700,8 @@ def _events_for(trigger: Trigger, places: list[PlaceMention], context: _Context,
         return []  # "the city is under siege": how things stand, for the statements of control
     statement = assess_statement(doc, start, end, resources.fact_cues, trigger=token.idx)
     if statement.fact_status in HAPPENED and (is_aimed_at(token) or is_aimed_at(_agent_deed(token))):
+        if _foiled(token):
+            return []  # "a second attacker was detained on his way to carry out an attack": a plan stopped
         statement = replace(statement, fact_status="expected")
     if trigger.claim_only and statement.fact_status != "attributed_claim":
         return []
@@ -744,6 +748,12 @@ def _agent_deed(token: Any) -> Any:
     while noun.dep_ == "compound" and noun.head.i != noun.i:
         noun = noun.head
     return noun.head if noun.dep_ in ("nsubj", "nsubjpass") and noun.head.pos_ == "VERB" else token
+
+
+def _foiled(token: Any) -> bool:
+    """The aim a deed was stopped short of: its clause is governed by a verb of stopping ("was detained on
+    his way to carry out an attack", "was arrested while preparing to bomb")."""
+    return any(a.lemma_.lower() in FOIL_LEMMAS for a in token.ancestors)
 
 
 def _protest_turned_violent(sentence: Any) -> str:
