@@ -356,6 +356,8 @@ def _fighting_sentence(place: str, merged: Sequence[list[Report]], citations: _C
     claims = all(r.fact_status == "attributed_claim" for r in reports)
     if single:
         text += f"; this rests on {w.sources_words(stances)}"
+    elif claims and len(stances) > 1:  # the count the ranking used, said as well
+        text += f"; {len(stances)} independent sources report it, each as others' claims"
     elif claims:
         text += "; the reports attribute this to others' claims"
     elif len(stances) > 1:
