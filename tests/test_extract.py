@@ -538,3 +538,12 @@ def test_extract_a_plan_stopped_short_is_no_expected_event(resources: Resources)
     assert [e.sub_event_type for e in events] == ["Arrests"], events
     aimed = _events("Rebels launched an offensive on Monday to capture Kafr Nabl.", resources)
     assert any(e.fact_status == "expected" for e in aimed), aimed
+
+
+def test_extract_an_unnamed_suburb_of_a_city_is_the_suburb_the_report_names(resources: Resources) -> None:
+    text = ("The Daraya rebels agreed on Thursday to evacuate Daraya.\n\n"
+            "On Friday rebels and their families began leaving a long-besieged Damascus suburb under the deal.")
+    left = [e for e in _events(text, resources) if e.sub_event_type == "Non-violent transfer of territory"]
+    assert left and {e.location for e in left} == {"Dārayyā"}, left
+    alone = _events("Rebels shelled a Damascus suburb on Friday.", resources)
+    assert [e.location for e in alone] == ["Damascus"], alone  # no suburb named: the city

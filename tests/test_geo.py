@@ -770,3 +770,8 @@ def test_geo_a_paragraph_naming_one_place_is_framed_by_the_paragraphs_around_it(
     assert shash is not None and km_between(shash.lat, shash.lon, 36.391, 38.2) < 15, shash
     daraa = _resolved("Clashes broke out in Sahnaya near Damascus.\n\nA car from Daraa was hit.", gazetteer, nlp)
     assert daraa["Daraa"] is not None and daraa["Daraa"].name == "Daraa", daraa  # a city spelled so stays the city
+
+
+def test_geo_a_suburb_named_for_its_city_is_no_district_unit(gazetteer: Gazetteer, nlp: Any) -> None:
+    found = _resolved("Rebels left a long-besieged Damascus suburb on Friday.", gazetteer, nlp)
+    assert found["Damascus suburb"] is not None and found["Damascus suburb"].kind == "city", found

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -140,6 +141,11 @@ GROUND_NOUNS = frozenset({"site", "position", "hill", "hilltop", "point", "post"
                           "neighborhood", "district", "block", "street", "part", "section"})
 GROUND_PREPOSITIONS = frozenset({"in", "near", "around", "outside", "inside", "on", "at", "east", "west",
                                  "north", "south"})
+# "a Damascus suburb": the nouns of a city's unnamed part, the kinds of place that may be it, and how far
+# from the city they may lie (km); see `_suburb_meant`.
+SUBURB_NOUNS = frozenset({"suburb", "suburbs"})
+SUBURB_KINDS = frozenset({"town", "village", "district"})
+SUBURB_KM = 25.0
 # A thing on its way: the verbs and prepositions that name where a mover comes from or goes to.
 MOTION_LEMMAS = frozenset({"come", "go", "head", "travel", "arrive", "return", "drive", "bring", "carry",
                            "transport", "bind"})
@@ -737,8 +743,30 @@ def _events_for(trigger: Trigger, places: list[PlaceMention], context: _Context,
     notes: tuple[str, ...] = () if who.gained_by or not territorial else ("side that gained ground not stated",)
     notes += () if dated else (UNDATED if document.published else UNDATED_DOCUMENT,)
     gainer_stated = bool(who.gained_by) or not territorial
+    places = list(dict.fromkeys(_suburb_meant(p, context) for p in places))
     return [replace(_event(document, place, sub_event_type, who, day, precision, statement, framing, (start, end),
                            notes), date_stated=dated, gainer_stated=gainer_stated) for place in places]
+
+
+def _suburb_meant(mention: PlaceMention, context: _Context) -> PlaceMention:
+    """"began leaving a long-besieged Damascus suburb": a city named as what an unnamed suburb belongs to
+    stands for the suburb the report is about, the settlement it names most often within SUBURB_KM of the
+    city; with none, the city."""
+    token = _place_token(context.doc, mention)
+    city = mention.place
+    if token is None or city is None or city.kind != "city":
+        return mention
+    noun = token if token.lemma_.lower() in SUBURB_NOUNS else token.head if token.dep_ == "compound" else None
+    if noun is None or noun.lemma_.lower() not in SUBURB_NOUNS or \
+            any(c.dep_ == "det" and c.lower_ == "the" for c in noun.children):
+        return mention
+    near = [m for m in context.places if m.place is not None and m.place.kind in SUBURB_KINDS
+            and km_between(m.place.lat, m.place.lon, city.lat, city.lon) <= SUBURB_KM]
+    counts = Counter(m.place.place_id for m in near if m.place is not None)
+    if not counts:
+        return mention
+    best = max(counts, key=lambda place_id: counts[place_id])
+    return next(m for m in near if m.place is not None and m.place.place_id == best)
 
 
 def _agent_deed(token: Any) -> Any:

@@ -334,8 +334,9 @@ def _letters_alike(spelling: str, place: Place, alternate_discount: float = 0.0)
 def _district_as_unit(mention: Mention, options: list[_Option]) -> list[_Option]:
     """"the Manbij district of the Aleppo governorate": a district named for a town, where no city quarter
     has the name, is the district (mintaqa) around the town, a region of the gazetteer."""
-    if mention.feature != "district" or any(o.place.kind == "district" for o in options):
-        return options
+    if mention.feature != "district" or not mention.surface.lower().endswith("district") or \
+            any(o.place.kind == "district" for o in options):
+        return options  # a suburb or neighbourhood named for its city is no district (mintaqa)
     return [o for o in options if o.place.kind == "region"] or options
 
 
@@ -522,7 +523,8 @@ def _one_sense_per_discourse(slots: list[_Slot]) -> None:
 
 
 def _district_unit(slot: _Slot) -> bool:
-    return slot.mention.feature == "district" and slot.best is not None and slot.best.place.kind == "region"
+    return slot.mention.feature == "district" and slot.best is not None and slot.best.place.kind == "region" \
+        and slot.mention.surface.lower().endswith("district")
 
 
 def _drop_strays(slots: list[_Slot]) -> None:
