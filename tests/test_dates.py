@@ -169,6 +169,14 @@ def test_dates_spans_end_at_publication() -> None:
     assert (past.surface, past.day, past.precision) == ("Over the past three days", date(2016, 7, 28), 1)
 
 
+def test_dates_recently_is_the_month_before_publication() -> None:
+    recent = only("He said eight soldiers had recently been killed near the capital.")
+    assert (recent.surface, recent.span_days, recent.last_day) == ("recently", 30, SATURDAY)
+    days = only("Rebels seized two villages in recent days, a monitor said.")
+    assert (days.surface, days.span_days, days.last_day) == ("in recent days", 7, SATURDAY)
+    assert find_dates("The recent unrest in the city worried officials.", SATURDAY) == []
+
+
 def test_dates_absolute_formats() -> None:
     for expression in ("July 28, 2016", "28 July 2016", "28th of July 2016", "28/07/2016", "2016-07-28"):
         assert resolve_date(expression, SATURDAY) == (date(2016, 7, 28), 1), expression

@@ -181,6 +181,20 @@ def test_extract_an_undated_plan_takes_the_publication_day_known_to_the_month(re
     assert plans and all((e.event_date, e.time_precision) == (date(2016, 8, 10), 3) for e in plans)
 
 
+def test_extract_an_undated_perfect_over_several_places_sums_up_the_month_before(resources: Resources) -> None:
+    # published Wednesday 10 August 2016; the paragraph names a day, the gains' sentence does not
+    text = ("Army sources spoke on Monday. According to them, the troops have driven the rebels out of Kinsabba, "
+            "Rabia, Salma and Kabani. They said the army took Rabia on Monday.")
+    events = _events(text, resources)
+    summed = [e for e in events if e.evidence.startswith("According")]
+    assert len(summed) == 3 and all((e.event_date, e.time_precision) == (date(2016, 7, 26), 3) for e in summed), events
+    assert all(not e.date_stated for e in summed), summed
+    rabia = [e for e in events if e.location.startswith("Rabi")]  # the summed-up Rabia is the dated one
+    assert [(e.event_date, e.time_precision) for e in rabia] == [(date(2016, 8, 8), 1)], events
+    single = _events("The troops have driven the rebels out of Kinsabba.", resources)
+    assert [(e.event_date, e.time_precision) for e in single] == [(date(2016, 8, 10), 1)], single
+
+
 def test_extract_a_story_goes_on_from_the_day_it_last_named_until_a_new_section(resources: Resources) -> None:
     # published Wednesday 10 August 2016: "On Monday" is the 8th
     text = ("On Monday, rebels shelled Talbiseh, activists said.\n\n"

@@ -135,6 +135,15 @@ def _resolve_span(match: re.Match[str], published: date | None) -> Resolution | 
     return Resolution(published - timedelta(days=days - 1), PRECISION_DAY, KIND_SPAN, span_days=days)
 
 
+def _resolve_recent(match: re.Match[str], published: date | None) -> Resolution | None:
+    """'recently', 'in recent weeks' (the RECENT_DAYS ending at publication: dated by their middle, known to
+    the month); 'in recent days' (the week ending at publication)."""
+    if published is None:
+        return None
+    days = periods.DAYS_PER_WEEK if (match["unit"] or "").lower() == "days" else RECENT_DAYS
+    return Resolution(published - timedelta(days=days - 1), PRECISION_DAY, KIND_SPAN, span_days=days)
+
+
 # --- Weekdays --------------------------------------------------------------------------------------------
 
 
@@ -265,6 +274,10 @@ _ORDINAL_DAY = rf"(?P<day>{DAY_RE}){ORDINAL_SUFFIX_RE}\b"
 _OF_MONTH = r"(?:\s+of\s+(?P<which>this|last)\s+month)?"
 
 # Longer matches win over shorter ones; among equally long ones, the earlier rule wins.
+# "recently" with no date of its own: some time in the month before publication, the gold's convention
+# ("coded to the middle of the month before publication").
+RECENT_DAYS = 30
+
 RULES: tuple[Rule, ...] = (
     Rule("today", _compile(r"\b(?:today|tonight|this\s+(?:morning|afternoon|evening))\b"), _offset_rule(0)),
     Rule("day_before_yesterday", _compile(r"\bthe\s+day\s+before\s+yesterday\b"), _offset_rule(-2)),
@@ -294,6 +307,11 @@ RULES: tuple[Rule, ...] = (
             rf"\bfor\s+(?P<n>{NUMBER_RE})\s+(?P<unit>days?|weeks?)\s+(?:straight|running|in\s+a\s+row|now)\b"
         ),
         _resolve_span,
+    ),
+    Rule(
+        "recent",
+        _compile(r"\b(?:recently|lately|(?:in|over|during)\s+(?:the\s+)?recent\s+(?P<unit>days|weeks|months))\b"),
+        _resolve_recent,
     ),
     Rule(
         "span_past_week",

@@ -50,7 +50,7 @@ from sitrep.events.participants import (
     tree_distance,
 )
 from sitrep.events.status import FactCues, assess_statement
-from sitrep.events.timing import YEAR_PRECISION, date_event, tense_of
+from sitrep.events.timing import YEAR_PRECISION, date_event, summary_date, tense_of
 from sitrep.events.triggers import TERRITORY, ReportTrigger, Trigger, find_triggers
 from sitrep.framing import FramingLexicon, find_framing
 from sitrep.geo import Gazetteer, find_places
@@ -97,11 +97,13 @@ CITY_KM = 12.0
 # An event mentioned again without a date of its own is the same happening as a dated one at the same
 # place and of the same type within this many days before it (a summary, not a second event).
 REPEAT_DAYS = 7
+MONTH_REPEAT_DAYS = 16
 UNDATED = "no date in the text: dated to the publication week"
 # A heading opening a paragraph: a capitalised name of a few words and a colon ("Aleppo:", "Eastern Ghouta:").
 SECTION_HEADING_RE = re.compile(r"[ \t]*[A-Z][\w'’ -]{1,40}:")
 # A headline is one line of at most this many characters (the longest wire headlines run ~150).
 HEADLINE_CHARS = 160
+SUMMARISED = "a summary of gains with no date: dated to the month before publication"
 UNDATED_DOCUMENT = "no date in the text and no publication date: undated"
 UNDATED_WARNING = "no publication date: events without a date of their own in the text are left undated"
 # Fact statuses of what has not happened (yet): dated only by their own sentence.
@@ -718,6 +720,10 @@ def _events_for(trigger: Trigger, places: list[PlaceMention], context: _Context,
     day, precision, dated = date_event(token.idx, (start, end), paragraph, dates, document.published,
                                        past=tense == "Past", future=statement.fact_status in FUTURE,
                                        story_start=story, present=tense == "Pres")
+    own_date = any(start <= d.start < end for d in dates)
+    summary = None if own_date else summary_date(token, len(places), document.published)
+    if summary is not None:
+        (day, precision), dated = summary, False
     if precision == YEAR_PRECISION:
         return []  # "the first truce deal was agreed in 2014": background known only to the year
     if dated and day is not None and _follows_dated_clause(token, context, dates, (start, end)):
@@ -741,7 +747,7 @@ def _events_for(trigger: Trigger, places: list[PlaceMention], context: _Context,
                     for f in find_framing(document.text[start:end], resources.framing))
     framing = tuple(Span(f.start + start, f.end + start, f.surface, f.label) for f in framing)
     notes: tuple[str, ...] = () if who.gained_by or not territorial else ("side that gained ground not stated",)
-    notes += () if dated else (UNDATED if document.published else UNDATED_DOCUMENT,)
+    notes += () if dated else (SUMMARISED if summary else UNDATED if document.published else UNDATED_DOCUMENT,)
     gainer_stated = bool(who.gained_by) or not territorial
     places = list(dict.fromkeys(_suburb_meant(p, context) for p in places))
     return [replace(_event(document, place, sub_event_type, who, day, precision, statement, framing, (start, end),
@@ -921,11 +927,17 @@ def _drop_repeats(events: Sequence[Event]) -> list[Event]:
     for event in events:
         if not event.date_stated and any(
                 d.place_id == event.place_id and d.location == event.location and _same_kind(d, event) and d.event_date
-                and event.event_date and abs((event.event_date - d.event_date).days) <= REPEAT_DAYS
+                and event.event_date and abs((event.event_date - d.event_date).days) <= _repeat_days(event)
                 and (d.fact_status in HAPPENED) == (event.fact_status in HAPPENED) for d in dated):
             continue
         out.append(event)
     return out
+
+
+def _repeat_days(event: Event) -> int:
+    """How far from a dated event an undated one may lie and still restate it: REPEAT_DAYS, or half a
+    month for one known only to the month (a summary of gains)."""
+    return MONTH_REPEAT_DAYS if event.time_precision >= 3 else REPEAT_DAYS
 
 
 def _drop_peaceful_beside_force(events: list[Event]) -> list[Event]:

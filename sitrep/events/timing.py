@@ -38,6 +38,10 @@ MAX_CARRIED_SPAN_DAYS = 31
 # What `_day_of` answers for a longer span: known only to the year, finer than no ACLED precision; an event
 # so dated is background ("the first truce was agreed in 2014"), which ACLED does not code.
 YEAR_PRECISION = 4
+# A perfect naming this many places or more with no date is a summary of gains (see `summary_date`), dated
+# within this many days before publication.
+SUMMARY_PLACES = 3
+SUMMARY_DAYS = 30
 
 
 def date_event(trigger_char: int, sentence: tuple[int, int], paragraph_start: int,
@@ -67,6 +71,21 @@ def date_event(trigger_char: int, sentence: tuple[int, int], paragraph_start: in
     if past:
         return published - timedelta(days=WEEK_MIDPOINT_DAYS), UNDATED_PRECISION, False
     return published, 1, False
+
+
+def summary_date(trigger: Any, places: int, published: date | None) -> tuple[date, int] | None:
+    """An undated deed told in the perfect over SUMMARY_PLACES places or more ("the army has driven them out
+    of the towns of A, B, C and D") sums up weeks of gains: the middle of the SUMMARY_DAYS before
+    publication, known to the month; None for anything else."""
+    if published is None or places < SUMMARY_PLACES or not _is_perfect(trigger):
+        return None
+    return published - timedelta(days=SUMMARY_DAYS // 2), 3
+
+
+def _is_perfect(trigger: Any) -> bool:
+    while trigger.dep_ == "conj" and trigger.head.i != trigger.i:
+        trigger = trigger.head
+    return trigger.tag_ == "VBN" and any(c.dep_ == "aux" and c.lemma_ == "have" for c in trigger.children)
 
 
 def _day_of(mention: DateMention) -> tuple[date | None, int]:
