@@ -575,6 +575,13 @@ def test_geo_group_names_are_no_places(gazetteer: Gazetteer, nlp: Any) -> None:
     assert not any(s.startswith(("Nour", "Sham", "Mujahideen", "Zenki", "al-Zenki")) for s in surfaces), surfaces
 
 
+def test_geo_operations_named_for_a_place_are_no_places(gazetteer: Gazetteer, nlp: Any) -> None:
+    text = ("The SDF said it would soon end the Jazira Storm campaign, begun after Operation Wrath of Euphrates "
+            "took Tabqa.")
+    surfaces = set(_resolved(text, gazetteer, nlp))
+    assert "Tabqa" in surfaces and not surfaces & {"Jazira", "Euphrates"}, surfaces
+
+
 @pytest.mark.parametrize(("text", "surface"), [
     ("Government forces entered Daraa on Sunday after a week of talks.", "Daraa"),
     ("Clashes broke out in Raqqa as the SDF advanced.", "Raqqa"),

@@ -76,7 +76,8 @@ PREFIX_FEATURE_RE = re.compile(
 ARTICLE_PREFIX_RE = re.compile(rf"^(?:{'|'.join(sorted(ARTICLES, key=len, reverse=True))})-", re.IGNORECASE)
 DIRECTIONS = frozenset(["west", "western", "east", "eastern", "north", "northern", "south", "southern", "central", "northwest", "northeast", "southwest", "southeast", "north-west", "north-east", "south-west", "south-east", "central-east", "central-west", "central-north", "central-south"])
 # Words that, right after a name, make it an armed group rather than a place ("Hamza Division").
-GROUP_WORDS = frozenset(["brigade", "brigades", "forces", "force", "division", "front", "army", "battalion", "battalions", "regiment", "corps", "commandos", "hawks", "movement", "militia", "militias", "group", "council", "party", "guard", "guards", "legion", "unit", "units", "shield"])
+GROUP_WORDS = frozenset(["brigade", "brigades", "forces", "force", "division", "front", "army", "battalion", "battalions", "regiment", "corps", "commandos", "hawks", "movement", "militia", "militias", "group", "council", "party", "guard", "guards", "legion", "unit", "units", "shield"]) | frozenset(
+    ["storm", "wrath"])  # military operations named for a place ("Jazira Storm", "Wrath of Euphrates")
 # Words that, right before a name, start an armed group's name ("Liwa al-Quds", "Jaysh al-Islam").
 GROUP_PREFIXES = frozenset(["liwa", "liwaa", "jaysh", "jaish", "jaish", "harakat", "harakah", "faylaq", "failaq", "kataib", "katibat", "jabhat", "jabha", "ahrar", "tajammu", "ansar", "junud", "jund", "saraya"])
 # spaCy entity labels that are never places.
