@@ -113,6 +113,13 @@ def test_participants_what_a_clause_suffers_is_not_its_agent(resources: Resource
     assert all(e.actor1_side != "civilians" for e in events)
 
 
+def test_participants_who_tells_of_its_own_point_under_fire_is_not_the_agent(resources: Resources) -> None:
+    event = _one("Asayish said on Monday that one of its points near Sheikh Maqsoud had come under sniper fire.",
+                 resources)
+    assert (event.sub_event_type, event.actor1) == ("Armed clash", ""), event
+    assert event.fact_status == "attributed_claim", event
+
+
 def test_participants_the_object_of_a_control_verb_acts(resources: Resources) -> None:
     # "forced ISIS to begin evacuating": ISIS evacuates; the army's advance is what forced it
     event = _one("The rapid advances of the Syrian government forces in the east of Homs province have forced "

@@ -35,6 +35,8 @@ def _triggers(text: str, nlp: Any, classifier: Classifier, report: tuple[ReportT
         ("Security forces opened fire on civilians queueing for bread.", "opened", "Attack"),
         ("Snipers shot at residents crossing the bridge.", "shot", "Attack"),
         ("Government units kept pushing forward inside the camp.", "pushing", "Armed clash"),
+        ("The border guards said their checkpoint had come under sniper fire overnight.", "sniper", "Armed clash"),
+        ("Sniper fire kept every family from crossing to the other side.", "Sniper", "Attack"),
     ],
 )
 def test_triggers_strategic_developments_and_attacks(text: str, word: str, expected: str, nlp: Any,

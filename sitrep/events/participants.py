@@ -63,6 +63,8 @@ ANTECEDENT_SENTENCES = 2
 # A preposition that makes its noun something suffered: "the town has been under siege", "came under
 # fire", "remain under bombardment": the subject of the clause is the target, not the agent.
 SUFFERING_PREPOSITIONS = frozenset({"under"})
+# Verbs by which a teller tells (see `_tells_of`).
+SAYING_LEMMAS = frozenset({"say", "tell", "report", "state", "announce", "claim", "add", "confirm"})
 # Verbs whose object is the one who then does what follows ("forced ISIS to withdraw", "pushed the rebels
 # to pull out"): object control, so the object is the agent of the verb it governs, not its target.
 OBJECT_CONTROL_VERBS = frozenset({"force", "compel", "push", "oblige", "drive", "prompt", "lead", "cause"})
@@ -274,15 +276,24 @@ def is_holder(mention: ActorMention, text: str) -> bool:
 
 
 def _suffers(trigger: Any) -> bool:
-    """Whether a noun trigger is what its clause's subject suffers ("they have been under siege")."""
-    return trigger.dep_ == "pobj" and trigger.head.lower_ in SUFFERING_PREPOSITIONS
+    """Whether a noun trigger is what its clause's subject suffers ("they have been under siege", "came
+    under sniper fire")."""
+    noun = _suffered_noun(trigger)
+    return noun.dep_ == "pobj" and noun.head.lower_ in SUFFERING_PREPOSITIONS
+
+
+def _suffered_noun(trigger: Any) -> Any:
+    """The noun a trigger word is part of ("sniper" of "sniper fire", "shooting" of "fire and shooting")."""
+    while trigger.dep_ in ("compound", "conj", "amod") and trigger.head.i != trigger.i:
+        trigger = trigger.head
+    return trigger
 
 
 def _sufferer(trigger: Any) -> Any:
     """The subject of the clause whose "under" phrase holds the trigger, or None."""
     if not _suffers(trigger):
         return None
-    clause = trigger.head.head
+    clause = _suffered_noun(trigger).head.head
     return next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
 
 
@@ -410,6 +421,16 @@ def is_attributed_source(mention: ActorMention, doc: Any) -> bool:
         token.head.head.lower_ == "according"
 
 
+def _tells_of(mention: ActorMention, trigger: Any, doc: Any) -> bool:
+    """The mention is the subject of a verb of saying that the trigger's clause hangs from ("Asayish said
+    that one of its points came under fire")."""
+    token = _token_at(doc, mention.start)
+    while token is not None and token.dep_ in NOUN_PHRASE_ARCS and token.head.i != token.i:
+        token = token.head
+    return token is not None and token.dep_ == "nsubj" and token.head.lemma_ in SAYING_LEMMAS and \
+        token.head in trigger.ancestors
+
+
 def _mention_of_phrase(head: Any, mentions: Sequence[ActorMention]) -> ActorMention | None:
     """The mention that holds a noun phrase's head word, else the last one among the words that modify it
     from the left ("Syrian army units": the army), never one in its clauses or prepositions."""
@@ -466,8 +487,12 @@ def find_participants(trigger: Any, mentions: Sequence[ActorMention], doc: Any, 
     patients = _pronoun_patients(trigger, mentions)
     hit = {m.side for m in mentions if trigger.sent.start_char <= m.start < trigger.sent.end_char
            and (is_target(m, doc, trigger) or m in patients)}
+    # a teller beside its own people hit, or telling of what was suffered ("Asayish said one of its points
+    # came under sniper fire"), is not the agent
+    suffered = _suffers(trigger)
     ranked = [m for m in ranked if not _describes(m, ranked, doc) and not _in_other_relative_clause(m, trigger, doc)
-              and not (m.side in hit and is_attributed_source(m, doc))]
+              and not ((suffered or m.side in hit) and is_attributed_source(m, doc))
+              and not (suffered and _tells_of(m, trigger, doc))]
     found = _gainer_after_to(trigger, [m for m in mentions if not is_holder(m, text_of(doc))]) or \
         _attacker_repelled(trigger, ranked) or _cause_of_suffering(trigger, [m for m in mentions
                                                                      if not is_holder(m, text_of(doc))]) or \
