@@ -56,6 +56,9 @@ class DocumentRow(Base):
     """One report, stored once per distinct text (`content_hash` is the sha256 of the text)."""
 
     __tablename__ = "documents"
+    # The stages after a batch find their documents by doc_id (0013): without it, each step's lookups scanned
+    # the whole table. Not unique: two texts stored under one doc_id are two documents.
+    __table_args__ = (Index("ix_documents_doc_id", "doc_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
