@@ -51,6 +51,9 @@ BOILERPLATE_GROUPS = 64
 # Values bound per `IN (...)` list: far under SQLite's limit of 32,766 parameters.
 IN_CHUNK = 500
 
+# The signature of a document without words, and of one not read: compared with nothing.
+NO_SIGNATURE = np.empty(0, dtype=np.uint64)
+
 
 def reconcile_copies(session: Session, document: DocumentRow) -> set[int]:
     """Sign `document`, find its near-duplicate group and re-point the group at its original.
@@ -114,7 +117,7 @@ def _drop_from_boilerplate(session: Session, buckets: dict[tuple[int, str], list
 
 
 def _repoint(session: Session, linked: list[set[int]], originals: dict[int, int],
-             signatures: dict[int, tuple[int, ...]]) -> tuple[set[int], dict[int, int]]:
+             signatures: dict[int, np.ndarray]) -> tuple[set[int], dict[int, int]]:
     """Point each linked group at its original (the earliest published, then the smallest doc_id). A group
     is made of stored groups (each an original with its copies, or a document alone) and new documents; the
     new original is the first of their originals, so only the stored groups led by another original are
@@ -135,7 +138,8 @@ def _repoint(session: Session, linked: list[set[int]], originals: dict[int, int]
     for chunk in _chunks(changed):
         session.execute(delete(DocumentCopyRow).where(DocumentCopyRow.document_id.in_(chunk)))
     rows = [{"document_id": member, "original_id": original,
-             "similarity": minhash.similarity(signatures.get(member, ()), signatures.get(original, ()))}
+             "similarity": minhash.similarity(signatures.get(member, NO_SIGNATURE),
+                                                signatures.get(original, NO_SIGNATURE))}
             for root, original in sorted(repointed.items()) for member in sorted(members[root])]
     if rows:
         session.execute(insert(DocumentCopyRow), rows)
@@ -196,7 +200,7 @@ def _join_bucket(members: Sequence[int], in_batch: set[int], rows: _SignatureRow
                            and rows_of[group := originals.get(other, other)] >= GROUP_ROWS_PER_BUCKET}
 
 
-def _join_trimmed(session: Session, misses: set[tuple[int, int]], signatures: dict[int, tuple[int, ...]],
+def _join_trimmed(session: Session, misses: set[tuple[int, int]], signatures: dict[int, np.ndarray],
                   groups: _Groups) -> None:
     """Compare each missed document with the members of the missed group that its buckets no longer list: a
     group large enough to have been trimmed is read whole, and a member counts as the bucket-mate it was
@@ -216,7 +220,7 @@ def _join_trimmed(session: Session, misses: set[tuple[int, int]], signatures: di
             continue
         mine = signatures[document_id]
         for member in sorted(members[original]):
-            theirs = signatures.get(member, ())
+            theirs = signatures.get(member, NO_SIGNATURE)
             if minhash.share_band(mine, theirs) and minhash.similarity(mine, theirs) >= COPY_THRESHOLD:
                 groups.join(document_id, member)
                 break
@@ -228,7 +232,7 @@ def _components_with(groups: _Groups, document_ids: set[int]) -> list[set[int]]:
 
 
 def _sign_many(session: Session, documents: Sequence[DocumentRow]
-               ) -> tuple[dict[int, tuple[int, ...]], dict[int, list[tuple[int, str]]]]:
+               ) -> tuple[dict[int, np.ndarray], dict[int, list[tuple[int, str]]]]:
     """The documents' signatures and LSH bands, those not signed yet signed and stored (Core bulk inserts:
     a batch of one-sentence reports writes 32 band rows per document)."""
     ids = sorted({d.id for d in documents})
@@ -242,7 +246,7 @@ def _sign_many(session: Session, documents: Sequence[DocumentRow]
         bands = [{"band": band, "bucket": bucket, "document_id": i} for i in sorted(new) for band, bucket in keys[i]]
         if bands:
             connection.execute(insert(DocumentBandRow), bands)
-    return signatures | new, keys
+    return signatures | {i: minhash.as_array(sig) for i, sig in new.items()}, keys
 
 
 def _bucket_members(session: Session, keys: set[tuple[int, str]]) -> dict[tuple[int, str], list[int]]:
@@ -273,12 +277,14 @@ def _stored_originals(session: Session, document_ids: Iterable[int]) -> list[tup
     return pairs
 
 
-def _stored_signatures(session: Session, document_ids: Iterable[int]) -> dict[int, tuple[int, ...]]:
-    found: dict[int, tuple[int, ...]] = {}
+def _stored_signatures(session: Session, document_ids: Iterable[int]) -> dict[int, np.ndarray]:
+    """The stored signatures of these documents, as arrays (Core: plain rows, hundreds a step)."""
+    found: dict[int, np.ndarray] = {}
+    connection = session.connection()
     for chunk in _chunks(document_ids):
-        rows = session.execute(select(DocumentSignatureRow.document_id, DocumentSignatureRow.signature)
-                               .where(DocumentSignatureRow.document_id.in_(chunk)))
-        found |= {document_id: minhash.unpack(data) for document_id, data in rows}
+        rows = connection.execute(select(DocumentSignatureRow.document_id, DocumentSignatureRow.signature)
+                                  .where(DocumentSignatureRow.document_id.in_(chunk)))
+        found |= {document_id: minhash.unpack_array(data) for document_id, data in rows}
     return found
 
 
@@ -307,23 +313,18 @@ def _publication_order(session: Session, document_ids: Iterable[int]) -> dict[in
 class _SignatureRows:
     """The signatures of one reconciliation as arrays (each converted once), compared a bucket at a time."""
 
-    def __init__(self, signatures: dict[int, tuple[int, ...]]) -> None:
+    def __init__(self, signatures: dict[int, np.ndarray]) -> None:
         self._signatures = signatures
-        self._arrays: dict[int, np.ndarray] = {}
-
-    def _array(self, document_id: int) -> np.ndarray:
-        if document_id not in self._arrays:
-            self._arrays[document_id] = minhash.as_array(self._signatures[document_id])
-        return self._arrays[document_id]
 
     def close_to(self, document_id: int, members: Sequence[int]) -> dict[int, float]:
         """`minhash.similarity` of the document with each member (0.0 where either has no words)."""
         found = dict.fromkeys(members, 0.0)
-        full = [member for member in members if self._signatures[member]]
-        if not self._signatures[document_id] or not full:
+        full = [member for member in members if len(self._signatures[member])]
+        if not len(self._signatures[document_id]) or not full:
             return found
-        matrix = np.stack([self._array(member) for member in full])
-        return found | dict(zip(full, minhash.similarities(self._array(document_id), matrix).tolist(), strict=True))
+        matrix = np.stack([self._signatures[member] for member in full])
+        return found | dict(zip(full, minhash.similarities(self._signatures[document_id], matrix).tolist(),
+                                strict=True))
 
 
 class _Groups:

@@ -77,12 +77,15 @@ def signature(text: str) -> tuple[int, ...]:
     return tuple(int(m) for m in minima)
 
 
-def similarity(first: Sequence[int], second: Sequence[int]) -> float:
-    """The estimated Jaccard similarity of two signatures' shingle sets (0.0 when either is empty)."""
-    if not first or not second:
+def similarity(first: Sequence[int] | np.ndarray, second: Sequence[int] | np.ndarray) -> float:
+    """The estimated Jaccard similarity of two signatures' shingle sets (0.0 when either is empty); each
+    a tuple of minima or an array as `as_array` and `unpack_array` give it."""
+    if not len(first) or not len(second):
         return 0.0
     if len(first) != len(second):
         raise ValueError(f"signatures of {len(first)} and {len(second)} minima")
+    if isinstance(first, np.ndarray) and isinstance(second, np.ndarray):
+        return int(np.count_nonzero(first == second)) / len(first)
     return sum(map(operator.eq, first, second)) / len(first)
 
 
@@ -101,18 +104,21 @@ def as_array(sig: Sequence[int]) -> np.ndarray:
     return np.array(sig, dtype=np.uint64)
 
 
-def share_band(first: Sequence[int], second: Sequence[int]) -> bool:
-    """Whether two signatures fall in one LSH bucket of some band (all its minima equal)."""
-    if not first or not second:
+def share_band(first: Sequence[int] | np.ndarray, second: Sequence[int] | np.ndarray) -> bool:
+    """Whether two signatures (tuples or arrays) fall in one LSH bucket of some band (all its minima equal)."""
+    if not len(first) or not len(second):
         return False
+    if isinstance(first, np.ndarray) and isinstance(second, np.ndarray):
+        equal = (first[:BANDS * ROWS_PER_BAND] == second[:BANDS * ROWS_PER_BAND]).reshape(BANDS, ROWS_PER_BAND)
+        return bool(equal.all(axis=1).any())
     return any(first[start:start + ROWS_PER_BAND] == second[start:start + ROWS_PER_BAND]
                for start in range(0, BANDS * ROWS_PER_BAND, ROWS_PER_BAND))
 
 
-def bands(sig: Sequence[int]) -> list[tuple[int, str]]:
+def bands(sig: Sequence[int] | np.ndarray) -> list[tuple[int, str]]:
     """(band number, bucket key) for each LSH band of a signature."""
     keys = []
-    for band in range(BANDS if sig else 0):
+    for band in range(BANDS if len(sig) else 0):
         rows = sig[band * ROWS_PER_BAND:(band + 1) * ROWS_PER_BAND]
         packed = struct.pack(f">{len(rows)}Q", *rows)
         keys.append((band, hashlib.blake2b(packed, digest_size=BUCKET_BYTES).hexdigest()))
@@ -125,3 +131,9 @@ def pack(sig: Sequence[int]) -> bytes:
 
 def unpack(data: bytes) -> tuple[int, ...]:
     return _PACKING.unpack(data) if data else ()
+
+
+def unpack_array(data: bytes) -> np.ndarray:
+    """A packed signature straight into the array `as_array` makes of it (empty for no words): read without
+    building a tuple of Python integers, since a merge step reads hundreds of stored signatures."""
+    return np.frombuffer(data, dtype=">u8").astype(np.uint64) if data else np.empty(0, dtype=np.uint64)
