@@ -51,6 +51,17 @@ def test_anchor_never_guesses_where_a_battle_was(resources: Resources) -> None:
     assert not [e for e in events if "convoy" in e.evidence], events
 
 
+def test_anchor_the_armed_group_acts_where_its_last_deed_was_told(resources: Resources) -> None:
+    text = ("On Tuesday evening an armed group attacked several checkpoints across Ashrafiyat Sahnaya.\n\n"
+            "In the early hours of Wednesday, the armed group opened fire on a vehicle coming from Daraa, killing "
+            "six of its passengers.")
+    shot = [e for e in _events(text, resources) if e.evidence.startswith("In the early")]
+    assert [(e.location, e.sub_event_type) for e in shot] == [("Ashrafiyat Sahnaya", "Attack")], shot
+    elsewhere = _events("Fighting raged around Manbij on Sunday. Elsewhere, rebels opened fire on a vehicle coming "
+                        "from Daraa, killing six.", resources)  # no group pointed back to: no place guessed
+    assert not [e for e in elsewhere if "vehicle" in e.evidence], elsewhere
+
+
 def test_anchor_a_present_tense_background_sentence_is_no_deed(resources: Resources) -> None:
     events = _events("Fighting raged around Manbij on Sunday. The reconciliation centre goes on negotiating "
                      "an agreement with the elders.", resources)

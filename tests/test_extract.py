@@ -195,6 +195,15 @@ def test_extract_an_undated_perfect_over_several_places_sums_up_the_month_before
     assert [(e.event_date, e.time_precision) for e in single] == [(date(2016, 8, 10), 1)], single
 
 
+def test_extract_ground_only_tried_for_is_a_clash(resources: Resources) -> None:
+    tried = _events("On Monday a convoy of gunmen tried to enter Jaramana, and rebels attempted to storm Kinsabba.",
+                    resources)
+    assert {(e.location, e.sub_event_type) for e in tried} == {("Jaramana", "Armed clash"),
+                                                                 ("Kinnsibba", "Armed clash")}, tried
+    taken = _events("On Monday rebels captured Kinsabba.", resources)
+    assert [e.sub_event_type for e in taken] == ["Non-state actor overtakes territory"], taken
+
+
 def test_extract_a_story_goes_on_from_the_day_it_last_named_until_a_new_section(resources: Resources) -> None:
     # published Wednesday 10 August 2016: "On Monday" is the 8th
     text = ("On Monday, rebels shelled Talbiseh, activists said.\n\n"

@@ -39,6 +39,11 @@ CAPITAL = "Damascus"  # Syria's capital, where ACLED codes national decisions
 CAPITAL_PRECISION = 3  # ACLED's geo_precision for a region-level point: the decision covers the country
 # Determiners by which a noun points back to something named before ("the prison", "this village").
 DEFINITE_DETERMINERS = frozenset({"the", "this", "that"})
+# Nouns by which a definite subject points back to an armed group named before ("the armed group"), and how
+# far back (characters) the deed it did last may lie.
+ACTOR_NOUNS = frozenset({"group", "gunman", "gunmen", "militant", "fighter", "attacker", "assailant", "cell",
+                         "militia", "militiaman", "insurgent"})
+REFERENCE_CHARS = 800
 # Feature words and the gazetteer kinds they can refer back to, beyond the word itself in a place's name.
 FEATURE_KINDS = {"city": {"city"}, "town": {"town", "city"}, "village": {"village", "town"},
                  "suburb": {"town", "village", "district"}, "neighbourhood": {"district"},
@@ -57,7 +62,7 @@ def anchor_unplaced(triggers: Sequence[Trigger], placed: Sequence[tuple[Trigger,
     datelines = dateline_spans(text, list(paragraph_starts))
     usable = [m for m in places if m.resolved and not is_heading(text, m)
               and not any(s <= m.mention.start < e for s, e in datelines)]
-    named_sentences = {_sentence_start(doc, m) for m in places if m.resolved}
+    named_sentences = {_sentence_start(doc, m) for m in places if m.resolved and not _origin(doc, m)}
     done = {t.token for t, _ in placed}
     anchored: list[tuple[Trigger, list[PlaceMention]]] = []
     for trigger in triggers:
@@ -66,6 +71,11 @@ def anchor_unplaced(triggers: Sequence[Trigger], placed: Sequence[tuple[Trigger,
                 or sentence.start in named_sentences or not _reports_a_deed(doc[trigger.token]):
             continue
         place = _referred_back(sentence, usable)
+        if place is None and trigger.sub_event_type not in FOCUS_TYPES:
+            scene = _scene_of_the_actor_before(doc[trigger.token], placed)
+            if scene:
+                anchored.append((trigger, scene))
+                continue
         if place is None and trigger.sub_event_type in FOCUS_TYPES and event_type_of(trigger.sub_event_type) == STRATEGIC_DEVELOPMENTS:
             place = _capital(doc[trigger.token], gazetteer) or _focus(sentence.start_char, usable, paragraph_starts)
         if place is not None:
@@ -108,6 +118,27 @@ def _referred_back(sentence: Any, places: Sequence[PlaceMention]) -> PlaceMentio
         if before:
             return before[-1]
     return None
+
+
+def _origin(doc: Any, mention: PlaceMention) -> bool:
+    """"a vehicle coming from Daraa": a place named only as where someone came from."""
+    span = doc.char_span(mention.mention.start, mention.mention.end, alignment_mode="expand")
+    return span is not None and len(span) > 0 and span.root.dep_ == "pobj" and span.root.head.lower_ == "from"
+
+
+def _scene_of_the_actor_before(trigger: Any, placed: Sequence[tuple[Trigger, list[PlaceMention]]]) -> list[PlaceMention]:
+    """"... a surprise assault on checkpoints across Ashrafiyat Sahnaya. ... the armed group opened fire on a
+    vehicle": a deed whose subject points back to an armed group ("the armed group", "the same militants") took
+    place where the deed told just before it (within REFERENCE_CHARS) did."""
+    verb = trigger if trigger.pos_ in ("VERB", "AUX") else trigger.head
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None or subject.lemma_.lower() not in ACTOR_NOUNS or not any(
+            c.dep_ == "det" and c.lower_ in DEFINITE_DETERMINERS for c in subject.children):
+        return []
+    start = trigger.sent.start_char
+    before = [(trigger.doc[t.token].idx, places) for t, places in placed
+              if start - REFERENCE_CHARS <= trigger.doc[t.token].idx < start and places]
+    return list(max(before, key=lambda item: item[0])[1]) if before else []
 
 
 def _has_feature(mention: PlaceMention, word: str) -> bool:

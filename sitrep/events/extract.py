@@ -126,6 +126,8 @@ HAPPENING_NOUNS = frozenset({"incident", "attack", "ambush", "assault", "strike"
 LOCATING_SENTENCES = 3
 # Event types whose unattributed reports at a place take the author the report names for another there.
 SHARED_AUTHOR_TYPES = frozenset({"Explosions/Remote violence", "Violence against civilians"})
+# Verbs of trying: ground they govern was tried for, not taken (see `_attempted`).
+ATTEMPT_LEMMAS = frozenset({"try", "attempt"})
 # Verbs of stopping a plan (see `_foiled`).
 FOIL_LEMMAS = frozenset({"detain", "arrest", "foil", "thwart", "intercept", "stop", "prevent", "catch"})
 # Words of a protest, and of people hurt, that make a clash a protest met with force (see
@@ -381,7 +383,9 @@ def _attach_places(triggers: list[Trigger], context: _Context) -> list[tuple[Tri
         # a trigger with no precise place of its own, or only the place it came from, takes the nearest left
         if all(_is_coarse(m) or _preposition(doc, m) in NOT_EVENT_PREPOSITIONS for m in attached[nearest]):
             attached[nearest].append(mention)
-    placed_sentences = {_place_token(doc, m).sent.start for m in context.places if _place_token(doc, m)}
+    # sentences that name a place other than where someone came from ("a vehicle coming from Daraa")
+    placed_sentences = {_place_token(doc, m).sent.start for m in context.places
+                        if _place_token(doc, m) and _preposition(doc, m) not in NOT_EVENT_PREPOSITIONS}
     for trigger in triggers:
         sentence = doc[trigger.token].sent
         if not attached[trigger.token] and (sentence.start not in placed_sentences or _refers_back(doc[trigger.token])) \
@@ -713,6 +717,8 @@ def _events_for(trigger: Trigger, places: list[PlaceMention], context: _Context,
         statement = replace(statement, fact_status="expected")
     if trigger.claim_only and statement.fact_status != "attributed_claim":
         return []
+    if trigger.sub_event_type == TERRITORY and _attempted(token):
+        trigger = replace(trigger, sub_event_type=ARMED_CLASH)  # ACLED: a failed try for ground is a clash
     territorial = trigger.sub_event_type == TERRITORY
     paragraph = max(p for p in context.paragraph_starts if p <= start)
     story, tense = max((s for s in context.section_starts if s <= start), default=0), tense_of(token)
@@ -752,6 +758,11 @@ def _events_for(trigger: Trigger, places: list[PlaceMention], context: _Context,
     places = list(dict.fromkeys(_suburb_meant(p, context) for p in places))
     return [replace(_event(document, place, sub_event_type, who, day, precision, statement, framing, (start, end),
                            notes), date_stated=dated, gainer_stated=gainer_stated) for place in places]
+
+
+def _attempted(token: Any) -> bool:
+    """"The convoy tried to enter Jaramana", "attempted to storm the town": the deed was tried, not done."""
+    return token.dep_ == "xcomp" and token.head.lemma_.lower() in ATTEMPT_LEMMAS
 
 
 def _suburb_meant(mention: PlaceMention, context: _Context) -> PlaceMention:
