@@ -29,6 +29,7 @@ from sitrep.dates import DateMention, find_dates
 from sitrep.errors import ExtractionError
 from sitrep.events.anchor import COARSE_KINDS, anchor_unplaced, is_heading
 from sitrep.events.genuine import (
+    ATTEMPT_LEMMAS,
     BEGINNING_WORDS,
     CLAIM_LEMMAS,
     dateline_spans,
@@ -126,8 +127,6 @@ HAPPENING_NOUNS = frozenset({"incident", "attack", "ambush", "assault", "strike"
 LOCATING_SENTENCES = 3
 # Event types whose unattributed reports at a place take the author the report names for another there.
 SHARED_AUTHOR_TYPES = frozenset({"Explosions/Remote violence", "Violence against civilians"})
-# Verbs of trying: ground they govern was tried for, not taken (see `_attempted`).
-ATTEMPT_LEMMAS = frozenset({"try", "attempt"})
 # Verbs of stopping a plan (see `_foiled`).
 FOIL_LEMMAS = frozenset({"detain", "arrest", "foil", "thwart", "intercept", "stop", "prevent", "catch"})
 # Words of a protest, and of people hurt, that make a clash a protest met with force (see
