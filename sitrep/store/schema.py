@@ -118,6 +118,8 @@ class EventRow(Base):
         Index("ix_events_admin1_date", "admin1", "event_date", "event_id"),
         # A report's merge candidates: its related places' events of its type in its date window (0012).
         Index("ix_events_place_type_date", "place_id", "event_type", "event_date"),
+        # A report's box reach: its type's events in its date window, their points read from the index (0014).
+        Index("ix_events_type_date_point", "event_type", "event_date", "latitude", "longitude"),
     )
 
     event_id: Mapped[str] = mapped_column(primary_key=True)
