@@ -204,6 +204,15 @@ def test_extract_ground_only_tried_for_is_a_clash(resources: Resources) -> None:
     assert [e.sub_event_type for e in taken] == ["Non-state actor overtakes territory"], taken
 
 
+def test_extract_places_as_far_from_the_deed_are_each_its_scene_but_between_two_is_one(resources: Resources) -> None:
+    events = _events("On Monday the army advanced to several new sites in Eastern Palmyra, including Wadi al-Dhakara, "
+                     "after a battle with IS.", resources)
+    assert {e.location for e in events} == {"Palmyra", "Wadi Al-Dhakara"}, events
+    between = _events("On Monday clashes broke out at an army checkpoint between the towns of Al-Musaifra and Karak.",
+                      resources)
+    assert len({e.location for e in between}) == 1, between
+
+
 def test_extract_a_story_goes_on_from_the_day_it_last_named_until_a_new_section(resources: Resources) -> None:
     # published Wednesday 10 August 2016: "On Monday" is the 8th
     text = ("On Monday, rebels shelled Talbiseh, activists said.\n\n"

@@ -378,10 +378,14 @@ def _attach_places(triggers: list[Trigger], context: _Context) -> list[tuple[Tri
             attached[nearest].append(mention)
         elif distance <= MAX_LONELY_PLACE_PATH:
             lonely.append((distance, nearest, mention))
-    for _, nearest, mention in sorted(lonely, key=lambda item: item[0]):
-        # a trigger with no precise place of its own, or only the place it came from, takes the nearest left
-        if all(_is_coarse(m) or _preposition(doc, m) in NOT_EVENT_PREPOSITIONS for m in attached[nearest]):
+    lonely_taken: dict[int, int] = {}
+    for distance, nearest, mention in sorted(lonely, key=lambda item: item[0]):
+        # a trigger with no precise place of its own, or only the place it came from, takes the nearest left,
+        # and those as near ("to new sites in Western Palmyra, including Wadi al-Dhakara")
+        if (lonely_taken.get(nearest) == distance and not _between(doc, mention)) or \
+                all(_is_coarse(m) or _preposition(doc, m) in NOT_EVENT_PREPOSITIONS for m in attached[nearest]):
             attached[nearest].append(mention)
+            lonely_taken.setdefault(nearest, distance)
     # sentences that name a place other than where someone came from ("a vehicle coming from Daraa")
     placed_sentences = {_place_token(doc, m).sent.start for m in context.places
                         if _place_token(doc, m) and _preposition(doc, m) not in NOT_EVENT_PREPOSITIONS}
@@ -401,6 +405,12 @@ def _attach_places(triggers: list[Trigger], context: _Context) -> list[tuple[Tri
     _join_compounds(triggers, attached, doc)
     groups = [(t, _scene_places(attached[t.token], doc, doc[t.token])) for t in triggers if attached[t.token]]
     return _drop_coarse_beside_precise([(t, p) for t, p in groups if not _only_launch_points(t, p, doc)], doc)
+
+
+def _between(doc: Any, mention: PlaceMention) -> bool:
+    """"at a checkpoint between the towns of Al-Musaifra and Karak": one scene between two places, not two."""
+    token = _place_token(doc, mention)
+    return token is not None and any(a.lower_ == "between" for a in list(token.ancestors)[:4])
 
 
 def _only_launch_points(trigger: Trigger, places: list[PlaceMention], doc: Any) -> bool:
