@@ -62,6 +62,17 @@ def test_anchor_the_armed_group_acts_where_its_last_deed_was_told(resources: Res
     assert not [e for e in elsewhere if "vehicle" in e.evidence], elsewhere
 
 
+def test_anchor_the_road_refers_back_to_a_road_not_to_the_last_place(resources: Resources) -> None:
+    text = ("Three soldiers were wounded in an ambush near Palmyra on Saturday. The casualties were flown by "
+            "helicopter to the al-Tanf garrison near the border with Jordan. The road was sealed for a time during "
+            "the evacuation.")
+    sealed = [e for e in _events(text, resources) if e.evidence.startswith("The road")]
+    assert all(e.location != "At Tanf" for e in sealed), sealed
+    named = ("The wounded were flown to the al-Tanf garrison, near the M2 highway. "
+             "The road was sealed for a time during the evacuation.")
+    assert [e.location for e in _events(named, resources) if e.evidence.startswith("The road")] == [], named
+
+
 def test_anchor_a_present_tense_background_sentence_is_no_deed(resources: Resources) -> None:
     events = _events("Fighting raged around Manbij on Sunday. The reconciliation centre goes on negotiating "
                      "an agreement with the elders.", resources)

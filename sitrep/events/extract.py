@@ -87,7 +87,10 @@ DIRECTION_WORDS = frozenset({"north", "south", "east", "west", "northeast", "nor
 # Words by which a sentence refers back to a place named just before it.
 ANAPHORIC_WORDS = frozenset({"it", "there", "its"})
 ANAPHORIC_NOUNS = frozenset({"town", "village", "city", "district", "neighbourhood", "neighborhood", "camp",
-                             "complex", "hill", "area", "base", "airport", "road", "farms", "suburb", "quarter"})
+                             "complex", "hill", "area", "base", "airport", "road", "highway", "farms", "suburb",
+                             "quarter"})
+# Of those, the nouns for a road, which refer back only to a road.
+ROAD_NOUNS = frozenset({"road", "highway"})
 # Of those, the nouns for a village or town, with the gazetteer kind they refer back to across a paragraph
 # break ("the city" is the story's setting rather than one place named before).
 SETTLEMENT_NOUNS = {"village": "village", "town": "town"}
@@ -551,6 +554,14 @@ def _antecedent(sentence: Any, context: _Context) -> PlaceMention | None:
         return None
     paragraph = max(p for p in context.paragraph_starts if p <= sentence.start_char)
     before = _precise_places(context, max(paragraph, sentence.start_char - ANTECEDENT_CHARS), sentence.start_char)
+    nouns = {t.lower_ for t in sentence if t.lower_ in ANAPHORIC_NOUNS and
+             any(c.lower_ in ("the", "this", "that") for c in t.children)}
+    bare = all(c.dep_ == "det" for t in sentence if t.lower_ in ROAD_NOUNS for c in t.children)
+    if nouns and nouns <= ROAD_NOUNS and bare and not words & ANAPHORIC_WORDS:
+        # "The road was sealed" after "... along the highway. ... flown to the al-Tanf garrison": a road (not
+        # "the last road into the rebel districts", which its own words place)
+        return next((m for m in reversed(before) if m.place is not None and
+                     (m.place.kind == "road" or m.mention.feature in ROAD_NOUNS)), None)
     if not before and definite:
         # "the village" opening a paragraph means the village the paragraph before named last
         nouns = {t.lower_ for t in sentence if t.lower_ in SETTLEMENT_NOUNS and
