@@ -47,6 +47,7 @@ def test_genuine_a_deed_or_the_start_of_a_state_is_no_state(nlp: Any, text: str,
     ("The army opened a new front to recapture the town.", "recapture"),
     ("A gunman was arrested on his way to carry out an attack on the shrine.", "attack"),    # ministry
     ("The troops massed near the border in order to launch an offensive.", "offensive"),
+    ("The brigade was moved to Idlib to help the Tiger Forces in the offensive to capture the airport.", "capture"),
 ])
 def test_genuine_a_goal_or_purpose_is_aimed_at(nlp: Any, text: str, word: str) -> None:
     assert is_aimed_at(_token(nlp, text, word))

@@ -128,6 +128,12 @@ def test_participants_the_object_of_a_control_verb_acts(resources: Resources) ->
     assert (event.actor1, event.actor1_side) == ("Islamic State", "isis")
 
 
+def test_participants_who_is_helped_to_act_acts(resources: Resources) -> None:
+    event = _one("The whole brigade has been moved to the front to help the Tiger Forces in the offensive to capture "
+                 "the strategic Kinsabba hill.", resources)
+    assert (event.actor1, event.fact_status) == ("Tiger Forces", "expected"), event
+
+
 def test_participants_the_operator_of_a_target_is_not_the_agent(resources: Resources) -> None:
     # "a drone operated by X was shot down": X owns what is hit; who shot it down is another
     event = _one("According to the SDF, a drone operated by Turkish-backed factions was shot down near the "

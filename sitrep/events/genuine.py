@@ -175,6 +175,9 @@ def _is_bare_infinitive_of_purpose(verb: Any) -> bool:
     if before < verb.sent.start or verb.doc[before].lower_ != "to" or verb.lower_ != verb.lemma_.lower():
         return False
     governor = verb.doc[before].head if verb.doc[before].head.i != verb.i else verb.head
+    if verb.dep_ == "xcomp" and _happened_through(verb.head) and verb.head.i != verb.i:
+        # "moved to Idlib to help the Tiger Forces to capture the airport": as aimed as what it completes
+        return _is_bare_infinitive_of_purpose(verb.head)
     return not _happened_through(governor) and not _happened_through(verb.head)
 
 

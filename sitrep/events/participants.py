@@ -67,7 +67,8 @@ SUFFERING_PREPOSITIONS = frozenset({"under"})
 SAYING_LEMMAS = frozenset({"say", "tell", "report", "state", "announce", "claim", "add", "confirm"})
 # Verbs whose object is the one who then does what follows ("forced ISIS to withdraw", "pushed the rebels
 # to pull out"): object control, so the object is the agent of the verb it governs, not its target.
-OBJECT_CONTROL_VERBS = frozenset({"force", "compel", "push", "oblige", "drive", "prompt", "lead", "cause"})
+OBJECT_CONTROL_VERBS = frozenset({"force", "compel", "push", "oblige", "drive", "prompt", "lead", "cause", "help",
+                                  "allow", "enable"})
 # Conjunctions by which a clause says since when, and so through whom, a place suffers what it suffers ("has
 # been under siege since government forces closed Castello Road": the forces besiege it; Al Jazeera's and
 # Reuters' wording of Aleppo's siege, the wires' "under fire since ... launched").
