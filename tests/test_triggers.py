@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from sitrep.classify import Classifier, load_classifier
+from sitrep.errors import ExtractionError
 from sitrep.events.triggers import ReportTrigger, find_triggers, load_report_triggers
 
 
@@ -37,6 +39,7 @@ def _triggers(text: str, nlp: Any, classifier: Classifier, report: tuple[ReportT
         ("Government units kept pushing forward inside the camp.", "pushing", "Armed clash"),
         ("The border guards said their checkpoint had come under sniper fire overnight.", "sniper", "Armed clash"),
         ("Sniper fire kept every family from crossing to the other side.", "Sniper", "Attack"),
+        ("The army took two hills, threatening to cut off the rebels still in the town.", "cut", "Other"),
     ],
 )
 def test_triggers_strategic_developments_and_attacks(text: str, word: str, expected: str, nlp: Any,
@@ -205,3 +208,12 @@ def test_triggers_a_deed_titled_with_its_span_of_dates_names_a_campaign(
     found = _triggers("Hama offensive (March–April 2017)\n\nRebels shelled Mhardeh on Monday.", nlp, classifier,
                       report_triggers)
     assert "offensive" not in found and "shelled" in found, found
+
+
+def test_triggers_a_lexicon_word_yaml_reads_as_a_boolean_is_refused(tmp_path: Path) -> None:
+    lexicon = tmp_path / "triggers.yaml"
+    lexicon.write_text("triggers:\n  - {words: [cut, off], sub_event_type: Other, weight: 3.0}\n", encoding="utf-8")
+    with pytest.raises(ExtractionError, match="quote it"):
+        load_report_triggers(lexicon)
+    lexicon.write_text('triggers:\n  - {words: [cut, "off"], sub_event_type: Other, weight: 3.0}\n', encoding="utf-8")
+    assert load_report_triggers(lexicon)[0].words == ("cut", "off")

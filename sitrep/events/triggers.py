@@ -99,10 +99,17 @@ class ReportTrigger:
     excludes_object: tuple[str, ...] = ()
 
 
+def _word(word: Any) -> str:
+    """A lexicon word as written; YAML reads a bare off, on, yes or no as a boolean, which is no word."""
+    if not isinstance(word, str):
+        raise ValueError(f"{word!r} is not a word (quote it: YAML reads off, on, yes and no as booleans)")
+    return word.lower()
+
+
 def load_report_triggers(path: Path = REPORT_TRIGGERS) -> tuple[ReportTrigger, ...]:
     try:
         raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return tuple(ReportTrigger(words=tuple(str(w).lower() for w in row["words"]),
+        return tuple(ReportTrigger(words=tuple(_word(w) for w in row["words"]),
                                    sub_event_type=TERRITORY if row.get("territory") else row["sub_event_type"],
                                    weight=float(row["weight"]), claim_only=bool(row.get("claim_only")),
                                    place_object=bool(row.get("place_object")),
