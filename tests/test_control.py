@@ -590,3 +590,20 @@ def test_control_store_lists_the_fall_of_the_state_as_a_change(store: Store) -> 
         ("former_regime", "government", date(2024, 12, 9))
     held = control_at(store, date(2024, 12, 7), CLAIMED)
     assert [(s.side, s.valid_until) for s in held] == [("government", date(2024, 12, 9))]
+
+
+def test_control_storage_reads_a_steps_documents_events_through_their_index(tmp_path: Path) -> None:
+    """The events of a merge step's 50 documents are read through the events' document index: with the
+    control types in the query, SQLite's planner read every territory, clash and strategic event of the
+    store through the type indexes instead (a MULTI-INDEX OR), so each step cost more the larger the store."""
+    from sqlalchemy.dialects import sqlite
+
+    from sitrep.control.storage import _control_events
+    from sitrep.store.schema import EventRow
+
+    query = _control_events(by_type=False).where(EventRow.document_id.in_(list(range(1, 51))))
+    sql = str(query.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
+    with open_store(str(tmp_path / "plan.db")) as store, store.engine.connect() as connection:  # SQLite's planner
+        plan = " / ".join(row[3] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}"))
+    assert "ix_events_document_id" in plan, plan
+    assert "MULTI-INDEX OR" not in plan, plan

@@ -58,7 +58,7 @@ def update_control_for_documents(store: Store, doc_ids: Sequence[str],
             touched |= set(connection.scalars(select(OBSERVATIONS.c.place_id).distinct()
                                               .where(OBSERVATIONS.c.document_id.in_(id_chunk))))
             connection.execute(delete(OBSERVATIONS).where(OBSERVATIONS.c.document_id.in_(id_chunk)))
-            for observation, document_id in _observations_of(connection, _control_events()
+            for observation, document_id in _observations_of(connection, _control_events(by_type=False)
                                                              .where(EventRow.document_id.in_(id_chunk))):
                 by_document[document_id].append((observation, document_id))
         found: list[tuple[Observation, int]] = []
