@@ -213,6 +213,14 @@ def test_extract_places_as_far_from_the_deed_are_each_its_scene_but_between_two_
     assert len({e.location for e in between}) == 1, between
 
 
+def test_extract_a_date_in_a_relative_clause_is_no_day_the_story_goes_on_from(resources: Resources) -> None:
+    # published Wednesday 10 August 2016: "On Monday" is the 8th, "three days ago" the 7th
+    text = ("On Monday government forces shelled Kinsabba, after the breakdown of the truce that was reached three "
+            "days ago.\n\nAccording to activists, the army fired more than 40 rockets at Rabia.")
+    rabia = [e for e in _events(text, resources) if e.location.startswith("Rabi")]
+    assert [e.event_date for e in rabia] == [date(2016, 8, 8)], rabia
+
+
 def test_extract_a_story_goes_on_from_the_day_it_last_named_until_a_new_section(resources: Resources) -> None:
     # published Wednesday 10 August 2016: "On Monday" is the 8th
     text = ("On Monday, rebels shelled Talbiseh, activists said.\n\n"

@@ -8,7 +8,13 @@ from typing import Any
 
 import pytest
 
-from sitrep.events.genuine import dateline_spans, describes_a_state, is_aimed_at, names_a_significance
+from sitrep.events.genuine import (
+    dateline_spans,
+    describes_a_state,
+    is_aimed_at,
+    names_a_circumstance,
+    names_a_significance,
+)
 
 
 def _token(nlp: Any, text: str, word: str) -> Any:
@@ -96,3 +102,12 @@ def test_genuine_ordinary_sentences_have_no_dateline(text: str) -> None:
 ])
 def test_genuine_what_a_deed_matters_for_is_a_significance(nlp: Any, text: str, word: str, significance: bool) -> None:
     assert names_a_significance(_token(nlp, text, word)) is significance
+
+
+@pytest.mark.parametrize(("text", "circumstance"), [
+    ("The humanitarian situation has worsened with the siege that the regime forces imposed on the town.", True),
+    ("The committee said the request was a result of the siege and the harsh conditions.", True),
+    ("Government forces imposed a siege on the town on Monday.", False),
+])
+def test_genuine_a_siege_named_as_a_circumstance_is_no_happening(nlp: Any, text: str, circumstance: bool) -> None:
+    assert names_a_circumstance(_token(nlp, text, "siege")) is circumstance

@@ -36,6 +36,7 @@ from sitrep.events.genuine import (
     describes_a_state,
     describes_its_noun,
     is_aimed_at,
+    names_a_circumstance,
     names_a_significance,
 )
 from sitrep.events.learned import EventFilter, filter_events, load_event_filter
@@ -728,7 +729,8 @@ def _events_for(trigger: Trigger, places: list[PlaceMention], context: _Context,
     token = doc[trigger.token]
     sentence = token.sent
     start, end = _trim(document.text, sentence.start_char, sentence.end_char)
-    if describes_a_state(token) or names_a_significance(token) or describes_its_noun(token):
+    if describes_a_state(token) or names_a_significance(token) or describes_its_noun(token) or \
+            names_a_circumstance(token):
         return []  # "the city is under siege": how things stand, for the statements of control
     statement = assess_statement(doc, start, end, resources.fact_cues, trigger=token.idx)
     if statement.fact_status in HAPPENED and (is_aimed_at(token) or is_aimed_at(_agent_deed(token))):
@@ -841,7 +843,15 @@ def _dates_of_the_deed(context: _Context, token: Any, sentence: tuple[int, int])
     own = [d for d in inside if not _dates_another_clause(d, token, context.doc)]
     plain = [d for d in own if not _in_brackets(text, d, sentence[0])]
     keep = {id(d) for d in (plain or own)}
-    return [d for d in context.dates if not sentence[0] <= d.start < sentence[1] or id(d) in keep]
+    # a date told in a relative clause of an earlier sentence ("after the breakdown of the agreement that was
+    # reached three days ago") dates that clause's deed, not the days the story goes on from
+    return [d for d in context.dates if id(d) in keep or
+            (not sentence[0] <= d.start < sentence[1] and not (d.start < sentence[0] and _in_relative_clause(d, context.doc)))]
+
+
+def _in_relative_clause(mention: DateMention, doc: Any) -> bool:
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    return span is not None and len(span) > 0 and any(a.dep_ == "relcl" for a in span.root.ancestors)
 
 
 def _in_brackets(text: str, mention: DateMention, sentence_start: int) -> bool:

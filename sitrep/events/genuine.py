@@ -30,6 +30,11 @@ POSTING_LEMMAS: Final = frozenset({"deploy", "redeploy", "station", "position", 
 PREDICATE_DEPS: Final = frozenset({"prep", "acomp", "attr", "oprd", "xcomp"})
 # Prepositions whose object is a state one is in ("under siege", "under fire", "in ruins").
 STATE_PREPOSITIONS: Final = frozenset({"under", "in", "at"})
+# A siege named as the circumstance of something else ("the situation has worsened with the siege that the
+# regime imposed", "a result of the siege") is how things stand, not a happening of the day.
+SIEGE_NOUNS: Final = frozenset({"siege", "blockade", "encirclement"})
+CIRCUMSTANCE_PREPOSITIONS: Final = frozenset({"with", "amid", "despite", "given"})
+CIRCUMSTANCE_NOUNS: Final = frozenset({"result", "consequence", "because", "due"})
 # Spans of time over which a deed "has gone on" makes it a state ("has besieged the town for months").
 LONG_SPANS: Final = frozenset({"week", "month", "year", "decade"})
 # A state said to hold "since" a time dates the happening that began it ("besieged since July 7").
@@ -95,6 +100,17 @@ def describes_a_state(trigger: Any) -> bool:
     if verb is None:
         return _has_lasted(trigger)
     return not any(t.lower_ in BEGINNING_WORDS for t in verb.subtree)
+
+
+def names_a_circumstance(trigger: Any) -> bool:
+    """A siege named as what something else comes with or from ("worsened with the siege that the regime
+    imposed", "the request was a result of the siege", "because of the siege")."""
+    if trigger.lemma_.lower() not in SIEGE_NOUNS or trigger.dep_ != "pobj":
+        return False
+    preposition = trigger.head
+    if preposition.lower_ in CIRCUMSTANCE_PREPOSITIONS:
+        return True
+    return preposition.lower_ == "of" and preposition.head.lemma_.lower() in CIRCUMSTANCE_NOUNS
 
 
 def describes_its_noun(trigger: Any) -> bool:
