@@ -75,9 +75,9 @@ def reconcile_copies_many(session: Session, documents: Sequence[DocumentRow]) ->
     signatures, keys = _sign_many(session, documents)
     batch = sorted(signatures)
     in_batch = set(batch)
-    read = _bucket_members(session, {key for document_id in batch for key in keys[document_id]})
-    stored = {member for members in read.values() for member in members} - in_batch
-    originals = dict(_stored_originals(session, stored))  # copy -> original, as stored before this batch
+    read, stored_originals = _bucket_members(session, {key for document_id in batch for key in keys[document_id]})
+    # copy -> original, as stored before this batch
+    originals = {copy: original for copy, original in stored_originals.items() if copy not in in_batch}
     crowded = _boilerplate(read, in_batch, originals)
     buckets = {key: members for key, members in read.items() if key not in crowded}
     nodes = {member for members in buckets.values() for member in members} | in_batch
@@ -249,32 +249,29 @@ def _sign_many(session: Session, documents: Sequence[DocumentRow]
     return signatures | {i: minhash.as_array(sig) for i, sig in new.items()}, keys
 
 
-def _bucket_members(session: Session, keys: set[tuple[int, str]]) -> dict[tuple[int, str], list[int]]:
-    """The stored documents in each of these (band, bucket) keys, in id order: one indexed query per band and
-    chunk of buckets, reading as many rows as the buckets hold."""
+def _bucket_members(session: Session, keys: set[tuple[int, str]]
+                    ) -> tuple[dict[tuple[int, str], list[int]], dict[int, int]]:
+    """The stored documents in each of these (band, bucket) keys, in id order, and the stored original of
+    each of them that is a copy: one indexed query per band and chunk of buckets, reading as many rows as
+    the buckets hold, each with its copy row (an index search in the same statement, not a second query
+    over thousands of ids)."""
     by_band: dict[int, list[str]] = {}
     for band, bucket in keys:
         by_band.setdefault(band, []).append(bucket)
     members: dict[tuple[int, str], list[int]] = {}
-    query = (select(DocumentBandRow.bucket, DocumentBandRow.document_id)
+    originals: dict[int, int] = {}
+    query = (select(DocumentBandRow.bucket, DocumentBandRow.document_id, DocumentCopyRow.original_id)
+             .outerjoin(DocumentCopyRow, DocumentCopyRow.document_id == DocumentBandRow.document_id)
              .where(DocumentBandRow.band == bindparam("band"),
                     DocumentBandRow.bucket.in_(bindparam("buckets", expanding=True))))
-    connection = session.connection()  # Core: the rows are plain pairs, read by the hundred thousand
+    connection = session.connection()  # Core: the rows are plain triples, read by the hundred thousand
     for band in sorted(by_band):
         for chunk in _text_chunks(by_band[band]):
-            for bucket, document_id in connection.execute(query, {"band": band, "buckets": chunk}):
+            for bucket, document_id, original_id in connection.execute(query, {"band": band, "buckets": chunk}):
                 members.setdefault((band, bucket), []).append(document_id)
-    return {key: sorted(ids) for key, ids in members.items()}
-
-
-def _stored_originals(session: Session, document_ids: Iterable[int]) -> list[tuple[int, int]]:
-    """(copy, original) for each of these documents that is a stored copy."""
-    pairs: list[tuple[int, int]] = []
-    for chunk in _chunks(document_ids):
-        pairs += [(copy, original) for copy, original in session.execute(
-            select(DocumentCopyRow.document_id, DocumentCopyRow.original_id)
-            .where(DocumentCopyRow.document_id.in_(chunk)))]
-    return pairs
+                if original_id is not None:
+                    originals[document_id] = original_id
+    return {key: sorted(ids) for key, ids in members.items()}, originals
 
 
 def _stored_signatures(session: Session, document_ids: Iterable[int]) -> dict[int, np.ndarray]:
