@@ -73,6 +73,16 @@ def test_anchor_the_road_refers_back_to_a_road_not_to_the_last_place(resources: 
     assert [e.location for e in _events(named, resources) if e.evidence.startswith("The road")] == [], named
 
 
+def test_anchor_the_prison_refers_back_to_the_prison_named_paragraphs_before(resources: Resources) -> None:
+    text = ("On Thursday IS militants attacked the Ghwayran prison in Hasakeh.\n\n"
+            "On Friday the SDF fought the militants in the Zuhour neighbourhood.\n\n"
+            "On Saturday the SDF surrounded the whole prison.")
+    surrounded = [e for e in _events(text, resources) if e.evidence.startswith("On Saturday")]
+    assert [(e.location, e.sub_event_type) for e in surrounded] == [("Ghwayran", "Other")], surrounded
+    house = _events("On Monday in Jableh the house where the men were hiding was surrounded.", resources)
+    assert house == [], house  # a house in a raid is no siege
+
+
 def test_anchor_a_present_tense_background_sentence_is_no_deed(resources: Resources) -> None:
     events = _events("Fighting raged around Manbij on Sunday. The reconciliation centre goes on negotiating "
                      "an agreement with the elders.", resources)

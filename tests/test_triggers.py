@@ -40,6 +40,8 @@ def _triggers(text: str, nlp: Any, classifier: Classifier, report: tuple[ReportT
         ("The border guards said their checkpoint had come under sniper fire overnight.", "sniper", "Armed clash"),
         ("Sniper fire kept every family from crossing to the other side.", "Sniper", "Attack"),
         ("The army took two hills, threatening to cut off the rebels still in the town.", "cut", "Other"),
+        ("By the end of the week the army had fully surrounded Aleppo.", "surrounded", "Other"),
+        ("The SDF outflanked the militants and surrounded the whole prison.", "surrounded", "Other"),
     ],
 )
 def test_triggers_strategic_developments_and_attacks(text: str, word: str, expected: str, nlp: Any,

@@ -89,9 +89,11 @@ DIRECTION_WORDS = frozenset({"north", "south", "east", "west", "northeast", "nor
 ANAPHORIC_WORDS = frozenset({"it", "there", "its"})
 ANAPHORIC_NOUNS = frozenset({"town", "village", "city", "district", "neighbourhood", "neighborhood", "camp",
                              "complex", "hill", "area", "base", "airport", "road", "highway", "farms", "suburb",
-                             "quarter"})
+                             "quarter", "prison", "dam", "bridge"})
 # Of those, the nouns for a road, which refer back only to a road.
 ROAD_NOUNS = frozenset({"road", "highway"})
+# Of those, the nouns for a facility named once in a report ("the prison"), which refer back across paragraphs.
+FACILITY_NOUNS = frozenset({"prison", "dam", "bridge", "airport"})
 # Of those, the nouns for a village or town, with the gazetteer kind they refer back to across a paragraph
 # break ("the city" is the story's setting rather than one place named before).
 SETTLEMENT_NOUNS = {"village": "village", "town": "town"}
@@ -547,29 +549,36 @@ def _refers_back(token: Any) -> bool:
 
 def _antecedent(sentence: Any, context: _Context) -> PlaceMention | None:
     """The place a sentence without one refers back to ("the town", "it", "there"): the last precise place
-    named in the sentences just before it, in the same paragraph."""
+    named in the sentences just before it, in the same paragraph; for "the village" or "the town" opening a
+    paragraph, the last such place of the paragraph before; for a facility ("the prison", "the dam"), the
+    last one named so anywhere before."""
     words = {t.lower_ for t in sentence}
-    definite = any(t.lower_ in ANAPHORIC_NOUNS and any(c.lower_ in ("the", "this", "that") for c in t.children)
-                   for t in sentence)
-    if not definite and not words & ANAPHORIC_WORDS:
+    nouns = {t.lower_ for t in sentence if t.lower_ in ANAPHORIC_NOUNS and _is_definite(t)}
+    if not nouns and not words & ANAPHORIC_WORDS:
         return None
     paragraph = max(p for p in context.paragraph_starts if p <= sentence.start_char)
     before = _precise_places(context, max(paragraph, sentence.start_char - ANTECEDENT_CHARS), sentence.start_char)
-    nouns = {t.lower_ for t in sentence if t.lower_ in ANAPHORIC_NOUNS and
-             any(c.lower_ in ("the", "this", "that") for c in t.children)}
     bare = all(c.dep_ == "det" for t in sentence if t.lower_ in ROAD_NOUNS for c in t.children)
     if nouns and nouns <= ROAD_NOUNS and bare and not words & ANAPHORIC_WORDS:
         # "The road was sealed" after "... along the highway. ... flown to the al-Tanf garrison": a road (not
         # "the last road into the rebel districts", which its own words place)
         return next((m for m in reversed(before) if m.place is not None and
                      (m.place.kind == "road" or m.mention.feature in ROAD_NOUNS)), None)
-    if not before and definite:
+    facilities = {t.lower_ for t in sentence if t.lower_ in FACILITY_NOUNS and _is_definite(t) and t.dep_ != "poss"}
+    if not before and facilities:
+        # "surrounded the whole prison" paragraphs after "the Ghwayran prison in Hasakeh"
+        before = [m for m in _precise_places(context, 0, paragraph)
+                  if m.mention.feature in facilities or m.mention.surface.lower().endswith(tuple(facilities))]
+    if not before and nouns:
         # "the village" opening a paragraph means the village the paragraph before named last
-        nouns = {t.lower_ for t in sentence if t.lower_ in SETTLEMENT_NOUNS and
-                 any(c.lower_ in ("the", "this", "that") for c in t.children)}
+        kinds = {SETTLEMENT_NOUNS[n] for n in nouns if n in SETTLEMENT_NOUNS}
         before = [m for m in _precise_places(context, max(0, sentence.start_char - ANTECEDENT_CHARS), paragraph)
-                  if m.place is not None and m.place.kind in {SETTLEMENT_NOUNS[n] for n in nouns}]
+                  if m.place is not None and m.place.kind in kinds]
     return before[-1] if before else None
+
+
+def _is_definite(noun: Any) -> bool:
+    return any(c.lower_ in ("the", "this", "that") for c in noun.children)
 
 
 def _precise_places(context: _Context, start: int, end: int) -> list[PlaceMention]:
