@@ -27,7 +27,7 @@ from sitrep.actors import (
 from sitrep.classify import Classifier
 from sitrep.dates import DateMention, find_dates
 from sitrep.errors import ExtractionError
-from sitrep.events.anchor import COARSE_KINDS, anchor_unplaced, is_heading
+from sitrep.events.anchor import COARSE_KINDS, DEFINITE_DETERMINERS, anchor_unplaced, is_heading
 from sitrep.events.genuine import (
     ATTEMPT_LEMMAS,
     BEGINNING_WORDS,
@@ -459,7 +459,7 @@ def _says_it_took_place(root: Any) -> bool:
     placed = lemma in ("occur", "happen", "unfold") or (
         lemma == "take" and any(c.dep_ == "dobj" and c.lower_ == "place" for c in root.children))
     return placed and any(c.dep_ == "nsubj" and c.lemma_.lower() in HAPPENING_NOUNS
-                          and any(d.lower_ in ("the", "this", "that") for d in c.children) for c in root.children)
+                          and _is_definite(c) for c in root.children)
 
 
 def _on_a_movers_route(token: Any) -> bool:
@@ -543,8 +543,7 @@ def _is_subject(token: Any) -> bool:
 
 def _refers_back(token: Any) -> bool:
     """The deed's own phrase names its place by a definite noun ("still fighting in the city")."""
-    return any(t.lower_ in ANAPHORIC_NOUNS and any(c.lower_ in ("the", "this", "that") for c in t.children)
-               for t in token.subtree if t.i != token.i)
+    return any(t.lower_ in ANAPHORIC_NOUNS and _is_definite(t) for t in token.subtree if t.i != token.i)
 
 
 def _antecedent(sentence: Any, context: _Context) -> PlaceMention | None:
@@ -578,7 +577,8 @@ def _antecedent(sentence: Any, context: _Context) -> PlaceMention | None:
 
 
 def _is_definite(noun: Any) -> bool:
-    return any(c.lower_ in ("the", "this", "that") for c in noun.children)
+    """"the prison", "this village", "that attack": a noun pointing back to one named before."""
+    return any(c.lower_ in DEFINITE_DETERMINERS for c in noun.children)
 
 
 def _precise_places(context: _Context, start: int, end: int) -> list[PlaceMention]:
