@@ -721,6 +721,13 @@ def test_geo_a_saints_church_is_no_sound_alike_village(gazetteer: Gazetteer, nlp
     assert damascus is not None and beside.get("Mar Elias Church") == damascus, beside
 
 
+def test_geo_a_church_of_a_dedication_is_a_building_at_the_town_beside_it(gazetteer: Gazetteer, nlp: Any) -> None:
+    found = _resolved("Funerals took place at the Church of the Holy Cross in Damascus on Tuesday.", gazetteer, nlp)
+    assert found.get("Church of the Holy Cross") is not None and found["Church of the Holy Cross"] == found["Damascus"]
+    plain = _resolved("The church of the village was damaged in Damascus.", gazetteer, nlp)
+    assert not any(s.lower().startswith("church") for s in plain), plain
+
+
 
 def test_geo_the_golan_is_a_region_of_quneitra_not_a_sound_alike_village(gazetteer: Gazetteer, nlp: Any) -> None:
     found = _resolved("Israeli troops moved deeper into the Golan Heights on Monday.", gazetteer, nlp)

@@ -65,6 +65,10 @@ FEATURE_WORDS = {
     "church": "building", "mosque": "building", "shrine": "building", "hospital": "building",
     "school": "building",
 }
+# A building named "<kind> of (the) <Capitalised words>" ("Church of the Holy Cross"): see `_buildings_of`.
+BUILDING_OF_RE = re.compile(
+    r"\b(?:Church|Mosque|Monastery|Cathedral|Shrine|Convent)\s+of\s+(?:the\s+|Saint\s+|St\.?\s+|Our\s+)?"
+    r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}")
 # English feature words that begin a name ("Mount Qassioun", "Mount Hermon"): the feature it names.
 NAMING_FEATURES = {"mount": "hill"}
 # Feature words written before the name: "the village of Shillif".
@@ -339,7 +343,8 @@ def detect_mentions(text: str, gazetteer: Gazetteer, doc: Any | None = None, *, 
     words = _split_joined_places(tokenize_words(text), gazetteer, foreign)
     info = TokenInfo(doc, len(text))
     blocked = sorted(exclude)
-    mentions = [m for m in _numbered_names(text, gazetteer, doc_id) if not _overlaps(m, blocked)]
+    mentions = [m for m in _numbered_names(text, gazetteer, doc_id) + _buildings_of(text, doc_id)
+                if not _overlaps(m, blocked)]
     taken = sorted(blocked + [(m.start, m.end) for m in mentions])
     lowercase = _lowercase_words(text)
     i = 0
@@ -446,6 +451,14 @@ def _share_plural_units(mentions: list[Mention], text: str) -> list[Mention]:
                 LIST_JOINER_RE.fullmatch(text[prev.end:nxt.start]):
             out[k - 1] = replace(prev, feature=nxt.feature)
     return out
+
+
+def _buildings_of(text: str, doc_id: str) -> list[Mention]:
+    """A building named by its kind and what it is dedicated to ("the Church of the Holy Cross", "the Mosque
+    of the Prophet"), English words the word matcher leaves alone: an unknown building, placed by resolution
+    at the settlement beside it."""
+    return [Mention(doc_id=doc_id, surface=m.group(0), start=m.start(), end=m.end(), cues=("feature-word",),
+                    name=m.group(0), feature="building") for m in BUILDING_OF_RE.finditer(text)]
 
 
 def _numbered_names(text: str, gazetteer: Gazetteer, doc_id: str) -> list[Mention]:
