@@ -41,6 +41,8 @@ def _triggers(text: str, nlp: Any, classifier: Classifier, report: tuple[ReportT
         ("Sniper fire kept every family from crossing to the other side.", "Sniper", "Attack"),
         ("The army took two hills, threatening to cut off the rebels still in the town.", "cut", "Other"),
         ("By the end of the week the army had fully surrounded Aleppo.", "surrounded", "Other"),
+        ("Napalm bombs burn the town's only field hospital", "bombs", "Air/drone strike"),
+        ("Militiamen burned dozens of houses in the village.", "burned", "Looting/property destruction"),
         ("The SDF outflanked the militants and surrounded the whole prison.", "surrounded", "Other"),
     ],
 )
