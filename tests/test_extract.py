@@ -249,6 +249,12 @@ def test_extract_a_headline_that_sums_up_the_body_adds_no_event(resources: Resou
     assert {e.location for e in near if e.sub_event_type == "Armed clash"} == {"Souran"}, near
 
 
+def test_extract_a_headline_and_body_telling_the_same_event_keep_the_body(resources: Resources) -> None:
+    text = "Regime jets bomb Douma's main hospital\n\nRegime warplanes kept bombing Douma, hitting it with barrel bombs."
+    strikes = [e for e in _events(text, resources) if e.sub_event_type == "Air/drone strike"]
+    assert len(strikes) == 1 and strikes[0].evidence_start > text.index("\n\n"), strikes
+
+
 def test_extract_a_deed_takes_the_place_of_the_clause_it_governs(resources: Resources) -> None:
     text = "A gunman was arrested on Monday on his way to carry out a bombing at a church in Jaramana."
     arrests = [e for e in _events(text, resources) if e.sub_event_type == "Arrests"]

@@ -251,7 +251,7 @@ def extract(document: Document, resources: Resources, doc: Any | None = None, *,
     # a place an event was anchored at that the text does not name as such (the capital of a decree)
     places = [*places, *_new_places(places, anchored)]
     events = _drop_headline_repeats(events, text, places)
-    kept = filter_events(one_per_location_and_day(events), doc, places, resources.event_filter)
+    kept = filter_events(one_per_location_and_day(events, headline_end(text)), doc, places, resources.event_filter)
     return Extraction(document, kept, places)
 
 
@@ -1028,9 +1028,10 @@ def _location_name(mention: PlaceMention) -> str:
     return mention.mention.name if mention.note.startswith("unknown ") else mention.place.name
 
 
-def one_per_location_and_day(events: Sequence[Event]) -> list[Event]:
+def one_per_location_and_day(events: Sequence[Event], headline: int = 0) -> list[Event]:
     """ACLED's rule: one event per location, day and type; the most certain report of it is kept (the
-    earliest, between equals). Applied within a document's piece and again across its pieces."""
+    earliest, between equals, a telling in the body before the `headline`'s, which ends at that offset).
+    Applied within a document's piece and again across its pieces."""
     kept: dict[tuple[tuple[Any, ...], date | None, str, bool, int], Event] = {}
     in_order = sorted(_one_capture_per_statement(_drop_clashes_of_captures(_drop_peaceful_beside_force(
         _drop_repeats(events)))),
@@ -1042,7 +1043,9 @@ def one_per_location_and_day(events: Sequence[Event]) -> list[Event]:
         old = kept.get(key)
         if old is None:
             kept[key] = event
-        elif STATUS_RANK[event.fact_status] < STATUS_RANK[old.fact_status]:
+        elif STATUS_RANK[event.fact_status] < STATUS_RANK[old.fact_status] or (
+                STATUS_RANK[event.fact_status] == STATUS_RANK[old.fact_status]
+                and old.evidence_start < headline <= event.evidence_start):
             kept[key] = _with_actors_of(event, old)
         else:
             kept[key] = _with_actors_of(old, event)
