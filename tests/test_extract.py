@@ -255,6 +255,13 @@ def test_extract_a_headline_and_body_telling_the_same_event_keep_the_body(resour
     assert len(strikes) == 1 and strikes[0].evidence_start > text.index("\n\n"), strikes
 
 
+def test_extract_the_day_a_known_deed_was_told_of_is_not_its_day(resources: Resources) -> None:
+    # published Wednesday 10 August 2016: Tuesday is when police spoke, Sunday when the attack was
+    text = "Police said on Tuesday that gunmen carried out the attack in Jableh. The attack on Sunday killed four people in Jableh."
+    attacks = [e for e in _events(text, resources) if e.location == "Jablah"]
+    assert [(e.event_date, e.actor1) for e in attacks] == [(date(2016, 8, 7), "gunmen")], attacks
+
+
 def test_extract_a_deed_takes_the_place_of_the_clause_it_governs(resources: Resources) -> None:
     text = "A gunman was arrested on Monday on his way to carry out a bombing at a church in Jaramana."
     arrests = [e for e in _events(text, resources) if e.sub_event_type == "Arrests"]

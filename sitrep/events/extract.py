@@ -52,7 +52,7 @@ from sitrep.events.participants import (
     tree_distance,
 )
 from sitrep.events.status import FactCues, assess_statement
-from sitrep.events.timing import YEAR_PRECISION, date_event, summary_date, tense_of
+from sitrep.events.timing import YEAR_PRECISION, date_event, dates_only_the_saying, summary_date, tense_of
 from sitrep.events.triggers import TERRITORY, ReportTrigger, Trigger, find_triggers
 from sitrep.framing import FramingLexicon, find_framing
 from sitrep.geo import Gazetteer, find_places
@@ -787,8 +787,13 @@ def _events_for(trigger: Trigger, places: list[PlaceMention], context: _Context,
     notes += () if dated else (SUMMARISED if summary else UNDATED if document.published else UNDATED_DOCUMENT,)
     gainer_stated = bool(who.gained_by) or not territorial
     places = list(dict.fromkeys(_suburb_meant(p, context) for p in places))
+    # "said Tuesday that a cell carried out the deadly bombing": the bombing is one the reader knows, and the
+    # day is when it was told of; a dated telling of it elsewhere gives its day
+    stated = dated and not (token.pos_ == "NOUN" and token.dep_ in ("dobj", "nsubj", "nsubjpass") and
+                            _is_definite(token) and
+                            dates_only_the_saying([d for d in dates if start <= d.start < end], token, doc))
     return [replace(_event(document, place, sub_event_type, who, day, precision, statement, framing, (start, end),
-                           notes), date_stated=dated, gainer_stated=gainer_stated) for place in places]
+                           notes), date_stated=stated, gainer_stated=gainer_stated) for place in places]
 
 
 def _attempted(token: Any) -> bool:
@@ -971,17 +976,31 @@ def _event(document: Document, mention: PlaceMention, sub_event_type: str, who: 
 
 def _drop_repeats(events: Sequence[Event]) -> list[Event]:
     """Leave out undated restatements of a dated event ("the victories in Bani Zayd" after "the victory
-    in Bani Zayd on Thursday the 28th")."""
-    dated = [e for e in events if e.date_stated]
-    out = []
-    for event in events:
-        if not event.date_stated and any(
-                d.place_id == event.place_id and d.location == event.location and _same_kind(d, event) and d.event_date
-                and event.event_date and abs((event.event_date - d.event_date).days) <= _repeat_days(event)
-                and (d.fact_status in HAPPENED) == (event.fact_status in HAPPENED) for d in dated):
-            continue
-        out.append(event)
-    return out
+    in Bani Zayd on Thursday the 28th"); the dated one takes the actors a restatement names where it names
+    none ("a Daesh cell carried out the deadly bombing" before "Sunday's attack on Mar Elias Church")."""
+    out = list(events)
+    dated = [i for i, e in enumerate(events) if e.date_stated]
+    dropped = set()
+    for j, event in enumerate(events):
+        i = None if event.date_stated else next((i for i in dated if _restates(events[i], event)), None)
+        if i is not None:
+            out[i] = _with_actors_of(out[i], event)
+            dropped.add(j)
+    return [e for j, e in enumerate(out) if j not in dropped]
+
+
+def _restates(dated: Event, undated: Event) -> bool:
+    return _same_location(dated, undated) and _same_kind(dated, undated) and dated.event_date is not None \
+        and undated.event_date is not None \
+        and abs((undated.event_date - dated.event_date).days) <= _repeat_days(undated) \
+        and (dated.fact_status in HAPPENED) == (undated.fact_status in HAPPENED)
+
+
+def _same_location(dated: Event, undated: Event) -> bool:
+    """The undated event is at the dated one's location, or at the place the dated one is a part of and
+    placed at ("the deadly bombing at a church near Damascus" after "Sunday's attack on Mar Elias Church")."""
+    return dated.place_id == undated.place_id and (
+        dated.location == undated.location or (undated.geo_precision == 1 and dated.geo_precision > 1))
 
 
 def _repeat_days(event: Event) -> int:

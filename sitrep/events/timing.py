@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from sitrep.dates import DateMention
+from sitrep.events.participants import SAYING_LEMMAS
 
 # With no date in its sentence or paragraph, a past event ("the victories in Layramoun") is dated to the
 # middle of the week before publication, known to the week (ACLED's convention for "this week"); an
@@ -134,3 +135,19 @@ def _governing_tense(token: Any) -> str | None:
         if tense and (auxiliaries or token.tag_ != "VBN"):
             return "Past" if "Past" in tense else "Pres"
     return None
+
+
+def dates_only_the_saying(mentions: Sequence[DateMention], trigger: Any, doc: Any) -> bool:
+    """Every date in the trigger's sentence is the day someone told of the deed, not the deed's own ("the
+    ministry said Tuesday that a cell carried out the bombing"): the deed happened by then, on a day the
+    sentence does not state. False when the sentence has no date."""
+    return bool(mentions) and all(_dates_a_saying_over(m, trigger, doc) for m in mentions)
+
+
+def _dates_a_saying_over(mention: DateMention, trigger: Any, doc: Any) -> bool:
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return False
+    verb = next((a for a in span.root.ancestors if a.pos_ in ("VERB", "AUX")), None)
+    return verb is not None and verb.lemma_.lower() in SAYING_LEMMAS and verb.i != trigger.i and \
+        any(child.dep_ == "ccomp" and child.left_edge.i <= trigger.i <= child.right_edge.i for child in verb.children)
