@@ -182,6 +182,21 @@ def test_geo_a_sound_alike_far_from_the_report_gives_way(gazetteer: Gazetteer, n
         dikan.place.lat, dikan.place.lon, issa.lat, issa.lon) < 100), dikan
 
 
+def test_geo_a_village_listed_far_from_the_list_gives_way(gazetteer: Gazetteer, nlp: Any) -> None:
+    # Nahtah is a Daraa village: read there, it lies 450 km from the Euphrates villages it is listed with
+    listed = "Turkish drones struck Jadda, Malhah, Nahtah and Qara Qozak on Sunday."
+    found = {p.mention.surface: p for p in find_places(listed, gazetteer=gazetteer, nlp=nlp)}
+    assert not found["Nahtah"].resolved and "listed with it" in found["Nahtah"].note, found["Nahtah"]
+    assert all(found[name].resolved for name in ("Jadda", "Malhah", "Qara Qozak")), found
+    again = find_places(listed + " Later drones hit Nahtah again.", gazetteer=gazetteer, nlp=nlp)
+    assert [p.resolved for p in again if p.mention.surface == "Nahtah"] == [False, False], again  # one sense
+    alone = _resolved("Shelling hit Nahtah on Sunday.", gazetteer, nlp)["Nahtah"]
+    assert alone is not None and alone.lat < 33.2, alone
+    # a city is known far beyond the villages it is listed with
+    city = _resolved("Turkish drones struck Jadda, Malhah, Palmyra and Qara Qozak on Sunday.", gazetteer, nlp)
+    assert city["Palmyra"] is not None and city["Palmyra"].kind == "city", city
+
+
 def test_geo_a_place_in_a_town_lies_there(gazetteer: Gazetteer, nlp: Any) -> None:
     text = ("Explosives went off outside the Ghwayran prison in Hasakeh on Monday.\n\n"
             "The next day fighters took shelter in the nearby Zuhour neighbourhood.")

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import re
+import statistics
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Set as AbstractSet
@@ -117,6 +118,15 @@ FACILITY_FEATURES = frozenset({"airport", "base", "dam"})
 STRAY_SPELLING = 0.9
 STRAY_KM = 60.0
 STRAY_ANCHORS = 2
+# A list of at least LIST_MEMBERS places ("hitting Al-Taynah, Jadda, Bir Hesso, ... and the hills of Sifi")
+# names places of one front: a reading over LIST_STRAY_KM, and over LIST_SPREAD_FACTOR times the others'
+# spread, from the middle of the other members' readings is a namesake elsewhere, set aside as a stray
+# (a village's; a city or town is known beyond its surroundings).
+LIST_MEMBERS = 4
+LIST_STRAY_KM = 25.0
+LIST_SPREAD_FACTOR = 3.0
+LIST_GAP_RE = re.compile(
+    r"(?:\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+)(?:the\s+)?(?:(?:villages?|towns?|hills?)\s+of\s+)?")
 # "X in Y", "X prison in Y", "X, Y" with Y a settlement: X lies within CONTAINED_KM of Y's reading (a city's
 # quarters and prisons lie within ~15 km of its centre); with no reading so near, X is an unknown place in Y,
 # placed at Y. CONTAINER_GAP_RE is the text between the two names.
@@ -166,7 +176,8 @@ class _Slot:
     heading: list[GeoPoint]  # the readings of the section heading above it
     is_heading: bool = False
     filtered: bool = False  # `_drop_lookalikes` took candidates away
-    stray: Candidate | None = None  # the reading `_drop_strays` set aside
+    stray: Candidate | None = None  # the reading `_drop_strays` or `_drop_list_strays` set aside
+    stray_note: str = ""  # why the stray was set aside, where not for sounding alike
     contained_in: Candidate | None = None  # the town it lies in, where the gazetteer knows no reading there
     candidates: list[_Option] = field(default_factory=list)
     scored: list[Candidate] = field(default_factory=list)
@@ -398,6 +409,7 @@ def resolve_mentions(text: str, mentions: list[Mention], gazetteer: Gazetteer) -
         previous = list(contexts)
     _one_sense_per_discourse(slots)
     _drop_strays(slots)
+    _drop_list_strays(slots, text)
     _units_holding_far_places(slots, text)
     _keep_inside_containers(slots, text)
     return _follow_features([_finish(s, slots, gazetteer) for s in slots])
@@ -547,6 +559,51 @@ def _drop_strays(slots: list[_Slot]) -> None:
                     if _closeness(geo_point(c.place.lat, c.place.lon), anchors, NEIGHBOUR_KM) >= reach]
 
 
+def _drop_list_strays(slots: list[_Slot], text: str) -> None:
+    """A list member read far from where the list's other members lie gives way (see LIST_STRAY_KM)."""
+    for members in _lists(slots, text):
+        placed = [s for s in members if s.best is not None]
+        if len(placed) < LIST_MEMBERS:
+            continue
+        points = {id(s): (s.best.place.lat, s.best.place.lon) for s in placed if s.best}
+        for s in placed:
+            best = s.best
+            if best is None or best.place.kind in AREA_KINDS | SEAT_KINDS:
+                continue  # a city or a province is known far beyond the villages around it
+            others = [points[id(o)] for o in placed if o is not s]
+            middle = (statistics.median(p[0] for p in others), statistics.median(p[1] for p in others))
+            spread = statistics.median(km_between(*p, *middle) for p in others)
+            if km_between(*points[id(s)], *middle) > max(LIST_STRAY_KM, LIST_SPREAD_FACTOR * spread):
+                s.stray = best
+                s.stray_note = f"{best.place.name} lies far from the places listed with it"
+                s.scored = [c for c in s.scored[1:]
+                            if km_between(c.place.lat, c.place.lon, *middle) <= LIST_STRAY_KM]
+    _same_stray_elsewhere(slots)
+
+
+def _same_stray_elsewhere(slots: list[_Slot]) -> None:
+    """One sense per discourse: the name's other mentions read as the reading set aside are set aside too
+    ("villages south of Kobani, among them Al-Taynah" after the list that set At Tinah aside)."""
+    strays = {s.key: s for s in slots if s.stray_note}
+    for s in slots:
+        first = strays.get(s.key)
+        if first is not None and first.stray and s.best and s.best.place.place_id == first.stray.place.place_id:
+            s.stray, s.stray_note, s.scored = first.stray, first.stray_note, list(first.scored)
+
+
+def _lists(slots: list[_Slot], text: str) -> list[list[_Slot]]:
+    """Runs of mentions joined only by commas, "and", "or" and "the villages of" ("Al-Taynah, Jadda, ...,
+    and the hills of Sifi and Qara Qozak")."""
+    ordered = sorted(slots, key=lambda s: s.mention.start)
+    runs: list[list[_Slot]] = [ordered[:1]] if ordered else []
+    for previous, slot in pairwise(ordered):
+        if LIST_GAP_RE.fullmatch(text[previous.mention.end:slot.mention.start]):
+            runs[-1].append(slot)
+        else:
+            runs.append([slot])
+    return [run for run in runs if len(run) >= LIST_MEMBERS]
+
+
 def _keep_inside_containers(slots: list[_Slot], text: str) -> None:
     """A place named as lying in a town or city ("the Ghwayran prison in Hasakeh") keeps only readings near
     it; with none, it is placed at the container (see CONTAINED_KM)."""
@@ -680,7 +737,7 @@ def _finish(slot: _Slot, slots: list[_Slot], gazetteer: Gazetteer) -> PlaceMenti
         # a place's name still (the gazetteer has one like it), placed nowhere: say so, and keep it
         mention = replace(slot.mention, cues=(*slot.mention.cues, "far"))
         return PlaceMention(mention, None, alternatives=(slot.stray, *alternatives)[:ALTERNATIVES],
-                            note=f"sounds like {slot.stray.place.name}, far from the report's other places")
+                            note=slot.stray_note or f"sounds like {slot.stray.place.name}, far from the report's other places")
     if best is None:
         return PlaceMention(slot.mention, None, alternatives=alternatives)
     precision = max(best.place.geo_precision, KIND_PRECISION.get(best.place.kind, 1))
