@@ -200,8 +200,12 @@ def test_extract_ground_only_tried_for_is_a_clash(resources: Resources) -> None:
                     resources)
     assert {(e.location, e.sub_event_type) for e in tried} == {("Jaramana", "Armed clash"),
                                                                  ("Kinnsibba", "Armed clash")}, tried
+    phrase = _events("On Monday Kurdish fighters tried to take control of Kinsabba.", resources)
+    assert [e.sub_event_type for e in phrase] == ["Armed clash"], phrase  # a phrase trigger: "take control"
     taken = _events("On Monday rebels captured Kinsabba.", resources)
     assert [e.sub_event_type for e in taken] == ["Non-state actor overtakes territory"], taken
+    control = _events("On Monday Kurdish fighters took control of Kinsabba.", resources)
+    assert [e.sub_event_type for e in control] == ["Non-state actor overtakes territory"], control
 
 
 def test_extract_places_as_far_from_the_deed_are_each_its_scene_but_between_two_is_one(resources: Resources) -> None:

@@ -797,8 +797,10 @@ def _events_for(trigger: Trigger, places: list[PlaceMention], context: _Context,
 
 
 def _attempted(token: Any) -> bool:
-    """"The convoy tried to enter Jaramana", "attempted to storm the town": the deed was tried, not done."""
-    return token.dep_ == "xcomp" and token.head.lemma_.lower() in ATTEMPT_LEMMAS
+    """"The convoy tried to enter Jaramana", "attempted to storm the town", "tried to take control of the
+    prison" (a phrase trigger is its last word, the verb's object): the deed was tried, not done."""
+    verb = token.head if token.dep_ == "dobj" and token.head.pos_ == "VERB" else token
+    return verb.dep_ == "xcomp" and verb.head.lemma_.lower() in ATTEMPT_LEMMAS
 
 
 def _suburb_meant(mention: PlaceMention, context: _Context) -> PlaceMention:
