@@ -130,6 +130,16 @@ def test_extract_capture_by_rebels_is_non_state_overtakes(resources: Resources) 
     assert capture[0].actor1_side == "opposition" and capture[0].event_date == date(2016, 8, 5)
 
 
+def test_extract_fighting_at_a_captured_place_is_the_capture_unless_another_says_it_goes_on(
+        resources: Resources) -> None:
+    told = _events("On Tuesday the army recaptured Kinsabba. Fighting raged in Kinsabba on Tuesday.", resources)
+    assert [e.sub_event_type for e in told] == ["Government regains territory"], told
+    contested = _events("On Tuesday state TV said the army held full control of Kinsabba. A rebel source said "
+                        "the rebels were still fighting in Kinsabba.", resources)
+    assert {(e.sub_event_type, e.fact_status) for e in contested} == {
+        ("Government regains territory", "attributed_claim"), ("Armed clash", "attributed_claim")}, contested
+
+
 def test_extract_capture_by_the_army_is_government_regains(resources: Resources) -> None:
     events = _events("The Syrian army recaptured Kinsabba on Tuesday.", resources)
     assert [(e.sub_event_type, e.actor1_side, e.event_date) for e in events] == [

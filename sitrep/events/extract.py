@@ -1021,12 +1021,28 @@ def _drop_peaceful_beside_force(events: list[Event]) -> list[Event]:
 
 def _drop_clashes_of_captures(events: list[Event]) -> list[Event]:
     """ACLED: fighting that ends in a capture is one event, the capture. A clash at the place and on the
-    day of a change of control reported the same way is part of it. Forecasts are each their own statement
-    ("preparing a new offensive" and "an ideal springboard for storming the city" are two)."""
-    captures = {(e.place_id, e.location, e.event_date) for e in events
-                if e.sub_event_type in (GOVERNMENT_REGAINS, NON_STATE_OVERTAKES) and e.fact_status in HAPPENED}
+    day of a change of control is part of it, whether the report tells of it or the capture's own claimant
+    does; only another's word that the fighting goes on ("State TV said the army held full control of
+    Qusair", "a rebel source said the rebels were still fighting in the city") is a contradiction, kept.
+    Forecasts are each their own statement ("preparing a new offensive" and "an ideal springboard for
+    storming the city" are two)."""
+    captures: dict[tuple[str, str, date | None], set[str]] = {}
+    for e in events:
+        if e.sub_event_type in (GOVERNMENT_REGAINS, NON_STATE_OVERTAKES) and e.fact_status in HAPPENED:
+            captures.setdefault((e.place_id, e.location, e.event_date), set()).add(_teller(e))
     return [e for e in events if e.sub_event_type != "Armed clash" or e.fact_status not in HAPPENED
-            or (e.place_id, e.location, e.event_date) not in captures]
+            or (e.place_id, e.location, e.event_date) not in captures
+            or _counter_claim(e, captures[(e.place_id, e.location, e.event_date)])]
+
+
+def _teller(event: Event) -> str:
+    """Who tells of the event: the claimant of a claim, "" for the report's own word."""
+    return event.claimant.lower() if event.fact_status == "attributed_claim" else ""
+
+
+def _counter_claim(clash: Event, capture_tellers: set[str]) -> bool:
+    """A clash someone claims whom no telling of the capture is from."""
+    return clash.fact_status == "attributed_claim" and bool(_teller(clash)) and _teller(clash) not in capture_tellers
 
 
 def _one_capture_per_statement(events: list[Event]) -> list[Event]:
