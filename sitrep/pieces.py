@@ -20,7 +20,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from sitrep.errors import InputError
-from sitrep.events.extract import Extraction, Resources, extract, one_per_location_and_day, with_stance
+from sitrep.events.dedupe import one_per_location_and_day
+from sitrep.events.extract import Extraction, Resources, extract, with_stance
 from sitrep.model import Document, Event, PlaceMention, Span
 from sitrep.settings import Settings
 

@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sitrep.events.extract import Resources, extract, load_resources, one_per_location_and_day
+from sitrep.events.dedupe import one_per_location_and_day
+from sitrep.events.extract import Resources, extract, load_resources
 from sitrep.geo import Gazetteer
 from sitrep.model import Document, Reject
 from sitrep.pieces import PIECE_CHARS, DocumentBudget, split_pieces
