@@ -71,6 +71,16 @@ def test_participants_a_pronoun_subject_points_back(resources: Resources) -> Non
     assert (event.actor1, event.actor1_side) == ("Hay'at Tahrir al-Sham", "opposition")
 
 
+def test_participants_an_unnamed_subject_of_its_own_clause_is_not_the_clause_above(resources: Resources) -> None:
+    # the deed's own subject names no actor: the army of the clause it is joined to did not open fire
+    event = _one("On Monday a convoy tried to enter Kinsabba. A Syrian army checkpoint in the area stopped the "
+                 "convoy, and the driver then opened fire.", resources)
+    assert event.actor1 == "" and event.actor1_side == "unknown", event
+    own = _one("On Monday a convoy tried to enter Kinsabba. A Syrian army checkpoint in the area stopped the "
+               "convoy and then opened fire.", resources)
+    assert own.actor1_side == "government", own
+
+
 def test_participants_a_modifier_of_the_trigger_is_its_agent(resources: Resources) -> None:
     event = _one("Five rebel counter-attacks on Castello Road were repelled.", resources)
     assert event.actor1_side == "opposition"

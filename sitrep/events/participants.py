@@ -384,9 +384,26 @@ def _subject_of(trigger: Any, mentions: Sequence[ActorMention], doc: Any) -> Act
                 return found
             if subject.lower_ in PRONOUN_SUBJECTS:
                 return subject
+            unnamed = _unnamed_subject(trigger, mentions)
+            if unnamed is not None and subject.i == unnamed.i:
+                return None  # the deed's own party, unnamed: not the subject of a clause above
         if verb.head.i == verb.i or verb.dep_ in SUBJECT_BARRIER_ARCS or _has_own_patient(verb):
             break
         verb = verb.head
+    return None
+
+
+def _unnamed_subject(trigger: Any, mentions: Sequence[ActorMention]) -> Any | None:
+    """The subject of a verb trigger when it is a noun phrase with a determiner that names no actor ("the group
+    then opened fire", "a gunman shot three men"): the deed is that party's, not an actor's named in another
+    clause. (A bare noun, "aircraft also shelled the villages", often names again an actor just named.)"""
+    if trigger.pos_ != "VERB":
+        return None
+    for child in trigger.children:
+        if child.dep_ == "nsubj" and child.pos_ == "NOUN" and any(c.dep_ == "det" for c in child.children):
+            start, end = child.left_edge.idx, child.right_edge.idx + len(child.right_edge)
+            if not any(start <= m.start < end for m in mentions):
+                return child
     return None
 
 
@@ -510,6 +527,8 @@ def find_participants(trigger: Any, mentions: Sequence[ActorMention], doc: Any, 
         profile = profile or default_profile()
         subject = subject if subject is not None and _can_fly(subject, profile) else None
         agents = [m for m in agents if _can_fly(m, profile)]
+    if subject is None and _unnamed_subject(trigger, mentions) is not None:
+        agents = []  # "the checkpoint stopped the convoy, and the group then opened fire": the group's deed
     actor1 = subject or (agents[0] if agents else None)
     parties = _parties_between(trigger, [m for m in mentions if not is_holder(m, text_of(doc))]) \
         if actor1 is None else []
