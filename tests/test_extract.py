@@ -218,6 +218,26 @@ def test_extract_ground_only_tried_for_is_a_clash(resources: Resources) -> None:
     assert [e.sub_event_type for e in control] == ["Non-state actor overtakes territory"], control
 
 
+def test_extract_a_bigger_place_qualifying_a_named_one_only_says_where_it_lies(resources: Resources) -> None:
+    # wire copy's "the <province or city> <feature> of <place>": the scene is the place after "of"
+    town = _events("Clashes broke out in the Idlib town of Saraqeb on Monday.", resources)
+    assert [e.location for e in town] == ["Sarāqib"], town
+    suburb = _events("Security forces shelled the Damascus suburb of Douma on Monday.", resources)
+    assert [e.location for e in suburb] == ["Douma"], suburb
+    # the same words the other way round: the district is the scene, the city after "of" contains it
+    district = _events("Clashes broke out in the Sheikh Maqsood district of Aleppo on Monday.", resources)
+    assert [e.location for e in district] == ["Sheikh Maqsoud"], district
+    both = _events("Clashes broke out in Idlib and Saraqeb on Monday.", resources)
+    assert {e.location for e in both} == {"Idlib", "Sarāqib"}, both
+
+
+def test_extract_a_raid_in_which_people_are_arrested_is_the_arrest(resources: Resources) -> None:
+    raids = _events("Security forces arrested dozens of activists in raids across Douma on Monday.", resources)
+    assert [e.sub_event_type for e in raids] == ["Arrests"], raids
+    fought = _events("Rebels raided an army checkpoint near Saraqeb on Monday, killing five soldiers.", resources)
+    assert [e.sub_event_type for e in fought] == ["Armed clash"], fought
+
+
 def test_extract_places_as_far_from_the_deed_are_each_its_scene_but_between_two_is_one(resources: Resources) -> None:
     events = _events("On Monday the army advanced to several new sites in Eastern Palmyra, including Wadi al-Dhakara, "
                      "after a battle with IS.", resources)

@@ -156,6 +156,8 @@ ROUTE_PREPOSITIONS = frozenset({"from", "to", "toward", "towards", "for"})
 VICINITY_NOUNS = frozenset({"area", "vicinity", "outskirts", "direction", "countryside", "edge", "side"})
 # Prepositions by which a named place says where another named place lies ("the prison in Hasakeh",
 # "Mount Qassoun near Palmyra").
+# How big a kind of place is, for telling which of two places named together contains the other.
+CONTAINER_RANK = {"country": 4, "governorate": 3, "region": 3, "city": 2, "town": 1}
 CONTAINER_PREPOSITIONS = frozenset({"in", "inside", "within", "near", "outside"})
 
 
@@ -636,7 +638,41 @@ def _scene_places(mentions: list[PlaceMention], doc: Any, trigger: Any) -> list[
     kept = goals or kept
     scenes = [m for m in kept if not _is_reference_point(doc, m)]
     scenes = [m for m in scenes if not _contains_another(doc, m, scenes)] or scenes
+    scenes = [m for m in scenes if not _qualifies_another(doc, m, scenes)] or scenes
     return scenes or kept
+
+
+def _qualifies_another(doc: Any, mention: PlaceMention, others: list[PlaceMention]) -> bool:
+    """"the Idlib town of Saraqeb", "the Damascus suburb of Douma", "Aleppo's district of Sheikh Maqsoud":
+    a place that qualifies the feature word of another named place, and is the bigger of the two, says where
+    that one lies; the event is at the place named after "of". ("The Sheikh Maqsood district of Aleppo" is
+    the same words the other way round: there the place after "of" is the bigger, and the district stays.)"""
+    token = _place_token(doc, mention)
+    if token is None or mention.place is None:
+        return False
+    if token.pos_ == "NOUN":
+        feature = token  # the mention holds the feature word: "Idlib town"
+    else:
+        while token.dep_ == "compound" and token.head.pos_ == "PROPN":
+            token = token.head  # "Deir ez-Zor" to its last word
+        if token.dep_ not in ("compound", "amod", "nmod", "poss"):
+            return False
+        feature = token.head
+    while feature.dep_ == "compound" and feature.head.pos_ == "NOUN":
+        feature = feature.head  # "the Aleppo province town of Azaz": the town
+    if feature.pos_ != "NOUN":
+        return False
+    named = [g.i for c in feature.children if c.dep_ == "prep" and c.lower_ == "of"
+             for g in c.children if g.dep_ == "pobj"]
+    return any(other is not mention and other.place is not None and _bigger(mention.place, other.place)
+               and (t := _climb(_place_token(doc, other))) is not None and t.i in named for other in others)
+
+
+def _bigger(place: Any, other: Any) -> bool:
+    """Whether `place` is of a bigger kind than `other` (a governorate than a city, a city than a town), or,
+    both cities, the more populous."""
+    rank, other_rank = CONTAINER_RANK.get(place.kind, 0), CONTAINER_RANK.get(other.kind, 0)
+    return rank > other_rank or (rank == other_rank == CONTAINER_RANK["city"] and place.population > other.population)
 
 
 def _contains_another(doc: Any, mention: PlaceMention, others: list[PlaceMention]) -> bool:
