@@ -71,6 +71,13 @@ def test_participants_a_pronoun_subject_points_back(resources: Resources) -> Non
     assert (event.actor1, event.actor1_side) == ("Hay'at Tahrir al-Sham", "opposition")
 
 
+def test_participants_army_defectors_are_the_opposition(resources: Resources) -> None:
+    # 2011-2013 wire copy's soldiers who left the army to fight it: not the army
+    event = _one("Army defectors clashed with troops loyal to President Bashar al-Assad near Rastan on Monday.",
+                 resources, published=date(2012, 3, 3))
+    assert (event.actor1_side, event.actor2_side) == ("opposition", "government"), event
+
+
 def test_participants_an_unnamed_subject_of_its_own_clause_is_not_the_clause_above(resources: Resources) -> None:
     # the deed's own subject names no actor: the army of the clause it is joined to did not open fire
     event = _one("On Monday a convoy tried to enter Kinsabba. A Syrian army checkpoint in the area stopped the "
