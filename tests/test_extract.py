@@ -231,6 +231,18 @@ def test_extract_a_bigger_place_qualifying_a_named_one_only_says_where_it_lies(r
     assert {e.location for e in both} == {"Idlib", "Sarāqib"}, both
 
 
+def test_extract_arms_destroyed_on_the_ground_are_a_battle(resources: Resources) -> None:
+    tanks = _events("Rebels destroyed three army tanks near Saraqeb on Monday.", resources)
+    assert [e.sub_event_type for e in tanks] == ["Armed clash"], tanks
+    flown = _events("Russian jets destroyed three tanks near Saraqeb on Monday.", resources)
+    assert [e.sub_event_type for e in flown] == ["Air/drone strike"], flown
+    outcome = _events("The troops struck terrorist gatherings near Saraqeb on Monday, killing a number of "
+                      "terrorists and destroying their vehicles.", resources)
+    assert len(outcome) == 1, outcome  # what the strike destroyed is its outcome, not a second deed
+    floods = _events("Floods destroyed three vehicles near Saraqeb on Monday.", resources)
+    assert floods == [], floods
+
+
 def test_extract_a_raid_in_which_people_are_arrested_is_the_arrest(resources: Resources) -> None:
     raids = _events("Security forces arrested dozens of activists in raids across Douma on Monday.", resources)
     assert [e.sub_event_type for e in raids] == ["Arrests"], raids
