@@ -52,6 +52,19 @@ def test_triggers_strategic_developments_and_attacks(text: str, word: str, expec
     assert _triggers(text, nlp, classifier, report_triggers).get(word) == expected, text
 
 
+def test_triggers_aircraft_that_pound_or_shell_carry_out_an_air_strike(
+        nlp: Any, classifier: Classifier, report_triggers: tuple[ReportTrigger, ...]) -> None:
+    found = _triggers("Russian and Syrian warplanes pounded the town overnight.", nlp, classifier, report_triggers)
+    assert found.get("pounded") == "Air/drone strike", found
+    shelled = _triggers("Government helicopters shelled the village.", nlp, classifier, report_triggers)
+    assert "Air/drone strike" in shelled.values() and "Shelling/artillery/missile attack" not in shelled.values()
+    ground = _triggers("Artillery pounded the town overnight.", nlp, classifier, report_triggers)
+    assert ground.get("pounded") == "Shelling/artillery/missile attack", ground
+    # what the verb was done with decides over the wording of its subject
+    armed = _triggers("Aircraft also shelled the countryside with artillery.", nlp, classifier, report_triggers)
+    assert armed.get("shelled") == "Shelling/artillery/missile attack", armed
+
+
 def test_triggers_what_is_dropped_decides(nlp: Any, classifier: Classifier,
                                           report_triggers: tuple[ReportTrigger, ...]) -> None:
     found = _triggers("Helicopters dropped barrel bombs on the town.", nlp, classifier, report_triggers)

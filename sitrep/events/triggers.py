@@ -61,6 +61,12 @@ NEIGHBOUR_OVERRIDES = {
     DISRUPTED: frozenset({AIR_STRIKE, "Shelling/artillery/missile attack", "Armed clash",
                           "Remote explosive/landmine/IED", "Grenade"}),
 }
+# What a doer trigger makes of the verb it is the subject of: warplanes that "pounded" or "shelled" a town
+# carried out an air strike (the verb alone reads as artillery).
+SUBJECT_OVERRIDES = {AIR_STRIKE: frozenset({"Shelling/artillery/missile attack"})}
+# Arms of the ground that, named as what a verb was done "with", keep it shelling whoever is said to have fired
+# ("aircraft also heavily shelled the countryside with artillery").
+GROUND_FIRE_ARMS = frozenset({"artillery", "mortar", "shell", "tank", "rocket", "cannon", "howitzer", "launcher"})
 # "left under the agreement", "per the deal": an accord named as the frame of another deed, not agreed there.
 FRAME_PREPOSITIONS = frozenset({"under", "per"})
 AGREEMENT = "Agreement"
@@ -330,11 +336,27 @@ def _typed_by_neighbours(triggers: list[Trigger], doc: Any, classifier: Classifi
                    and doc[other.token].sent.start == token.sent.start
                    and tree_distance(doc[other.token], token) <= NEIGHBOUR_ARCS
                    and (other.sub_event_type != DISRUPTED or _governs(doc[other.token], token))]
+        winners += [other for other in triggers
+                    if trigger.sub_event_type in SUBJECT_OVERRIDES.get(other.sub_event_type, ())
+                    and _subject_noun(doc[other.token]).dep_ == "nsubj"
+                    and _subject_noun(doc[other.token]).head.i == token.i and not _fired_with_ground_arms(token)]
         if winners and trigger.sub_event_type != TERRITORY:
             best = max(winners, key=lambda other: other.weight)
             trigger = replace(trigger, sub_event_type=best.sub_event_type)
         typed.append(trigger)
     return typed
+
+
+def _fired_with_ground_arms(verb: Any) -> bool:
+    return any(c.dep_ == "prep" and c.lower_ == "with" and any(g.lemma_.lower() in GROUND_FIRE_ARMS
+                                                              for g in c.subtree) for c in verb.children)
+
+
+def _subject_noun(token: Any) -> Any:
+    """The head of the noun phrase a word is part of ("Syrian warplanes", "Russian and Syrian warplanes")."""
+    while token.dep_ in ("compound", "amod", "conj") and token.head.i != token.i and token.head.pos_ != "VERB":
+        token = token.head
+    return token
 
 
 def _governs(word: Any, other: Any) -> bool:
