@@ -118,6 +118,8 @@ def test_actors_catalogue_names_belong_to_one_actor(catalogue: ActorCatalogue) -
         ("An American airlift dropped arms to the YPG.", "American", "United States", "us_coalition"),
         ("Israeli fighter jets fired missiles at a depot.", "Israeli fighter jets", "Israel", "israel"),
         ("An Israeli drone struck a car near Quneitra.", "Israeli drone", "Israel", "israel"),
+        ("The strike killed two members of the Kurdish-led security forces.", "Kurdish-led security forces",
+         "Asayish", "kurdish"),
         # SANA's, SOHR's and the wires' "Syrian air defences" (before the fall: Assad's army)
         ("Syrian air defences intercepted the missiles.", "Syrian air defences", "Syrian Arab Army", "government"),
         ("Civilians fled the shelling.", "Civilians", "civilians", "civilians"),
