@@ -736,6 +736,20 @@ def test_geo_a_saints_church_is_no_sound_alike_village(gazetteer: Gazetteer, nlp
     assert damascus is not None and beside.get("Mar Elias Church") == damascus, beside
 
 
+def test_geo_a_named_neighbourhood_of_a_city_leaves_the_city_a_city(gazetteer: Gazetteer, nlp: Any) -> None:
+    # "the X neighbourhood of Damascus": the words after "of" are not a neighbourhood named Damascus
+    found = _resolved("A bomb exploded in the Dweila neighbourhood of Damascus on Sunday.", gazetteer, nlp)
+    damascus = found.get("Damascus")
+    assert damascus is not None and damascus.kind == "city" and damascus.name == "Damascus", found
+    # a building with no place before it in its paragraph is placed at the city named after it, not at the
+    # sound-alike reading of another unknown feature between them
+    church = _resolved("A bomber blew himself up inside the Mar Elias church in the Dweila neighbourhood of "
+                       "Damascus on Sunday.", gazetteer, nlp)
+    assert church.get("Mar Elias church") == church["Damascus"], church
+    town = _resolved("Clashes broke out in the town of Saraqeb on Monday.", gazetteer, nlp)
+    assert town["Saraqeb"] is not None and town["Saraqeb"].kind == "town", town
+
+
 def test_geo_a_church_of_a_dedication_is_a_building_at_the_town_beside_it(gazetteer: Gazetteer, nlp: Any) -> None:
     found = _resolved("Funerals took place at the Church of the Holy Cross in Damascus on Tuesday.", gazetteer, nlp)
     assert found.get("Church of the Holy Cross") is not None and found["Church of the Holy Cross"] == found["Damascus"]

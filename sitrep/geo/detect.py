@@ -507,7 +507,8 @@ def _make_mention(text: str, words: list[Word], i: int, j: int, cues: tuple[str,
         feature = FEATURE_WORDS[words[j].lower]
         name = text[start:words[j - 1].end].rstrip("`’'")
     before = PREFIX_FEATURE_RE.search(text[max(0, start - 40):start])
-    if before and not feature and not _names_container(before):
+    if before and not feature and not _names_container(before) and \
+            not _feature_named_before(text, max(0, start - 40) + before.start()):
         feature = FEATURE_WORDS.get(before.group(1).lower(), "area")
     if not feature and j > i and words[i].lower in NAMING_FEATURES:
         feature = NAMING_FEATURES[words[i].lower]  # "Mount Qassoun": a hill, by its name
@@ -569,6 +570,14 @@ def _known_mention(words: list[Word], i: int, last: int | None, text: str, info:
 def _same_letters(a: str, b: str) -> bool:
     """Two spellings with the same letters, case, marks and Arabic articles aside ("al-Bab", "Al Bab")."""
     return strip_articles(fold(a).split()) == strip_articles(fold(b).split())
+
+
+def _feature_named_before(text: str, at: int) -> bool:
+    """"the Dweila neighbourhood of Damascus", "the Idlib town of Saraqeb": the feature word has a name of its
+    own before it, so which of the two names it is cannot be told from the words; the name after "of" keeps
+    no feature word and is read by its name alone (a city is not made a district)."""
+    word = re.search(r"([^\W\d_][\w’'`-]*)\s+$", text[max(0, at - 40):at])
+    return bool(word and word.group(1)[0].isupper() and word.group(1).lower() not in ("the", "a", "an", "this"))
 
 
 def _names_container(prefix: re.Match[str]) -> bool:
