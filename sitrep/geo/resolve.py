@@ -653,10 +653,13 @@ def _anchor(slot: _Slot, slots: list[_Slot]) -> Place | None:
             and s.best.place.kind not in ("region", "governorate", "country")
             and skeleton(s.mention.name) != skeleton(slot.mention.name)]
     before = [s for s in same if s.mention.start < slot.mention.start]
-    # after it, another small feature is itself placed only by what is beside it: a settlement named is the
-    # better anchor ("inside the Mar Elias church in the Dweila neighbourhood of Damascus": Damascus)
+    # a building is in a settlement: after it, another small feature is itself placed only by what is beside
+    # it, and the settlement named is the anchor ("inside the Mar Elias church in the Dweila neighbourhood
+    # of Damascus": Damascus)
     after = [s for s in same if s.mention.start > slot.mention.start]
-    pool = before[-1:] or ([s for s in after if s.mention.feature not in LOCAL_FEATURES] or after)[:1]
+    if slot.mention.feature == "building":
+        after = [s for s in after if s.mention.feature not in LOCAL_FEATURES] or after
+    pool = before[-1:] or after[:1]
     if not pool:  # "the nearby Zuhour neighbourhood" in a paragraph naming no other place: the story's place
         pool = [s for s in slots if s.paragraph < slot.paragraph and s.best and not s.mention.feature
                 and s.best.place.kind not in ("region", "governorate", "country")][-1:]
