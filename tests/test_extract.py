@@ -111,12 +111,13 @@ def test_extract_dev_corpus_events_are_well_formed(shared: Path, resources: Reso
     assert total > 30
 
 
-def _doc(text: str, stance: str = "neutral") -> Document:
-    return Document(doc_id="t", text=text, source="test wire", published=date(2016, 8, 10), stance=stance)
+def _doc(text: str, stance: str = "neutral", published: date = date(2016, 8, 10)) -> Document:
+    return Document(doc_id="t", text=text, source="test wire", published=published, stance=stance)
 
 
-def _events(text: str, resources: Resources, stance: str = "neutral") -> list[Event]:
-    document = _doc(text, stance)
+def _events(text: str, resources: Resources, stance: str = "neutral", *,
+            published: date = date(2016, 8, 10)) -> list[Event]:
+    document = _doc(text, stance, published)
     events = extract(document, resources).events
     for event in events:
         _check_event(event, text)
@@ -241,6 +242,28 @@ def test_extract_arms_destroyed_on_the_ground_are_a_battle(resources: Resources)
     assert len(outcome) == 1, outcome  # what the strike destroyed is its outcome, not a second deed
     floods = _events("Floods destroyed three vehicles near Saraqeb on Monday.", resources)
     assert floods == [], floods
+
+
+def test_extract_a_clash_between_named_sides_at_a_town_off_a_bearing(resources: Resources) -> None:
+    events = _events("Clashes broke out on Monday between government security forces and Druze gunmen in the town "
+                     "of Jaramana, south-east of Damascus, killing at least six people.", resources,
+                     published=date(2025, 8, 1))
+    # one clash (the gunmen are a side of it, not a second deed), at the town the bearing is taken from
+    # Damascus, between the sides in the order named
+    assert [(e.sub_event_type, e.location, e.actor1_side, e.actor2_side) for e in events] == [
+        ("Armed clash", "Jaramana", "government", "local")], events
+
+
+def test_extract_a_deed_someone_is_accused_of_is_no_new_event(resources: Resources) -> None:
+    events = _events("Security forces arrested a former officer accused of involvement in the Tadamon massacre "
+                     "in Damascus on Monday.", resources, published=date(2025, 8, 1))
+    assert [e.sub_event_type for e in events] == ["Arrests"], events
+
+
+def test_extract_a_bombing_in_a_church_of_a_city_is_one_event(resources: Resources) -> None:
+    events = _events("A suicide bomber blew himself up inside the Mar Elias church in the Dweila neighbourhood of "
+                     "Damascus on Sunday, killing 25 worshippers.", resources, published=date(2025, 6, 24))
+    assert [(e.sub_event_type, e.location) for e in events] == [("Suicide bomb", "Mar Elias")], events
 
 
 def test_extract_a_raid_in_which_people_are_arrested_is_the_arrest(resources: Resources) -> None:

@@ -381,10 +381,12 @@ def _attach_places(triggers: list[Trigger], context: _Context) -> list[tuple[Tri
             lonely.append((distance, nearest, mention))
     lonely_taken: dict[int, int] = {}
     for distance, nearest, mention in sorted(lonely, key=lambda item: item[0]):
-        # a trigger with no precise place of its own, or only the place it came from, takes the nearest left,
-        # and those as near ("to new sites in Western Palmyra, including Wadi al-Dhakara")
+        # a trigger with no precise place of its own, or only the place it came from or a bearing is taken from
+        # ("in the town of Jaramana, south-east of Damascus"), takes the nearest left, and those as near ("to
+        # new sites in Western Palmyra, including Wadi al-Dhakara")
         if (lonely_taken.get(nearest) == distance and not _between(doc, mention)) or \
-                all(_is_coarse(m) or _preposition(doc, m) in NOT_EVENT_PREPOSITIONS for m in attached[nearest]):
+                all(_is_coarse(m) or _preposition(doc, m) in NOT_EVENT_PREPOSITIONS or _is_reference_point(doc, m)
+                    for m in attached[nearest]):
             attached[nearest].append(mention)
             lonely_taken.setdefault(nearest, distance)
     # sentences that name a place other than where someone came from ("a vehicle coming from Daraa")
@@ -743,12 +745,16 @@ def _is_reference_point(doc: Any, mention: PlaceMention) -> bool:
 def _drop_containing_cities(mentions: list[PlaceMention]) -> list[PlaceMention]:
     """"Victories in Layramoun and Bani Zayd ... inside eastern Aleppo city": the city only frames the
     districts named with it, it is not a further scene."""
-    def inside(city: Any, other: Any) -> bool:
-        return other.place_id != city.place_id and km_between(city.lat, city.lon, other.lat, other.lon) <= CITY_KM
+    def inside(city: PlaceMention, other: PlaceMention) -> bool:
+        assert city.place is not None and other.place is not None
+        # (a feature the gazetteer lacks, placed at the city's own point, lies in it: "the Mar Elias church")
+        own = other.place.place_id != city.place.place_id or (other.note.startswith("unknown ") and not
+                                                  city.note.startswith("unknown "))
+        return own and km_between(city.place.lat, city.place.lon, other.place.lat, other.place.lon) <= CITY_KM
 
-    places = [m.place for m in mentions if m.place is not None]
+    placed = [m for m in mentions if m.place is not None]
     return [m for m in mentions if m.place is None or m.place.kind != "city"
-            or not any(inside(m.place, other) for other in places)]
+            or not any(inside(m, other) for other in placed if other is not m)]
 
 
 def _preposition(doc: Any, mention: PlaceMention) -> str:

@@ -568,8 +568,10 @@ def _protest_participants(found: Participants, trigger: Any, mentions: Sequence[
 
 def _parties_between(trigger: Any, mentions: Sequence[ActorMention]) -> list[ActorMention]:
     """The sides of a fight named by "between X and Y" on the trigger ("clashes between troops and
-    rebels"), in their order; [] when the trigger has no such phrase or it names no actor."""
-    for child in trigger.children:
+    rebels"), in their order, on the trigger or on the verb it is the subject of ("clashes broke out on
+    Sunday between security forces and Druze gunmen"); [] when there is no such phrase or it names no actor."""
+    holders = [trigger, trigger.head] if trigger.dep_ == "nsubj" and trigger.head.pos_ == "VERB" else [trigger]
+    for child in (c for holder in holders for c in holder.children):
         if child.dep_ == "prep" and child.lower_ in ("between", "among", "pitting"):
             end = child.right_edge.idx + len(child.right_edge)
             return [m for m in mentions if child.idx < m.start < end and m.side != UNKNOWN]

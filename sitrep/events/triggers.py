@@ -67,6 +67,13 @@ SUBJECT_OVERRIDES = {AIR_STRIKE: frozenset({"Shelling/artillery/missile attack"}
 # Arms of the ground that, named as what a verb was done "with", keep it shelling whoever is said to have fired
 # ("aircraft also heavily shelled the countryside with artillery").
 GROUND_FIRE_ARMS = frozenset({"artillery", "mortar", "shell", "tank", "rocket", "cannon", "howitzer", "launcher"})
+# Words of a charge: a deed named as what someone is accused of ("arrested a former officer accused of
+# involvement in the Tadamon massacre") is one already known, not a new happening; looked for this many heads up.
+CHARGE_LEMMAS = frozenset({"accuse", "charge", "convict", "suspect", "involvement", "implicate", "indict",
+                           "wanted", "complicity", "culpable"})
+CHARGE_ARCS = 4
+# Prepositions that name the sides of a deed ("between X and Y", "with", "against").
+PARTY_PREPOSITIONS = frozenset({"between", "with", "against", "among"})
 # "left under the agreement", "per the deal": an accord named as the frame of another deed, not agreed there.
 FRAME_PREPOSITIONS = frozenset({"under", "per"})
 AGREEMENT = "Agreement"
@@ -387,7 +394,19 @@ def _is_referred_to(token: Any, trigger: Trigger) -> bool:
         return False
     if trigger.sub_event_type == AGREEMENT and token.dep_ == "pobj" and token.head.lower_ in FRAME_PREPOSITIONS:
         return True
+    if token.lemma_.lower() in DOERS and _named_as_a_party(token):
+        return True
+    if any(a.lemma_.lower() in CHARGE_LEMMAS for a in list(token.ancestors)[:CHARGE_ARCS]):
+        return True
     return token.dep_ == "dobj" and token.head.lemma_.lower() in REACTION_LEMMAS
+
+
+def _named_as_a_party(noun: Any) -> bool:
+    """"clashes between security forces and Druze gunmen", "fought with gunmen": a doer named as a side
+    of another deed, not doing one of its own."""
+    while noun.dep_ == "conj" and noun.head.i != noun.i:
+        noun = noun.head
+    return noun.dep_ == "pobj" and noun.head.lower_ in PARTY_PREPOSITIONS
 
 
 def _takes_no_ground(verb: Any, classifier: Classifier) -> bool:
