@@ -65,6 +65,16 @@ def test_triggers_aircraft_that_pound_or_shell_carry_out_an_air_strike(
     assert armed.get("shelled") == "Shelling/artillery/missile attack", armed
 
 
+def test_triggers_people_driven_out_lost_ground(nlp: Any, classifier: Classifier,
+                                              report_triggers: tuple[ReportTrigger, ...]) -> None:
+    # the people object of a verb of driving out is who lost the ground, not what was taken
+    found = _triggers("Kurdish fighters drove Islamic State militants out of the town on Monday.", nlp, classifier,
+                      report_triggers)
+    assert found.get("drove") == "territory", found
+    taken = _triggers("The army captured twenty fighters near the town on Monday.", nlp, classifier, report_triggers)
+    assert taken.get("captured") != "territory", taken
+
+
 def test_triggers_what_is_dropped_decides(nlp: Any, classifier: Classifier,
                                           report_triggers: tuple[ReportTrigger, ...]) -> None:
     found = _triggers("Helicopters dropped barrel bombs on the town.", nlp, classifier, report_triggers)

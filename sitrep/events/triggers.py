@@ -74,6 +74,11 @@ CHARGE_LEMMAS = frozenset({"accuse", "charge", "convict", "suspect", "involvemen
 CHARGE_ARCS = 4
 # Prepositions that name the sides of a deed ("between X and Y", "with", "against").
 PARTY_PREPOSITIONS = frozenset({"between", "with", "against", "among"})
+# Verbs of driving a side off ground (see `_drives_out`).
+EXPELLING_LEMMAS = frozenset({"drive", "push", "chase", "kick", "force", "flush", "expel", "oust", "dislodge"})
+# People, not a side, that a verb of driving out may have as its object.
+DISPLACED_LEMMAS = frozenset({"civilian", "people", "resident", "family", "villager", "inhabitant", "woman",
+                              "child", "refugee", "person", "household"})
 # "left under the agreement", "per the deal": an accord named as the frame of another deed, not agreed there.
 FRAME_PREPOSITIONS = frozenset({"under", "per"})
 AGREEMENT = "Agreement"
@@ -413,7 +418,18 @@ def _takes_no_ground(verb: Any, classifier: Classifier) -> bool:
     """"seized weapons", "captured twenty fighters": what was taken is people or arms, not ground (the
     classifier's `not_objects`; its own arrest and seizure triggers stay)."""
     not_objects = classifier.territory.not_objects
+    if _drives_out(verb):
+        return False  # "drove Islamic State militants out of the town": the people are the losers of ground
     return any({o.lower_, o.lemma_.lower()} & not_objects for o in _objects(verb) if o.i != verb.head.i)
+
+
+def _drives_out(verb: Any) -> bool:
+    """"drove the militants out of Tel Abyad", "expelled the rebels from the village", "flushed out": a verb
+    whose object is the side that lost the ground, with the place it lost ("out", "from"); people driven
+    from their homes ("the fighting has driven 200,000 civilians out of the city") lost no ground."""
+    return verb.lemma_.lower() in EXPELLING_LEMMAS and any(
+        c.dep_ in ("prt", "prep", "advmod") and c.lower_ in ("out", "from") for c in verb.children) and not any(
+        o.lemma_.lower() in DISPLACED_LEMMAS for o in _objects(verb))
 
 
 def _names_a_campaign(token: Any, trigger: Trigger) -> bool:
