@@ -266,6 +266,12 @@ def test_extract_a_bombing_in_a_church_of_a_city_is_one_event(resources: Resourc
     assert [(e.sub_event_type, e.location) for e in events] == [("Suicide bomb", "Mar Elias")], events
 
 
+def test_extract_security_restored_to_a_town_is_ground_regained(resources: Resources) -> None:
+    events = _events("On Monday army units restored security and stability to the town of Kafr Nabudah after "
+                     "eliminating the last terrorist gatherings there.", resources)
+    assert [(e.sub_event_type, e.actor1_side) for e in events] == [("Government regains territory", "government")]
+
+
 def test_extract_a_raid_in_which_people_are_arrested_is_the_arrest(resources: Resources) -> None:
     raids = _events("Security forces arrested dozens of activists in raids across Douma on Monday.", resources)
     assert [e.sub_event_type for e in raids] == ["Arrests"], raids
