@@ -272,6 +272,16 @@ def test_extract_security_restored_to_a_town_is_ground_regained(resources: Resou
     assert [(e.sub_event_type, e.actor1_side) for e in events] == [("Government regains territory", "government")]
 
 
+def test_extract_a_weekday_of_an_expected_deed_is_the_next_one(resources: Resources) -> None:
+    # published Wednesday 10 August 2016: a weekday alone is the last one for a report, the next for a plan
+    planned = _events("The troops will withdraw from Kinsabba on Friday.", resources)
+    assert [(e.fact_status, e.event_date) for e in planned] == [("expected", date(2016, 8, 12))], planned
+    done = _events("The troops withdrew from Kinsabba on Friday.", resources)
+    assert [e.event_date for e in done] == [date(2016, 8, 5)], done
+    said = _events("The army said on Monday it would shell Kinsabba.", resources)
+    assert [e.event_date for e in said] == [date(2016, 8, 8)], said  # the day of the saying, as before
+
+
 def test_extract_a_raid_in_which_people_are_arrested_is_the_arrest(resources: Resources) -> None:
     raids = _events("Security forces arrested dozens of activists in raids across Douma on Monday.", resources)
     assert [e.sub_event_type for e in raids] == ["Arrests"], raids

@@ -53,7 +53,14 @@ from sitrep.events.participants import (
     tree_distance,
 )
 from sitrep.events.status import FactCues, assess_statement
-from sitrep.events.timing import YEAR_PRECISION, date_event, dates_only_the_saying, summary_date, tense_of
+from sitrep.events.timing import (
+    YEAR_PRECISION,
+    date_event,
+    dates_only_the_saying,
+    summary_date,
+    tense_of,
+    weekday_ahead,
+)
 from sitrep.events.triggers import TERRITORY, ReportTrigger, Trigger, find_triggers
 from sitrep.framing import FramingLexicon, find_framing
 from sitrep.geo import Gazetteer, find_places
@@ -793,6 +800,8 @@ def _events_for(trigger: Trigger, places: list[PlaceMention], context: _Context,
                                        past=tense == "Past", future=statement.fact_status in FUTURE,
                                        story_start=story, present=tense == "Pres")
     own_date = any(start <= d.start < end for d in dates)
+    if statement.fact_status in FUTURE and own_date:
+        day = weekday_ahead(day, [d for d in dates if start <= d.start < end], token, doc, document.published)
     summary = None if own_date else summary_date(token, len(places), document.published)
     if summary is not None:
         (day, precision), dated = summary, False

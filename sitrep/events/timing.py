@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
@@ -43,6 +44,10 @@ YEAR_PRECISION = 4
 # within this many days before publication.
 SUMMARY_PLACES = 3
 SUMMARY_DAYS = 30
+# A weekday named alone ("Friday", "Friday night"), which the date finder reads as the last one on or before
+# publication (reports tell of the past); of an expected or supposed deed it is the next one.
+BARE_WEEKDAY_RE = re.compile(r"(?:mon|tues|wednes|thurs|fri|satur|sun)day(?:\s+(?:morning|afternoon|evening|night))?$",
+                             re.IGNORECASE)
 
 
 def date_event(trigger_char: int, sentence: tuple[int, int], paragraph_start: int,
@@ -135,6 +140,37 @@ def _governing_tense(token: Any) -> str | None:
         if tense and (auxiliaries or token.tag_ != "VBN"):
             return "Past" if "Past" in tense else "Pres"
     return None
+
+
+def weekday_ahead(day: date | None, sentence_dates: Sequence[DateMention], trigger: Any, doc: Any,
+                  published: date | None) -> date | None:
+    """The day of an expected or supposed deed dated by a weekday named alone in its own clause ("the troops
+    will withdraw on Friday"): the next such weekday, where the date finder read the last one (reports tell
+    of the past). A weekday that dates the saying ("said on Monday it would attack") stays as it is."""
+    if day is None or published is None or day >= published:
+        return day
+    nearest = min(sentence_dates, key=lambda d: abs(d.start - trigger.idx), default=None)
+    if nearest is None or nearest.day != day or not BARE_WEEKDAY_RE.match(nearest.surface) or \
+            _dates_a_saying_over(nearest, trigger, doc) or _before_the_reported_clause(nearest, trigger, doc):
+        return day
+    return day + timedelta(days=7)
+
+
+def _before_the_reported_clause(mention: DateMention, trigger: Any, doc: Any) -> bool:
+    """"The army said on Monday it would shell the town": a date between a saying verb and the subject of the
+    clause it reports is the saying's, however the parser hangs it."""
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return False
+    for verb in trigger.sent:
+        if verb.lemma_.lower() not in SAYING_LEMMAS or verb.i >= span.start:
+            continue
+        for clause in (c for c in verb.children if c.dep_ == "ccomp"):
+            subject = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if clause.left_edge.i <= trigger.i <= clause.right_edge.i and subject is not None and \
+                    span.end <= subject.left_edge.i:
+                return True
+    return False
 
 
 def dates_only_the_saying(mentions: Sequence[DateMention], trigger: Any, doc: Any) -> bool:
