@@ -282,6 +282,13 @@ def test_extract_a_weekday_of_an_expected_deed_is_the_next_one(resources: Resour
     assert [e.event_date for e in said] == [date(2016, 8, 8)], said  # the day of the saying, as before
 
 
+def test_extract_fighters_leaving_a_place_under_a_deal_hand_it_over(resources: Resources) -> None:
+    deal = _events("The rebels will leave Kinsabba on Saturday under the deal.", resources)
+    assert [(e.sub_event_type, e.fact_status) for e in deal] == [("Non-violent transfer of territory", "expected")]
+    plain = _events("The rebels left Kinsabba on Monday.", resources)
+    assert plain == [], plain  # no deal named: where they went, and why, is not told
+
+
 def test_extract_a_raid_in_which_people_are_arrested_is_the_arrest(resources: Resources) -> None:
     raids = _events("Security forces arrested dozens of activists in raids across Douma on Monday.", resources)
     assert [e.sub_event_type for e in raids] == ["Arrests"], raids
