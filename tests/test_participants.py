@@ -78,6 +78,11 @@ def test_participants_army_defectors_are_the_opposition(resources: Resources) ->
     assert (event.actor1_side, event.actor2_side) == ("opposition", "government"), event
 
 
+def test_participants_the_subject_raised_from_a_deed_is_its_agent(resources: Resources) -> None:
+    event = _one("The Syrian army is expected to launch an assault on Kinsabba in the coming days.", resources)
+    assert (event.actor1_side, event.actor2_side, event.fact_status) == ("government", "", "expected"), event
+
+
 def test_participants_an_unnamed_subject_of_its_own_clause_is_not_the_clause_above(resources: Resources) -> None:
     # the deed's own subject names no actor: the army of the clause it is joined to did not open fire
     event = _one("On Monday a convoy tried to enter Kinsabba. A Syrian army checkpoint in the area stopped the "

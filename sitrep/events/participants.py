@@ -371,9 +371,11 @@ def _subject_of(trigger: Any, mentions: Sequence[ActorMention], doc: Any) -> Act
     controller = _controller(trigger, mentions)
     if controller is not None:
         return controller
-    verb = trigger
+    verb, below = trigger, None
     for _ in range(3):
         subjects = [c for c in verb.children if c.dep_ in ("nsubj", "agent")]
+        if below is not None and below.dep_ == "xcomp":  # "the army is expected to launch": raised from below
+            subjects += [c for c in verb.children if c.dep_ == "nsubjpass"]
         subjects += [g for c in verb.children if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by"
                      and verb.pos_ in ("NOUN", "PROPN")) for g in c.children if g.dep_ == "pobj"]
         for subject in subjects:
@@ -389,7 +391,7 @@ def _subject_of(trigger: Any, mentions: Sequence[ActorMention], doc: Any) -> Act
                 return None  # the deed's own party, unnamed: not the subject of a clause above
         if verb.head.i == verb.i or verb.dep_ in SUBJECT_BARRIER_ARCS or _has_own_patient(verb):
             break
-        verb = verb.head
+        verb, below = verb.head, verb
     return None
 
 
