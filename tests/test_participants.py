@@ -78,6 +78,12 @@ def test_participants_army_defectors_are_the_opposition(resources: Resources) ->
     assert (event.actor1_side, event.actor2_side) == ("opposition", "government"), event
 
 
+def test_participants_infighting_between_two_of_one_camp_names_both(resources: Resources) -> None:
+    event = _one("Clashes between Ahrar al-Sham and Hayat Tahrir al-Sham left 12 fighters dead in Saraqeb on "
+                 "Monday.", resources, published=date(2017, 4, 5))
+    assert (event.actor1, event.actor2) == ("Ahrar al-Sham", "Hay'at Tahrir al-Sham"), event
+
+
 def test_participants_the_subject_raised_from_a_deed_is_its_agent(resources: Resources) -> None:
     event = _one("The Syrian army is expected to launch an assault on Kinsabba in the coming days.", resources)
     assert (event.actor1_side, event.actor2_side, event.fact_status) == ("government", "", "expected"), event

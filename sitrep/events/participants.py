@@ -538,6 +538,9 @@ def find_participants(trigger: Any, mentions: Sequence[ActorMention], doc: Any, 
         actor1, ranked = parties[0], [*parties[1:], *ranked]
     others = [m for m in ranked if actor1 is None
               or (not _same_camp(m.side, actor1.side, profile, on) and m.side != UNKNOWN)]
+    # the second side named "between" is the other side even of one camp ("clashes between Ahrar al-Sham and
+    # Hayat Tahrir al-Sham": infighting)
+    others = [p for p in parties[1:2] if p.actor.name != actor1.actor.name] + others if parties and actor1 else others
     actor2 = others[0] if others else None
     gained_by = ""
     if territorial:
