@@ -62,6 +62,14 @@ def test_status_attributed_claim(nlp: Any, cues: Any, text: str, trigger: str, c
     assert statement.claimant == claimant
 
 
+def test_status_a_verb_after_but_keeps_none_of_the_first_verbs_negation(nlp: Any, cues: Any) -> None:
+    said = assess(nlp, cues, "State television did not mention the base but said the army had killed terrorists.",
+                  "killed")
+    assert said.fact_status == "attributed_claim", said
+    both = assess(nlp, cues, "The army did not enter the town and did not shell it.", "shell")
+    assert both.fact_status == "negated", both
+
+
 def test_status_agentless_passive_report_stays_reported(nlp: Any, cues: Any) -> None:
     statement = assess(nlp, cues, "Heavy clashes were reported near the dam.", "clashes")
     assert statement.fact_status == "reported"

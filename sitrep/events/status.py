@@ -74,6 +74,8 @@ AUTHOR_PRONOUNS: Final = frozenset({"i", "we"})
 FINITE_VERB_TAGS: Final = frozenset({"VB", "VBD", "VBP", "VBZ"})
 # Modals that mark the future seen from the past inside reported speech.
 REPORTED_FUTURE_MODALS: Final = frozenset({"would", "'d"})
+# Conjunctions after which a second verb keeps none of the first's negation or modality.
+CONTRAST_WORDS: Final = frozenset({"but", "yet"})
 # Dependents cut from a claimant's noun phrase ("Hael Asi Hilal, who heads the Red Crescent, said").
 CLAIMANT_CUT_DEPS: Final = frozenset({"relcl", "acl", "appos", "punct", "advcl"})
 # A spaced dash before the claimant's head ends a dateline ("DAMASCUS - State media said"); a dash
@@ -280,10 +282,17 @@ def _walk_up(trigger: Any) -> Iterator[_Step]:
         own = modifiers = True
         if child.dep_ == "conj":
             own = False  # "denied the attack and claimed ...": one verb's meaning is not the other's
-            modifiers = not _has_child(child, SUBJECT_CHILD_DEPS) and not _has_child(child, {"aux"})
+            modifiers = not _has_child(child, SUBJECT_CHILD_DEPS) and not _has_child(child, {"aux"}) and \
+                not _contrasted(child)
         modal = modal and not _is_boundary(child)
         yield _Step(child.head, child.dep_, modal, own, modifiers)
         child = child.head
+
+
+def _contrasted(conjunct: Any) -> bool:
+    """"did not mention the base but said the army had killed ...": a verb joined by "but" or "yet" shares
+    its subject, not the other verb's negation or modal."""
+    return any(c.dep_ == "cc" and c.lower_ in CONTRAST_WORDS and c.i < conjunct.i for c in conjunct.head.children)
 
 
 def _is_boundary(token: Any) -> bool:
