@@ -289,6 +289,12 @@ def test_extract_fighters_leaving_a_place_under_a_deal_hand_it_over(resources: R
     assert plain == [], plain  # no deal named: where they went, and why, is not told
 
 
+def test_extract_evidence_leaves_out_the_dateline(resources: Resources) -> None:
+    text = "Rebels take base\n\nBEIRUT, March 14 - Syrian rebels captured a military base near Kafr Nabl on Thursday."
+    events = _events(text, resources, published=date(2013, 3, 14))
+    assert events and all(e.evidence.startswith("Syrian rebels captured") for e in events), events
+
+
 def test_extract_a_raid_in_which_people_are_arrested_is_the_arrest(resources: Resources) -> None:
     raids = _events("Security forces arrested dozens of activists in raids across Douma on Monday.", resources)
     assert [e.sub_event_type for e in raids] == ["Arrests"], raids

@@ -780,6 +780,8 @@ def _events_for(trigger: Trigger, places: list[PlaceMention], context: _Context,
     token = doc[trigger.token]
     sentence = token.sent
     start, end = _trim(document.text, sentence.start_char, sentence.end_char)
+    # the evidence is the story's words, not the dateline before them ("BEIRUT, March 14 - Syrian rebels ...")
+    start = next((e for s, e in context.datelines if s <= start < e < end and e <= token.idx), start)
     if describes_a_state(token) or names_a_significance(token) or describes_its_noun(token) or \
             names_a_circumstance(token):
         return []  # "the city is under siege": how things stand, for the statements of control
