@@ -736,6 +736,13 @@ def test_geo_a_saints_church_is_no_sound_alike_village(gazetteer: Gazetteer, nlp
     assert damascus is not None and beside.get("Mar Elias Church") == damascus, beside
 
 
+def test_geo_rural_before_a_name_is_its_countryside(gazetteer: Gazetteer, nlp: Any) -> None:
+    rural = _resolved("Warplanes struck rural Idlib on Monday.", gazetteer, nlp)
+    assert rural["Idlib"] is not None and rural["Idlib"].kind == "governorate", rural
+    city = _resolved("Warplanes struck Idlib on Monday.", gazetteer, nlp)
+    assert city["Idlib"] is not None and city["Idlib"].kind == "city", city
+
+
 def test_geo_a_named_neighbourhood_of_a_city_leaves_the_city_a_city(gazetteer: Gazetteer, nlp: Any) -> None:
     # "the X neighbourhood of Damascus": the words after "of" are not a neighbourhood named Damascus
     found = _resolved("A bomb exploded in the Dweila neighbourhood of Damascus on Sunday.", gazetteer, nlp)

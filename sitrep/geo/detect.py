@@ -76,6 +76,8 @@ PREFIX_FEATURE_RE = re.compile(
     r"\b(village|town|city|district|neighbo(?:u)?rhood|hill|area|outskirts|suburb|camp|countryside|province|governorate)s?"
     r"\s+of\s+$",
     re.IGNORECASE)
+# "rural" right before a name: its countryside, as "Idlib countryside" ("rural Idlib", "rural Hama").
+RURAL_BEFORE_RE = re.compile(r"\brural[ \t]+$", re.IGNORECASE)
 # The article glued to a name by a hyphen, in every assimilated form ("al-", "ash-", "ez-" of "Deir ez-Zor").
 ARTICLE_PREFIX_RE = re.compile(rf"^(?:{'|'.join(sorted(ARTICLES, key=len, reverse=True))})-", re.IGNORECASE)
 DIRECTIONS = frozenset(["west", "western", "east", "eastern", "north", "northern", "south", "southern", "central", "northwest", "northeast", "southwest", "southeast", "north-west", "north-east", "south-west", "south-east", "central-east", "central-west", "central-north", "central-south"])
@@ -510,6 +512,8 @@ def _make_mention(text: str, words: list[Word], i: int, j: int, cues: tuple[str,
     if before and not feature and not _names_container(before) and \
             not _feature_named_before(text, max(0, start - 40) + before.start()):
         feature = FEATURE_WORDS.get(before.group(1).lower(), "area")
+    if not feature and RURAL_BEFORE_RE.search(text[max(0, start - 8):start]):
+        feature = "region"  # "rural Damascus", "rural Idlib": the countryside around the town (its rif)
     if not feature and j > i and words[i].lower in NAMING_FEATURES:
         feature = NAMING_FEATURES[words[i].lower]  # "Mount Qassoun": a hill, by its name
     return Mention(doc_id=doc_id, surface=text[start:end], start=start, end=end, cues=cues,
