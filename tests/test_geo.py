@@ -736,6 +736,13 @@ def test_geo_a_saints_church_is_no_sound_alike_village(gazetteer: Gazetteer, nlp
     assert damascus is not None and beside.get("Mar Elias Church") == damascus, beside
 
 
+def test_geo_a_people_named_is_no_sound_alike_village(gazetteer: Gazetteer, nlp: Any) -> None:
+    found = _resolved("Bedouin tribesmen, Assyrian Christians and Chechen jihadists were seen.", gazetteer, nlp)
+    assert not {"Bedouin", "Assyrian", "Chechen"} & set(found), found
+    places = _resolved("Shelling hit Homs, Idlib and Manbij.", gazetteer, nlp)
+    assert all(places.get(n) is not None for n in ("Homs", "Idlib", "Manbij")), places
+
+
 def test_geo_rural_before_a_name_is_its_countryside(gazetteer: Gazetteer, nlp: Any) -> None:
     rural = _resolved("Warplanes struck rural Idlib on Monday.", gazetteer, nlp)
     assert rural["Idlib"] is not None and rural["Idlib"].kind == "governorate", rural

@@ -23,7 +23,7 @@ from typing import Any
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from sitrep.geo.cities import FOREIGN_TABLE
-from sitrep.geo.english import content_words, is_english_phrase
+from sitrep.geo.english import content_words, english_zipf, is_english_phrase
 from sitrep.geo.gazetteer import PACKAGE_DATA, Gazetteer
 from sitrep.geo.translit import ARTICLES, GENERIC_PREFIXES, fold, is_generic_word, skeleton, strip_articles
 from sitrep.model import Mention
@@ -76,6 +76,10 @@ PREFIX_FEATURE_RE = re.compile(
     r"\b(village|town|city|district|neighbo(?:u)?rhood|hill|area|outskirts|suburb|camp|countryside|province|governorate)s?"
     r"\s+of\s+$",
     re.IGNORECASE)
+# A word at least this common in English (Zipf scale; "Bedouin" 2.8, "Chechen" 2.9; Syrian place names English
+# spells its own way sit above it too, but the gazetteer has them letter for letter) needs more than a
+# sound-alike in the gazetteer to be a place (see `_known_word_only_sounding_like`).
+KNOWN_WORD_ZIPF = 2.0
 # "rural" right before a name: its countryside, as "Idlib countryside" ("rural Idlib", "rural Hama").
 RURAL_BEFORE_RE = re.compile(r"\brural[ \t]+$", re.IGNORECASE)
 # The article glued to a name by a hyphen, in every assimilated form ("al-", "ash-", "ez-" of "Deir ez-Zor").
@@ -596,7 +600,7 @@ def _english_name_evidenced(words: list[Word], i: int, last: int, text: str, gaz
     and has evidence of a place (see PROMINENT_KINDS)."""
     surface = POSSESSIVE_RE.sub("", text[words[i].start:words[last].end])
     if not is_english_phrase(surface):
-        return True
+        return not _known_word_only_sounding_like(words, i, last, text, surface, gazetteer)
     if _feature_after(words, last, text) or words[last].lower in FEATURE_WORDS or \
             PREFIX_FEATURE_RE.search(text[max(0, words[i].start - 40):words[i].start]):
         return True
@@ -607,6 +611,20 @@ def _english_name_evidenced(words: list[Word], i: int, last: int, text: str, gaz
     if exact and len(content_words(surface)) > 1:
         return True  # "Youth Housing", "Arab Houses": a landmark the gazetteer names word for word
     return bool(exact) and bool(PLACE_PREPOSITION_RE.search(text[max(0, words[i].start - 30):words[i].start]))
+
+
+def _known_word_only_sounding_like(words: list[Word], i: int, last: int, text: str, surface: str,
+                                   gazetteer: Gazetteer) -> bool:
+    """A word English knows, if rarely ("Bedouin", "Assyrian", "Chechen": a people, not a place), that the
+    gazetteer has only a sound-alike of ("Budayghan", "Souran", "Chachan") and nothing marks as a place (a
+    feature word, a place preposition): no place. Place names English writes (Homs, Idlib) are spelled
+    exactly as the gazetteer has them."""
+    if i != last or english_zipf(surface) < KNOWN_WORD_ZIPF:
+        return False
+    if _feature_after(words, last, text) or PREFIX_FEATURE_RE.search(text[max(0, words[i].start - 40):words[i].start]) \
+            or PLACE_PREPOSITION_RE.search(text[max(0, words[i].start - 30):words[i].start]):
+        return False
+    return not any(_same_letters(h.name, surface) for h in gazetteer.lookup(surface, fuzzy=False))
 
 
 def _names_speaker(words: list[Word], i: int, last: int, text: str) -> bool:
