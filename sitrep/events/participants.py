@@ -372,6 +372,7 @@ def _subject_of(trigger: Any, mentions: Sequence[ActorMention], doc: Any) -> Act
     if controller is not None:
         return controller
     verb, below = trigger, None
+    unnamed = _unnamed_subject(trigger, mentions)
     for _ in range(3):
         subjects = [c for c in verb.children if c.dep_ in ("nsubj", "agent")]
         if below is not None and below.dep_ == "xcomp":  # "the army is expected to launch": raised from below
@@ -386,7 +387,6 @@ def _subject_of(trigger: Any, mentions: Sequence[ActorMention], doc: Any) -> Act
                 return found
             if subject.lower_ in PRONOUN_SUBJECTS:
                 return subject
-            unnamed = _unnamed_subject(trigger, mentions)
             if unnamed is not None and subject.i == unnamed.i:
                 return None  # the deed's own party, unnamed: not the subject of a clause above
         if verb.head.i == verb.i or verb.dep_ in SUBJECT_BARRIER_ARCS or _has_own_patient(verb):
